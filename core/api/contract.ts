@@ -1,0 +1,64 @@
+/**
+ * The one API contract: every privileged operation the UI may call, declared once with
+ * its argument and result schemas. Transports (Electron IPC, HTTP) route by operation
+ * name and validate with these schemas; adding an operation touches this file and its
+ * handler only.
+ */
+import { z } from 'zod';
+import { decodedFrameSchema, importReportSchema, instanceSummarySchema } from './schemas.ts';
+
+/** Files sent from the renderer in one call; the UI splits larger selections. */
+export const MAX_FILES_PER_IMPORT_CALL = 64;
+
+export const contract = {
+  'app.info': {
+    summary: 'Product version, which host serves the API, and the bundled content folders.',
+    args: z.strictObject({}),
+    result: z.object({
+      product: z.literal('NeoScope'),
+      version: z.string(),
+      host: z.enum(['electron', 'browser']),
+      samplesFolder: z.string(),
+      modelsFolder: z.string(),
+    }),
+  },
+  'library.list': {
+    summary: 'All images in the local library, newest import first.',
+    args: z.strictObject({}),
+    result: z.object({ instances: z.array(instanceSummarySchema) }),
+  },
+  'library.importSamples': {
+    summary: 'Import the DICOM samples bundled with the workstation (dicom-samples/).',
+    args: z.strictObject({}),
+    result: importReportSchema,
+  },
+  'library.importFiles': {
+    summary: 'Import files the user chose or dropped; bad files are reported, good ones kept.',
+    args: z.strictObject({
+      files: z
+        .array(z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }))
+        .min(1)
+        .max(MAX_FILES_PER_IMPORT_CALL),
+    }),
+    result: importReportSchema,
+  },
+  'image.frame': {
+    summary: 'Decoded stored pixel values of one frame, with what is needed to display them.',
+    args: z.strictObject({
+      instanceId: z.string().regex(/^[0-9a-f]{64}$/, 'an instance id is 64 hex digits'),
+      frame: z.number().int().nonnegative(),
+    }),
+    result: decodedFrameSchema,
+  },
+} as const;
+
+export type ApiContract = typeof contract;
+export type OperationName = keyof ApiContract;
+export type OperationArgs<N extends OperationName> = z.input<ApiContract[N]['args']>;
+export type OperationResult<N extends OperationName> = z.output<ApiContract[N]['result']>;
+
+export const OPERATION_NAMES = Object.keys(contract) as OperationName[];
+
+export function isOperationName(name: unknown): name is OperationName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DicomError } from '../dicom/errors.ts';
+import { createDispatcher, type ApiHandlers } from './dispatch.ts';
+
+function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
+  const fail = async () => {
+    throw new Error('not used in this test');
+  };
+  return {
+    'app.info': async () => ({ product: 'NeoScope', version: '1.2.3', host: 'browser', samplesFolder: '/s', modelsFolder: '/m' }),
+    'library.list': async () => ({ instances: [] }),
+    'library.importSamples': fail,
+    'library.importFiles': fail,
+    'image.frame': fail,
+    ...overrides,
+  };
+}
+
+const id = 'a'.repeat(64);
+
+test('a valid call returns the validated result', async () => {
+  const response = await createDispatcher(handlers())('app.info', {});
+  assert.deepEqual(response, { ok: true, value: { product: 'NeoScope', version: '1.2.3', host: 'browser', samplesFolder: '/s', modelsFolder: '/m' } });
+});
+
+test('unknown operations, including prototype names, are refused', async () => {
+  const dispatch = createDispatcher(handlers());
+  for (const name of ['nope', 'toString', '__proto__', 42, undefined]) {
+    const response = await dispatch(name, {});
+    assert.equal(response.ok, false);
+    assert.equal(!response.ok && response.error.code, 'API_UNKNOWN_OPERATION');
+  }
+});
+
+test('wrong argument types, extra keys and missing fields are API_INVALID_ARGUMENTS with details', async () => {
+  const dispatch = createDispatcher(handlers());
+  const cases: unknown[] = [
+    { instanceId: id, frame: -1 },
+    { instanceId: id, frame: 1.5 },
+    { instanceId: 'short', frame: 0 },
+    { instanceId: id },
+    { instanceId: id, frame: 0, extra: true },
+    'not an object',
+  ];
+  for (const args of cases) {
+    const response = await dispatch('image.frame', args);
+    assert.equal(response.ok, false, JSON.stringify(args));
+    if (!response.ok) {
+      assert.equal(response.error.code, 'API_INVALID_ARGUMENTS');
+      assert.ok(response.error.details?.length, 'details name the offending field');
+    }
+  }
+  const files = await dispatch('library.importFiles', { files: [{ name: 'x.dcm', bytes: [1, 2, 3] }] });
+  assert.equal(!files.ok && files.error.code, 'API_INVALID_ARGUMENTS');
+});
+
+test('a domain error keeps its code, message and file; an unexpected one is hidden', async () => {
+  const logged: string[] = [];
+  const dispatch = createDispatcher(
+    handlers({
+      'image.frame': async () => {
+        throw new DicomError('DICOM_TRUNCATED_PIXEL_DATA', 'truncated pixel data: 1,204 of 8,192 bytes', 'a.dcm');
+      },
+      'library.list': async () => {
+        throw new TypeError('secret internal detail');
+      },
+    }),
+    (line) => logged.push(line),
+  );
+  const domain = await dispatch('image.frame', { instanceId: id, frame: 0 });
+  assert.deepEqual(domain, { ok: false, error: { code: 'DICOM_TRUNCATED_PIXEL_DATA', message: 'truncated pixel data: 1,204 of 8,192 bytes', file: 'a.dcm' } });
+  const internal = await dispatch('library.list', {});
+  assert.equal(!internal.ok && internal.error.code, 'API_INTERNAL');
+  assert.ok(!internal.ok && !internal.error.message.includes('secret'));
+  assert.ok(logged.some((line) => line.includes('secret internal detail')), 'the log keeps the detail');
+});
+
+test('a handler result that breaks the contract is not passed on', async () => {
+  const dispatch = createDispatcher(handlers({ 'library.list': async () => ({ instances: [{ bogus: true }] }) as never }));
+  const response = await dispatch('library.list', {});
+  assert.equal(!response.ok && response.error.code, 'API_INVALID_RESULT');
+});

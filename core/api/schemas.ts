@@ -1,0 +1,84 @@
+/**
+ * Shapes shared by several operations. Kept free of Node and DOM so that the renderer,
+ * Electron main and the browser host all validate against the very same objects.
+ */
+import { z } from 'zod';
+
+export const errorBodySchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  file: z.string().optional(),
+  details: z.array(z.string()).optional(),
+});
+
+/** Where AI may help with an image (see core/dicom/classify.ts for the rules). */
+export const domainSchema = z.enum(['retina', 'chest', 'other']);
+export type ImagingDomain = z.infer<typeof domainSchema>;
+
+export const instanceSummarySchema = z.object({
+  instanceId: z.string(),
+  fileName: z.string(),
+  sopInstanceUid: z.string(),
+  sopClassUid: z.string(),
+  transferSyntaxUid: z.string(),
+  patientName: z.string(),
+  patientId: z.string(),
+  studyInstanceUid: z.string(),
+  studyDate: z.string(),
+  studyDescription: z.string(),
+  seriesInstanceUid: z.string(),
+  modality: z.string(),
+  bodyPart: z.string(),
+  laterality: z.string(),
+  rows: z.number().int(),
+  columns: z.number().int(),
+  frames: z.number().int(),
+  photometric: z.string(),
+  domain: domainSchema,
+  domainReason: z.string(),
+});
+export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
+
+export const importFailureSchema = z.object({
+  fileName: z.string(),
+  code: z.string(),
+  message: z.string(),
+});
+
+export const importReportSchema = z.object({
+  imported: z.array(instanceSummarySchema),
+  duplicates: z.array(z.object({ fileName: z.string(), instanceId: z.string() })),
+  failed: z.array(importFailureSchema),
+});
+export type ImportReport = z.infer<typeof importReportSchema>;
+
+export type PixelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array;
+const PIXEL_ARRAY_TYPES = [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array];
+
+const pixelArraySchema = z.custom<PixelArray>(
+  (value) => PIXEL_ARRAY_TYPES.some((type) => value instanceof type),
+  'expected a typed array of pixel values',
+);
+
+export const decodedFrameSchema = z.object({
+  instanceId: z.string(),
+  frame: z.number().int().nonnegative(),
+  rows: z.number().int().positive(),
+  columns: z.number().int().positive(),
+  samplesPerPixel: z.union([z.literal(1), z.literal(3)]),
+  /** PhotometricInterpretation of `pixels`: colour frames are delivered as interleaved RGB. */
+  photometric: z.string(),
+  bitsStored: z.number().int().positive(),
+  pixels: pixelArraySchema,
+  minValue: z.number(),
+  maxValue: z.number(),
+  rescaleSlope: z.number(),
+  rescaleIntercept: z.number(),
+  windowCenter: z.number().optional(),
+  windowWidth: z.number().optional(),
+  /** Row and column spacing in mm, and which attribute it came from (PS3.3 10.7.1.3). */
+  spacing: z
+    .object({ row: z.number(), column: z.number(), source: z.enum(['PixelSpacing', 'ImagerPixelSpacing', 'NominalScannedPixelSpacing']) })
+    .optional(),
+});
+export type DecodedFrame = z.infer<typeof decodedFrameSchema>;

@@ -1,0 +1,83 @@
+/**
+ * The real renderer in Chromium against the browser host: import a bundled sample through
+ * the file picker, then read back the pixels cornerstone drew on the viewport canvas.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createWorkstation } from '../core/workstation/create-workstation.ts';
+import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
+import { startBrowserHost, type BrowserHost } from '../host/server.ts';
+import { launchChromium } from './chromium.ts';
+
+const artifacts = join(projectRoot, 'e2e', 'artifacts');
+let host: BrowserHost;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  const workstation = createWorkstation(projectRoot, 'browser', () => {});
+  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }] });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+  await page.goto(host.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+});
+
+/** Grey levels of the viewport canvas, read back from the canvas itself. */
+async function readViewportPixels(): Promise<{ width: number; height: number; grey: number[] }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
+    const { width, height } = canvas;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    const grey: number[] = [];
+    for (let i = 0; i < data.length; i += 4) grey.push(data[i]!);
+    return { width, height, grey };
+  });
+}
+
+test('the page is cross-origin isolated and the token left the address bar', async () => {
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), true);
+  assert.equal(new URL(page.url()).hash, '');
+  await page.getByText('browser host').waitFor();
+});
+
+test('importing a sample draws its real pixels on the viewport canvas', async () => {
+  await page.getByTestId('import-input').setInputFiles(samplePath('chest-dx-lateral-highdicom.dcm'));
+  const item = page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' });
+  await item.waitFor();
+  assert.match(await item.innerText(), /chest/i, 'classified as a chest film');
+  await page.locator('[data-testid="viewport"][data-rendered-image]').waitFor();
+
+  const { width, height, grey } = await readViewportPixels();
+  assert.ok(width > 100 && height > 100, `canvas is ${width}×${height}`);
+  const distinct = new Set(grey).size;
+  assert.ok(distinct > 64, `a radiograph has many grey levels; the canvas has ${distinct}`);
+  const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
+  assert.ok(mean > 10 && mean < 245, `mean grey ${mean.toFixed(1)} is neither blank black nor blank white`);
+  await page.screenshot({ path: join(artifacts, 'workstation-chest.png') });
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a file that is not DICOM is named in a specific error message, and the viewer keeps working', async () => {
+  await page.getByTestId('import-input').setInputFiles({ name: 'scan-notes.dcm', mimeType: 'application/octet-stream', buffer: Buffer.from('not a dicom file '.repeat(20)) });
+  const message = page.locator('.message-error', { hasText: 'scan-notes.dcm' });
+  await message.waitFor();
+  assert.match(await message.innerText(), /not a DICOM file/);
+  assert.equal(await message.getAttribute('data-code'), 'DICOM_NOT_DICOM');
+  await message.getByRole('button', { name: 'Dismiss message' }).click();
+  await message.waitFor({ state: 'detached' });
+  assert.ok(await page.locator('[data-testid="viewport"][data-rendered-image]').count());
+});

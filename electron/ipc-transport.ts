@@ -1,0 +1,39 @@
+/**
+ * The Electron IPC transport of the API contract. One channel carries every operation;
+ * the main process answers only frames of our own app:// origin (a navigated or
+ * injected frame gets API_FORBIDDEN_SENDER) and passes the call to the dispatcher,
+ * which validates it against the contract.
+ */
+import type { ApiDispatcher, ApiResponse } from '../core/api/dispatch.ts';
+import { isAppUrl } from './security.ts';
+
+export const API_CHANNEL = 'neoscope:api';
+/** Events main may push to the page; the preload subscribes only to these. */
+export const EVENT_CHANNELS = {
+  'library-changed': 'neoscope:library-changed',
+  'show-shortcuts': 'neoscope:show-shortcuts',
+} as const;
+export type WorkstationEvent = keyof typeof EVENT_CHANNELS;
+
+export interface IpcSenderEvent {
+  senderFrame: { url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>): void;
+}
+
+export function createIpcApiListener(dispatch: ApiDispatcher) {
+  return async (event: IpcSenderEvent, operation: unknown, args: unknown): Promise<ApiResponse> => {
+    const url = event.senderFrame?.url ?? '';
+    if (!isAppUrl(url)) {
+      return { ok: false, error: { code: 'API_FORBIDDEN_SENDER', message: `API calls are accepted only from the workstation page, not ${url || 'an unknown frame'}.` } };
+    }
+    return dispatch(operation, args);
+  };
+}
+
+export function registerApiIpc(ipcMain: IpcMainLike, dispatch: ApiDispatcher): void {
+  const listener = createIpcApiListener(dispatch);
+  ipcMain.handle(API_CHANNEL, (event, operation, args) => listener(event, operation, args));
+}

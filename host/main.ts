@@ -1,0 +1,57 @@
+/**
+ * Browser-host entry: the workstation served on 127.0.0.1 with the bundled samples
+ * imported, its address (with the session token) printed, and Chromium opened in app
+ * mode when a display exists. Ctrl-C closes the server and the browser.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readFolderFiles } from '../core/library/read-folder.ts';
+import { createWorkstation } from '../core/workstation/create-workstation.ts';
+import { findProjectRoot } from '../core/workstation/paths.ts';
+import { startBrowserHost } from './server.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const log = (line: string) => console.log(`[neoscope] ${line}`);
+
+const root = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+const workstation = createWorkstation(root, 'browser', log);
+const samples = workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
+log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable${samples.failed.map((f) => `\n  ${f.fileName}: ${f.message}`).join('')}`);
+
+const host = await startBrowserHost({
+  dispatch: workstation.dispatch,
+  mounts: [{ prefix: '/', folder: workstation.rendererFolder }],
+  port: Number(option('--port') ?? process.env.NEOSCOPE_PORT ?? 0),
+  log,
+});
+
+const reason = option('--electron-unavailable');
+if (reason) log(`Electron did not start: ${reason}.`);
+console.log(`\nNeoScope is running in browser-host mode. Open:\n\n  ${host.url}\n\nPress Ctrl-C to stop.\n`);
+
+let browser: ChildProcess | undefined;
+let profile: string | undefined;
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+if (!flag('--no-open') && chromium && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
+  profile = mkdtempSync(join(tmpdir(), 'neoscope-chromium-'));
+  browser = spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--enable-unsafe-webgpu'], { stdio: 'ignore' });
+  browser.on('error', (error) => log(`could not open Chromium: ${error.message}`));
+}
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  browser?.kill();
+  await host.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  log('stopped');
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

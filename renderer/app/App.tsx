@@ -1,0 +1,93 @@
+/** The workstation shell: header, worklist, viewer, import progress and messages. */
+import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import type { InstanceSummary } from '../../core/api/schemas.ts';
+import type { OperationResult } from '../../core/api/contract.ts';
+import type { ApiClient } from '../api/client.ts';
+import { importFiles, type FileLike, type ImportProgress } from '../features/import/import-files.ts';
+import { ImportProgressBar } from '../features/import/ImportProgressBar.tsx';
+import { MessageList, useMessages } from '../features/messages/messages.tsx';
+import { Viewport } from '../features/viewer/Viewport.tsx';
+import { Worklist } from '../features/worklist/Worklist.tsx';
+import { ShortcutsHelp } from './ShortcutsHelp.tsx';
+
+export function App({ api }: { api: ApiClient }) {
+  const [info, setInfo] = useState<OperationResult<'app.info'>>();
+  const [instances, setInstances] = useState<InstanceSummary[]>([]);
+  const [openId, setOpenId] = useState<string>();
+  const [progress, setProgress] = useState<ImportProgress>();
+  const [showHelp, setShowHelp] = useState(false);
+  const { messages, add, dismiss } = useMessages();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const reportError = useCallback((error: { message: string; code?: string; file?: string }) => add({ kind: 'error', text: error.message, code: error.code, file: error.file }), [add]);
+
+  const refresh = useCallback(async () => {
+    try {
+      setInstances((await api.call('library.list', {})).instances);
+    } catch (error) {
+      reportError(error as Error);
+    }
+  }, [api, reportError]);
+
+  useEffect(() => {
+    api.call('app.info', {}).then(setInfo, reportError);
+    void refresh();
+    const unsubscribers = [api.transport.on?.('library-changed', () => void refresh()), api.transport.on?.('show-shortcuts', () => setShowHelp(true))];
+    return () => unsubscribers.forEach((off) => off?.());
+  }, [api, refresh, reportError]);
+
+  const runImport = useCallback(
+    async (files: FileLike[]) => {
+      if (!files.length) return;
+      const report = await importFiles(api, files, setProgress);
+      setProgress(undefined);
+      for (const failure of report.failed) add({ kind: 'error', text: failure.message, code: failure.code, file: failure.fileName });
+      const summary = `Imported ${report.imported.length} image(s)` + (report.duplicates.length ? `, ${report.duplicates.length} already in the library` : '') + (report.failed.length ? `, ${report.failed.length} could not be read` : '');
+      add({ kind: 'info', text: summary });
+      await refresh();
+      if (report.imported[0]) setOpenId(report.imported[0].instanceId);
+    },
+    [api, add, refresh],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        fileInput.current?.click();
+      } else if (e.key === '?' && !(e.target instanceof HTMLInputElement)) setShowHelp((v) => !v);
+      else if (e.key === 'Escape') setShowHelp(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault();
+    void runImport([...e.dataTransfer.files]);
+  };
+  const open = instances.find((i) => i.instanceId === openId);
+
+  return (
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <header className="app-header">
+        <h1>NeoScope</h1>
+        <span className="subtitle">neonatal imaging workstation{info ? ` · v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}` : ''}</span>
+        <div className="actions">
+          <button type="button" onClick={() => fileInput.current?.click()} title="Import DICOM files (Ctrl+O)">Import files…</button>
+          <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
+        </div>
+        <input ref={fileInput} type="file" multiple hidden data-testid="import-input" onChange={(e) => { void runImport([...(e.target.files ?? [])]); e.target.value = ''; }} />
+      </header>
+      {progress ? <ImportProgressBar progress={progress} /> : null}
+      <main className="app-main">
+        <Worklist instances={instances} openId={openId} onOpen={setOpenId} />
+        <section className="viewer" aria-label="Viewer">
+          {open ? <Viewport api={api} instance={open} onError={reportError} /> : <p className="empty">Choose an image from the worklist.</p>}
+        </section>
+      </main>
+      <MessageList messages={messages} dismiss={dismiss} />
+      {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
+    </div>
+  );
+}

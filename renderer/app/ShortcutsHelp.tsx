@@ -1,0 +1,29 @@
+export const SHORTCUTS: Array<[string, string]> = [
+  ['Ctrl+O', 'Import files'],
+  ['↑ / ↓, Enter', 'Move in the worklist, open the image'],
+  ['Left drag', 'Window / level'],
+  ['R', 'Reset the view'],
+  ['I', 'Invert'],
+  ['PageUp / PageDown, wheel', 'Previous / next frame'],
+  ['?', 'Show or hide this help'],
+  ['Esc', 'Close this help'],
+];
+
+export function ShortcutsHelp({ onClose }: { onClose(): void }) {
+  return (
+    <div className="overlay" role="dialog" aria-label="Keyboard shortcuts" onClick={onClose}>
+      <div className="overlay-card" onClick={(e) => e.stopPropagation()}>
+        <h2>Keyboard shortcuts</h2>
+        <dl>
+          {SHORTCUTS.map(([keys, action]) => (
+            <div key={keys}>
+              <dt><kbd>{keys}</kbd></dt>
+              <dd>{action}</dd>
+            </div>
+          ))}
+        </dl>
+        <button type="button" onClick={onClose}>Close</button>
+      </div>
+    </div>
+  );
+}

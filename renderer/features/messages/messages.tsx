@@ -1,0 +1,39 @@
+/** Dismissible, specific messages: what went wrong, with which file, and its code. */
+import { useCallback, useState } from 'react';
+
+export interface Message {
+  id: number;
+  kind: 'error' | 'info';
+  text: string;
+  file?: string;
+  code?: string;
+}
+
+let nextId = 1;
+
+export function useMessages() {
+  const [messages, setMessages] = useState<Message[]>([]);
+  const add = useCallback((message: Omit<Message, 'id'>) => setMessages((list) => [...list, { ...message, id: nextId++ }]), []);
+  const dismiss = useCallback((id: number) => setMessages((list) => list.filter((m) => m.id !== id)), []);
+  return { messages, add, dismiss };
+}
+
+export function MessageList({ messages, dismiss }: { messages: Message[]; dismiss: (id: number) => void }) {
+  if (!messages.length) return null;
+  return (
+    <ul className="messages" aria-live="polite">
+      {messages.map((m) => (
+        <li key={m.id} className={`message message-${m.kind}`} data-code={m.code}>
+          <span className="message-text">
+            {m.file ? <strong className="message-file">{m.file}: </strong> : null}
+            {m.text}
+            {m.code ? <code className="message-code"> {m.code}</code> : null}
+          </span>
+          <button type="button" aria-label="Dismiss message" onClick={() => dismiss(m.id)}>
+            ×
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

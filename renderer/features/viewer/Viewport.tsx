@@ -1,0 +1,143 @@
+/**
+ * One cornerstone-core viewport showing a library image. Left-drag sets window/level,
+ * R resets, I inverts, PageUp/PageDown (or the wheel) step through frames. The time from
+ * choosing an image to its first drawn pixels is recorded with performance.mark.
+ */
+import * as cornerstone from 'cornerstone-core';
+import { useEffect, useRef, useState } from 'react';
+import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
+import type { ApiClient } from '../../api/client.ts';
+import { toCornerstoneImage } from './cornerstone-image.ts';
+
+export interface ViewportProps {
+  api: ApiClient;
+  instance: InstanceSummary;
+  onError(error: { message: string; code?: string; file?: string }): void;
+}
+
+interface Readout {
+  windowCenter: number;
+  windowWidth: number;
+  frame: DecodedFrame;
+}
+
+export function calibrationNote(frame: DecodedFrame): string {
+  switch (frame.spacing?.source) {
+    case 'PixelSpacing':
+      return 'spacing: Pixel Spacing (patient plane)';
+    case 'ImagerPixelSpacing':
+      return 'spacing: Imager Pixel Spacing (at detector; not corrected for magnification)';
+    case 'NominalScannedPixelSpacing':
+      return 'spacing: nominal scanned (film digitiser)';
+    default:
+      return 'no pixel spacing: distances in pixels';
+  }
+}
+
+export function Viewport({ api, instance, onError }: ViewportProps) {
+  const element = useRef<HTMLDivElement>(null);
+  const [frameIndex, setFrameIndex] = useState(0);
+  const [readout, setReadout] = useState<Readout>();
+
+  useEffect(() => {
+    const el = element.current!;
+    cornerstone.enable(el);
+    const onResize = () => cornerstone.resize(el, true);
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      cornerstone.disable(el);
+    };
+  }, []);
+
+  useEffect(() => setFrameIndex(0), [instance.instanceId]);
+
+  useEffect(() => {
+    let cancelled = false;
+    const el = element.current!;
+    performance.mark('neoscope:image-chosen');
+    api
+      .call('image.frame', { instanceId: instance.instanceId, frame: frameIndex })
+      .then((frame) => {
+        if (cancelled) return;
+        const image = toCornerstoneImage(frame);
+        const viewport = cornerstone.getDefaultViewportForImage(el, image);
+        cornerstone.displayImage(el, image, viewport);
+        el.dataset.renderedImage = `${instance.instanceId}/${frameIndex}`;
+        performance.mark('neoscope:first-pixels');
+        performance.measure('neoscope:choose-to-pixels', 'neoscope:image-chosen', 'neoscope:first-pixels');
+        setReadout({ frame, windowCenter: viewport.voi.windowCenter, windowWidth: viewport.voi.windowWidth });
+      })
+      .catch((error: { message: string; code?: string }) => {
+        if (!cancelled) onError({ message: error.message, code: error.code, file: instance.fileName });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [api, instance, frameIndex, onError]);
+
+  useEffect(() => {
+    const el = element.current!;
+    let last: { x: number; y: number } | undefined;
+    const onDown = (e: MouseEvent) => {
+      if (e.button === 0) last = { x: e.clientX, y: e.clientY };
+    };
+    const onMove = (e: MouseEvent) => {
+      if (!last) return;
+      const viewport = cornerstone.getViewport(el);
+      if (!viewport) return;
+      // Drag right widens the window, drag down raises the level (the common PACS convention).
+      const scale = Math.max(1, viewport.voi.windowWidth / 256);
+      viewport.voi.windowWidth = Math.max(1, viewport.voi.windowWidth + (e.clientX - last.x) * scale);
+      viewport.voi.windowCenter += (e.clientY - last.y) * scale;
+      last = { x: e.clientX, y: e.clientY };
+      cornerstone.setViewport(el, viewport);
+      setReadout((r) => (r ? { ...r, windowCenter: viewport.voi.windowCenter, windowWidth: viewport.voi.windowWidth } : r));
+    };
+    const onUp = () => {
+      last = undefined;
+    };
+    el.addEventListener('mousedown', onDown);
+    window.addEventListener('mousemove', onMove);
+    window.addEventListener('mouseup', onUp);
+    return () => {
+      el.removeEventListener('mousedown', onDown);
+      window.removeEventListener('mousemove', onMove);
+      window.removeEventListener('mouseup', onUp);
+    };
+  }, []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement) return;
+      const el = element.current!;
+      const viewport = cornerstone.getViewport(el);
+      if (!viewport) return;
+      if (e.key === 'r' || e.key === 'R') cornerstone.reset(el);
+      else if (e.key === 'i' || e.key === 'I') cornerstone.setViewport(el, { ...viewport, invert: !viewport.invert });
+      else if (e.key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
+      else if (e.key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [instance.frames]);
+
+  const onWheel = (e: React.WheelEvent) => {
+    if (instance.frames > 1) setFrameIndex((f) => Math.max(0, Math.min(instance.frames - 1, f + Math.sign(e.deltaY))));
+  };
+
+  return (
+    <div className="viewport-frame">
+      <div className="viewport" ref={element} onWheel={onWheel} onContextMenu={(e) => e.preventDefault()} data-testid="viewport" />
+      {readout ? (
+        <div className="viewport-overlay">
+          <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}</span>
+          <span>
+            W {Math.round(readout.windowWidth)} / L {Math.round(readout.windowCenter)} · frame {frameIndex + 1}/{instance.frames}
+          </span>
+          <span className="calibration">{calibrationNote(readout.frame)}</span>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * Builds what runs outside tsx: the renderer bundle, Electron main and preload, the
+ * browser host and the CLI. esbuild only strips types; `npm run typecheck` checks them.
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { cp, mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'dist');
+
+const node: BuildOptions = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', logLevel: 'warning' };
+
+export async function buildAll(): Promise<void> {
+  await rm(out, { recursive: true, force: true });
+  await mkdir(join(out, 'renderer'), { recursive: true });
+  await Promise.all([
+    build({
+      entryPoints: [join(root, 'renderer/main.tsx')],
+      outfile: join(out, 'renderer/app.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      jsx: 'automatic',
+      sourcemap: 'linked',
+      minify: true,
+      define: { 'process.env.NODE_ENV': '"production"' },
+      logLevel: 'warning',
+    }),
+    build({ ...node, entryPoints: [join(root, 'electron/main.ts')], outfile: join(out, 'electron/main.cjs'), format: 'cjs', external: ['electron'] }),
+    // Sandboxed preloads may require only a few Electron modules: bundle everything else.
+    build({ ...node, packages: undefined, entryPoints: [join(root, 'electron/preload.ts')], outfile: join(out, 'electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
+    build({ ...node, entryPoints: [join(root, 'host/main.ts')], outfile: join(out, 'host/main.mjs'), format: 'esm' }),
+    cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html')),
+    cp(join(root, 'renderer/styles.css'), join(out, 'renderer/styles.css')),
+  ]);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  await buildAll();
+  console.log(`built dist/ in ${Math.round(performance.now() - started)} ms`);
+}
