@@ -80,4 +80,9 @@ test('a file that is not DICOM is named in a specific error message, and the vie
   await message.getByRole('button', { name: 'Dismiss message' }).click();
   await message.waitFor({ state: 'detached' });
   assert.ok(await page.locator('[data-testid="viewport"][data-rendered-image]').count());
+
+  await page.getByRole('button', { name: 'Quarantine (1)' }).click();
+  const row = page.locator('.quarantine tr[data-file-name="scan-notes.dcm"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /DICOM_NOT_DICOM/);
 });

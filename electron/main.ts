@@ -53,7 +53,7 @@ async function start(): Promise<void> {
       const files = properties.includes('openDirectory')
         ? await readFolderFiles(path)
         : [{ name: basename(path), bytes: new Uint8Array(await readFile(path)) }];
-      const report = workstation.library.importFiles(files);
+      const report = await workstation.library.importFiles(files);
       log(`imported ${report.imported.length}, duplicates ${report.duplicates.length}, failed ${report.failed.length} from ${path}`);
     }
     window.webContents.send(EVENT_CHANNELS['library-changed']);

@@ -20,7 +20,7 @@ const log = (line: string) => console.log(`[neoscope] ${line}`);
 
 const root = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 const workstation = createWorkstation(root, 'browser', log);
-const samples = workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
+const samples = await workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
 log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable${samples.failed.map((f) => `\n  ${f.fileName}: ${f.message}`).join('')}`);
 
 const host = await startBrowserHost({

@@ -15,6 +15,9 @@ export const errorBodySchema = z.object({
 export const domainSchema = z.enum(['retina', 'chest', 'other']);
 export type ImagingDomain = z.infer<typeof domainSchema>;
 
+export const problemSchema = z.object({ code: z.string(), message: z.string() });
+export type Problem = z.infer<typeof problemSchema>;
+
 export const instanceSummarySchema = z.object({
   instanceId: z.string(),
   fileName: z.string(),
@@ -36,6 +39,8 @@ export const instanceSummarySchema = z.object({
   photometric: z.string(),
   domain: domainSchema,
   domainReason: z.string(),
+  /** Defects that did not stop the image from being shown (see core/dicom/validate.ts). */
+  warnings: z.array(problemSchema),
 });
 export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
 

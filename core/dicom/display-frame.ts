@@ -6,6 +6,7 @@
 import type { DecodedFrame } from '../api/schemas.ts';
 import { readDecimal, Tag } from './attributes.ts';
 import { planarToInterleaved, toDisplayRgb, ybr422ToYbrFull } from './colour.ts';
+import type { DecodeWarning } from './codecs/index.ts';
 import { decodeFrameBytes } from './decode.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';
 import type { ParsedDicom } from './parse.ts';
@@ -25,9 +26,9 @@ function readSpacing(parsed: ParsedDicom): DecodedFrame['spacing'] {
   return undefined;
 }
 
-export function buildDisplayFrame(parsed: ParsedDicom, instanceId: string, frame: number): DecodedFrame {
+export async function buildDisplayFrame(parsed: ParsedDicom, instanceId: string, frame: number, warn?: (warning: DecodeWarning) => void): Promise<DecodedFrame> {
   const module = readImagePixelModule(parsed);
-  const bytes = decodeFrameBytes(parsed, module, frame);
+  const bytes = await decodeFrameBytes(parsed, module, frame, warn);
   const base = { instanceId, frame, rows: module.rows, columns: module.columns, spacing: readSpacing(parsed) };
   const pixelCount = module.rows * module.columns;
 

@@ -69,8 +69,13 @@ export function readImagePixelModule(parsed: ParsedDicom): ImagePixelModule {
   };
 }
 
-/** Bytes of one uncompressed frame; 1-bit frames are packed (PS3.5 8.1.1). */
+/**
+ * Bytes of one uncompressed frame. 1-bit frames are packed (PS3.5 8.1.1); native
+ * YBR_FULL_422 stores two luminance and one pair of chrominance samples per two pixels
+ * (PS3.3 C.7.6.3.1.2), so 2 samples a pixel rather than 3.
+ */
 export function frameByteLength(module: ImagePixelModule): number {
-  const samples = module.rows * module.columns * module.samplesPerPixel;
+  const perPixel = module.photometric === 'YBR_FULL_422' && module.samplesPerPixel === 3 ? 2 : module.samplesPerPixel;
+  const samples = module.rows * module.columns * perPixel;
   return module.bitsAllocated === 1 ? Math.ceil(samples / 8) : samples * (module.bitsAllocated / 8);
 }

@@ -7,6 +7,7 @@
 import { inflateRawSync } from 'node:zlib';
 import dicomParser, { type DataSet as ParserDataSet, type ParseDicomOptions } from './dicom-parser-module.ts';
 import { DicomError } from './errors.ts';
+import { describeTruncation } from './truncation.ts';
 import { TransferSyntax } from './uids.ts';
 
 export type DataSet = ParserDataSet;
@@ -29,9 +30,25 @@ function hasDicmPrefix(bytes: Uint8Array): boolean {
   );
 }
 
-/** A raw data set normally starts with a group 0x0008 (or 0x0002) tag, little endian. */
-function looksLikeRawLittleEndianDataSet(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[1] === 0x00 && (bytes[0] === 0x08 || bytes[0] === 0x02);
+const isVrLetters = (a: number | undefined, b: number | undefined) => a !== undefined && b !== undefined && a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a;
+
+/**
+ * Legacy files without Part 10 meta information start straight with a data set, usually
+ * group 0x0008. Its first element tells the encoding: VR letters at offset 4 mean
+ * explicit VR; the byte order of the group number tells little or big endian.
+ */
+function guessRawTransferSyntax(bytes: Uint8Array): string | undefined {
+  if (bytes.length < 8) return undefined;
+  const littleEndianGroup = bytes[1] === 0x00 && (bytes[0] === 0x08 || bytes[0] === 0x02);
+  const bigEndianGroup = bytes[0] === 0x00 && (bytes[1] === 0x08 || bytes[1] === 0x02);
+  const explicit = isVrLetters(bytes[4], bytes[5]);
+  if (littleEndianGroup) return explicit ? TransferSyntax.ExplicitVRLittleEndian : TransferSyntax.ImplicitVRLittleEndian;
+  if (bigEndianGroup && explicit) return TransferSyntax.ExplicitVRBigEndian;
+  return undefined;
+}
+
+function hexBytes(bytes: Uint8Array, count: number): string {
+  return [...bytes.subarray(0, count)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
 function inflateDeflatedDataSet(bytes: Uint8Array, position: number): Uint8Array {
@@ -47,6 +64,14 @@ function inflateDeflatedDataSet(bytes: Uint8Array, position: number): Uint8Array
   return whole;
 }
 
+function metaTransferSyntax(bytes: Uint8Array): string | undefined {
+  try {
+    return dicomParser.readPart10Header(bytes).string('x00020010')?.replace(/\0/g, '').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 function parserMessage(error: unknown): string {
   if (typeof error === 'string') return error.replace(/^dicomParser\.\w+: /, '');
   if (error instanceof Error) return error.message.replace(/^dicomParser\.\w+: /, '');
@@ -55,17 +80,18 @@ function parserMessage(error: unknown): string {
 
 export function parseDicomBytes(bytes: Uint8Array, fileName: string): ParsedDicom {
   const hasFileMeta = hasDicmPrefix(bytes);
-  if (!hasFileMeta && !looksLikeRawLittleEndianDataSet(bytes)) {
+  const rawSyntax = hasFileMeta ? undefined : guessRawTransferSyntax(bytes);
+  if (!hasFileMeta && !rawSyntax) {
     throw new DicomError(
       'DICOM_NOT_DICOM',
-      bytes.length < PREAMBLE_LENGTH + 4
-        ? `not a DICOM file: only ${bytes.length} bytes and no "DICM" prefix`
-        : 'not a DICOM file: no "DICM" prefix at offset 128 and no data set at offset 0',
+      bytes.length < 8
+        ? `not a DICOM file: only ${bytes.length} bytes`
+        : `not a DICOM file: no "DICM" prefix at offset 128, and the first bytes (${hexBytes(bytes, 8)}) do not start a data set`,
       fileName,
     );
   }
   const options: ParseDicomOptions = { inflater: inflateDeflatedDataSet };
-  if (!hasFileMeta) options.TransferSyntaxUID = TransferSyntax.ImplicitVRLittleEndian;
+  if (rawSyntax) options.TransferSyntaxUID = rawSyntax;
 
   let dataSet: DataSet;
   try {
@@ -77,8 +103,13 @@ export function parseDicomBytes(bytes: Uint8Array, fileName: string): ParsedDico
     if (/missing required meta header attribute 0002,0010/.test(message)) {
       throw new DicomError('DICOM_MISSING_TRANSFER_SYNTAX', 'file meta information lacks Transfer Syntax UID (0002,0010)', fileName);
     }
-    const truncated = /buffer overread|attempt to read past end|beyond end|past the end|overrun/i.test(message);
-    throw new DicomError(truncated ? 'DICOM_TRUNCATED' : 'DICOM_PARSE_FAILED', `${truncated ? 'file is truncated' : 'cannot parse data set'}: ${message}`, fileName);
+    if (/overrun|maxPosition|past the end|beyond/i.test(message)) {
+      const partial = (error as { dataSet?: DataSet })?.dataSet;
+      const syntax = rawSyntax ?? metaTransferSyntax(bytes) ?? TransferSyntax.ExplicitVRLittleEndian;
+      const specific = describeTruncation(bytes, partial, syntax !== TransferSyntax.ImplicitVRLittleEndian, syntax === TransferSyntax.ExplicitVRBigEndian, fileName);
+      throw specific ?? new DicomError('DICOM_TRUNCATED', 'file is truncated: an element runs past the end of the file', fileName);
+    }
+    throw new DicomError('DICOM_PARSE_FAILED', `cannot parse data set: ${message}`, fileName);
   }
   const transferSyntaxUid = (dataSet.string('x00020010') ?? TransferSyntax.ImplicitVRLittleEndian).replace(/\0/g, '').trim();
   return { dataSet, transferSyntaxUid, hasFileMeta, fileName, byteLength: bytes.length };

@@ -47,5 +47,6 @@ export function summarizeInstance(parsed: ParsedDicom, instanceId: string): Inst
     photometric: module.photometric,
     domain,
     domainReason: reason,
+    warnings: [],
   };
 }

@@ -19,7 +19,7 @@ export const TransferSyntax = {
 } as const;
 
 const NAMES: Record<string, string> = Object.fromEntries(
-  Object.entries(TransferSyntax).map(([name, uid]) => [uid, name.replace(/([a-z])([A-Z])/g, '$1 $2')]),
+  Object.entries(TransferSyntax).map(([name, uid]) => [uid, name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')]),
 );
 
 export function transferSyntaxName(uid: string): string {

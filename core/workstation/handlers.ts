@@ -26,7 +26,7 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
     }),
     'library.list': async () => ({ instances: library.list() }),
     'library.importSamples': async () => library.importFiles(await readFolderFiles(context.samplesFolder)),
-    'library.importFiles': async ({ files }) => library.importFiles(files),
+    'library.importFiles': ({ files }) => library.importFiles(files),
     'image.frame': async ({ instanceId, frame }) => library.frame(instanceId, frame),
   };
 }

@@ -5,6 +5,7 @@ import type { OperationResult } from '../../core/api/contract.ts';
 import type { ApiClient } from '../api/client.ts';
 import { importFiles, type FileLike, type ImportProgress } from '../features/import/import-files.ts';
 import { ImportProgressBar } from '../features/import/ImportProgressBar.tsx';
+import { QuarantinePanel, type QuarantineEntry } from '../features/import/Quarantine.tsx';
 import { MessageList, useMessages } from '../features/messages/messages.tsx';
 import { Viewport } from '../features/viewer/Viewport.tsx';
 import { Worklist } from '../features/worklist/Worklist.tsx';
@@ -16,6 +17,8 @@ export function App({ api }: { api: ApiClient }) {
   const [openId, setOpenId] = useState<string>();
   const [progress, setProgress] = useState<ImportProgress>();
   const [showHelp, setShowHelp] = useState(false);
+  const [quarantine, setQuarantine] = useState<QuarantineEntry[]>([]);
+  const [showQuarantine, setShowQuarantine] = useState(false);
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -42,6 +45,7 @@ export function App({ api }: { api: ApiClient }) {
       const report = await importFiles(api, files, setProgress);
       setProgress(undefined);
       for (const failure of report.failed) add({ kind: 'error', text: failure.message, code: failure.code, file: failure.fileName });
+      if (report.failed.length) setQuarantine((list) => [...list, ...report.failed]);
       const summary = `Imported ${report.imported.length} image(s)` + (report.duplicates.length ? `, ${report.duplicates.length} already in the library` : '') + (report.failed.length ? `, ${report.failed.length} could not be read` : '');
       add({ kind: 'info', text: summary });
       await refresh();
@@ -75,6 +79,11 @@ export function App({ api }: { api: ApiClient }) {
         <span className="subtitle">neonatal imaging workstation{info ? ` · v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}` : ''}</span>
         <div className="actions">
           <button type="button" onClick={() => fileInput.current?.click()} title="Import DICOM files (Ctrl+O)">Import files…</button>
+          {quarantine.length ? (
+            <button type="button" className="quarantine-button" onClick={() => setShowQuarantine((v) => !v)} title="Files refused at import, with reasons">
+              Quarantine ({quarantine.length})
+            </button>
+          ) : null}
           <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
         </div>
         <input ref={fileInput} type="file" multiple hidden data-testid="import-input" onChange={(e) => { void runImport([...(e.target.files ?? [])]); e.target.value = ''; }} />
@@ -86,6 +95,7 @@ export function App({ api }: { api: ApiClient }) {
           {open ? <Viewport api={api} instance={open} onError={reportError} /> : <p className="empty">Choose an image from the worklist.</p>}
         </section>
       </main>
+      {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}
       <MessageList messages={messages} dismiss={dismiss} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
     </div>

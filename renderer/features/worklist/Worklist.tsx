@@ -47,7 +47,14 @@ export function Worklist({ instances, openId, onOpen }: WorklistProps) {
             onClick={() => { setCursor(index); onOpen(instance.instanceId); }}
           >
             <span className={`domain domain-${instance.domain}`} title={instance.domainReason}>{instance.domain}</span>
-            <span className="patient">{instance.patientName || 'Unnamed'} <small>{instance.patientId}</small></span>
+            <span className="patient">
+              {instance.patientName || 'Unnamed'} <small>{instance.patientId}</small>
+              {instance.warnings.length ? (
+                <span className="warning-badge" title={instance.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')} aria-label={`${instance.warnings.length} warning(s)`}>
+                  ⚠ {instance.warnings.length}
+                </span>
+              ) : null}
+            </span>
             <span className="meta">
               {instance.modality} · {formatDate(instance.studyDate)} · {instance.columns}×{instance.rows}
               {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}

@@ -1,0 +1,79 @@
+// Ambient module types for the untyped codec packages; a reference keeps them visible to every tsconfig that reaches this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./wasm-codec-modules.d.ts" />
+/**
+ * The maintained WASM codecs from the cornerstone project (libjpeg-turbo, CharLS,
+ * OpenJPEG, OpenJPH), loaded once on first use. Every call copies the decoded samples
+ * out of WASM memory and frees the decoder, so no frame outlives its call in WASM.
+ */
+import { DicomError } from '../errors.ts';
+
+export interface CodecOutput {
+  width: number;
+  height: number;
+  bitsPerSample: number;
+  components: number;
+  /** Decoded samples as the codec returned them (interleaved unless `planar`). */
+  bytes: Uint8Array;
+  planar: boolean;
+}
+
+type Loader<M> = () => Promise<M>;
+function once<M>(load: Loader<M>): Loader<M> {
+  let promise: Promise<M> | undefined;
+  return () => (promise ??= load());
+}
+
+/** The codecs log progress to stdout by default; the CLI's output must stay clean. */
+/** Emscripten uses the options object as its Module: each codec needs its own. */
+const quietModule = () => ({ print: () => {}, printErr: () => {} });
+
+const charls = once(async () => (await import('@cornerstonejs/codec-charls/decodewasmjs')).default(quietModule()));
+const libjpegTurbo = once(async () => (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs')).default(quietModule()));
+const openjpeg = once(async () => (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')).default(quietModule()));
+const openjph = once(async () => (await import('@cornerstonejs/codec-openjph/wasmjs')).default(quietModule()));
+
+function run(decoder: WasmFrameDecoder, encoded: Uint8Array, codec: string, fileName: string, planar = () => false): CodecOutput {
+  try {
+    decoder.getEncodedBuffer(encoded.length).set(encoded);
+    decoder.decode();
+    const info = decoder.getFrameInfo();
+    if (!info.width || !info.height || !info.componentCount) {
+      throw new DicomError('DICOM_CODEC_FAILED', `${codec} found no decodable image: the codestream is corrupt`, fileName);
+    }
+    const bytes = decoder.getDecodedBuffer().slice();
+    const expected = info.width * info.height * info.componentCount * (info.bitsPerSample > 8 ? 2 : 1);
+    if (bytes.length < expected) {
+      throw new DicomError('DICOM_CODEC_FAILED', `${codec} produced ${bytes.length} bytes for a ${info.width}×${info.height}×${info.componentCount} frame`, fileName);
+    }
+    return { width: info.width, height: info.height, bitsPerSample: info.bitsPerSample, components: info.componentCount, bytes, planar: planar() };
+  } catch (error) {
+    if (error instanceof DicomError) throw error;
+    const detail = typeof error === 'number' ? `WASM exception ${error}` : error instanceof Error ? error.message : String(error);
+    throw new DicomError('DICOM_CODEC_FAILED', `${codec} could not decode the frame: ${detail}`, fileName);
+  } finally {
+    decoder.delete();
+  }
+}
+
+export async function decodeWithLibjpegTurbo(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
+  const module = await libjpegTurbo();
+  return run(new module.JPEGDecoder(), encoded, 'JPEG (libjpeg-turbo)', fileName);
+}
+
+export async function decodeWithCharls(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
+  const module = await charls();
+  const decoder = new module.JpegLSDecoder();
+  // Interleave mode 0 (none) returns one plane per component (CharLS ILV_NONE).
+  return run(decoder, encoded, 'JPEG-LS (CharLS)', fileName, () => decoder.getFrameInfo().componentCount > 1 && decoder.getInterleaveMode() === 0);
+}
+
+export async function decodeWithOpenJpeg(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
+  const module = await openjpeg();
+  return run(new module.J2KDecoder(), encoded, 'JPEG 2000 (OpenJPEG)', fileName);
+}
+
+export async function decodeWithOpenJph(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
+  const module = await openjph();
+  return run(new module.HTJ2KDecoder(), encoded, 'HTJ2K (OpenJPH)', fileName);
+}
