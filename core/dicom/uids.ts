@@ -18,9 +18,24 @@ export const TransferSyntax = {
   RLELossless: '1.2.840.10008.1.2.5',
 } as const;
 
-const NAMES: Record<string, string> = Object.fromEntries(
-  Object.entries(TransferSyntax).map(([name, uid]) => [uid, name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')]),
-);
+const NAMES: Record<string, string> = {
+  [TransferSyntax.ImplicitVRLittleEndian]: 'Implicit VR Little Endian',
+  [TransferSyntax.ExplicitVRLittleEndian]: 'Explicit VR Little Endian',
+  [TransferSyntax.DeflatedExplicitVRLittleEndian]: 'Deflated Explicit VR Little Endian',
+  [TransferSyntax.ExplicitVRBigEndian]: 'Explicit VR Big Endian',
+  [TransferSyntax.JPEGBaseline]: 'JPEG Baseline (Process 1)',
+  [TransferSyntax.JPEGExtended]: 'JPEG Extended (Process 2 & 4)',
+  [TransferSyntax.JPEGLosslessP14]: 'JPEG Lossless (Process 14)',
+  [TransferSyntax.JPEGLosslessSV1]: 'JPEG Lossless (Process 14, SV1)',
+  [TransferSyntax.JPEGLSLossless]: 'JPEG-LS Lossless',
+  [TransferSyntax.JPEGLSNearLossless]: 'JPEG-LS Near-Lossless',
+  [TransferSyntax.JPEG2000Lossless]: 'JPEG 2000 Lossless',
+  [TransferSyntax.JPEG2000]: 'JPEG 2000',
+  [TransferSyntax.HTJ2KLossless]: 'HTJ2K Lossless',
+  [TransferSyntax.HTJ2KLosslessRPCL]: 'HTJ2K Lossless RPCL',
+  [TransferSyntax.HTJ2K]: 'HTJ2K',
+  [TransferSyntax.RLELossless]: 'RLE Lossless',
+};
 
 export function transferSyntaxName(uid: string): string {
   return NAMES[uid] ?? `unknown transfer syntax ${uid}`;

@@ -18,10 +18,16 @@ export interface CodecOutput {
   planar: boolean;
 }
 
-type Loader<M> = () => Promise<M>;
-function once<M>(load: Loader<M>): Loader<M> {
+type Loader<M> = (() => Promise<M>) & { reset(): void };
+
+/**
+ * Loads a codec once. After a WASM trap (out-of-bounds access, abort) an Emscripten
+ * instance is left unusable, so `reset` drops it and the next frame gets a fresh one.
+ */
+function once<M>(load: () => Promise<M>): Loader<M> {
   let promise: Promise<M> | undefined;
-  return () => (promise ??= load());
+  const loader = () => (promise ??= load());
+  return Object.assign(loader, { reset: () => void (promise = undefined) });
 }
 
 /** The codecs log progress to stdout by default; the CLI's output must stay clean. */
@@ -33,7 +39,7 @@ const libjpegTurbo = once(async () => (await import('@cornerstonejs/codec-libjpe
 const openjpeg = once(async () => (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')).default(quietModule()));
 const openjph = once(async () => (await import('@cornerstonejs/codec-openjph/wasmjs')).default(quietModule()));
 
-function run(decoder: WasmFrameDecoder, encoded: Uint8Array, codec: string, fileName: string, planar = () => false): CodecOutput {
+function run(decoder: WasmFrameDecoder, encoded: Uint8Array, codec: string, fileName: string, loader: Loader<unknown>, planar = () => false): CodecOutput {
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
@@ -49,31 +55,36 @@ function run(decoder: WasmFrameDecoder, encoded: Uint8Array, codec: string, file
     return { width: info.width, height: info.height, bitsPerSample: info.bitsPerSample, components: info.componentCount, bytes, planar: planar() };
   } catch (error) {
     if (error instanceof DicomError) throw error;
+    if (error instanceof WebAssembly.RuntimeError) loader.reset();
     const detail = typeof error === 'number' ? `WASM exception ${error}` : error instanceof Error ? error.message : String(error);
     throw new DicomError('DICOM_CODEC_FAILED', `${codec} could not decode the frame: ${detail}`, fileName);
   } finally {
-    decoder.delete();
+    try {
+      decoder.delete();
+    } catch {
+      loader.reset(); // the instance trapped; never reuse it
+    }
   }
 }
 
 export async function decodeWithLibjpegTurbo(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
   const module = await libjpegTurbo();
-  return run(new module.JPEGDecoder(), encoded, 'JPEG (libjpeg-turbo)', fileName);
+  return run(new module.JPEGDecoder(), encoded, 'JPEG (libjpeg-turbo)', fileName, libjpegTurbo);
 }
 
 export async function decodeWithCharls(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
   const module = await charls();
   const decoder = new module.JpegLSDecoder();
   // Interleave mode 0 (none) returns one plane per component (CharLS ILV_NONE).
-  return run(decoder, encoded, 'JPEG-LS (CharLS)', fileName, () => decoder.getFrameInfo().componentCount > 1 && decoder.getInterleaveMode() === 0);
+  return run(decoder, encoded, 'JPEG-LS (CharLS)', fileName, charls, () => decoder.getFrameInfo().componentCount > 1 && decoder.getInterleaveMode() === 0);
 }
 
 export async function decodeWithOpenJpeg(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
   const module = await openjpeg();
-  return run(new module.J2KDecoder(), encoded, 'JPEG 2000 (OpenJPEG)', fileName);
+  return run(new module.J2KDecoder(), encoded, 'JPEG 2000 (OpenJPEG)', fileName, openjpeg);
 }
 
 export async function decodeWithOpenJph(encoded: Uint8Array, fileName: string): Promise<CodecOutput> {
   const module = await openjph();
-  return run(new module.HTJ2KDecoder(), encoded, 'HTJ2K (OpenJPH)', fileName);
+  return run(new module.HTJ2KDecoder(), encoded, 'HTJ2K (OpenJPH)', fileName, openjph);
 }
