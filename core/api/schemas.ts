@@ -65,6 +65,15 @@ const pixelArraySchema = z.custom<PixelArray>(
   'expected a typed array of pixel values',
 );
 
+export const lookupTableSchema = z.object({
+  firstValueMapped: z.number(),
+  bitsPerEntry: z.number().int().positive(),
+  entries: z.array(z.number()),
+  explanation: z.string().optional(),
+});
+
+export const voiWindowSchema = z.object({ center: z.number(), width: z.number().positive(), explanation: z.string().optional() });
+
 export const decodedFrameSchema = z.object({
   instanceId: z.string(),
   frame: z.number().int().nonnegative(),
@@ -79,8 +88,14 @@ export const decodedFrameSchema = z.object({
   maxValue: z.number(),
   rescaleSlope: z.number(),
   rescaleIntercept: z.number(),
-  windowCenter: z.number().optional(),
-  windowWidth: z.number().optional(),
+  /** Modality LUT Sequence (replaces rescale when present, PS3.3 C.11.1). */
+  modalityLut: lookupTableSchema.optional(),
+  /** VOI windows from the file, the first being the default (C.11.2). */
+  windows: z.array(voiWindowSchema),
+  voiLuts: z.array(lookupTableSchema),
+  voiFunction: z.enum(['LINEAR', 'LINEAR_EXACT', 'SIGMOID']),
+  /** Display inverted: MONOCHROME1, or Presentation LUT Shape INVERSE (C.11.6). */
+  inverted: z.boolean(),
   /** Row and column spacing in mm, and which attribute it came from (PS3.3 10.7.1.3). */
   spacing: z
     .object({ row: z.number(), column: z.number(), source: z.enum(['PixelSpacing', 'ImagerPixelSpacing', 'NominalScannedPixelSpacing']) })

@@ -50,8 +50,6 @@ export function ybr422ToYbrFull(data: Uint8Array, pixelCount: number): Uint8Arra
 export function toDisplayRgb(interleaved: Uint8Array, photometric: string, fileName: string): Uint8Array {
   switch (photometric) {
     case 'RGB':
-    case 'YBR_RCT': // the codec inverts RCT; samples are RGB (PS3.5 8.2.4)
-    case 'YBR_ICT':
       return interleaved;
     case 'YBR_FULL':
     case 'YBR_FULL_422':

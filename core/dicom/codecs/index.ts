@@ -201,3 +201,17 @@ export function decoderFor(transferSyntaxUid: string, fileName: string): FrameDe
 }
 
 export const SUPPORTED_ENCAPSULATED_SYNTAXES = Object.keys(DECODERS);
+
+const DCT_SYNTAXES = new Set<string>([TransferSyntax.JPEGBaseline, TransferSyntax.JPEGExtended]);
+
+/**
+ * Colour space of decoded colour frames. libjpeg-turbo converts YCbCr JPEG data to RGB
+ * (as dcmdjpeg does by default), and the JPEG 2000 codecs undo the RCT/ICT component
+ * transform, so such frames are RGB whatever the Photometric Interpretation says
+ * (PS3.5 8.2.1, 8.2.4). Native and RLE data keep their photometric interpretation.
+ */
+export function photometricAfterDecoding(transferSyntaxUid: string, photometric: string): string {
+  if (DCT_SYNTAXES.has(transferSyntaxUid) && photometric.startsWith('YBR_')) return 'RGB';
+  if (photometric === 'YBR_RCT' || photometric === 'YBR_ICT') return 'RGB';
+  return photometric;
+}

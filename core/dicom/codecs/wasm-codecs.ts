@@ -55,7 +55,7 @@ function run(decoder: WasmFrameDecoder, encoded: Uint8Array, codec: string, file
     return { width: info.width, height: info.height, bitsPerSample: info.bitsPerSample, components: info.componentCount, bytes, planar: planar() };
   } catch (error) {
     if (error instanceof DicomError) throw error;
-    if (error instanceof WebAssembly.RuntimeError) loader.reset();
+    if ((error as Error)?.name === 'RuntimeError') loader.reset(); // a WebAssembly trap
     const detail = typeof error === 'number' ? `WASM exception ${error}` : error instanceof Error ? error.message : String(error);
     throw new DicomError('DICOM_CODEC_FAILED', `${codec} could not decode the frame: ${detail}`, fileName);
   } finally {

@@ -7,7 +7,7 @@ import * as cornerstone from 'cornerstone-core';
 import { useEffect, useRef, useState } from 'react';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
-import { toCornerstoneImage } from './cornerstone-image.ts';
+import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
 
 export interface ViewportProps {
   api: ApiClient;
@@ -16,9 +16,16 @@ export interface ViewportProps {
 }
 
 interface Readout {
-  windowCenter: number;
-  windowWidth: number;
   frame: DecodedFrame;
+  voi?: VoiChoice;
+}
+
+function voiLabel(readout: Readout): string {
+  const { voi, frame } = readout;
+  if (!voi) return 'colour';
+  if (voi.kind === 'lut') return `VOI LUT ${frame.voiLuts[voi.index]?.explanation ?? voi.index + 1}`;
+  const fn = frame.voiFunction === 'LINEAR' ? '' : ` ${frame.voiFunction}`;
+  return `W ${Math.round(voi.window.width)} / L ${Math.round(voi.window.center)}${fn}`;
 }
 
 export function calibrationNote(frame: DecodedFrame): string {
@@ -38,6 +45,8 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
   const element = useRef<HTMLDivElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
   const [readout, setReadout] = useState<Readout>();
+  const readoutRef = useRef<Readout>(undefined);
+  readoutRef.current = readout;
 
   useEffect(() => {
     const el = element.current!;
@@ -62,11 +71,13 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
         if (cancelled) return;
         const image = toCornerstoneImage(frame);
         const viewport = cornerstone.getDefaultViewportForImage(el, image);
+        const voi = frame.samplesPerPixel === 1 ? defaultVoi(frame) : undefined;
+        if (voi) viewport.voiLUT = voiLutFor(frame, voi);
         cornerstone.displayImage(el, image, viewport);
         el.dataset.renderedImage = `${instance.instanceId}/${frameIndex}`;
         performance.mark('neoscope:first-pixels');
         performance.measure('neoscope:choose-to-pixels', 'neoscope:image-chosen', 'neoscope:first-pixels');
-        setReadout({ frame, windowCenter: viewport.voi.windowCenter, windowWidth: viewport.voi.windowWidth });
+        setReadout({ frame, voi });
       })
       .catch((error: { message: string; code?: string }) => {
         if (!cancelled) onError({ message: error.message, code: error.code, file: instance.fileName });
@@ -83,16 +94,20 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
       if (e.button === 0) last = { x: e.clientX, y: e.clientY };
     };
     const onMove = (e: MouseEvent) => {
-      if (!last) return;
+      const current = readoutRef.current;
+      if (!last || !current?.voi) return;
       const viewport = cornerstone.getViewport(el);
       if (!viewport) return;
+      const from = current.voi.kind === 'window' ? current.voi.window : defaultWindow(current.frame);
       // Drag right widens the window, drag down raises the level (the common PACS convention).
-      const scale = Math.max(1, viewport.voi.windowWidth / 256);
-      viewport.voi.windowWidth = Math.max(1, viewport.voi.windowWidth + (e.clientX - last.x) * scale);
-      viewport.voi.windowCenter += (e.clientY - last.y) * scale;
+      const scale = Math.max(1, from.width / 256);
+      const window = { center: from.center + (e.clientY - last.y) * scale, width: Math.max(1, from.width + (e.clientX - last.x) * scale) };
       last = { x: e.clientX, y: e.clientY };
+      const voi: VoiChoice = { kind: 'window', window };
+      viewport.voiLUT = voiLutFor(current.frame, voi);
       cornerstone.setViewport(el, viewport);
-      setReadout((r) => (r ? { ...r, windowCenter: viewport.voi.windowCenter, windowWidth: viewport.voi.windowWidth } : r));
+      readoutRef.current = { ...current, voi };
+      setReadout(readoutRef.current);
     };
     const onUp = () => {
       last = undefined;
@@ -113,7 +128,15 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
       const el = element.current!;
       const viewport = cornerstone.getViewport(el);
       if (!viewport) return;
-      if (e.key === 'r' || e.key === 'R') cornerstone.reset(el);
+      const current = readoutRef.current;
+      if (e.key === 'r' || e.key === 'R') {
+        cornerstone.reset(el);
+        if (current?.voi) {
+          const voi = defaultVoi(current.frame);
+          cornerstone.setViewport(el, { ...cornerstone.getViewport(el)!, voiLUT: voiLutFor(current.frame, voi) });
+          setReadout({ ...current, voi });
+        }
+      }
       else if (e.key === 'i' || e.key === 'I') cornerstone.setViewport(el, { ...viewport, invert: !viewport.invert });
       else if (e.key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
       else if (e.key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
@@ -133,7 +156,7 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
         <div className="viewport-overlay">
           <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}</span>
           <span>
-            W {Math.round(readout.windowWidth)} / L {Math.round(readout.windowCenter)} · frame {frameIndex + 1}/{instance.frames}
+            {voiLabel(readout)} · frame {frameIndex + 1}/{instance.frames}
           </span>
           <span className="calibration">{calibrationNote(readout.frame)}</span>
         </div>

@@ -1,10 +1,12 @@
 /**
- * Adapts a decoded frame from the API to cornerstone-core's Image object. MONOCHROME1
- * is displayed inverted (PS3.3 C.7.6.3.1.2: minimum value is white); colour frames are
- * given to cornerstone as RGBA, which its colour renderer expects.
+ * Adapts a decoded frame from the API to cornerstone-core's Image object, and computes
+ * the VOI table the viewport draws with. The grayscale pipeline is core/imaging/lut.ts,
+ * the one the engine uses: cornerstone's own modality-LUT and VOI-LUT paths are not used
+ * (its modality LUT ignores the first mapped value, and it guesses VOI LUT bit depth).
  */
-import type { Image } from 'cornerstone-core';
+import type { Image, LUT } from 'cornerstone-core';
 import type { DecodedFrame } from '../../../core/api/schemas.ts';
+import { lookup, voiDisplayTable, type VoiWindow } from '../../../core/imaging/lut.ts';
 
 export function rgbToRgba(rgb: Uint8Array): Uint8Array {
   const pixels = rgb.length / 3;
@@ -18,24 +20,63 @@ export function rgbToRgba(rgb: Uint8Array): Uint8Array {
   return rgba;
 }
 
-/** Default window: the file's own, else the full range of modality values. */
-export function defaultWindow(frame: DecodedFrame): { center: number; width: number } {
-  if (frame.windowCenter !== undefined && frame.windowWidth !== undefined) return { center: frame.windowCenter, width: frame.windowWidth };
-  const low = frame.minValue * frame.rescaleSlope + frame.rescaleIntercept;
-  const high = frame.maxValue * frame.rescaleSlope + frame.rescaleIntercept;
-  return { center: (low + high) / 2, width: Math.max(1, Math.abs(high - low)) };
+/** Range of modality values (after rescale or the Modality LUT). */
+export function modalityRange(frame: DecodedFrame): { low: number; high: number } {
+  if (frame.modalityLut) {
+    const a = lookup(frame.modalityLut, frame.minValue);
+    const b = lookup(frame.modalityLut, frame.maxValue);
+    return { low: Math.min(a, b), high: Math.max(a, b) };
+  }
+  const a = frame.minValue * frame.rescaleSlope + frame.rescaleIntercept;
+  const b = frame.maxValue * frame.rescaleSlope + frame.rescaleIntercept;
+  return { low: Math.min(a, b), high: Math.max(a, b) };
+}
+
+/** Default window: the file's first, else the full range of modality values. */
+export function defaultWindow(frame: DecodedFrame): VoiWindow {
+  if (frame.windows[0]) return frame.windows[0];
+  const { low, high } = modalityRange(frame);
+  return { center: (low + high) / 2, width: Math.max(1, high - low) };
+}
+
+/** What the viewer applies as VOI: a window (with the file's VOI LUT Function) or a VOI LUT. */
+export type VoiChoice = { kind: 'window'; window: VoiWindow } | { kind: 'lut'; index: number };
+
+export function defaultVoi(frame: DecodedFrame): VoiChoice {
+  // A VOI LUT in the file is the modality's own default rendering (C.11.2).
+  return frame.voiLuts.length && !frame.windows.length ? { kind: 'lut', index: 0 } : { kind: 'window', window: defaultWindow(frame) };
+}
+
+export function voiLutFor(frame: DecodedFrame, choice: VoiChoice): LUT {
+  const { low, high } = modalityRange(frame);
+  const voi = choice.kind === 'lut' ? { lut: frame.voiLuts[choice.index], fn: frame.voiFunction } : { window: choice.window, fn: frame.voiFunction };
+  const table = voiDisplayTable(low, high, voi);
+  return { firstValueMapped: table.firstValueMapped, numBitsPerEntry: 8, lut: table.entries } as LUT;
 }
 
 export function toCornerstoneImage(frame: DecodedFrame): Image {
   const color = frame.samplesPerPixel === 3;
-  const pixelData = color ? rgbToRgba(frame.pixels as Uint8Array) : frame.pixels;
+  let pixelData: ArrayLike<number> & { byteLength: number } = color ? rgbToRgba(frame.pixels as Uint8Array) : frame.pixels;
+  let slope = frame.rescaleSlope;
+  let intercept = frame.rescaleIntercept;
+  let min = frame.minValue;
+  let max = frame.maxValue;
+  if (!color && frame.modalityLut) {
+    // Apply the Modality LUT here, so cornerstone sees modality values with identity rescale.
+    const table = frame.modalityLut;
+    const mapped = Int32Array.from(frame.pixels as ArrayLike<number>, (v) => lookup(table, v));
+    ({ low: min, high: max } = modalityRange(frame));
+    pixelData = mapped;
+    slope = 1;
+    intercept = 0;
+  }
   const window = color ? { center: 128, width: 256 } : defaultWindow(frame);
   const image = {
     imageId: `neoscope:${frame.instanceId}/${frame.frame}`,
-    minPixelValue: frame.minValue,
-    maxPixelValue: frame.maxValue,
-    slope: frame.rescaleSlope,
-    intercept: frame.rescaleIntercept,
+    minPixelValue: min,
+    maxPixelValue: max,
+    slope,
+    intercept,
     windowCenter: window.center,
     windowWidth: window.width,
     getPixelData: () => pixelData as unknown as number[],
@@ -45,7 +86,7 @@ export function toCornerstoneImage(frame: DecodedFrame): Image {
     width: frame.columns,
     color,
     rgba: color,
-    invert: frame.photometric === 'MONOCHROME1',
+    invert: frame.inverted,
     columnPixelSpacing: frame.spacing?.column ?? 1,
     rowPixelSpacing: frame.spacing?.row ?? 1,
     sizeInBytes: pixelData.byteLength,
