@@ -86,3 +86,26 @@ test('a file that is not DICOM is named in a specific error message, and the vie
   await row.waitFor();
   assert.match(await row.innerText(), /DICOM_NOT_DICOM/);
 });
+
+test('a fundus JPEG without a sidecar asks for patient and eye, then shows in colour', async () => {
+  await page.getByTestId('import-input').setInputFiles(samplePath('fundus-exports/Image_01R.jpg'));
+  const form = page.getByRole('dialog', { name: 'Fundus photo details' });
+  await form.waitFor();
+  await form.getByLabel('Patient ID').fill('NICU-0042');
+  await form.getByLabel('OD (right)').check();
+  await form.getByRole('button', { name: 'Import' }).click();
+  const item = page.locator('.worklist-item', { hasText: 'NICU-0042' });
+  await item.waitFor();
+  assert.match(await item.innerText(), /retina/i);
+  await page.waitForFunction(() => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image')?.length);
+  const mean = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
+    const { width, height } = canvas;
+    const data = canvas.getContext('2d')!.getImageData(Math.floor(width * 0.4), Math.floor(height * 0.4), Math.floor(width * 0.2), Math.floor(height * 0.2)).data;
+    const sum = [0, 0, 0];
+    for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!;
+    return sum.map((s) => s / (data.length / 4));
+  });
+  assert.ok(mean[0]! > mean[1]! && mean[1]! > mean[2]!, `retina keeps its colours: mean R/G/B ${mean.map((m) => m.toFixed(0)).join('/')}`);
+  await page.screenshot({ path: join(artifacts, 'workstation-fundus.png') });
+});

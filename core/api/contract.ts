@@ -5,7 +5,7 @@
  * handler only.
  */
 import { z } from 'zod';
-import { decodedFrameSchema, importReportSchema, instanceSummarySchema } from './schemas.ts';
+import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /** Files sent from the renderer in one call; the UI splits larger selections. */
 export const MAX_FILES_PER_IMPORT_CALL = 64;
@@ -33,10 +33,10 @@ export const contract = {
     result: importReportSchema,
   },
   'library.importFiles': {
-    summary: 'Import files the user chose or dropped; bad files are reported, good ones kept.',
+    summary: 'Import files the user chose or dropped (DICOM, zip, DICOMDIR media, JPEG/PNG fundus exports with a sidecar CSV or form metadata); bad files are reported, good ones kept.',
     args: z.strictObject({
       files: z
-        .array(z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }))
+        .array(z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array), photo: photoMetadataSchema.optional() }))
         .min(1)
         .max(MAX_FILES_PER_IMPORT_CALL),
     }),

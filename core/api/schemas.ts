@@ -54,6 +54,19 @@ export const importReportSchema = z.object({
   imported: z.array(instanceSummarySchema),
   duplicates: z.array(z.object({ fileName: z.string(), instanceId: z.string() })),
   failed: z.array(importFailureSchema),
+  /** Files that are not images but were understood: archives expanded, sidecar CSVs, DICOMDIR indexes. */
+  skipped: z.array(z.object({ fileName: z.string(), reason: z.string() })),
+});
+
+/** Patient and eye for a plain JPEG/PNG fundus export, from the import form. */
+export const photoMetadataSchema = z.strictObject({
+  patientId: z.string().min(1).max(64),
+  patientName: z.string().max(64).optional(),
+  birthDate: z.string().regex(/^\d{8}$/).optional(),
+  examDate: z.string().regex(/^\d{8}$/).optional(),
+  eye: z.enum(['OD', 'OS']),
+  gestationalAgeWeeks: z.number().min(20).max(45).optional(),
+  site: z.string().max(64).optional(),
 });
 export type ImportReport = z.infer<typeof importReportSchema>;
 

@@ -7,26 +7,35 @@
  * An import is accepted only when the file parses, is an image, its Pixel Data is
  * structurally whole and its first frame decodes: a file that could not be shown is
  * quarantined with its reason at import, not discovered later by the reader.
+ * Zip archives are expanded, sidecar CSVs give photos their patient and eye, and DICOMDIR
+ * indexes are recognised (the files they list arrive with the folder).
  *
  * This version keeps instances in memory; the persistent store replaces `entries`.
  */
 import { createHash } from 'node:crypto';
 import { ApiError, toApiErrorBody } from '../api/errors.ts';
 import type { DecodedFrame, ImportReport, InstanceSummary, Problem } from '../api/schemas.ts';
+import { readString } from '../dicom/attributes.ts';
 import { buildDisplayFrame } from '../dicom/display-frame.ts';
 import { readImagePixelModule } from '../dicom/image-pixel-module.ts';
 import { parseDicomBytes, type ParsedDicom } from '../dicom/parse.ts';
 import { checkPixelData } from '../dicom/pixel-integrity.ts';
 import { summarizeInstance } from '../dicom/summary.ts';
 import { validateDataSet } from '../dicom/validate.ts';
+import { expandZip, isZip } from './archives.ts';
 import { FrameCache } from './frame-cache.ts';
+import { ImportError } from './import-errors.ts';
+import { decodePhotoFrame, lookupSidecar, parseSidecarCsv, photoFormat, photoSummary, type PhotoMetadata } from './photo-export.ts';
 
 export interface ImportFile {
   name: string;
   bytes: Uint8Array;
+  /** Patient and eye for a JPEG/PNG fundus export, when the import form gave them. */
+  photo?: PhotoMetadata;
 }
 
 interface Entry {
+  kind: 'dicom' | 'photo';
   summary: InstanceSummary;
   bytes: Uint8Array;
   parsed?: ParsedDicom;
@@ -43,6 +52,8 @@ export interface LibraryOptions {
   frameCacheBytes?: number;
 }
 
+const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
+
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -51,26 +62,40 @@ export function createLibrary(options: LibraryOptions = {}): Library {
   const entries = new Map<string, Entry>();
   const cache = new FrameCache(options.frameCacheBytes ?? 256 * 1024 * 1024);
 
-  async function importOne(file: ImportFile, report: ImportReport): Promise<void> {
-    const instanceId = sha256Hex(file.bytes);
-    if (entries.has(instanceId)) {
-      report.duplicates.push({ fileName: file.name, instanceId });
+  async function importDicom(file: ImportFile, instanceId: string, report: ImportReport): Promise<void> {
+    const parsed = parseDicomBytes(file.bytes, file.name);
+    if (readString(parsed.dataSet, 'x00020002') === MEDIA_STORAGE_DIRECTORY) {
+      const records = parsed.dataSet.elements.x00041220?.items?.length ?? 0;
+      report.skipped.push({ fileName: file.name, reason: `DICOMDIR media index with ${records} directory records; the images it lists are imported from their own files` });
       return;
     }
-    try {
-      const parsed = parseDicomBytes(file.bytes, file.name);
-      const warnings: Problem[] = validateDataSet(parsed);
-      const summary = summarizeInstance(parsed, instanceId);
-      checkPixelData(parsed, readImagePixelModule(parsed));
-      const first = await buildDisplayFrame(parsed, instanceId, 0, (warning) => warnings.push(warning));
-      cache.set(first);
-      summary.warnings = warnings;
-      entries.set(instanceId, { summary, bytes: file.bytes, parsed });
-      report.imported.push(summary);
-    } catch (error) {
-      const body = toApiErrorBody(error);
-      report.failed.push({ fileName: file.name, code: body.code, message: body.message });
+    const warnings: Problem[] = validateDataSet(parsed);
+    const summary = summarizeInstance(parsed, instanceId);
+    checkPixelData(parsed, readImagePixelModule(parsed));
+    const first = await buildDisplayFrame(parsed, instanceId, 0, (warning) => warnings.push(warning));
+    cache.set(first);
+    summary.warnings = warnings;
+    entries.set(instanceId, { kind: 'dicom', summary, bytes: file.bytes, parsed });
+    report.imported.push(summary);
+  }
+
+  async function importPhoto(file: ImportFile, instanceId: string, metadata: PhotoMetadata | undefined, source: string, report: ImportReport): Promise<void> {
+    if (!metadata) {
+      throw new ImportError(
+        'IMPORT_PHOTO_METADATA_MISSING',
+        'fundus photo has no patient or eye: add a row to a sidecar CSV (file, patient_id, eye, exam_date) or fill in the import form',
+        file.name,
+      );
     }
+    const summary = await photoSummary(file.bytes, file.name, instanceId, metadata, source);
+    cache.set(await decodePhotoFrame(file.bytes, instanceId, file.name));
+    entries.set(instanceId, { kind: 'photo', summary, bytes: file.bytes });
+    report.imported.push(summary);
+  }
+
+  function fail(report: ImportReport, fileName: string, error: unknown): void {
+    const body = toApiErrorBody(error);
+    report.failed.push({ fileName, code: body.code, message: body.message });
   }
 
   return {
@@ -78,8 +103,48 @@ export function createLibrary(options: LibraryOptions = {}): Library {
       return [...entries.values()].map((entry) => entry.summary).reverse();
     },
     async importFiles(files) {
-      const report: ImportReport = { imported: [], duplicates: [], failed: [] };
-      for (const file of files) await importOne(file, report);
+      const report: ImportReport = { imported: [], duplicates: [], failed: [], skipped: [] };
+      const pending: ImportFile[] = [];
+      for (const file of files) {
+        if (!isZip(file.bytes)) {
+          pending.push(file);
+          continue;
+        }
+        try {
+          const inside = expandZip(file.bytes, file.name);
+          report.skipped.push({ fileName: file.name, reason: `zip archive expanded: ${inside.length} file(s)` });
+          pending.push(...inside);
+        } catch (error) {
+          fail(report, file.name, error);
+        }
+      }
+      const sidecar = new Map<string, PhotoMetadata>();
+      const images: ImportFile[] = [];
+      for (const file of pending) {
+        if (!/\.csv$/i.test(file.name)) {
+          images.push(file);
+          continue;
+        }
+        const { rows, problems } = parseSidecarCsv(new TextDecoder().decode(file.bytes));
+        for (const [name, metadata] of rows) sidecar.set(name, metadata);
+        if (problems.length) fail(report, file.name, new ImportError('IMPORT_SIDECAR_INVALID', `sidecar CSV: ${problems.join('; ')}`, file.name));
+        if (rows.size) report.skipped.push({ fileName: file.name, reason: `sidecar metadata for ${rows.size} photo(s)` });
+      }
+      for (const file of images) {
+        const instanceId = sha256Hex(file.bytes);
+        if (entries.has(instanceId)) {
+          report.duplicates.push({ fileName: file.name, instanceId });
+          continue;
+        }
+        try {
+          if (photoFormat(file.bytes)) {
+            const fromCsv = lookupSidecar(sidecar, file.name);
+            await importPhoto(file, instanceId, file.photo ?? fromCsv, file.photo ? 'the import form' : 'the sidecar CSV', report);
+          } else await importDicom(file, instanceId, report);
+        } catch (error) {
+          fail(report, file.name, error);
+        }
+      }
       return report;
     },
     async frame(instanceId, frame) {
@@ -87,8 +152,14 @@ export function createLibrary(options: LibraryOptions = {}): Library {
       if (!entry) throw new ApiError({ code: 'NOT_FOUND', message: `No image with id ${instanceId.slice(0, 12)}… is in the library.` });
       const cached = cache.get(instanceId, frame);
       if (cached) return cached;
-      entry.parsed ??= parseDicomBytes(entry.bytes, entry.summary.fileName);
-      const decoded = await buildDisplayFrame(entry.parsed, instanceId, frame);
+      let decoded: DecodedFrame;
+      if (entry.kind === 'photo') {
+        if (frame !== 0) throw new ApiError({ code: 'DICOM_FRAME_OUT_OF_RANGE', message: `frame ${frame} requested; a photo has one frame` });
+        decoded = await decodePhotoFrame(entry.bytes, instanceId, entry.summary.fileName);
+      } else {
+        entry.parsed ??= parseDicomBytes(entry.bytes, entry.summary.fileName);
+        decoded = await buildDisplayFrame(entry.parsed, instanceId, frame);
+      }
       cache.set(decoded);
       return decoded;
     },

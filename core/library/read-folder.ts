@@ -3,7 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ImportFile } from './library.ts';
 
-const NOT_IMAGES = /\.(md|txt|tsv|csv|json|license)$|^(LICENSE|README)/i;
+/** Documentation beside images; CSVs are kept (they may be sidecar metadata for photos). */
+const NOT_IMAGES = /\.(md|txt|tsv|json|license|pdf|html?)$|^(LICENSE|README|SOURCES)/i;
 
 export async function readFolderFiles(folder: string): Promise<ImportFile[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });

@@ -3,7 +3,8 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react'
 import type { InstanceSummary } from '../../core/api/schemas.ts';
 import type { OperationResult } from '../../core/api/contract.ts';
 import type { ApiClient } from '../api/client.ts';
-import { importFiles, type FileLike, type ImportProgress } from '../features/import/import-files.ts';
+import { importFiles, photosNeedingForm, type FileLike, type ImportProgress } from '../features/import/import-files.ts';
+import { PhotoImportForm } from '../features/import/PhotoImportForm.tsx';
 import { ImportProgressBar } from '../features/import/ImportProgressBar.tsx';
 import { QuarantinePanel, type QuarantineEntry } from '../features/import/Quarantine.tsx';
 import { MessageList, useMessages } from '../features/messages/messages.tsx';
@@ -19,6 +20,7 @@ export function App({ api }: { api: ApiClient }) {
   const [showHelp, setShowHelp] = useState(false);
   const [quarantine, setQuarantine] = useState<QuarantineEntry[]>([]);
   const [showQuarantine, setShowQuarantine] = useState(false);
+  const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -40,8 +42,12 @@ export function App({ api }: { api: ApiClient }) {
   }, [api, refresh, reportError]);
 
   const runImport = useCallback(
-    async (files: FileLike[]) => {
+    async (files: FileLike[], photoDetailsGiven = false) => {
       if (!files.length) return;
+      if (!photoDetailsGiven && photosNeedingForm(files).length) {
+        setAwaitingPhotoDetails(files);
+        return;
+      }
       const report = await importFiles(api, files, setProgress);
       setProgress(undefined);
       for (const failure of report.failed) add({ kind: 'error', text: failure.message, code: failure.code, file: failure.fileName });
@@ -98,6 +104,17 @@ export function App({ api }: { api: ApiClient }) {
       {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}
       <MessageList messages={messages} dismiss={dismiss} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
+      {awaitingPhotoDetails ? (
+        <PhotoImportForm
+          count={photosNeedingForm(awaitingPhotoDetails).length}
+          onCancel={() => setAwaitingPhotoDetails(undefined)}
+          onSubmit={(photo) => {
+            const files = awaitingPhotoDetails.map((f) => (photosNeedingForm([f]).length ? Object.assign(f, { photo }) : f));
+            setAwaitingPhotoDetails(undefined);
+            void runImport(files, true);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -19,7 +19,7 @@ test('a failed batch is reported per file and the next batch still runs', async 
     call: async (_op: string, args: { files: Array<{ name: string }> }) => {
       calls++;
       if (calls === 1) throw new ApiError({ code: 'API_PAYLOAD_TOO_LARGE', message: 'too big' });
-      return { imported: args.files.map((f) => ({ fileName: f.name })), duplicates: [], failed: [] };
+      return { imported: args.files.map((f) => ({ fileName: f.name })), duplicates: [], failed: [], skipped: [] };
     },
   } as unknown as ApiClient;
   const files = Array.from({ length: 70 }, (_, i) => file(`f${i}.dcm`, 10));

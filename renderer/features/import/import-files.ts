@@ -22,6 +22,21 @@ export interface FileLike {
   size: number;
   arrayBuffer(): Promise<ArrayBuffer>;
   webkitRelativePath?: string;
+  /** Patient and eye for a JPEG/PNG fundus export, from the import form. */
+  photo?: PhotoMetadata;
+}
+
+export interface PhotoMetadata {
+  patientId: string;
+  patientName?: string;
+  examDate?: string;
+  eye: 'OD' | 'OS';
+}
+
+/** JPEG/PNG exports in a selection that no sidecar CSV accompanies: these need the form. */
+export function photosNeedingForm(files: FileLike[]): FileLike[] {
+  if (files.some((f) => /\.csv$/i.test(f.name))) return [];
+  return files.filter((f) => /\.(jpe?g|png)$/i.test(f.name));
 }
 
 export function planBatches<T extends { size: number }>(files: T[], maxCount = MAX_FILES_PER_IMPORT_CALL, maxBytes = MAX_BATCH_BYTES): T[][] {
@@ -42,17 +57,18 @@ export function planBatches<T extends { size: number }>(files: T[], maxCount = M
 }
 
 export async function importFiles(api: ApiClient, files: FileLike[], onProgress: (progress: ImportProgress) => void): Promise<ImportReport> {
-  const report: ImportReport = { imported: [], duplicates: [], failed: [] };
+  const report: ImportReport = { imported: [], duplicates: [], failed: [], skipped: [] };
   const progress: ImportProgress = { done: 0, total: files.length, startedAt: performance.now(), imported: 0, failed: 0 };
   onProgress({ ...progress });
   for (const batch of planBatches(files)) {
     const names = batch.map((file) => file.webkitRelativePath || file.name);
     try {
-      const payload = await Promise.all(batch.map(async (file, i) => ({ name: names[i]!, bytes: new Uint8Array(await file.arrayBuffer()) })));
+      const payload = await Promise.all(batch.map(async (file, i) => ({ name: names[i]!, bytes: new Uint8Array(await file.arrayBuffer()), ...(file.photo ? { photo: file.photo } : {}) })));
       const part = await api.call('library.importFiles', { files: payload });
       report.imported.push(...part.imported);
       report.duplicates.push(...part.duplicates);
       report.failed.push(...part.failed);
+      report.skipped.push(...part.skipped);
     } catch (error) {
       const { code = 'IMPORT_FAILED', message } = error as { code?: string; message: string };
       for (const name of names) report.failed.push({ fileName: name, code, message });

@@ -10,11 +10,20 @@ export interface Message {
 }
 
 let nextId = 1;
+const INFO_MESSAGE_MS = 6000;
 
 export function useMessages() {
   const [messages, setMessages] = useState<Message[]>([]);
-  const add = useCallback((message: Omit<Message, 'id'>) => setMessages((list) => [...list, { ...message, id: nextId++ }]), []);
   const dismiss = useCallback((id: number) => setMessages((list) => list.filter((m) => m.id !== id)), []);
+  const add = useCallback(
+    (message: Omit<Message, 'id'>) => {
+      const id = nextId++;
+      setMessages((list) => [...list, { ...message, id }]);
+      // Information fades on its own; errors stay until the user dismisses them.
+      if (message.kind === 'info') setTimeout(() => dismiss(id), INFO_MESSAGE_MS);
+    },
+    [dismiss],
+  );
   return { messages, add, dismiss };
 }
 
