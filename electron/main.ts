@@ -3,9 +3,8 @@
  * Everything the workstation does lives in core/ and is reached through the API.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
-import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import { readFolderFiles } from '../core/library/read-folder.ts';
+import { join } from 'node:path';
+import { readImportPath } from '../core/library/read-import-path.ts';
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { findProjectRoot } from '../core/workstation/paths.ts';
 import { registerAppSchemePrivileges, serveAppProtocol } from './app-protocol.ts';
@@ -50,9 +49,7 @@ async function start(): Promise<void> {
     const choice = await dialog.showOpenDialog(window, { title: 'Import images', properties });
     if (choice.canceled) return;
     for (const path of choice.filePaths) {
-      const files = properties.includes('openDirectory')
-        ? await readFolderFiles(path)
-        : [{ name: basename(path), bytes: new Uint8Array(await readFile(path)) }];
+      const files = await readImportPath(path);
       const report = await workstation.library.importFiles(files);
       log(`imported ${report.imported.length}, duplicates ${report.duplicates.length}, failed ${report.failed.length} from ${path}`);
     }

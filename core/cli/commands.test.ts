@@ -56,3 +56,14 @@ test('bad input and bad usage give specific errors and exit codes', async () => 
   assert.equal((await run('pixels', 'x.dcm')).code, 2);
   assert.equal((await run('frobnicate')).code, 2);
 });
+
+test('deidentify writes a file without the patient name, readable by our own parser', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'neoscope-cli-deid-'));
+  const out = join(dir, 'anon.dcm');
+  const { code } = await run('deidentify', sharedDataPath('dicom/pydicom/CT_small.dcm'), out, '--key', 'site-secret');
+  assert.equal(code, 0);
+  const info = JSON.parse((await run('info', out, '--json')).out);
+  assert.equal(info.patient.name, '');
+  assert.match(info.sopInstanceUid, /^2\.25\./);
+  assert.equal((await run('deidentify', 'a.dcm', 'b.dcm')).code, 2, 'the key is required');
+});

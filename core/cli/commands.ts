@@ -5,12 +5,11 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { planarToInterleaved } from '../dicom/colour.ts';
-import { decodeFrameBytes } from '../dicom/decode.ts';
 import { describeInstance } from '../dicom/describe.ts';
 import { readImagePixelModule } from '../dicom/image-pixel-module.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
-import { isNativeTransferSyntax } from '../dicom/uids.ts';
+import { decodeStoredPixels } from '../dicom/stored-pixels.ts';
+import { deidentifyDicom } from '../dicom/deidentify/deidentify.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -21,6 +20,9 @@ export const USAGE = `Usage:
   neoscope info FILE [--json]                 describe a DICOM file
   neoscope pixels FILE [--frame N] --out RAW  write a frame's stored pixel values
                                               (little endian, samples interleaved, no LUT)
+  neoscope deidentify IN OUT --key SECRET [--retain-dates]
+                                              de-identify by the PS3.15 Basic Profile
+                                              (same SECRET → same replacement UIDs)
 `;
 
 function describeError(error: unknown): string {
@@ -69,16 +71,28 @@ export async function pixelsCommand(args: string[], io: CliStreams): Promise<num
   try {
     const parsed = parseDicomBytes(new Uint8Array(await readFile(file)), basename(file));
     const module = readImagePixelModule(parsed);
-    let bytes = await decodeFrameBytes(parsed, module, Number(frameText));
-    // Native colour-by-plane data is written interleaved, as promised (encapsulated
-    // frames come out of the codecs interleaved already).
-    const planarNative = module.samplesPerPixel === 3 && module.planarConfiguration === 1 && isNativeTransferSyntax(parsed.transferSyntaxUid);
-    if (planarNative && module.bitsAllocated === 8) bytes = planarToInterleaved(bytes, module.rows * module.columns);
+    const bytes = await decodeStoredPixels(parsed, module, Number(frameText));
     await writeFile(out, bytes);
     io.out(`${out}: ${bytes.length} bytes, frame ${frameText} of ${module.frames}, ${module.columns}×${module.rows}×${module.samplesPerPixel}, ${module.bitsAllocated}-bit\n`);
     return 0;
   } catch (error) {
     io.err(`${file}: ${describeError(error)}\n`);
+    return 3;
+  }
+}
+
+export async function deidentifyCommand(args: string[], io: CliStreams): Promise<number> {
+  const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const key = value('--key');
+  const [input, output] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--key');
+  if (!input || !output || !key) return io.err(USAGE), 2;
+  try {
+    const bytes = deidentifyDicom(new Uint8Array(await readFile(input)), { uidKey: key, retainLongitudinalFullDates: args.includes('--retain-dates') }, basename(input));
+    await writeFile(output, bytes);
+    io.out(`${output}: de-identified (PS3.15 Basic Profile${args.includes('--retain-dates') ? ', full dates retained' : ''})\n`);
+    return 0;
+  } catch (error) {
+    io.err(`${input}: ${describeError(error)}\n`);
     return 3;
   }
 }
@@ -90,6 +104,8 @@ export async function runCli(argv: string[], io: CliStreams): Promise<number> {
       return infoCommand(args, io);
     case 'pixels':
       return pixelsCommand(args, io);
+    case 'deidentify':
+      return deidentifyCommand(args, io);
     case undefined:
     case '--help':
     case 'help':

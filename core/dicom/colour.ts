@@ -12,12 +12,13 @@ function clampByte(value: number): number {
   return value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
 }
 
-export function planarToInterleaved(planar: Uint8Array, pixelCount: number): Uint8Array {
-  const out = new Uint8Array(pixelCount * 3);
-  for (let i = 0; i < pixelCount; i++) {
-    out[i * 3] = planar[i]!;
-    out[i * 3 + 1] = planar[i + pixelCount]!;
-    out[i * 3 + 2] = planar[i + 2 * pixelCount]!;
+/** Colour-by-plane samples (R…, G…, B…) to colour-by-pixel (RGB RGB …), any sample width. */
+export function planarToInterleaved(planar: Uint8Array, pixelCount: number, components = 3, bytesPerSample = 1): Uint8Array {
+  const out = new Uint8Array(pixelCount * components * bytesPerSample);
+  for (let c = 0; c < components; c++) {
+    for (let i = 0; i < pixelCount; i++) {
+      for (let b = 0; b < bytesPerSample; b++) out[(i * components + c) * bytesPerSample + b] = planar[(c * pixelCount + i) * bytesPerSample + b]!;
+    }
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import { dicomRows, isMalformed } from '../testing/manifest.ts';
 import { sharedDataPath } from '../testing/shared-data.ts';
 import { encapsulatedFrame } from './codecs/encapsulated-frames.ts';
-import { decodeFrameBytes } from './decode.ts';
+import { decodeStoredPixels } from './stored-pixels.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';
 import { parseDicomBytes } from './parse.ts';
 import { compareSamples, dcmtkReference, gdcmReference, openJpegReference, type ReferenceFrames } from './testing/reference-decoders.ts';
@@ -50,7 +50,8 @@ for (const row of dicomRows().filter((r) => !isMalformed(r))) {
     const module = readImagePixelModule(parsed);
     const ours: Uint8Array[] = [];
     const warnings: string[] = [];
-    for (let f = 0; f < module.frames; f++) ours.push(await decodeFrameBytes(parsed, module, f, (w) => warnings.push(w.code)));
+    // The very function `neoscope pixels` writes with.
+    for (let f = 0; f < module.frames; f++) ours.push(await decodeStoredPixels(parsed, module, f, (w) => warnings.push(w.code)));
 
     let reference: ReferenceFrames;
     if (DCMTK_FAILS[row.path]) reference = gdcmReference(path, module);

@@ -12,6 +12,7 @@ import { zipSync } from 'fflate';
 import { samplePath, sharedDataPath } from '../testing/shared-data.ts';
 import { createLibrary } from './library.ts';
 import { readFolderFiles } from './read-folder.ts';
+import { readImportPath } from './read-import-path.ts';
 
 const read = (path: string) => new Uint8Array(readFileSync(path));
 
@@ -84,4 +85,28 @@ test('a sidecar CSV with a bad row says which row and why', async () => {
   const report = await createLibrary().importFiles([{ name: 'meta.csv', bytes: csv }]);
   assert.equal(report.failed[0]?.code, 'IMPORT_SIDECAR_INVALID');
   assert.match(report.failed[0]!.message, /row 3: .*OD\/OS\/R\/L/);
+});
+
+test('the same file twice is a duplicate; a different file with the same SOP Instance UID is flagged', async () => {
+  const library = createLibrary();
+  const original = read(sharedDataPath('dicom/pydicom/MR_small.dcm'));
+  const edited = original.slice();
+  edited[edited.length - 1] = edited[edited.length - 1]! ^ 0xff; // one pixel byte differs, same header
+  const report = await library.importFiles([
+    { name: 'a.dcm', bytes: original },
+    { name: 'a-copy.dcm', bytes: original.slice() },
+    { name: 'a-edited.dcm', bytes: edited },
+  ]);
+  assert.deepEqual(report.duplicates.map((d) => d.fileName), ['a-copy.dcm']);
+  const flagged = report.imported.find((i) => i.fileName === 'a-edited.dcm');
+  assert.deepEqual(flagged?.warnings.map((w) => w.code), ['DICOM_SOP_INSTANCE_UID_CONFLICT']);
+});
+
+test('choosing a DICOMDIR file imports the medium it indexes', async () => {
+  const media = mkdtempSync(join(tmpdir(), 'neoscope-media2-'));
+  mkdirSync(join(media, 'IMAGES'));
+  copyFileSync(sharedDataPath('dicom/pydicom/CT_small.dcm'), join(media, 'IMAGES', 'IM000001'));
+  execFileSync('dcmmkdir', ['--recurse', '--input-directory', media, '--output-file', join(media, 'DICOMDIR'), 'IMAGES'], { stdio: 'pipe' });
+  const files = await readImportPath(join(media, 'DICOMDIR'));
+  assert.deepEqual(files.map((f) => f.name).sort(), ['DICOMDIR', 'IMAGES/IM000001']);
 });

@@ -60,6 +60,8 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 export function createLibrary(options: LibraryOptions = {}): Library {
   const entries = new Map<string, Entry>();
+  /** SOP Instance UID → content id, to spot two different files claiming one identity. */
+  const bySopInstanceUid = new Map<string, string>();
   const cache = new FrameCache(options.frameCacheBytes ?? 256 * 1024 * 1024);
 
   async function importDicom(file: ImportFile, instanceId: string, report: ImportReport): Promise<void> {
@@ -74,6 +76,12 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     checkPixelData(parsed, readImagePixelModule(parsed));
     const first = await buildDisplayFrame(parsed, instanceId, 0, (warning) => warnings.push(warning));
     cache.set(first);
+    const earlier = bySopInstanceUid.get(summary.sopInstanceUid);
+    if (earlier && earlier !== instanceId) {
+      // Same identity, different bytes: a re-export or an edited copy. Both are kept, flagged (PS3.3 C.12.1.1.1).
+      warnings.push({ code: 'DICOM_SOP_INSTANCE_UID_CONFLICT', message: `another file in the library has the same SOP Instance UID with different content (${entries.get(earlier)?.summary.fileName ?? 'unknown'})` });
+    }
+    if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, instanceId);
     summary.warnings = warnings;
     entries.set(instanceId, { kind: 'dicom', summary, bytes: file.bytes, parsed });
     report.imported.push(summary);

@@ -4,6 +4,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['Left drag', 'Window / level'],
   ['R', 'Reset the view'],
   ['I', 'Invert'],
+  ['V', "Next VOI preset of the file (its windows and VOI LUTs)"],
   ['PageUp / PageDown, wheel', 'Previous / next frame'],
   ['?', 'Show or hide this help'],
   ['Esc', 'Close this help'],

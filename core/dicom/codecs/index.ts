@@ -14,6 +14,7 @@
  *   HTJ2K                              OpenJPH (WASM)
  */
 import { Decoder as JpegLosslessDecoder } from 'jpeg-lossless-decoder-js';
+import { planarToInterleaved } from '../colour.ts';
 import { DicomError } from '../errors.ts';
 import type { ImagePixelModule } from '../image-pixel-module.ts';
 import { TransferSyntax, transferSyntaxName } from '../uids.ts';
@@ -62,16 +63,6 @@ export function jpegStreamInfo(data: Uint8Array): JpegStreamInfo {
 
 export function jpegPrecision(data: Uint8Array): number | undefined {
   return jpegStreamInfo(data).precision;
-}
-
-function planarToInterleaved(bytes: Uint8Array, pixels: number, components: number, bytesPerSample: number): Uint8Array {
-  const out = new Uint8Array(bytes.length);
-  for (let c = 0; c < components; c++) {
-    for (let i = 0; i < pixels; i++) {
-      for (let b = 0; b < bytesPerSample; b++) out[(i * components + c) * bytesPerSample + b] = bytes[(c * pixels + i) * bytesPerSample + b]!;
-    }
-  }
-  return out;
 }
 
 /** Codec samples (8- or 16-bit) → bytes of Bits Allocated width, checking the geometry. */

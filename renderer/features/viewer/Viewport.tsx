@@ -20,12 +20,17 @@ interface Readout {
   voi?: VoiChoice;
 }
 
+export function filePresets(frame: DecodedFrame): VoiChoice[] {
+  return [...frame.windows.map((window) => ({ kind: 'window' as const, window })), ...frame.voiLuts.map((_, index) => ({ kind: 'lut' as const, index }))];
+}
+
 function voiLabel(readout: Readout): string {
   const { voi, frame } = readout;
   if (!voi) return 'colour';
   if (voi.kind === 'lut') return `VOI LUT ${frame.voiLuts[voi.index]?.explanation ?? voi.index + 1}`;
   const fn = frame.voiFunction === 'LINEAR' ? '' : ` ${frame.voiFunction}`;
-  return `W ${Math.round(voi.window.width)} / L ${Math.round(voi.window.center)}${fn}`;
+  const named = voi.window.explanation ? ` (${voi.window.explanation})` : '';
+  return `W ${Math.round(voi.window.width)} / L ${Math.round(voi.window.center)}${fn}${named}`;
 }
 
 export function calibrationNote(frame: DecodedFrame): string {
@@ -138,6 +143,17 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
         }
       }
       else if (e.key === 'i' || e.key === 'I') cornerstone.setViewport(el, { ...viewport, invert: !viewport.invert });
+      else if ((e.key === 'v' || e.key === 'V') && current?.voi) {
+        // Step through the file's own VOI presets: its windows, then its VOI LUTs (C.11.2).
+        const presets = filePresets(current.frame);
+        if (presets.length) {
+          const index = presets.findIndex((p) => JSON.stringify(p) === JSON.stringify(current.voi));
+          const voi = presets[(index + 1) % presets.length]!;
+          cornerstone.setViewport(el, { ...viewport, voiLUT: voiLutFor(current.frame, voi) });
+          readoutRef.current = { ...current, voi };
+          setReadout(readoutRef.current);
+        }
+      }
       else if (e.key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
       else if (e.key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
     };
