@@ -1,0 +1,23 @@
+/**
+ * One session interface over the execution providers (the onnxruntime-web pattern): the
+ * caller says which backend it prefers, the engine reports which one it used.
+ */
+export type Backend = 'wasm' | 'node' | 'webgpu';
+
+export interface OutputTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+export interface ModelSession {
+  readonly backend: Backend;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, { dims: number[]; data: Float32Array }>): Promise<Record<string, OutputTensor>>;
+  release(): Promise<void>;
+}
+
+export interface InferenceEngine {
+  readonly backend: Backend;
+  createSession(model: Uint8Array): Promise<ModelSession>;
+}

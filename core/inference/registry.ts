@@ -1,0 +1,70 @@
+/**
+ * Installed model packages under models/<id>/<version>/ (bundled ones may sit directly in
+ * models/<id>/). Listing loads and verifies each; a broken one is listed with its error
+ * while the others keep working. Importing verifies in full before copying, and never
+ * replaces a package with the same id and version.
+ */
+import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { InferenceEngine } from './engine.ts';
+import { loadModelPackage, type LoadedModel } from './load-package.ts';
+import { ModelError } from './model-errors.ts';
+
+export type RegistryEntry = { ok: true; model: LoadedModel } | { ok: false; folder: string; code: string; message: string };
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/** Every folder under root that holds a manifest.json (depth ≤ 2). */
+async function packageFolders(root: string): Promise<string[]> {
+  if (!(await isDirectory(root))) return [];
+  const found: string[] = [];
+  for (const id of (await readdir(root)).sort()) {
+    const idFolder = join(root, id);
+    if (!(await isDirectory(idFolder))) continue;
+    const names = await readdir(idFolder);
+    if (names.includes('manifest.json')) found.push(idFolder);
+    for (const version of names.sort()) {
+      const folder = join(idFolder, version);
+      if ((await isDirectory(folder)) && (await readdir(folder)).includes('manifest.json')) found.push(folder);
+    }
+  }
+  return found;
+}
+
+export interface ModelRegistry {
+  list(): Promise<RegistryEntry[]>;
+  importPackage(sourceFolder: string): Promise<LoadedModel>;
+}
+
+export function createModelRegistry(root: string, engine: InferenceEngine): ModelRegistry {
+  const load = async (folder: string): Promise<RegistryEntry> => {
+    try {
+      return { ok: true, model: await loadModelPackage(folder, engine) };
+    } catch (error) {
+      const { code = 'MODEL_PACKAGE_UNREADABLE', message } = error as { code?: string; message: string };
+      return { ok: false, folder, code, message };
+    }
+  };
+  return {
+    async list() {
+      return Promise.all((await packageFolders(root)).map(load));
+    },
+    async importPackage(sourceFolder) {
+      const candidate = await loadModelPackage(sourceFolder, engine); // throws its specific ModelError
+      const { id, version } = candidate.manifest;
+      const installed = (await this.list()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);
+      if (installed) {
+        await candidate.session.release();
+        throw new ModelError('MODEL_ALREADY_INSTALLED', `${id} ${version} is already installed; a changed model needs a new version number`, sourceFolder);
+      }
+      const target = join(root, id, version);
+      await mkdir(target, { recursive: true });
+      await cp(join(sourceFolder, 'manifest.json'), join(target, 'manifest.json'));
+      await cp(join(sourceFolder, 'model.onnx'), join(target, 'model.onnx'));
+      for (const extra of ['CARD.md']) await cp(join(sourceFolder, extra), join(target, extra)).catch(() => undefined);
+      return { ...candidate, folder: target };
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Model-agnostic saliency by perturbing the input and watching one score:
+ *  - occlusion sensitivity (Zeiler & Fergus, ECCV 2014): slide a grey patch over a grid;
+ *    the score drop where it sits is that region's importance;
+ *  - RISE (Petsiuk et al., BMVC 2018): many random smooth masks; importance is the
+ *    score-weighted average of the masks, minus the mean score so irrelevant regions are 0.
+ * Perturbed inputs are run in batches (a model whose first input dimension is symbolic
+ * takes a whole batch in one call); results are deterministic for a seed.
+ */
+import type { ModelSession } from '../engine.ts';
+import { normaliseMap, type SaliencyMap } from './saliency-map.ts';
+
+export interface PerturbationTarget {
+  session: ModelSession;
+  inputName: string;
+  /** The image, 1×C×H×W. */
+  input: Float32Array;
+  channels: number;
+  height: number;
+  width: number;
+  outputName: string;
+  /** Which value of the output is the score (class index). */
+  scoreIndex: number;
+  batchSize: number;
+}
+
+async function scores(target: PerturbationTarget, images: Float32Array[]): Promise<number[]> {
+  const { channels, height, width, batchSize } = target;
+  const size = channels * height * width;
+  const result: number[] = [];
+  for (let start = 0; start < images.length; start += batchSize) {
+    const batch = images.slice(start, start + batchSize);
+    const data = new Float32Array(batch.length * size);
+    batch.forEach((image, i) => data.set(image, i * size));
+    const out = (await target.session.run({ [target.inputName]: { dims: [batch.length, channels, height, width], data } }))[target.outputName]!;
+    const perImage = out.data.length / batch.length;
+    for (let i = 0; i < batch.length; i++) result.push(out.data[i * perImage + target.scoreIndex]!);
+  }
+  return result;
+}
+
+export async function occlusionMap(target: PerturbationTarget, grid: number, baseline = 0): Promise<SaliencyMap> {
+  const { channels, height, width, input } = target;
+  const [base] = await scores({ ...target, batchSize: 1 }, [input]);
+  const patchH = Math.ceil(height / grid);
+  const patchW = Math.ceil(width / grid);
+  const images: Float32Array[] = [];
+  for (let gy = 0; gy < grid; gy++) {
+    for (let gx = 0; gx < grid; gx++) {
+      const image = input.slice();
+      for (let c = 0; c < channels; c++)
+        for (let y = gy * patchH; y < Math.min(height, (gy + 1) * patchH); y++)
+          for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++) image[(c * height + y) * width + x] = baseline;
+      images.push(image);
+    }
+  }
+  const occluded = await scores(target, images);
+  const map = new Float32Array(height * width);
+  occluded.forEach((score, k) => {
+    const gy = Math.floor(k / grid);
+    const gx = k % grid;
+    const drop = base! - score;
+    for (let y = gy * patchH; y < Math.min(height, (gy + 1) * patchH); y++) for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++) map[y * width + x] = drop;
+  });
+  return { method: 'occlusion', width, height, values: normaliseMap(map) };
+}
+
+/** Mulberry32, the same small seeded generator the fuzzer uses. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function riseMap(target: PerturbationTarget, options: { masks: number; cells: number; keep: number; seed: number }): Promise<SaliencyMap> {
+  const { channels, height, width, input } = target;
+  const random = seededRandom(options.seed);
+  const cellH = height / options.cells;
+  const cellW = width / options.cells;
+  const masks: Float32Array[] = [];
+  for (let m = 0; m < options.masks; m++) {
+    // A coarse random grid, shifted by a random sub-cell offset and upsampled bilinearly.
+    const grid = Float32Array.from({ length: (options.cells + 1) ** 2 }, () => (random() < options.keep ? 1 : 0));
+    const dx = random() * cellW;
+    const dy = random() * cellH;
+    const mask = new Float32Array(height * width);
+    for (let y = 0; y < height; y++) {
+      const gy = (y + dy) / cellH;
+      const y0 = Math.min(options.cells - 1, Math.floor(gy));
+      const fy = gy - y0;
+      for (let x = 0; x < width; x++) {
+        const gx = (x + dx) / cellW;
+        const x0 = Math.min(options.cells - 1, Math.floor(gx));
+        const fx = gx - x0;
+        const at = (r: number, c: number) => grid[r * (options.cells + 1) + c]!;
+        mask[y * width + x] = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy;
+      }
+    }
+    masks.push(mask);
+  }
+  const images = masks.map((mask) => {
+    const image = input.slice();
+    for (let c = 0; c < channels; c++) for (let i = 0; i < mask.length; i++) image[c * mask.length + i]! *= mask[i]!;
+    return image;
+  });
+  const maskScores = await scores(target, images);
+  const meanScore = maskScores.reduce((a, b) => a + b, 0) / maskScores.length;
+  const map = new Float32Array(height * width);
+  maskScores.forEach((score, m) => {
+    const mask = masks[m]!;
+    for (let i = 0; i < map.length; i++) map[i]! += (score - meanScore) * mask[i]!;
+  });
+  return { method: 'rise', width, height, values: normaliseMap(map) };
+}
