@@ -19,7 +19,7 @@ const rendererRule = {
   ],
   patterns: [
     { group: ['**/electron/**', '**/host/**'], message: 'The renderer may not import the Electron main process or the browser host.' },
-    { regex: '(^|/)core/(?!api/|imaging/)', message: 'The renderer may import only core/api (the contract) and core/imaging (pure pixel code).' },
+    { regex: '(^|/)core/(?!api/|imaging/|inference/portable/)', message: 'The renderer may import only core/api (the contract), core/imaging (pure pixel code) and core/inference/portable (runtime-neutral inference code).' },
   ],
 };
 

@@ -21,7 +21,7 @@ const pageErrors: string[] = [];
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   const workstation = createWorkstation(projectRoot, 'browser', () => {});
-  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }] });
+  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -34,7 +34,7 @@ async function start(): Promise<void> {
   const root = findProjectRoot(app.getAppPath());
   const workstation = createWorkstation(root, 'electron', log);
   hardenSession(session.defaultSession);
-  serveAppProtocol(protocol, [{ prefix: '/', folder: workstation.rendererFolder }]);
+  serveAppProtocol(protocol, [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }]);
   registerApiIpc(ipcMain, workstation.dispatch);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, log));
 

@@ -22,7 +22,7 @@ const staticFolder = mkdtempSync(join(tmpdir(), 'neoscope-static-'));
 
 before(async () => {
   writeFileSync(join(staticFolder, 'index.html'), '<!doctype html><title>t</title>');
-  const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary() });
+  const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary(), models: async () => [] });
   host = await startBrowserHost({ dispatch: createDispatcher(handlers), mounts: [{ prefix: '/', folder: staticFolder }] });
 });
 after(() => host.close());

@@ -25,7 +25,7 @@ log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.leng
 
 const host = await startBrowserHost({
   dispatch: workstation.dispatch,
-  mounts: [{ prefix: '/', folder: workstation.rendererFolder }],
+  mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }],
   port: Number(option('--port') ?? process.env.NEOSCOPE_PORT ?? 0),
   log,
 });

@@ -29,6 +29,18 @@ export async function buildAll(): Promise<void> {
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'warning',
     }),
+    // The inference worker bundles onnxruntime-web's JS; its WASM files are served from /vendor/ort/.
+    build({
+      entryPoints: [join(root, 'renderer/features/inference/inference.worker.ts')],
+      outfile: join(out, 'renderer/inference.worker.js'),
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'chrome120',
+      minify: true,
+      sourcemap: 'linked',
+      logLevel: 'warning',
+    }),
     build({ ...node, entryPoints: [join(root, 'electron/main.ts')], outfile: join(out, 'electron/main.cjs'), format: 'cjs', external: ['electron'] }),
     // Sandboxed preloads may require only a few Electron modules: bundle everything else.
     build({ ...node, packages: undefined, entryPoints: [join(root, 'electron/preload.ts')], outfile: join(out, 'electron/preload.cjs'), format: 'cjs', external: ['electron'] }),

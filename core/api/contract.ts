@@ -5,6 +5,7 @@
  * handler only.
  */
 import { z } from 'zod';
+import { manifestSchema } from '../inference/portable/package-schema.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /** Files sent from the renderer in one call; the UI splits larger selections. */
@@ -49,6 +50,23 @@ export const contract = {
       frame: z.number().int().nonnegative(),
     }),
     result: decodedFrameSchema,
+  },
+  'models.list': {
+    summary: 'Installed model packages, each verified (schema, hash, self-test) in the service; broken ones with their reason.',
+    args: z.strictObject({}),
+    result: z.object({
+      models: z.array(
+        z.discriminatedUnion('ok', [
+          z.object({ ok: z.literal(true), manifest: manifestSchema, verifiedBackend: z.string() }),
+          z.object({ ok: z.literal(false), folder: z.string(), code: z.string(), message: z.string() }),
+        ]),
+      ),
+    }),
+  },
+  'models.file': {
+    summary: 'The ONNX bytes of an installed, verified package, for the page\'s inference worker.',
+    args: z.strictObject({ id: z.string().min(1).max(100), version: z.string().min(1).max(40) }),
+    result: z.object({ sha256: z.string(), bytes: z.instanceof(Uint8Array) }),
   },
 } as const;
 

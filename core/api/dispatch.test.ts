@@ -13,6 +13,8 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'library.importSamples': fail,
     'library.importFiles': fail,
     'image.frame': fail,
+    'models.list': async () => ({ models: [] }),
+    'models.file': fail,
     ...overrides,
   };
 }

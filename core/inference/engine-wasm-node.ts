@@ -3,7 +3,7 @@
  * renderer's worker uses, so CLI and UI results agree.
  */
 import * as ort from 'onnxruntime-web';
-import type { InferenceEngine, ModelSession, OutputTensor } from './engine.ts';
+import type { InferenceEngine, ModelSession, OutputTensor } from './portable/engine.ts';
 
 export function createWasmNodeEngine(threads = 1): InferenceEngine {
   ort.env.wasm.numThreads = threads;

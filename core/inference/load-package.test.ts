@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createWasmNodeEngine } from './engine-wasm-node.ts';
 import { loadModelPackage } from './load-package.ts';
-import type { ModelManifest } from './package-schema.ts';
+import type { ModelManifest } from './portable/package-schema.ts';
 import { createModelRegistry } from './registry.ts';
 import { writeFixturePackage } from './testing/fixture-package.ts';
 

@@ -8,9 +8,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InferenceEngine, ModelSession } from './engine.ts';
+import type { InferenceEngine, ModelSession } from './portable/engine.ts';
 import { ModelError } from './model-errors.ts';
-import { generateInput, manifestSchema, type ModelManifest } from './package-schema.ts';
+import { manifestSchema, type ModelManifest } from './portable/package-schema.ts';
+import { runSelfTests } from './portable/self-test.ts';
 
 export interface LoadedModel {
   manifest: ModelManifest;
@@ -51,25 +52,6 @@ function checkNames(manifest: ModelManifest, session: ModelSession, where: strin
   }
 }
 
-export async function runSelfTests(manifest: ModelManifest, session: ModelSession, where: string): Promise<void> {
-  const { channels, height, width, name } = manifest.input;
-  for (const [index, vector] of manifest.selfTest.entries()) {
-    const data = generateInput(vector.input, channels, height, width);
-    const outputs = await session.run({ [name]: { dims: [1, channels, height, width], data } });
-    for (const expectation of vector.expect) {
-      const actual = outputs[expectation.output];
-      if (!actual) throw new ModelError('MODEL_SELF_TEST_FAILED', `self-test ${index + 1}: the model produced no output "${expectation.output}"`, where);
-      const compare = (label: string, got: number, want: number) => {
-        if (!(Math.abs(got - want) <= expectation.tolerance)) {
-          throw new ModelError('MODEL_SELF_TEST_FAILED', `self-test ${index + 1} (${vector.input.generator}): ${expectation.output}${label} = ${got.toPrecision(6)}, expected ${want} ± ${expectation.tolerance}`, where);
-        }
-      };
-      expectation.values?.forEach((want, i) => compare(`[${i}]`, actual.data[i]!, want));
-      if (expectation.mean !== undefined) compare(' mean', actual.data.reduce((a, b) => a + b, 0) / actual.data.length, expectation.mean);
-    }
-  }
-}
-
 export async function loadModelPackage(folder: string, engine: InferenceEngine): Promise<LoadedModel> {
   const where = join(folder, 'manifest.json');
   const manifest = parseManifest((await readPackageFile(folder, 'manifest.json')).toString('utf8'), where);
@@ -86,7 +68,8 @@ export async function loadModelPackage(folder: string, engine: InferenceEngine):
   }
   try {
     checkNames(manifest, session, where);
-    await runSelfTests(manifest, session, where);
+    const failure = await runSelfTests(manifest, session);
+    if (failure) throw new ModelError('MODEL_SELF_TEST_FAILED', failure, where);
   } catch (error) {
     await session.release();
     throw error;

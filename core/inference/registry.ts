@@ -6,7 +6,7 @@
  */
 import { cp, mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { InferenceEngine } from './engine.ts';
+import type { InferenceEngine } from './portable/engine.ts';
 import { loadModelPackage, type LoadedModel } from './load-package.ts';
 import { ModelError } from './model-errors.ts';
 

@@ -1,7 +1,10 @@
 /** Assembles the services and the API dispatcher one process (Electron or host) serves. */
 import { createDispatcher, type ApiDispatcher } from '../api/dispatch.ts';
+import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
+import { createModelRegistry, type RegistryEntry } from '../inference/registry.ts';
 import { createLibrary, type Library } from '../library/library.ts';
 import { createApiHandlers } from './handlers.ts';
+import { join } from 'node:path';
 import { bundledFolders, productVersion } from './paths.ts';
 
 export interface Workstation {
@@ -10,11 +13,15 @@ export interface Workstation {
   samplesFolder: string;
   modelsFolder: string;
   rendererFolder: string;
+  /** onnxruntime-web's runtime files, served to the page's inference worker. */
+  ortFolder: string;
 }
 
-export function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void): Workstation {
-  const folders = bundledFolders(root);
+export function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void, overrides: { modelsFolder?: string } = {}): Workstation {
+  const folders = { ...bundledFolders(root), ...overrides };
   const library = createLibrary();
-  const handlers = createApiHandlers({ version: productVersion(root), host, library, ...folders });
-  return { dispatch: createDispatcher(handlers, log), library, ...folders };
+  const registry = createModelRegistry(folders.modelsFolder, createWasmNodeEngine());
+  let models: Promise<RegistryEntry[]> | undefined;
+  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), ...folders });
+  return { dispatch: createDispatcher(handlers, log), library, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
 }

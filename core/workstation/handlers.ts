@@ -3,6 +3,10 @@
  * to a core service. Services are passed in so tests can hand over temporary ones.
  */
 import type { ApiHandlers } from '../api/dispatch.ts';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from '../api/errors.ts';
+import type { RegistryEntry } from '../inference/registry.ts';
 import type { Library } from '../library/library.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 
@@ -12,6 +16,8 @@ export interface WorkstationContext {
   samplesFolder: string;
   modelsFolder: string;
   library: Library;
+  /** Installed models, verified once per process (loading proves schema, hash and self-tests). */
+  models: () => Promise<RegistryEntry[]>;
 }
 
 export function createApiHandlers(context: WorkstationContext): ApiHandlers {
@@ -28,5 +34,15 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
     'library.importSamples': async () => library.importFiles(await readFolderFiles(context.samplesFolder)),
     'library.importFiles': ({ files }) => library.importFiles(files),
     'image.frame': async ({ instanceId, frame }) => library.frame(instanceId, frame),
+    'models.list': async () => ({
+      models: (await context.models()).map((entry) =>
+        entry.ok ? { ok: true as const, manifest: entry.model.manifest, verifiedBackend: entry.model.session.backend } : { ok: false as const, folder: entry.folder, code: entry.code, message: entry.message },
+      ),
+    }),
+    'models.file': async ({ id, version }) => {
+      const entry = (await context.models()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);
+      if (!entry?.ok) throw new ApiError({ code: 'NOT_FOUND', message: `Model ${id} ${version} is not installed or did not pass verification.` });
+      return { sha256: entry.model.manifest.sha256, bytes: new Uint8Array(await readFile(join(entry.model.folder, 'model.onnx'))) };
+    },
   };
 }

@@ -8,6 +8,7 @@ import { PhotoImportForm } from '../features/import/PhotoImportForm.tsx';
 import { ImportProgressBar } from '../features/import/ImportProgressBar.tsx';
 import { QuarantinePanel, type QuarantineEntry } from '../features/import/Quarantine.tsx';
 import { MessageList, useMessages } from '../features/messages/messages.tsx';
+import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
 import { Viewport } from '../features/viewer/Viewport.tsx';
 import { Worklist } from '../features/worklist/Worklist.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
@@ -20,6 +21,7 @@ export function App({ api }: { api: ApiClient }) {
   const [showHelp, setShowHelp] = useState(false);
   const [quarantine, setQuarantine] = useState<QuarantineEntry[]>([]);
   const [showQuarantine, setShowQuarantine] = useState(false);
+  const [showModels, setShowModels] = useState(false);
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -90,6 +92,7 @@ export function App({ api }: { api: ApiClient }) {
               Quarantine ({quarantine.length})
             </button>
           ) : null}
+          <button type="button" onClick={() => setShowModels((v) => !v)} title="Installed AI models">Models</button>
           <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
         </div>
         <input ref={fileInput} type="file" multiple hidden data-testid="import-input" onChange={(e) => { void runImport([...(e.target.files ?? [])]); e.target.value = ''; }} />
@@ -101,6 +104,7 @@ export function App({ api }: { api: ApiClient }) {
           {open ? <Viewport api={api} instance={open} onError={reportError} /> : <p className="empty">Choose an image from the worklist.</p>}
         </section>
       </main>
+      {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
       {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}
       <MessageList messages={messages} dismiss={dismiss} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}

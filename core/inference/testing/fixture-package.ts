@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateInput, MANIFEST_SCHEMA_ID, type GeneratedInput, type ModelManifest } from '../package-schema.ts';
+import { generateInput, MANIFEST_SCHEMA_ID, type GeneratedInput, type ModelManifest } from '../portable/package-schema.ts';
 import { quadrantDetectorModel } from './onnx-builder.ts';
 
 export const FIXTURE_SIZE = 32;

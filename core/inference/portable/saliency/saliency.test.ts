@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createWasmNodeEngine } from '../engine-wasm-node.ts';
-import { quadrantDetectorModel } from '../testing/onnx-builder.ts';
+import { createWasmNodeEngine } from '../../engine-wasm-node.ts';
+import { quadrantDetectorModel } from '../../testing/onnx-builder.ts';
 import { classActivationMap } from './cam.ts';
 import { occlusionMap, riseMap, type PerturbationTarget } from './perturbation.ts';
 import { massFraction, type SaliencyMap } from './saliency-map.ts';

@@ -1,0 +1,68 @@
+/**
+ * The page's inference worker on a fixture package: the self-test vectors (expected values
+ * computed from the model's definition, verified in Node with ONNX Runtime WASM) must be
+ * reproduced in Chromium with WASM threads, and with WebGPU when Chromium has an adapter.
+ * "Auto" must not pick a software WebGPU adapter.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { projectRoot } from '../core/testing/shared-data.ts';
+import { writeFixturePackage } from '../core/inference/testing/fixture-package.ts';
+import { createWorkstation } from '../core/workstation/create-workstation.ts';
+import { startBrowserHost, type BrowserHost } from '../host/server.ts';
+import { launchChromium } from './chromium.ts';
+
+let host: BrowserHost;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  const models = mkdtempSync(join(tmpdir(), 'neoscope-e2e-models-'));
+  mkdirSync(join(models, 'test-quadrant'));
+  cpSync(writeFixturePackage(), join(models, 'test-quadrant'), { recursive: true });
+  const workstation = createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder: models });
+  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
+  browser = await launchChromium();
+  page = await browser.newPage();
+  await page.goto(host.url);
+  await page.getByRole('button', { name: 'Models' }).click();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+});
+
+async function verifyWith(backend: 'auto' | 'wasm' | 'webgpu'): Promise<{ state: string; text: string }> {
+  const model = page.locator('.model[data-model-id="test-quadrant"]');
+  await model.waitFor();
+  await page.getByLabel('Inference backend').selectOption(backend);
+  await model.getByRole('button', { name: 'Run self-test in this window' }).click();
+  const line = model.locator('.verification:not([data-state="running"]):not([data-state="idle"])');
+  await line.waitFor({ timeout: 60_000 });
+  return { state: (await line.getAttribute('data-state')) ?? '', text: await line.innerText() };
+}
+
+test('the package is listed with its identity and reproduces its self-tests on WASM in Chromium', async () => {
+  const panel = page.locator('.models-panel');
+  await panel.getByText('test-quadrant 1.0.0').waitFor();
+  assert.match(await panel.innerText(), /investigational/);
+  assert.equal(await page.evaluate(() => window.crossOriginIsolated), true, 'WASM threads need isolation');
+  const result = await verifyWith('auto');
+  assert.equal(result.state, 'passed', result.text);
+  assert.match(result.text, /passed on wasm/);
+  console.log(`# browser self-test (auto): ${result.text.replace(/\s+/g, ' ')}`);
+});
+
+test('WebGPU agrees too when Chromium has an adapter (software here), chosen only by override', async (t) => {
+  const hasAdapter = await page.evaluate(async () => Boolean(await (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+  if (!hasAdapter) return t.skip('this Chromium exposes no WebGPU adapter');
+  const result = await verifyWith('webgpu');
+  assert.equal(result.state, 'passed', result.text);
+  assert.match(result.text, /passed on webgpu/);
+  console.log(`# browser self-test (webgpu override): ${result.text.replace(/\s+/g, ' ')}`);
+});

@@ -1,0 +1,110 @@
+/**
+ * Installed model packages with what a reader must know of each (id, version, hash,
+ * task, investigational status, intended use), and a check that the package's self-test
+ * vectors reproduce in this window's runtime — showing the backend actually used and the
+ * time taken. Nothing here predicts on a patient; it proves the runtime.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { OperationResult } from '../../../core/api/contract.ts';
+import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
+import { runSelfTests } from '../../../core/inference/portable/self-test.ts';
+import type { ApiClient } from '../../api/client.ts';
+import type { BackendPreference } from '../inference/backend-choice.ts';
+import { InferenceClient } from '../inference/inference-client.ts';
+
+type ModelEntry = OperationResult<'models.list'>['models'][number];
+
+interface Verification {
+  state: 'running' | 'passed' | 'failed';
+  backend?: string;
+  reason?: string;
+  loadMs?: number;
+  runMs?: number;
+  message?: string;
+}
+
+export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void }) {
+  const [models, setModels] = useState<ModelEntry[]>();
+  const [error, setError] = useState<string>();
+  const [preference, setPreference] = useState<BackendPreference>('auto');
+  const [verifications, setVerifications] = useState<Record<string, Verification>>({});
+  const client = useMemo(() => new InferenceClient(), []);
+
+  useEffect(() => {
+    api.call('models.list', {}).then((r) => setModels(r.models), (e: Error) => setError(e.message));
+  }, [api]);
+
+  const verify = async (manifest: ModelManifest) => {
+    const key = `${manifest.id}@${manifest.version}`;
+    setVerifications((v) => ({ ...v, [key]: { state: 'running' } }));
+    try {
+      const choice = await client.choose(preference);
+      const { bytes } = await api.call('models.file', { id: manifest.id, version: manifest.version });
+      const session = await client.load(key, bytes, choice.backend);
+      const started = performance.now();
+      const failure = await runSelfTests(manifest, session);
+      const runMs = performance.now() - started;
+      await session.release();
+      setVerifications((v) => ({ ...v, [key]: { state: failure ? 'failed' : 'passed', backend: choice.backend, reason: choice.reason, loadMs: session.loadMs, runMs, message: failure } }));
+    } catch (e) {
+      setVerifications((v) => ({ ...v, [key]: { state: 'failed', message: (e as Error).message } }));
+    }
+  };
+
+  return (
+    <aside className="models-panel" aria-label="Models">
+      <header>
+        <h2>Models</h2>
+        <label>
+          Runtime{' '}
+          <select aria-label="Inference backend" value={preference} onChange={(e) => setPreference(e.target.value as BackendPreference)}>
+            <option value="auto">Automatic (WebGPU on a hardware adapter, else WASM)</option>
+            <option value="wasm">WASM</option>
+            <option value="webgpu">WebGPU (even on a software adapter)</option>
+          </select>
+        </label>
+        <button type="button" onClick={onClose} aria-label="Close models">×</button>
+      </header>
+      {error ? <p className="message-error">{error}</p> : null}
+      {models && !models.length ? <p className="empty">No model packages are installed. Manual grading works without them; nothing pretends to predict.</p> : null}
+      <ul>
+        {models?.map((entry) =>
+          entry.ok ? (
+            <li key={`${entry.manifest.id}@${entry.manifest.version}`} className="model" data-model-id={entry.manifest.id}>
+              <div>
+                <strong>{entry.manifest.name}</strong> <code>{entry.manifest.id} {entry.manifest.version}</code>
+                {entry.manifest.investigational ? <span className="badge">investigational</span> : null}
+              </div>
+              <div className="meta">
+                {entry.manifest.task} · {entry.manifest.domain} · sha256 {entry.manifest.sha256.slice(0, 12)}… · verified in the service on {entry.verifiedBackend}
+              </div>
+              <div className="meta">{entry.manifest.intendedUse}</div>
+              <VerificationLine verification={verifications[`${entry.manifest.id}@${entry.manifest.version}`]} onVerify={() => void verify(entry.manifest)} />
+            </li>
+          ) : (
+            <li key={entry.folder} className="model broken">
+              <strong>Not loaded:</strong> {entry.folder} — {entry.message} <code>{entry.code}</code>
+            </li>
+          ),
+        )}
+      </ul>
+    </aside>
+  );
+}
+
+function VerificationLine({ verification, onVerify }: { verification?: Verification; onVerify(): void }) {
+  if (!verification || verification.state !== 'running') {
+    return (
+      <div className="verification" data-state={verification?.state ?? 'idle'}>
+        <button type="button" onClick={onVerify}>Run self-test in this window</button>
+        {verification?.state === 'passed' ? (
+          <span>
+            passed on <strong data-testid="backend">{verification.backend}</strong> · load {verification.loadMs?.toFixed(0)} ms · self-tests {verification.runMs?.toFixed(0)} ms · {verification.reason}
+          </span>
+        ) : null}
+        {verification?.state === 'failed' ? <span className="message-error">failed: {verification.message}</span> : null}
+      </div>
+    );
+  }
+  return <div className="verification" data-state="running">running…</div>;
+}
