@@ -10,6 +10,10 @@ import { readImagePixelModule } from '../dicom/image-pixel-module.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { decodeStoredPixels } from '../dicom/stored-pixels.ts';
 import { deidentifyDicom } from '../dicom/deidentify/deidentify.ts';
+import type { SaliencyChoice } from '../inference/analyze-image.ts';
+import { bundledFolders, findProjectRoot } from '../workstation/paths.ts';
+import { fileURLToPath } from 'node:url';
+import { runAnalyze } from './analyze.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -20,6 +24,10 @@ export const USAGE = `Usage:
   neoscope info FILE [--json]                 describe a DICOM file
   neoscope pixels FILE [--frame N] --out RAW  write a frame's stored pixel values
                                               (little endian, samples interleaved, no LUT)
+  neoscope analyze PATH... --out DIR [--model ID]... [--backend wasm|node]
+                  [--models DIR] [--saliency auto|cam|occlusion|rise|none]
+                                              run the installed models on files, folders,
+                                              zip archives or DICOM media (DICOMDIR)
   neoscope deidentify IN OUT --key SECRET [--retain-dates]
                                               de-identify by the PS3.15 Basic Profile
                                               (same SECRET → same replacement UIDs)
@@ -97,6 +105,33 @@ export async function deidentifyCommand(args: string[], io: CliStreams): Promise
   }
 }
 
+export async function analyzeCommand(args: string[], io: CliStreams): Promise<number> {
+  const take = (name: string) => args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]!] : []));
+  const valued = new Set(['--out', '--model', '--backend', '--models', '--saliency']);
+  const paths = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
+  const out = take('--out')[0];
+  const backend = take('--backend')[0] ?? 'wasm';
+  const saliency = take('--saliency')[0] ?? 'auto';
+  if (!paths.length || !out || !['wasm', 'node'].includes(backend) || !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency)) return io.err(USAGE), 2;
+  try {
+    return await runAnalyze(
+      {
+        paths,
+        out,
+        models: take('--model'),
+        backend: backend as 'wasm' | 'node',
+        modelsFolder: take('--models')[0] ?? bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url)))).modelsFolder,
+        saliency: saliency as SaliencyChoice,
+        isTty: Boolean(process.stderr.isTTY),
+      },
+      io,
+    );
+  } catch (error) {
+    io.err(`analyze: ${describeError(error)}\n`);
+    return 2;
+  }
+}
+
 export async function runCli(argv: string[], io: CliStreams): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -106,6 +141,8 @@ export async function runCli(argv: string[], io: CliStreams): Promise<number> {
       return pixelsCommand(args, io);
     case 'deidentify':
       return deidentifyCommand(args, io);
+    case 'analyze':
+      return analyzeCommand(args, io);
     case undefined:
     case '--help':
     case 'help':

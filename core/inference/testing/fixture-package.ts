@@ -4,11 +4,11 @@
  * Runtime): p = sigmoid(w · mean(ReLU(x · mask_TL)) + b).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateInput, MANIFEST_SCHEMA_ID, type GeneratedInput, type ModelManifest } from '../portable/package-schema.ts';
-import { quadrantDetectorModel } from './onnx-builder.ts';
+import { quadrantDetectorModel, thresholdSegmenterModel } from './onnx-builder.ts';
 
 export const FIXTURE_SIZE = 32;
 
@@ -57,4 +57,37 @@ export function writeFixturePackage(mutate?: (parts: { manifest: ModelManifest; 
   writeFileSync(join(folder, 'manifest.json'), typeof parts.manifest === 'string' ? parts.manifest : JSON.stringify(parts.manifest, null, 2));
   writeFileSync(join(folder, 'model.onnx'), parts.onnx);
   return folder;
+}
+
+/** A segmentation package around thresholdSegmenterModel, self-tests from its definition. */
+export function writeSegmenterPackage(gain = 10): string {
+  const bytes = thresholdSegmenterModel(FIXTURE_SIZE, gain);
+  const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+  const meanOf = (input: GeneratedInput) => {
+    const x = generateInput(input, 1, FIXTURE_SIZE, FIXTURE_SIZE);
+    return x.reduce((sum, v) => sum + sigmoid(gain * (v - 0.5)), 0) / x.length;
+  };
+  const vectors: GeneratedInput[] = [{ generator: 'constant', value: 0.5 }, { generator: 'top-left-bright', value: 1 }, { generator: 'ramp' }];
+  const manifest: ModelManifest = {
+    ...fixtureManifest(createHash('sha256').update(bytes).digest('hex'), 0, 0),
+    id: 'test-segmenter',
+    name: 'Bright-pixel segmenter (test fixture)',
+    task: 'segmentation',
+    outputs: [{ name: 'probability_map', kind: 'probability-map', labels: ['foreground'], activation: 'none', thresholds: { foreground: 0.5 } }],
+    saliency: { methods: ['probability-map'] },
+    intendedUse: 'Test fixture: marks pixels brighter than mid-grey.',
+    selfTest: vectors.map((input) => ({ input, expect: [{ output: 'probability_map', mean: meanOf(input), tolerance: 1e-5 }] })),
+  };
+  const folder = mkdtempSync(join(tmpdir(), 'neoscope-segmenter-'));
+  writeFileSync(join(folder, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(join(folder, 'model.onnx'), bytes);
+  return folder;
+}
+
+/** A models folder holding both fixtures, as the registry expects (models/<id>/...). */
+export function writeFixtureModelsFolder(): string {
+  const root = mkdtempSync(join(tmpdir(), 'neoscope-models-'));
+  cpSync(writeFixturePackage(), join(root, 'test-quadrant'), { recursive: true });
+  cpSync(writeSegmenterPackage(), join(root, 'test-segmenter'), { recursive: true });
+  return root;
 }

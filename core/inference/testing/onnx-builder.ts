@@ -154,3 +154,63 @@ export function quadrantDetectorModel(size = 32, weight = 8, bias = -1): { bytes
   });
   return { bytes, headWeight: weight, headBias: bias };
 }
+
+/** A "segmenter" whose probability map is sigmoid(k · (x − 0.5)) per pixel: bright pixels are foreground. */
+export function thresholdSegmenterModel(size = 32, gain = 10): Uint8Array {
+  return buildOnnxModel({
+    inputs: [{ name: 'image', dims: ['batch', 1, size, size] }],
+    outputs: [{ name: 'probability_map', dims: ['batch', 1, size, size] }],
+    initializers: [
+      { name: 'half', dims: [1], values: [0.5] },
+      { name: 'gain', dims: [1], values: [gain] },
+    ],
+    nodes: [
+      { op: 'Sub', inputs: ['image', 'half'], outputs: ['centred'] },
+      { op: 'Mul', inputs: ['centred', 'gain'], outputs: ['logit'] },
+      { op: 'Sigmoid', inputs: ['logit'], outputs: ['probability_map'] },
+    ],
+  });
+}
+
+/**
+ * A compact CNN of realistic shape for benchmarks (random weights, seeded): 3×3
+ * convolutions with stride 2 and ReLU, global average pooling, a linear head and sigmoid.
+ * Its `features` output (the last feature maps) feeds CAM.
+ */
+export function benchmarkCnnModel(size = 256, width = 16, layers = 4, seed = 1): Uint8Array {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296 - 0.5;
+  };
+  const initializers: OnnxTensor[] = [];
+  const nodes: OnnxNode[] = [];
+  let input = 'image';
+  let channels = 1;
+  for (let l = 0; l < layers; l++) {
+    const out = l === layers - 1 ? 'features' : `act${l}`;
+    const scale = Math.sqrt(2 / (channels * 9));
+    initializers.push({ name: `w${l}`, dims: [width, channels, 3, 3], values: Float32Array.from({ length: width * channels * 9 }, () => random() * 2 * scale) });
+    initializers.push({ name: `b${l}`, dims: [width], values: new Float32Array(width) });
+    nodes.push({ op: 'Conv', inputs: [input, `w${l}`, `b${l}`], outputs: [`conv${l}`], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] } });
+    nodes.push({ op: 'Relu', inputs: [`conv${l}`], outputs: [out] });
+    input = out;
+    channels = width;
+  }
+  initializers.push({ name: 'head_w', dims: [width, 1], values: Float32Array.from({ length: width }, () => random()) });
+  initializers.push({ name: 'head_b', dims: [1], values: [0] });
+  nodes.push({ op: 'GlobalAveragePool', inputs: ['features'], outputs: ['pooled'] });
+  nodes.push({ op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } });
+  nodes.push({ op: 'Gemm', inputs: ['flat', 'head_w', 'head_b'], outputs: ['logit'] });
+  nodes.push({ op: 'Sigmoid', inputs: ['logit'], outputs: ['probability'] });
+  const featureSize = size / 2 ** layers;
+  return buildOnnxModel({
+    inputs: [{ name: 'image', dims: ['batch', 1, size, size] }],
+    outputs: [
+      { name: 'probability', dims: ['batch', 1] },
+      { name: 'features', dims: ['batch', width, featureSize, featureSize] },
+    ],
+    initializers,
+    nodes,
+  });
+}

@@ -6,7 +6,10 @@
  */
 import type { Image, LUT } from 'cornerstone-core';
 import type { DecodedFrame } from '../../../core/api/schemas.ts';
+import { defaultWindow, modalityRange } from '../../../core/imaging/frame-display.ts';
 import { lookup, voiDisplayTable, type VoiWindow } from '../../../core/imaging/lut.ts';
+
+export { defaultWindow, modalityRange };
 
 export function rgbToRgba(rgb: Uint8Array): Uint8Array {
   const pixels = rgb.length / 3;
@@ -18,25 +21,6 @@ export function rgbToRgba(rgb: Uint8Array): Uint8Array {
     rgba[j + 3] = 255;
   }
   return rgba;
-}
-
-/** Range of modality values (after rescale or the Modality LUT). */
-export function modalityRange(frame: DecodedFrame): { low: number; high: number } {
-  if (frame.modalityLut) {
-    const a = lookup(frame.modalityLut, frame.minValue);
-    const b = lookup(frame.modalityLut, frame.maxValue);
-    return { low: Math.min(a, b), high: Math.max(a, b) };
-  }
-  const a = frame.minValue * frame.rescaleSlope + frame.rescaleIntercept;
-  const b = frame.maxValue * frame.rescaleSlope + frame.rescaleIntercept;
-  return { low: Math.min(a, b), high: Math.max(a, b) };
-}
-
-/** Default window: the file's first, else the full range of modality values. */
-export function defaultWindow(frame: DecodedFrame): VoiWindow {
-  if (frame.windows[0]) return frame.windows[0];
-  const { low, high } = modalityRange(frame);
-  return { center: (low + high) / 2, width: Math.max(1, high - low) };
 }
 
 /** What the viewer applies as VOI: a window (with the file's VOI LUT Function) or a VOI LUT. */

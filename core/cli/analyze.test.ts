@@ -1,0 +1,99 @@
+/**
+ * `neoscope analyze` end to end on real images with fixture models: the per-image files,
+ * summary and exit codes; a batch killed with SIGKILL resumes without redoing finished
+ * images; memory stays flat over 500 images.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { writeFixtureModelsFolder } from '../inference/testing/fixture-package.ts';
+import { projectRoot, samplePath, sharedDataPath } from '../testing/shared-data.ts';
+import { runAnalyze } from './analyze.ts';
+
+const quiet = { out: () => {}, err: () => {} };
+const models = writeFixtureModelsFolder();
+
+test('analyze writes findings, masks, saliency and a summary; a bad file makes the exit code 3', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'neoscope-analyze-'));
+  const errors: string[] = [];
+  const code = await runAnalyze(
+    { paths: [samplePath('fundus-exports'), samplePath('chest-dx-lateral-highdicom.dcm'), sharedDataPath('dicom/pydicom/MR_truncated.dcm')], out, models: [], backend: 'wasm', modelsFolder: models, saliency: 'auto' },
+    { out: () => {}, err: (t) => void errors.push(t) },
+  );
+  assert.equal(code, 3);
+  const folder = join(out, 'Image_01L');
+  for (const file of ['test-quadrant.json', 'test-quadrant.saliency.png', 'test-segmenter.json', 'test-segmenter.prob.png', 'test-segmenter.mask.png']) assert.ok(existsSync(join(folder, file)), file);
+  const result = JSON.parse(readFileSync(join(folder, 'test-quadrant.json'), 'utf8'));
+  assert.equal(result.backend, 'wasm');
+  assert.match(result.model.sha256, /^[0-9a-f]{64}$/);
+  assert.equal(result.findings[0].label, 'top-left bright');
+  assert.ok(result.findings[0].score > 0 && result.findings[0].score < 1);
+
+  const mask = await sharp(join(folder, 'test-segmenter.mask.png')).raw().toBuffer({ resolveWithObject: true });
+  const prob = await sharp(join(folder, 'test-segmenter.prob.png')).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([mask.info.width, mask.info.height], [999, 960], 'maps are in image coordinates');
+  for (let i = 0; i < mask.data.length; i += 97) assert.equal(mask.data[i], prob.data[i]! >= 128 ? 255 : 0, 'mask = probability ≥ threshold');
+
+  const summary = readFileSync(join(out, 'summary.csv'), 'utf8');
+  assert.match(summary, /MR_truncated\.dcm","failed",.*"DICOM_TRUNCATED_PIXEL_DATA","truncated pixel data: 8,130 of 8,192 bytes"/);
+  assert.match(summary, /chest-dx-lateral-highdicom\.dcm","done","",.*"no installed model for chest images"/);
+  assert.ok(errors.some((e) => e.includes('DICOM_TRUNCATED_PIXEL_DATA')));
+});
+
+test('a batch killed with SIGKILL resumes without redoing finished images', { timeout: 180_000 }, async () => {
+  const inputs = mkdtempSync(join(tmpdir(), 'neoscope-inputs-'));
+  for (let i = 0; i < 40; i++) copyFileSync(sharedDataPath('dicom/dcmjs/sample-op.dcm'), join(inputs, `op-${String(i).padStart(3, '0')}.dcm`));
+  const out = mkdtempSync(join(tmpdir(), 'neoscope-resume-'));
+  const journal = join(out, '.neoscope-analyze.journal');
+  const args = ['--import', 'tsx', join(projectRoot, 'core/cli/main.ts'), 'analyze', inputs, '--out', out, '--models', models, '--model', 'test-quadrant', '--saliency', 'none'];
+  const lines = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean) : []);
+
+  const first = spawn(process.execPath, args, { cwd: projectRoot, stdio: 'ignore' });
+  const deadline = Date.now() + 120_000;
+  while (lines().length < 8 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  const before = lines();
+  assert.ok(before.length >= 8 && before.length < 40, `killed after ${before.length} images`);
+
+  let stderr = '';
+  const second = spawn(process.execPath, args, { cwd: projectRoot });
+  second.stderr.on('data', (d) => (stderr += d));
+  const code = await new Promise((r) => second.once('exit', r));
+  assert.equal(code, 0);
+  assert.match(stderr, new RegExp(`resuming: ${before.length} image\\(s\\) already done`));
+  const after = lines();
+  const keys = after.map((l) => JSON.parse(l).key);
+  assert.equal(after.length, 40, 'each image journaled exactly once');
+  assert.equal(new Set(keys).size, 40);
+  assert.deepEqual(after.slice(0, before.length), before, 'finished images were not redone');
+  assert.equal(readdirSync(out).filter((f) => f.endsWith('.partial')).length, 0, 'no half-written outputs left');
+});
+
+test('memory stays flat over 500 images (RSS growth < 10% between image 100 and 500)', { timeout: 300_000 }, async () => {
+  const inputs = mkdtempSync(join(tmpdir(), 'neoscope-500-'));
+  mkdirSync(join(inputs, 'batch'));
+  for (let i = 0; i < 500; i++) copyFileSync(samplePath('chest-dx-lateral-highdicom.dcm'), join(inputs, 'batch', `dx-${String(i).padStart(3, '0')}.dcm`));
+  // The fixture models are retina models; a chest film needs a chest one, so relabel a copy.
+  const chestModels = mkdtempSync(join(tmpdir(), 'neoscope-chest-models-'));
+  const manifestPath = join(models, 'test-quadrant', 'manifest.json');
+  mkdirSync(join(chestModels, 'test-quadrant'));
+  copyFileSync(join(models, 'test-quadrant', 'model.onnx'), join(chestModels, 'test-quadrant', 'model.onnx'));
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  await import('node:fs/promises').then((fs) => fs.writeFile(join(chestModels, 'test-quadrant', 'manifest.json'), JSON.stringify({ ...manifest, domain: 'chest' })));
+  const rss: number[] = [];
+  const out = mkdtempSync(join(tmpdir(), 'neoscope-500-out-'));
+  global.gc?.();
+  const code = await runAnalyze(
+    { paths: [join(inputs, 'batch')], out, models: [], backend: 'wasm', modelsFolder: chestModels, saliency: 'cam', onImageDone: (i) => (i === 100 || i === 500 ? rss.push(process.memoryUsage().rss) : undefined) },
+    quiet,
+  );
+  assert.equal(code, 0);
+  const growth = (rss[1]! - rss[0]!) / rss[0]!;
+  console.log(`# RSS after 100 images ${(rss[0]! / 2 ** 20).toFixed(0)} MiB, after 500 ${(rss[1]! / 2 ** 20).toFixed(0)} MiB (${(growth * 100).toFixed(1)}%)`);
+  assert.ok(growth < 0.1, `RSS grew ${(growth * 100).toFixed(1)}%`);
+});

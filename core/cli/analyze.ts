@@ -1,0 +1,204 @@
+/**
+ * `neoscope analyze PATH… --out DIR [--model ID]… [--backend wasm|node] [--models DIR]
+ *  [--saliency auto|cam|occlusion|rise|none]`
+ * For each image and each installed model of the image's domain, writes DIR/<stem>/:
+ * <model-id>.json, and <model-id>.prob.png + .mask.png (segmentation) and
+ * <model-id>.saliency.png; then DIR/summary.csv. Images are done one at a time (bounded
+ * memory), each image's folder appears atomically, and a journal lets a killed batch
+ * resume without redoing finished images. Exit 0: all succeeded; 3: some failed.
+ */
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import sharp from 'sharp';
+import { toApiErrorBody } from '../api/errors.ts';
+import type { DecodedFrame } from '../api/schemas.ts';
+import { buildDisplayFrame } from '../dicom/display-frame.ts';
+import { parseDicomBytes } from '../dicom/parse.ts';
+import { summarizeInstance } from '../dicom/summary.ts';
+import { analyzeImage, type ImageAnalysis, type SaliencyChoice } from '../inference/analyze-image.ts';
+import { BatchJournal, type JournalLine } from '../inference/batch/journal.ts';
+import { createNativeNodeEngine } from '../inference/engine-native-node.ts';
+import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
+import type { LoadedModel } from '../inference/load-package.ts';
+import { createModelRegistry } from '../inference/registry.ts';
+import { expandZip, isZip } from '../library/archives.ts';
+import { enumerateInputs, type InputRef } from '../library/enumerate-inputs.ts';
+import { sha256Hex } from '../library/library.ts';
+import { decodePhotoFrame, photoFormat } from '../library/photo-export.ts';
+import type { CliStreams } from './commands.ts';
+
+export interface AnalyzeOptions {
+  paths: string[];
+  out: string;
+  models: string[];
+  backend: 'wasm' | 'node';
+  modelsFolder: string;
+  saliency: SaliencyChoice;
+  /** Called after each image (tests watch memory with it). */
+  onImageDone?: (index: number) => void;
+  isTty?: boolean;
+}
+
+interface Decoded {
+  frame: DecodedFrame;
+  domain: string;
+}
+
+async function decodeInput(bytes: Uint8Array, name: string): Promise<Decoded> {
+  if (photoFormat(bytes)) return { frame: await decodePhotoFrame(bytes, 'cli', name), domain: 'retina' };
+  const parsed = parseDicomBytes(bytes, name);
+  const summary = summarizeInstance(parsed, 'cli');
+  return { frame: await buildDisplayFrame(parsed, 'cli', 0), domain: summary.domain };
+}
+
+function grayPng(values: Float32Array, width: number, height: number, transform: (v: number) => number): Promise<Buffer> {
+  const bytes = Buffer.alloc(width * height);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.max(0, Math.min(255, Math.round(transform(values[i]!))));
+  return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
+}
+
+async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapsedMs: number): Promise<ResultRow[]> {
+  const id = analysis.model.id;
+  const { probabilityMap: prob, saliency } = analysis;
+  const json = {
+    model: analysis.model,
+    backend: analysis.backend,
+    timingsMs: { ...analysis.timingsMs, total: elapsedMs },
+    findings: analysis.findings,
+    segmentation: prob ? { threshold: prob.threshold, files: [`${id}.prob.png`, `${id}.mask.png`] } : undefined,
+    saliency: saliency ? { method: saliency.method, file: `${id}.saliency.png` } : undefined,
+  };
+  await writeFile(join(folder, `${id}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  if (prob) {
+    await writeFile(join(folder, `${id}.prob.png`), await grayPng(prob.values, prob.width, prob.height, (v) => v * 255));
+    await writeFile(join(folder, `${id}.mask.png`), await grayPng(prob.values, prob.width, prob.height, (v) => (v >= prob.threshold ? 255 : 0)));
+  }
+  if (saliency) await writeFile(join(folder, `${id}.saliency.png`), await grayPng(saliency.imageValues, saliency.imageWidth, saliency.imageHeight, (v) => v * 255));
+  const base = { model: id, version: analysis.model.version, backend: analysis.backend, ms: Math.round(elapsedMs) };
+  if (prob) {
+    let above = 0;
+    for (const v of prob.values) if (v >= prob.threshold) above++;
+    return [{ ...base, label: 'segmented fraction', score: above / prob.values.length }];
+  }
+  return analysis.findings.map((f) => ({ ...base, label: f.label, score: f.score, positive: f.positive }));
+}
+
+interface ResultRow {
+  model: string;
+  version: string;
+  backend: string;
+  ms: number;
+  label: string;
+  score: number;
+  positive?: boolean;
+}
+
+export function stemFor(name: string, used: Set<string>): string {
+  const base = basename(name).replace(/\.(dcm|dicom|jpe?g|png)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'image';
+  let stem = base;
+  for (let n = 2; used.has(stem); n++) stem = `${base}-${n}`;
+  used.add(stem);
+  return stem;
+}
+
+function progressLine(done: number, total: number, started: number): string {
+  const elapsed = (performance.now() - started) / 1000;
+  const rate = done / Math.max(elapsed, 1e-3);
+  const width = 30;
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+  return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} · ${rate.toFixed(1)} img/s · ${eta} s left`;
+}
+
+export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promise<number> {
+  const engine = options.backend === 'node' ? await createNativeNodeEngine() : createWasmNodeEngine();
+  const entries = await createModelRegistry(options.modelsFolder, engine).list();
+  for (const broken of entries.filter((e) => !e.ok)) if (!broken.ok) io.err(`model not loaded: ${broken.folder}: ${broken.code}: ${broken.message}\n`);
+  let models = entries.flatMap((e) => (e.ok ? [e.model] : []));
+  if (options.models.length) {
+    const missing = options.models.filter((id) => !models.some((m) => m.manifest.id === id));
+    if (missing.length) {
+      io.err(`no installed, verified model with id ${missing.join(', ')}\n`);
+      return 2;
+    }
+    models = models.filter((m) => options.models.includes(m.manifest.id));
+  }
+  if (!models.length) {
+    io.err(`no verified model packages in ${options.modelsFolder}: nothing to analyse (manual grading needs none)\n`);
+    return 2;
+  }
+
+  await mkdir(options.out, { recursive: true });
+  const journal = new BatchJournal(join(options.out, '.neoscope-analyze.journal'));
+  const inputs = await enumerateInputs(options.paths);
+  const resumed = journal.entries.length;
+  if (resumed) io.err(`resuming: ${resumed} image(s) already done in ${options.out}\n`);
+  const used = new Set(journal.entries.map((e) => e.outputs ?? '').filter(Boolean));
+  const started = performance.now();
+  let index = 0;
+
+  const analyseOne = async (name: string, bytes: Uint8Array) => {
+    const key = `${name}#${sha256Hex(bytes)}`;
+    if (journal.has(key)) return;
+    const stem = stemFor(name, used);
+    const partial = join(options.out, `${stem}.partial`);
+    const final = join(options.out, stem);
+    try {
+      const { frame, domain } = await decodeInput(bytes, name);
+      const applicable = models.filter((m) => m.manifest.domain === domain);
+      if (!applicable.length) {
+        journal.record({ key, input: name, status: 'done', outputs: '', message: `no installed model for ${domain} images` });
+        return;
+      }
+      await rm(partial, { recursive: true, force: true });
+      await mkdir(partial, { recursive: true });
+      const results: ResultRow[] = [];
+      for (const model of applicable) {
+        const t0 = performance.now();
+        const analysis = await analyzeImage(frame, model as LoadedModel, options.saliency);
+        results.push(...(await writeImageOutputs(partial, analysis, performance.now() - t0)));
+      }
+      await rm(final, { recursive: true, force: true });
+      await rename(partial, final);
+      journal.record({ key, input: name, status: 'done', outputs: stem, results });
+    } catch (error) {
+      await rm(partial, { recursive: true, force: true });
+      const body = toApiErrorBody(error);
+      journal.record({ key, input: name, status: 'failed', code: body.code, message: body.message });
+    }
+  };
+
+  for (const input of inputs as InputRef[]) {
+    const bytes = await input.read();
+    if (isZip(bytes)) {
+      try {
+        for (const inner of expandZip(bytes, input.name)) await analyseOne(inner.name, inner.bytes);
+      } catch (error) {
+        const body = toApiErrorBody(error);
+        journal.record({ key: `${input.name}#${sha256Hex(bytes)}`, input: input.name, status: 'failed', code: body.code, message: body.message });
+      }
+    } else await analyseOne(input.name, bytes);
+    index++;
+    options.onImageDone?.(index);
+    if (options.isTty) io.err(progressLine(index, inputs.length, started));
+  }
+  if (options.isTty) io.err('\n');
+  journal.close();
+  await writeSummary(options.out, journal.entries);
+  const failed = journal.entries.filter((e) => e.status === 'failed');
+  for (const f of failed) io.err(`${f.input}: ${f.code}: ${f.message}\n`);
+  io.out(`${journal.entries.length - failed.length} image(s) analysed or skipped, ${failed.length} failed; results in ${options.out}\n`);
+  return failed.length ? 3 : 0;
+}
+
+async function writeSummary(out: string, entries: JournalLine[]): Promise<void> {
+  const quote = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+  const header = ['input', 'status', 'output_folder', 'model', 'version', 'backend', 'finding', 'score', 'positive', 'ms', 'code', 'message'];
+  const rows = [header.join(',')];
+  for (const e of entries) {
+    const results = (e.results as ResultRow[] | undefined) ?? [];
+    if (!results.length) rows.push([e.input, e.status, e.outputs, '', '', '', '', '', '', '', e.code, e.message].map(quote).join(','));
+    for (const r of results) rows.push([e.input, e.status, e.outputs, r.model, r.version, r.backend, r.label, r.score.toFixed(6), r.positive ?? '', r.ms, '', ''].map(quote).join(','));
+  }
+  await writeFile(join(out, 'summary.csv'), `${rows.join('\n')}\n`);
+}
