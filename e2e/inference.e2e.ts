@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../core/testing/shared-data.ts';
-import { writeFixturePackage } from '../core/inference/testing/fixture-package.ts';
+import { writeFixturePackage, writeSegmenterPackage } from '../core/inference/testing/fixture-package.ts';
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { startBrowserHost, type BrowserHost } from '../host/server.ts';
 import { launchChromium } from './chromium.ts';
@@ -65,4 +65,18 @@ test('WebGPU agrees too when Chromium has an adapter (software here), chosen onl
   assert.equal(result.state, 'passed', result.text);
   assert.match(result.text, /passed on webgpu/);
   console.log(`# browser self-test (webgpu override): ${result.text.replace(/\s+/g, ' ')}`);
+});
+
+test('a package zip dropped on the panel is verified and installed; a second copy is refused', async () => {
+  const { zipSync } = await import('fflate');
+  const { readFileSync } = await import('node:fs');
+  const folder = writeSegmenterPackage();
+  const zip = Buffer.from(zipSync({ 'segmenter/manifest.json': readFileSync(join(folder, 'manifest.json')), 'segmenter/model.onnx': readFileSync(join(folder, 'model.onnx')) }));
+  await page.getByTestId('model-import-input').setInputFiles({ name: 'segmenter.zip', mimeType: 'application/zip', buffer: zip });
+  await page.locator('.import-result', { hasText: 'Installed' }).waitFor({ timeout: 30_000 });
+  await page.locator('.model[data-model-id="test-segmenter"]').waitFor();
+  await page.getByTestId('model-import-input').setInputFiles({ name: 'segmenter-again.zip', mimeType: 'application/zip', buffer: zip });
+  const refusal = page.locator('.import-result.message-error');
+  await refusal.waitFor({ timeout: 30_000 });
+  assert.match(await refusal.innerText(), /already installed.*MODEL_ALREADY_INSTALLED/);
 });

@@ -14,7 +14,7 @@ type Listener = (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>;
 
 function wire() {
   const registered = new Map<string, Listener>();
-  const dispatch = createDispatcher(createApiHandlers({ version: '0.0.0-test', host: 'electron', samplesFolder: '/s', modelsFolder: '/m', library: createLibrary(), models: async () => [] }));
+  const dispatch = createDispatcher(createApiHandlers({ version: '0.0.0-test', host: 'electron', samplesFolder: '/s', modelsFolder: '/m', library: createLibrary(), models: async () => [], importModelPackage: async () => { throw new Error('not used'); } }));
   registerApiIpc({ handle: (channel, listener) => void registered.set(channel, listener) }, dispatch);
   const listener = registered.get(API_CHANNEL);
   assert.ok(listener, 'the API channel is registered');

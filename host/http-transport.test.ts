@@ -22,7 +22,7 @@ const staticFolder = mkdtempSync(join(tmpdir(), 'neoscope-static-'));
 
 before(async () => {
   writeFileSync(join(staticFolder, 'index.html'), '<!doctype html><title>t</title>');
-  const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary(), models: async () => [] });
+  const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary(), models: async () => [], importModelPackage: async () => { throw new Error('not used'); } });
   host = await startBrowserHost({ dispatch: createDispatcher(handlers), mounts: [{ prefix: '/', folder: staticFolder }] });
 });
 after(() => host.close());

@@ -63,6 +63,11 @@ export const contract = {
       ),
     }),
   },
+  'models.import': {
+    summary: 'Install a model package from a zip (manifest.json + model.onnx); verified in full first, never replacing an installed id+version.',
+    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
+    result: z.object({ id: z.string(), version: z.string(), name: z.string() }),
+  },
   'models.file': {
     summary: 'The ONNX bytes of an installed, verified package, for the page\'s inference worker.',
     args: z.strictObject({ id: z.string().min(1).max(100), version: z.string().min(1).max(40) }),

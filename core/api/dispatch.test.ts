@@ -15,6 +15,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'image.frame': fail,
     'models.list': async () => ({ models: [] }),
     'models.file': fail,
+    'models.import': fail,
     ...overrides,
   };
 }

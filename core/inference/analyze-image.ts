@@ -6,17 +6,12 @@
  */
 import type { DecodedFrame } from '../api/schemas.ts';
 import type { LoadedModel } from './load-package.ts';
-import { classActivationMap } from './portable/saliency/cam.ts';
+import { interpretOutputs, type Finding, type ImageMap } from './portable/interpret.ts';
 import { occlusionMap, riseMap } from './portable/saliency/perturbation.ts';
 import type { SaliencyMap } from './portable/saliency/saliency-map.ts';
 import { mapToImage, preprocessFrame } from './portable/preprocess.ts';
 
-export interface Finding {
-  label: string;
-  score: number;
-  threshold?: number;
-  positive?: boolean;
-}
+export type { Finding };
 
 export interface ImageAnalysis {
   model: { id: string; version: string; sha256: string; investigational: boolean };
@@ -24,22 +19,11 @@ export interface ImageAnalysis {
   timingsMs: { preprocess: number; inference: number; saliency: number };
   findings: Finding[];
   /** Segmentation: probability per image pixel (0..1) and the manifest's threshold. */
-  probabilityMap?: { width: number; height: number; values: Float32Array; threshold: number };
+  probabilityMap?: ImageMap & { threshold: number };
   saliency?: SaliencyMap & { imageValues: Float32Array; imageWidth: number; imageHeight: number };
 }
 
 export type SaliencyChoice = 'auto' | 'cam' | 'occlusion' | 'rise' | 'none';
-
-function activate(values: Float32Array, activation: string): Float32Array {
-  if (activation === 'sigmoid') return values.map((v) => 1 / (1 + Math.exp(-v)));
-  if (activation === 'softmax') {
-    const max = Math.max(...values);
-    const exps = values.map((v) => Math.exp(v - max));
-    const sum = exps.reduce((a, b) => a + b, 0);
-    return exps.map((v) => v / sum);
-  }
-  return values;
-}
 
 export async function analyzeImage(frame: DecodedFrame, loaded: LoadedModel, saliency: SaliencyChoice = 'auto', seed = 1): Promise<ImageAnalysis> {
   const { manifest, session } = loaded;
@@ -50,32 +34,14 @@ export async function analyzeImage(frame: DecodedFrame, loaded: LoadedModel, sal
   const outputs = await session.run({ [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor } });
   const t2 = performance.now();
 
-  const findings: Finding[] = [];
-  let probabilityMap: ImageAnalysis['probabilityMap'];
-  for (const output of manifest.outputs) {
-    const raw = outputs[output.name];
-    if (!raw || output.kind === 'features') continue;
-    if (output.kind === 'probability-map') {
-      // Values the model already activated (kind says probability) are not activated twice.
-      const probabilities = output.activation === 'sigmoid' ? activate(raw.data, 'sigmoid') : raw.data;
-      const threshold = Object.values(output.thresholds ?? {})[0] ?? 0.5;
-      probabilityMap = { width: geometry.imageWidth, height: geometry.imageHeight, values: mapToImage(probabilities, spec, geometry), threshold };
-      continue;
-    }
-    const scores = output.kind === 'logits' ? activate(raw.data, output.activation) : raw.data;
-    (output.labels ?? [...scores].map((_, i) => `${output.name}[${i}]`)).forEach((label, i) => {
-      const threshold = output.thresholds?.[label];
-      findings.push({ label, score: scores[i]!, threshold, positive: threshold === undefined ? undefined : scores[i]! >= threshold });
-    });
-  }
+  const { findings, probabilityMap, cam } = interpretOutputs(manifest, outputs, geometry);
 
   let map: SaliencyMap | undefined;
   const methods = manifest.saliency.methods;
   const method = saliency === 'auto' ? (methods.includes('cam') ? 'cam' : methods.includes('occlusion') ? 'occlusion' : 'none') : saliency;
   const classifier = manifest.outputs.find((o) => o.kind === 'probability' || o.kind === 'logits');
-  if (method === 'cam' && manifest.saliency.cam) {
-    const cam = manifest.saliency.cam;
-    map = classActivationMap(outputs[cam.featuresOutput]!, cam.headWeights[0]!, spec.width, spec.height);
+  if (method === 'cam' && cam) {
+    map = cam;
   } else if ((method === 'occlusion' || method === 'rise') && classifier) {
     const target = { session, inputName: spec.name, input: tensor, channels: spec.channels, height: spec.height, width: spec.width, outputName: classifier.name, scoreIndex: 0, batchSize: 1 };
     map = method === 'occlusion' ? await occlusionMap(target, 14) : await riseMap(target, { masks: 2000, cells: 8, keep: 0.5, seed });

@@ -91,3 +91,19 @@ test('the registry installs good packages, refuses bad ones with their reason, a
   assert.deepEqual(entries.map((e) => (e.ok ? `${e.model.manifest.id}@${e.model.manifest.version}` : e.code)), ['test-quadrant@1.0.0', 'test-quadrant@1.1.0']);
   for (const e of entries) if (e.ok) await e.model.session.release();
 });
+
+test('a package arrives as a zip: installed when good, refused with its code when not', async () => {
+  const { zipSync } = await import('fflate');
+  const { readFileSync } = await import('node:fs');
+  const { installPackageZip } = await import('./registry.ts');
+  const folder = writeFixturePackage();
+  const zip = (files: Record<string, Uint8Array>) => zipSync(files);
+  const good = zip({ 'quadrant/manifest.json': readFileSync(join(folder, 'manifest.json')), 'quadrant/model.onnx': readFileSync(join(folder, 'model.onnx')) });
+  const registry = createModelRegistry(mkdtempSync(join(tmpdir(), 'neoscope-zip-models-')), engine);
+  const installed = await installPackageZip(registry, 'quadrant.zip', good);
+  assert.equal(installed.manifest.id, 'test-quadrant');
+  await installed.session.release();
+  await assert.rejects(installPackageZip(registry, 'again.zip', good), { code: 'MODEL_ALREADY_INSTALLED' });
+  await assert.rejects(installPackageZip(registry, 'empty.zip', zip({ 'readme.txt': new Uint8Array([1]) })), { code: 'MODEL_PACKAGE_UNREADABLE' });
+  await assert.rejects(installPackageZip(registry, 'model.onnx', readFileSync(join(folder, 'model.onnx'))), { code: 'MODEL_PACKAGE_UNREADABLE' });
+});

@@ -4,8 +4,10 @@
  * while the others keep working. Importing verifies in full before copying, and never
  * replaces a package with the same id and version.
  */
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, sep } from 'node:path';
+import { expandZip, isZip } from '../library/archives.ts';
 import type { InferenceEngine } from './portable/engine.ts';
 import { loadModelPackage, type LoadedModel } from './load-package.ts';
 import { ModelError } from './model-errors.ts';
@@ -67,4 +69,26 @@ export function createModelRegistry(root: string, engine: InferenceEngine): Mode
       return { ...candidate, folder: target };
     },
   };
+}
+
+/**
+ * A package sent as a zip: expanded into a scratch folder (zip-bomb limits apply), the
+ * folder holding manifest.json found (at the root or one level down), then imported.
+ */
+export async function installPackageZip(registry: ModelRegistry, name: string, zip: Uint8Array): Promise<LoadedModel> {
+  if (!isZip(zip)) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name} is not a zip archive of a model package (manifest.json + model.onnx)`, name);
+  const scratch = await mkdtemp(join(tmpdir(), 'neoscope-package-'));
+  try {
+    for (const entry of expandZip(zip, '')) {
+      const path = join(scratch, entry.name.replace(/^\/+/, ''));
+      if (!path.startsWith(scratch + sep)) continue; // no ../ escapes
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, entry.bytes);
+    }
+    const manifests = (await readdir(scratch, { recursive: true })).filter((p) => basename(String(p)) === 'manifest.json');
+    if (manifests.length !== 1) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name} must hold exactly one manifest.json (found ${manifests.length})`, name);
+    return await registry.importPackage(join(scratch, dirname(String(manifests[0]))));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

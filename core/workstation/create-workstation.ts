@@ -1,7 +1,7 @@
 /** Assembles the services and the API dispatcher one process (Electron or host) serves. */
 import { createDispatcher, type ApiDispatcher } from '../api/dispatch.ts';
 import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
-import { createModelRegistry, type RegistryEntry } from '../inference/registry.ts';
+import { createModelRegistry, installPackageZip, type RegistryEntry } from '../inference/registry.ts';
 import { createLibrary, type Library } from '../library/library.ts';
 import { createApiHandlers } from './handlers.ts';
 import { join } from 'node:path';
@@ -22,6 +22,12 @@ export function createWorkstation(root: string, host: 'electron' | 'browser', lo
   const library = createLibrary();
   const registry = createModelRegistry(folders.modelsFolder, createWasmNodeEngine());
   let models: Promise<RegistryEntry[]> | undefined;
-  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), ...folders });
+  const importModelPackage = async (name: string, zip: Uint8Array) => {
+    const installed = await installPackageZip(registry, name, zip);
+    await installed.session.release();
+    models = undefined; // re-verify the list with the new package in it
+    return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name };
+  };
+  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, ...folders });
   return { dispatch: createDispatcher(handlers, log), library, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
 }

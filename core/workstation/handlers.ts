@@ -18,6 +18,8 @@ export interface WorkstationContext {
   library: Library;
   /** Installed models, verified once per process (loading proves schema, hash and self-tests). */
   models: () => Promise<RegistryEntry[]>;
+  /** Verifies and installs a package from a zip; the model list is re-read afterwards. */
+  importModelPackage: (name: string, zip: Uint8Array) => Promise<{ id: string; version: string; name: string }>;
 }
 
 export function createApiHandlers(context: WorkstationContext): ApiHandlers {
@@ -39,6 +41,7 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
         entry.ok ? { ok: true as const, manifest: entry.model.manifest, verifiedBackend: entry.model.session.backend } : { ok: false as const, folder: entry.folder, code: entry.code, message: entry.message },
       ),
     }),
+    'models.import': ({ name, bytes }) => context.importModelPackage(name, bytes),
     'models.file': async ({ id, version }) => {
       const entry = (await context.models()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);
       if (!entry?.ok) throw new ApiError({ code: 'NOT_FOUND', message: `Model ${id} ${version} is not installed or did not pass verification.` });

@@ -4,7 +4,7 @@
  * vectors reproduce in this window's runtime — showing the backend actually used and the
  * time taken. Nothing here predicts on a patient; it proves the runtime.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
 import { runSelfTests } from '../../../core/inference/portable/self-test.ts';
@@ -30,9 +30,21 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
   const [verifications, setVerifications] = useState<Record<string, Verification>>({});
   const client = useMemo(() => new InferenceClient(), []);
 
-  useEffect(() => {
-    api.call('models.list', {}).then((r) => setModels(r.models), (e: Error) => setError(e.message));
-  }, [api]);
+  const [importMessage, setImportMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
+  const refresh = useCallback(() => api.call('models.list', {}).then((r) => setModels(r.models), (e: Error) => setError(e.message)), [api]);
+  useEffect(() => void refresh(), [refresh]);
+
+  const importPackage = async (file: File) => {
+    setImportMessage({ kind: 'info', text: `Verifying ${file.name}…` });
+    try {
+      const installed = await api.call('models.import', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      setImportMessage({ kind: 'info', text: `Installed ${installed.name} (${installed.id} ${installed.version})` });
+      await refresh();
+    } catch (e) {
+      const { code, message } = e as { code?: string; message: string };
+      setImportMessage({ kind: 'error', text: `${file.name}: ${message}${code ? ` (${code})` : ''}` });
+    }
+  };
 
   const verify = async (manifest: ModelManifest) => {
     const key = `${manifest.id}@${manifest.version}`;
@@ -65,6 +77,23 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
         </label>
         <button type="button" onClick={onClose} aria-label="Close models">×</button>
       </header>
+      <div
+        className="package-drop"
+        onDragOver={(e) => e.preventDefault()}
+        onDrop={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          const file = e.dataTransfer.files[0];
+          if (file) void importPackage(file);
+        }}
+      >
+        <label className="button-like">
+          Import package (.zip)…
+          <input type="file" accept=".zip" hidden data-testid="model-import-input" onChange={(e) => { const f = e.target.files?.[0]; if (f) void importPackage(f); e.target.value = ''; }} />
+        </label>
+        <span className="hint">or drop a package zip here. It is verified (schema, hash, self-tests) before it is installed.</span>
+      </div>
+      {importMessage ? <p className={importMessage.kind === 'error' ? 'message-error import-result' : 'import-result'}>{importMessage.text}</p> : null}
       {error ? <p className="message-error">{error}</p> : null}
       {models && !models.length ? <p className="empty">No model packages are installed. Manual grading works without them; nothing pretends to predict.</p> : null}
       <ul>
