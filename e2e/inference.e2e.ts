@@ -5,12 +5,13 @@
  * "Auto" must not pick a software WebGPU adapter.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { projectRoot } from '../core/testing/shared-data.ts';
+import { runAnalyze } from '../core/cli/analyze.ts';
+import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import { writeFixturePackage, writeSegmenterPackage } from '../core/inference/testing/fixture-package.ts';
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { startBrowserHost, type BrowserHost } from '../host/server.ts';
@@ -19,12 +20,13 @@ import { launchChromium } from './chromium.ts';
 let host: BrowserHost;
 let browser: Browser;
 let page: Page;
+let modelsFolder: string;
 
 before(async () => {
-  const models = mkdtempSync(join(tmpdir(), 'neoscope-e2e-models-'));
-  mkdirSync(join(models, 'test-quadrant'));
-  cpSync(writeFixturePackage(), join(models, 'test-quadrant'), { recursive: true });
-  const workstation = createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder: models });
+  modelsFolder = mkdtempSync(join(tmpdir(), 'neoscope-e2e-models-'));
+  mkdirSync(join(modelsFolder, 'test-quadrant'));
+  cpSync(writeFixturePackage(), join(modelsFolder, 'test-quadrant'), { recursive: true });
+  const workstation = createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder });
   host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
   browser = await launchChromium();
   page = await browser.newPage();
@@ -79,4 +81,40 @@ test('a package zip dropped on the panel is verified and installed; a second cop
   const refusal = page.locator('.import-result.message-error');
   await refusal.waitFor({ timeout: 30_000 });
   assert.match(await refusal.innerText(), /already installed.*MODEL_ALREADY_INSTALLED/);
+});
+
+test('analysing the open image in the page gives the CLI score and draws the CAM overlay', async () => {
+  await page.getByRole('button', { name: 'Close models' }).click();
+  await page.getByTestId('import-input').setInputFiles(samplePath('retina-op-heidelberg-dcmjs.dcm'));
+  await page.locator('.worklist-item', { hasText: 'retina-op-heidelberg-dcmjs.dcm' }).click();
+  await page.locator('[data-testid="viewport"][data-rendered-image]').waitFor();
+  await page.getByRole('button', { name: 'Analyse with test-quadrant 1.0.0' }).click();
+  const result = page.locator('.analysis-result[data-model-id="test-quadrant"]');
+  await result.waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('analysis-backend').innerText(), 'wasm');
+  const pageScore = Number(await result.locator('.findings li').first().getAttribute('data-score'));
+
+  const out = mkdtempSync(join(tmpdir(), 'neoscope-e2e-analyze-'));
+  const code = await runAnalyze({ paths: [samplePath('retina-op-heidelberg-dcmjs.dcm')], out, models: ['test-quadrant'], backend: 'wasm', modelsFolder: modelsFolder, saliency: 'cam' }, { out: () => {}, err: () => {} });
+  assert.equal(code, 0);
+  const cli = JSON.parse(readFileSync(join(out, 'retina-op-heidelberg-dcmjs', 'test-quadrant.json'), 'utf8'));
+  assert.ok(Math.abs(cli.findings[0].score - pageScore) <= 1e-4, `page ${pageScore} vs CLI ${cli.findings[0].score}: same pre-processing, same runtime`);
+
+  const painted = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="ai-overlay"]')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let visible = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) visible++;
+    return visible / (data.length / 4);
+  });
+  assert.ok(painted > 0.01, `the overlay covers ${(painted * 100).toFixed(1)}% of the viewport`);
+  await page.keyboard.press('h');
+  const hidden = await page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="ai-overlay"]')!;
+    return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.some((v, i) => i % 4 === 3 && v > 0);
+  });
+  assert.equal(hidden, false, 'H hides the overlay');
+  await page.keyboard.press('h');
+  await page.screenshot({ path: join(projectRoot, 'e2e', 'artifacts', 'workstation-ai-overlay.png') });
+  console.log(`# page score ${pageScore} = CLI score ${cli.findings[0].score}`);
 });

@@ -8,6 +8,8 @@ import { PhotoImportForm } from '../features/import/PhotoImportForm.tsx';
 import { ImportProgressBar } from '../features/import/ImportProgressBar.tsx';
 import { QuarantinePanel, type QuarantineEntry } from '../features/import/Quarantine.tsx';
 import { MessageList, useMessages } from '../features/messages/messages.tsx';
+import { AnalysisPanel, type OverlaySettings } from '../features/findings/AnalysisPanel.tsx';
+import type { PageAnalysis } from '../features/findings/run-analysis.ts';
 import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
 import { Viewport } from '../features/viewer/Viewport.tsx';
 import { Worklist } from '../features/worklist/Worklist.tsx';
@@ -22,6 +24,8 @@ export function App({ api }: { api: ApiClient }) {
   const [quarantine, setQuarantine] = useState<QuarantineEntry[]>([]);
   const [showQuarantine, setShowQuarantine] = useState(false);
   const [showModels, setShowModels] = useState(false);
+  const [analysis, setAnalysis] = useState<PageAnalysis>();
+  const [overlay, setOverlay] = useState<OverlaySettings>({ visible: true, opacity: 0.5, threshold: 0.2 });
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -69,6 +73,7 @@ export function App({ api }: { api: ApiClient }) {
         fileInput.current?.click();
       } else if (e.key === '?' && !(e.target instanceof HTMLInputElement)) setShowHelp((v) => !v);
       else if (e.key === 'Escape') setShowHelp(false);
+      else if ((e.key === 'h' || e.key === 'H') && !(e.target instanceof HTMLInputElement)) setOverlay((o) => ({ ...o, visible: !o.visible }));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -101,8 +106,13 @@ export function App({ api }: { api: ApiClient }) {
       <main className="app-main">
         <Worklist instances={instances} openId={openId} onOpen={setOpenId} />
         <section className="viewer" aria-label="Viewer">
-          {open ? <Viewport api={api} instance={open} onError={reportError} /> : <p className="empty">Choose an image from the worklist.</p>}
+          {open ? (
+            <Viewport api={api} instance={open} onError={reportError} overlay={analysis?.instanceId === open.instanceId ? analysis.map : undefined} overlaySettings={overlay} />
+          ) : (
+            <p className="empty">Choose an image from the worklist.</p>
+          )}
         </section>
+        {open ? <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} /> : null}
       </main>
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
       {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}

@@ -47,7 +47,8 @@ function run(decoder: WasmFrameDecoder, encoded: Uint8Array, codec: string, file
     if (!info.width || !info.height || !info.componentCount) {
       throw new DicomError('DICOM_CODEC_FAILED', `${codec} found no decodable image: the codestream is corrupt`, fileName);
     }
-    const bytes = decoder.getDecodedBuffer().slice();
+    // Copy out of WASM memory as a plain Uint8Array (libjpeg-turbo hands out a Uint8ClampedArray view).
+    const bytes = new Uint8Array(decoder.getDecodedBuffer());
     const expected = info.width * info.height * info.componentCount * (info.bitsPerSample > 8 ? 2 : 1);
     if (bytes.length < expected) {
       throw new DicomError('DICOM_CODEC_FAILED', `${codec} produced ${bytes.length} bytes for a ${info.width}×${info.height}×${info.componentCount} frame`, fileName);

@@ -8,11 +8,15 @@ import { useEffect, useRef, useState } from 'react';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
+import { drawHeatOverlay, type HeatMap } from './heat-overlay.ts';
 
 export interface ViewportProps {
   api: ApiClient;
   instance: InstanceSummary;
   onError(error: { message: string; code?: string; file?: string }): void;
+  /** AI map to draw over the image (image pixels, 0..1), with how to draw it. */
+  overlay?: HeatMap;
+  overlaySettings?: { visible: boolean; opacity: number; threshold: number };
 }
 
 interface Readout {
@@ -46,8 +50,9 @@ export function calibrationNote(frame: DecodedFrame): string {
   }
 }
 
-export function Viewport({ api, instance, onError }: ViewportProps) {
+export function Viewport({ api, instance, onError, overlay, overlaySettings }: ViewportProps) {
   const element = useRef<HTMLDivElement>(null);
+  const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
   const [readout, setReadout] = useState<Readout>();
   const readoutRef = useRef<Readout>(undefined);
@@ -161,6 +166,25 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [instance.frames]);
 
+  useEffect(() => {
+    // Redraw the AI overlay whenever cornerstone redraws the image (pan, zoom, W/L, resize).
+    const el = element.current!;
+    const canvas = overlayCanvas.current!;
+    const draw = () => {
+      canvas.width = el.clientWidth;
+      canvas.height = el.clientHeight;
+      const context = canvas.getContext('2d')!;
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      if (!overlay || !overlaySettings?.visible || !cornerstone.getViewport(el)) return;
+      const topLeft = cornerstone.pixelToCanvas(el, { x: 0, y: 0 } as cornerstone.PixelCoordinate);
+      const bottomRight = cornerstone.pixelToCanvas(el, { x: overlay.width, y: overlay.height } as cornerstone.PixelCoordinate);
+      drawHeatOverlay(canvas, overlay, { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y }, overlaySettings.threshold, overlaySettings.opacity);
+    };
+    draw();
+    el.addEventListener('cornerstoneimagerendered', draw);
+    return () => el.removeEventListener('cornerstoneimagerendered', draw);
+  }, [overlay, overlaySettings]);
+
   const onWheel = (e: React.WheelEvent) => {
     if (instance.frames > 1) setFrameIndex((f) => Math.max(0, Math.min(instance.frames - 1, f + Math.sign(e.deltaY))));
   };
@@ -168,6 +192,7 @@ export function Viewport({ api, instance, onError }: ViewportProps) {
   return (
     <div className="viewport-frame">
       <div className="viewport" ref={element} onWheel={onWheel} onContextMenu={(e) => e.preventDefault()} data-testid="viewport" />
+      <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid="ai-overlay" aria-hidden="true" />
       {readout ? (
         <div className="viewport-overlay">
           <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}</span>

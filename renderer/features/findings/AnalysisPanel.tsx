@@ -1,0 +1,98 @@
+/**
+ * The AI panel beside the viewer: the models installed for this image's domain, each run
+ * on request; every result shows the model (id, version, sha256), its investigational
+ * status, the backend used and the time taken. Without a model the panel says so and
+ * the reader grades by hand.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
+import type { ApiClient } from '../../api/client.ts';
+import { InferenceClient } from '../inference/inference-client.ts';
+import { runPageAnalysis, type PageAnalysis } from './run-analysis.ts';
+
+export interface OverlaySettings {
+  visible: boolean;
+  opacity: number;
+  threshold: number;
+}
+
+export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, onOverlay }: {
+  api: ApiClient;
+  instance: InstanceSummary;
+  analysis?: PageAnalysis;
+  onAnalysis(analysis: PageAnalysis | undefined): void;
+  overlay: OverlaySettings;
+  onOverlay(settings: OverlaySettings): void;
+}) {
+  const [models, setModels] = useState<ModelManifest[]>();
+  const [running, setRunning] = useState<string>();
+  const [error, setError] = useState<string>();
+  const client = useMemo(() => new InferenceClient(), []);
+
+  useEffect(() => {
+    api.call('models.list', {}).then(
+      (r) => setModels(r.models.flatMap((m) => (m.ok && m.manifest.domain === instance.domain ? [m.manifest] : []))),
+      (e: Error) => setError(e.message),
+    );
+  }, [api, instance.domain]);
+
+  const run = async (manifest: ModelManifest) => {
+    setRunning(manifest.id);
+    setError(undefined);
+    try {
+      onAnalysis(await runPageAnalysis(api, client, instance, manifest, 'auto'));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setRunning(undefined);
+    }
+  };
+
+  const current = analysis?.instanceId === instance.instanceId ? analysis : undefined;
+  return (
+    <aside className="analysis-panel" aria-label="AI analysis">
+      <h2>AI assistance</h2>
+      {instance.domain === 'other' ? <p className="hint">No AI for this image ({instance.domainReason}).</p> : null}
+      {models && !models.length && instance.domain !== 'other' ? <p className="hint">No model is installed for {instance.domain} images. Grade manually; nothing here predicts.</p> : null}
+      {models?.map((m) => (
+        <button key={`${m.id}@${m.version}`} type="button" disabled={Boolean(running)} onClick={() => void run(m)}>
+          {running === m.id ? 'Analysing…' : `Analyse with ${m.id} ${m.version}`}
+        </button>
+      ))}
+      {error ? <p className="message-error">{error}</p> : null}
+      {current ? (
+        <div className="analysis-result" data-model-id={current.model.id}>
+          <div>
+            <strong>{current.model.name}</strong> {current.model.investigational ? <span className="badge">investigational</span> : null}
+          </div>
+          <div className="meta">
+            {current.model.id} {current.model.version} · sha256 {current.model.sha256.slice(0, 12)}… · <span data-testid="analysis-backend">{current.backend}</span> · {current.inferenceMs.toFixed(1)} ms
+          </div>
+          <div className="meta">{current.backendReason}</div>
+          <ul className="findings">
+            {current.findings.map((f) => (
+              <li key={f.label} data-score={f.score}>
+                {f.label}: <strong>{(f.score * 100).toFixed(1)}%</strong>
+                {f.threshold !== undefined ? ` (threshold ${(f.threshold * 100).toFixed(0)}% → ${f.positive ? 'above' : 'below'})` : ''}
+              </li>
+            ))}
+          </ul>
+          {current.map ? (
+            <div className="overlay-controls">
+              <label>
+                <input type="checkbox" checked={overlay.visible} onChange={(e) => onOverlay({ ...overlay, visible: e.target.checked })} /> {current.map.kind} overlay (H)
+              </label>
+              <label>
+                opacity <input type="range" min={0} max={1} step={0.05} value={overlay.opacity} onChange={(e) => onOverlay({ ...overlay, opacity: Number(e.target.value) })} />
+              </label>
+              <label>
+                threshold <input type="range" min={0} max={0.95} step={0.05} value={overlay.threshold} onChange={(e) => onOverlay({ ...overlay, threshold: Number(e.target.value) })} />
+              </label>
+            </div>
+          ) : null}
+        </div>
+      ) : null}
+    </aside>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Analyses the open image in the page: the frame from the service, the shared
+ * pre-processing and interpretation (core/inference/portable), inference in the worker.
+ * The map shown is the model's probability map (segmentation) or its CAM.
+ */
+import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import { interpretOutputs, type Finding } from '../../../core/inference/portable/interpret.ts';
+import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
+import { mapToImage, preprocessFrame } from '../../../core/inference/portable/preprocess.ts';
+import type { ApiClient } from '../../api/client.ts';
+import type { BackendPreference } from '../inference/backend-choice.ts';
+import type { InferenceClient } from '../inference/inference-client.ts';
+import type { HeatMap } from '../viewer/heat-overlay.ts';
+
+export interface PageAnalysis {
+  instanceId: string;
+  model: { id: string; version: string; sha256: string; investigational: boolean; name: string };
+  backend: string;
+  backendReason: string;
+  inferenceMs: number;
+  findings: Finding[];
+  map?: HeatMap & { kind: 'probability map' | 'CAM' };
+}
+
+export async function runPageAnalysis(api: ApiClient, client: InferenceClient, instance: InstanceSummary, manifest: ModelManifest, preference: BackendPreference): Promise<PageAnalysis> {
+  const frame = await api.call('image.frame', { instanceId: instance.instanceId, frame: 0 });
+  const { tensor, geometry } = preprocessFrame(frame, manifest.input);
+  const choice = await client.choose(preference);
+  const { bytes } = await api.call('models.file', { id: manifest.id, version: manifest.version });
+  const session = await client.load(`${manifest.id}@${manifest.version}`, bytes, choice.backend);
+  const spec = manifest.input;
+  const outputs = await session.run({ [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor } });
+  const inferenceMs = client.lastRunMs;
+  await session.release();
+  const { findings, probabilityMap, cam } = interpretOutputs(manifest, outputs, geometry);
+  const map = probabilityMap
+    ? { ...probabilityMap, kind: 'probability map' as const }
+    : cam
+      ? { width: geometry.imageWidth, height: geometry.imageHeight, values: mapToImage(cam.values, spec, geometry), kind: 'CAM' as const }
+      : undefined;
+  return {
+    instanceId: instance.instanceId,
+    model: { id: manifest.id, version: manifest.version, sha256: manifest.sha256, investigational: manifest.investigational, name: manifest.name },
+    backend: choice.backend,
+    backendReason: choice.reason,
+    inferenceMs,
+    findings,
+    map,
+  };
+}
