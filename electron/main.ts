@@ -33,6 +33,9 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   const root = findProjectRoot(app.getAppPath());
   const workstation = createWorkstation(root, 'electron', log);
+  // The bundled samples are listed from the first moment, as in the browser host.
+  const samples = await workstation.library.importFiles(await readImportPath(workstation.samplesFolder));
+  log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable`);
   hardenSession(session.defaultSession);
   serveAppProtocol(protocol, [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }]);
   registerApiIpc(ipcMain, workstation.dispatch);

@@ -155,7 +155,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
       const results: ResultRow[] = [];
       for (const model of applicable) {
         const t0 = performance.now();
-        const analysis = await analyzeImage(frame, model as LoadedModel, options.saliency);
+        const analysis = await analyzeImage(frame, model, options.saliency);
         results.push(...(await writeImageOutputs(partial, analysis, performance.now() - t0)));
       }
       await rm(final, { recursive: true, force: true });
