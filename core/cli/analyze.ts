@@ -19,7 +19,6 @@ import { analyzeImage, type ImageAnalysis, type SaliencyChoice } from '../infere
 import { BatchJournal, type JournalLine } from '../inference/batch/journal.ts';
 import { createNativeNodeEngine } from '../inference/engine-native-node.ts';
 import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
-import type { LoadedModel } from '../inference/load-package.ts';
 import { createModelRegistry } from '../inference/registry.ts';
 import { expandZip, isZip } from '../library/archives.ts';
 import { enumerateInputs, type InputRef } from '../library/enumerate-inputs.ts';
