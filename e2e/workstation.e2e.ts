@@ -109,3 +109,16 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   assert.ok(mean[0]! > mean[1]! && mean[1]! > mean[2]!, `retina keeps its colours: mean R/G/B ${mean.map((m) => m.toFixed(0)).join('/')}`);
   await page.screenshot({ path: join(artifacts, 'workstation-fundus.png') });
 });
+
+test('the shipped retina-vessels package passes its self-tests in Chromium too', { timeout: 120_000 }, async () => {
+  await page.getByRole('button', { name: 'Models' }).click();
+  const model = page.locator('.model[data-model-id="retina-vessels"]');
+  await model.waitFor({ timeout: 60_000 });
+  await model.getByRole('button', { name: 'Run self-test in this window' }).click();
+  const line = model.locator('.verification[data-state="passed"], .verification[data-state="failed"]');
+  await line.waitFor({ timeout: 90_000 });
+  const text = await line.innerText();
+  assert.equal(await line.getAttribute('data-state'), 'passed', text);
+  console.log(`# retina-vessels in Chromium: ${text.replace(/\s+/g, ' ')}`);
+  await page.getByRole('button', { name: 'Close models' }).click();
+});

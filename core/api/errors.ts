@@ -88,3 +88,19 @@ export function httpStatusFor(code: ApiErrorCode): number {
       return 422;
   }
 }
+
+/**
+ * Base of the services' errors: a stable code for logs and tests, a human message, and
+ * the file concerned. The dispatcher passes code, message and file to the UI unchanged.
+ */
+export class CodedError<Code extends string> extends Error {
+  readonly code: Code;
+  readonly file?: string;
+
+  constructor(code: Code, message: string, file?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.file = file;
+  }
+}

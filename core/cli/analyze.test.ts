@@ -36,7 +36,7 @@ test('analyze writes findings, masks, saliency and a summary; a bad file makes t
   const mask = await sharp(join(folder, 'test-segmenter.mask.png')).raw().toBuffer({ resolveWithObject: true });
   const prob = await sharp(join(folder, 'test-segmenter.prob.png')).raw().toBuffer({ resolveWithObject: true });
   assert.deepEqual([mask.info.width, mask.info.height], [999, 960], 'maps are in image coordinates');
-  for (let i = 0; i < mask.data.length; i += 97) assert.equal(mask.data[i], prob.data[i]! >= 128 ? 255 : 0, 'mask = probability ≥ threshold');
+  for (let i = 0; i < mask.data.length; i += 97) assert.equal(mask.data[i], prob.data[i]! >= 128 ? 255 : 0, 'mask = probability ≥ threshold (same channel layout)');
 
   const summary = readFileSync(join(out, 'summary.csv'), 'utf8');
   assert.match(summary, /MR_truncated\.dcm","failed",.*"DICOM_TRUNCATED_PIXEL_DATA","truncated pixel data: 8,130 of 8,192 bytes"/);
@@ -96,4 +96,33 @@ test('memory stays flat over 500 images (RSS growth < 10% between image 100 and 
   const growth = (rss[1]! - rss[0]!) / rss[0]!;
   console.log(`# RSS after 100 images ${(rss[0]! / 2 ** 20).toFixed(0)} MiB, after 500 ${(rss[1]! / 2 ** 20).toFixed(0)} MiB (${(growth * 100).toFixed(1)}%)`);
   assert.ok(growth < 0.1, `RSS grew ${(growth * 100).toFixed(1)}%`);
+});
+
+test('with the shipped models, a fundus gets a vessel map: vessels inside the field of view, none outside', { timeout: 120_000 }, async () => {
+  const out = mkdtempSync(join(tmpdir(), 'neoscope-vessels-'));
+  const code = await runAnalyze({ paths: [samplePath('fundus-exports/Image_01R.jpg')], out, models: ['retina-vessels'], backend: 'wasm', modelsFolder: join(projectRoot, 'models'), saliency: 'auto' }, quiet);
+  assert.equal(code, 0);
+  const folder = join(out, 'Image_01R');
+  for (const file of ['retina-vessels.json', 'retina-vessels.prob.png', 'retina-vessels.mask.png']) assert.ok(existsSync(join(folder, file)), file);
+  const mask = await sharp(join(folder, 'retina-vessels.mask.png')).raw().toBuffer({ resolveWithObject: true });
+  const photo = await sharp(samplePath('fundus-exports/Image_01R.jpg')).raw().toBuffer({ resolveWithObject: true });
+  const counts = { inside: 0, insideVessel: 0, outside: 0, outsideVessel: 0 };
+  const pixels = mask.info.width * mask.info.height;
+  for (let i = 0; i < pixels; i++) {
+    const vessel = mask.data[i * mask.info.channels]! > 0;
+    if (photo.data[i * photo.info.channels]! > 20) {
+      counts.inside++;
+      if (vessel) counts.insideVessel++;
+    } else {
+      // the camera's dark surround
+      counts.outside++;
+      if (vessel) counts.outsideVessel++;
+    }
+  }
+  const { inside, insideVessel, outside, outsideVessel } = counts;
+  const vesselFraction = insideVessel / inside;
+  const outsideFraction = outsideVessel / outside;
+  console.log(`# vessel fraction inside the FOV ${(vesselFraction * 100).toFixed(1)}%, outside ${(outsideFraction * 100).toFixed(1)}%`);
+  assert.ok(vesselFraction > 0.04 && vesselFraction < 0.25, `inside ${vesselFraction}`);
+  assert.ok(outsideFraction < 0.05, `outside ${outsideFraction}`);
 });

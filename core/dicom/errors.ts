@@ -2,6 +2,8 @@
  * DICOM errors: a stable code for logs and tests, a human message naming the tag or
  * offset at fault (as dicomParser does), and the file concerned.
  */
+import { CodedError } from '../api/errors.ts';
+
 export type DicomErrorCode =
   | 'DICOM_NOT_DICOM'
   | 'DICOM_MISSING_META'
@@ -18,17 +20,7 @@ export type DicomErrorCode =
   | 'DICOM_CODEC_FAILED'
   | 'DICOM_NOT_AN_IMAGE';
 
-export class DicomError extends Error {
-  readonly code: DicomErrorCode;
-  readonly file?: string;
-
-  constructor(code: DicomErrorCode, message: string, file?: string) {
-    super(message);
-    this.name = 'DicomError';
-    this.code = code;
-    this.file = file;
-  }
-}
+export class DicomError extends CodedError<DicomErrorCode> {}
 
 /** Thousands separators make byte counts readable in messages ("1,204 of 524,288 bytes"). */
 export function formatBytes(count: number): string {

@@ -1,4 +1,6 @@
 /** Why a model package was not accepted: each check has its own code. */
+import { CodedError } from '../api/errors.ts';
+
 export type ModelErrorCode =
   | 'MODEL_SCHEMA_INVALID'
   | 'MODEL_HASH_MISMATCH'
@@ -7,14 +9,4 @@ export type ModelErrorCode =
   | 'MODEL_ALREADY_INSTALLED'
   | 'MODEL_PACKAGE_UNREADABLE';
 
-export class ModelError extends Error {
-  readonly code: ModelErrorCode;
-  readonly file?: string;
-
-  constructor(code: ModelErrorCode, message: string, file?: string) {
-    super(message);
-    this.name = 'ModelError';
-    this.code = code;
-    this.file = file;
-  }
-}
+export class ModelError extends CodedError<ModelErrorCode> {}

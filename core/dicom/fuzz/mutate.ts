@@ -4,17 +4,7 @@
  */
 import dicomParser from '../dicom-parser-module.ts';
 
-/** Mulberry32: small, fast, reproducible for a seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom as createRandom } from '../../inference/portable/seeded-random.ts';
 
 export type MutationKind = 'bit-flips' | 'truncate' | 'length-field' | 'vr' | 'insert' | 'delete';
 export const MUTATION_KINDS: MutationKind[] = ['bit-flips', 'truncate', 'length-field', 'vr', 'insert', 'delete'];

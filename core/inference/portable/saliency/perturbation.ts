@@ -8,6 +8,7 @@
  * takes a whole batch in one call); results are deterministic for a seed.
  */
 import type { ModelSession } from '../engine.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { normaliseMap, type SaliencyMap } from './saliency-map.ts';
 
 export interface PerturbationTarget {
@@ -63,18 +64,6 @@ export async function occlusionMap(target: PerturbationTarget, grid: number, bas
     for (let y = gy * patchH; y < Math.min(height, (gy + 1) * patchH); y++) for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++) map[y * width + x] = drop;
   });
   return { method: 'occlusion', width, height, values: normaliseMap(map) };
-}
-
-/** Mulberry32, the same small seeded generator the fuzzer uses. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export async function riseMap(target: PerturbationTarget, options: { masks: number; cells: number; keep: number; seed: number }): Promise<SaliencyMap> {
