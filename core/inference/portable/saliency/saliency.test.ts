@@ -25,6 +25,7 @@ test('CAM from the feature-map output and head weights lands on the top-left qua
   const t = await target(1);
   const out = await t.session.run({ image: { dims: [1, 1, SIZE, SIZE], data: t.input } });
   const map = classActivationMap(out.features!, [t.headWeight], SIZE, SIZE);
+  console.log(`# saliency mass in the top-left quadrant: CAM ${topLeftShare(map).toFixed(3)}`);
   assert.ok(topLeftShare(map) >= 0.8, `CAM: ${topLeftShare(map).toFixed(3)}`);
   await t.session.release();
 });
@@ -35,6 +36,7 @@ test('occlusion sensitivity (batched = unbatched) lands on the top-left quadrant
   const a = await occlusionMap(batched, 7);
   const b = await occlusionMap(single, 7);
   assert.deepEqual([...a.values], [...b.values], 'batching does not change the map');
+  console.log(`# saliency mass in the top-left quadrant: occlusion ${topLeftShare(a).toFixed(3)}`);
   assert.ok(topLeftShare(a) >= 0.8, `occlusion: ${topLeftShare(a).toFixed(3)}`);
   await batched.session.release();
   await single.session.release();
