@@ -11,22 +11,15 @@ import { readModalityLut, readPalette, readPresentationLutShape, readVoiFunction
 import { planarToInterleaved, toDisplayRgb, ybr422ToYbrFull } from './colour.ts';
 import { photometricAfterDecoding, type DecodeWarning } from './codecs/index.ts';
 import { decodeFrameBytes } from './decode.ts';
+import { describeSpacing } from './describe.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';
 import type { ParsedDicom } from './parse.ts';
 import { toStoredValues, valueRange } from './stored-values.ts';
 
+/** Spacing by the precedence rule of describe.ts (PS3.3 10.7.1.3), in the contract's shape. */
 function readSpacing(parsed: ParsedDicom): DecodedFrame['spacing'] {
-  const sources = [
-    ['PixelSpacing', Tag.PixelSpacing],
-    ['ImagerPixelSpacing', Tag.ImagerPixelSpacing],
-    ['NominalScannedPixelSpacing', Tag.NominalScannedPixelSpacing],
-  ] as const;
-  for (const [source, tag] of sources) {
-    const row = readDecimal(parsed.dataSet, tag, 0);
-    const column = readDecimal(parsed.dataSet, tag, 1);
-    if (row && column && row > 0 && column > 0) return { row, column, source };
-  }
-  return undefined;
+  const { spacing } = describeSpacing(parsed);
+  return spacing ? { row: spacing.rowMm, column: spacing.columnMm, source: spacing.source } : undefined;
 }
 
 function paletteToRgb(stored: ArrayLike<number>, palette: NonNullable<ReturnType<typeof readPalette>>): Uint8Array {

@@ -19,8 +19,20 @@ export function defaultWindow(frame: DecodedFrame): VoiWindow {
   return { center: (low + high) / 2, width: Math.max(1, high - low) };
 }
 
+/** What a viewer applies as VOI: a window (with the file's VOI LUT Function) or one of the file's VOI LUTs. */
+export type VoiChoice = { kind: 'window'; window: VoiWindow } | { kind: 'lut'; index: number };
+
+/** The file's own default rendering: a VOI LUT when it has one and no window (C.11.2). */
+export function defaultVoi(frame: DecodedFrame): VoiChoice {
+  return frame.voiLuts.length && !frame.windows.length ? { kind: 'lut', index: 0 } : { kind: 'window', window: defaultWindow(frame) };
+}
+
+export function voiStage(frame: DecodedFrame, choice: VoiChoice): GrayscalePipeline['voi'] {
+  return choice.kind === 'lut' ? { lut: frame.voiLuts[choice.index], fn: frame.voiFunction } : { window: choice.window, fn: frame.voiFunction };
+}
+
 export function defaultPipeline(frame: DecodedFrame): GrayscalePipeline {
-  const voi = frame.voiLuts.length && !frame.windows.length ? { lut: frame.voiLuts[0], fn: frame.voiFunction } : { window: defaultWindow(frame), fn: frame.voiFunction };
+  const voi = voiStage(frame, defaultVoi(frame));
   return { rescale: { slope: frame.rescaleSlope, intercept: frame.rescaleIntercept }, modalityLut: frame.modalityLut, voi, inverted: frame.inverted };
 }
 

@@ -6,10 +6,10 @@
  */
 import type { Image, LUT } from 'cornerstone-core';
 import type { DecodedFrame } from '../../../core/api/schemas.ts';
-import { defaultWindow, modalityRange } from '../../../core/imaging/frame-display.ts';
-import { lookup, voiDisplayTable, type VoiWindow } from '../../../core/imaging/lut.ts';
+import { defaultVoi, defaultWindow, modalityRange, voiStage, type VoiChoice } from '../../../core/imaging/frame-display.ts';
+import { lookup, voiDisplayTable } from '../../../core/imaging/lut.ts';
 
-export { defaultWindow, modalityRange };
+export { defaultVoi, defaultWindow, modalityRange, type VoiChoice };
 
 export function rgbToRgba(rgb: Uint8Array): Uint8Array {
   const pixels = rgb.length / 3;
@@ -23,18 +23,9 @@ export function rgbToRgba(rgb: Uint8Array): Uint8Array {
   return rgba;
 }
 
-/** What the viewer applies as VOI: a window (with the file's VOI LUT Function) or a VOI LUT. */
-export type VoiChoice = { kind: 'window'; window: VoiWindow } | { kind: 'lut'; index: number };
-
-export function defaultVoi(frame: DecodedFrame): VoiChoice {
-  // A VOI LUT in the file is the modality's own default rendering (C.11.2).
-  return frame.voiLuts.length && !frame.windows.length ? { kind: 'lut', index: 0 } : { kind: 'window', window: defaultWindow(frame) };
-}
-
 export function voiLutFor(frame: DecodedFrame, choice: VoiChoice): LUT {
   const { low, high } = modalityRange(frame);
-  const voi = choice.kind === 'lut' ? { lut: frame.voiLuts[choice.index], fn: frame.voiFunction } : { window: choice.window, fn: frame.voiFunction };
-  const table = voiDisplayTable(low, high, voi);
+  const table = voiDisplayTable(low, high, voiStage(frame, choice));
   return { firstValueMapped: table.firstValueMapped, numBitsPerEntry: 8, lut: table.entries } as LUT;
 }
 
