@@ -125,4 +125,29 @@ test('with the shipped models, a fundus gets a vessel map: vessels inside the fi
   console.log(`# vessel fraction inside the FOV ${(vesselFraction * 100).toFixed(1)}%, outside ${(outsideFraction * 100).toFixed(1)}%`);
   assert.ok(vesselFraction > 0.04 && vesselFraction < 0.25, `inside ${vesselFraction}`);
   assert.ok(outsideFraction < 0.05, `outside ${outsideFraction}`);
+
+  // The package declares vascular metrics: the disc lies in the bright disc region and all
+  // four quadrants around it have measured vessels; the overlay colours only vessel pixels.
+  const measured = JSON.parse(readFileSync(join(folder, 'retina-vessels.measurements.json'), 'utf8'));
+  const vascular = measured.find((m: { kind: string }) => m.kind === 'retinal-vascular-metrics');
+  const { opticDisc, quadrants, severity } = vascular.metrics;
+  const discLuma = photo.data[(Math.round(opticDisc.y) * photo.info.width + Math.round(opticDisc.x)) * photo.info.channels + 1]!;
+  let meanGreen = 0;
+  for (let i = 0; i < pixels; i++) meanGreen += photo.data[i * photo.info.channels + 1]!;
+  meanGreen /= pixels;
+  console.log(`# optic disc at (${opticDisc.x}, ${opticDisc.y}), green ${discLuma} vs image mean ${meanGreen.toFixed(0)}; severity ${JSON.stringify(severity)}`);
+  assert.ok(discLuma > 2 * meanGreen, 'the disc found is a bright region');
+  assert.equal(quadrants.length, 4);
+  assert.ok(quadrants.every((q: { vessels: number }) => q.vessels > 0));
+  assert.ok(severity.meanTortuosityIndex > 1 && severity.meanTortuosityIndex < 1.5);
+  const overlay = await sharp(join(folder, 'retina-vessels.tortuosity.png')).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(overlay.info.channels, 4);
+  let painted = 0;
+  let paintedOnVessel = 0;
+  for (let i = 0; i < pixels; i++) {
+    if (!overlay.data[i * 4 + 3]) continue;
+    painted++;
+    if (mask.data[i * mask.info.channels]! > 0) paintedOnVessel++;
+  }
+  assert.ok(painted > 1000 && paintedOnVessel / painted > 0.8, `${paintedOnVessel}/${painted} overlay pixels on vessels`);
 });

@@ -3,7 +3,8 @@
  *  [--saliency auto|cam|occlusion|rise|none]`
  * For each image and each installed model of the image's domain, writes DIR/<stem>/:
  * <model-id>.json, and <model-id>.prob.png + .mask.png (segmentation) and
- * <model-id>.saliency.png; then DIR/summary.csv. Images are done one at a time (bounded
+ * <model-id>.saliency.png, and the measurements the package declares
+ * (<model-id>.measurements.json, <model-id>.tortuosity.png); then DIR/summary.csv. Images are done one at a time (bounded
  * memory), each image's folder appears atomically, and a journal lets a killed batch
  * resume without redoing finished images. Exit 0: all succeeded; 3: some failed.
  */
@@ -21,6 +22,7 @@ import { createNativeNodeEngine } from '../inference/engine-native-node.ts';
 import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
 import { createModelRegistry } from '../inference/registry.ts';
 import { expandZip, isZip } from '../library/archives.ts';
+import { deriveMeasurement, type DerivedMeasurement, type MeasurementKind } from '../measurements/derive-measurements.ts';
 import { enumerateInputs, type InputRef } from '../library/enumerate-inputs.ts';
 import { sha256Hex } from '../library/library.ts';
 import { decodePhotoFrame, photoFormat } from '../library/photo-export.ts';
@@ -33,6 +35,8 @@ export interface AnalyzeOptions {
   backend: 'wasm' | 'node';
   modelsFolder: string;
   saliency: SaliencyChoice;
+  /** Domain of JPEG/PNG inputs, which carry none (default retina: fundus cameras export photos). */
+  photoDomain?: 'retina' | 'chest';
   /** Called after each image (tests watch memory with it). */
   onImageDone?: (index: number) => void;
   isTty?: boolean;
@@ -41,13 +45,14 @@ export interface AnalyzeOptions {
 interface Decoded {
   frame: DecodedFrame;
   domain: string;
+  laterality?: string;
 }
 
-async function decodeInput(bytes: Uint8Array, name: string): Promise<Decoded> {
-  if (photoFormat(bytes)) return { frame: await decodePhotoFrame(bytes, 'cli', name), domain: 'retina' };
+async function decodeInput(bytes: Uint8Array, name: string, photoDomain: 'retina' | 'chest'): Promise<Decoded> {
+  if (photoFormat(bytes)) return { frame: await decodePhotoFrame(bytes, 'cli', name), domain: photoDomain };
   const parsed = parseDicomBytes(bytes, name);
   const summary = summarizeInstance(parsed, 'cli');
-  return { frame: await buildDisplayFrame(parsed, 'cli', 0), domain: summary.domain };
+  return { frame: await buildDisplayFrame(parsed, 'cli', 0), domain: summary.domain, laterality: summary.laterality };
 }
 
 function grayPng(values: Float32Array, width: number, height: number, transform: (v: number) => number): Promise<Buffer> {
@@ -56,7 +61,44 @@ function grayPng(values: Float32Array, width: number, height: number, transform:
   return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
 }
 
-async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapsedMs: number): Promise<ResultRow[]> {
+/** The package's declared measurements on this image; one that cannot be made is reported, not fatal. */
+function measure(kinds: readonly MeasurementKind[], decoded: Decoded, analysis: ImageAnalysis): (DerivedMeasurement | { kind: MeasurementKind; error: { code: string; message: string } })[] {
+  const prob = analysis.probabilityMap;
+  if (!prob) return [];
+  return kinds.map((kind) => {
+    try {
+      return deriveMeasurement(kind, decoded.frame, prob, { laterality: decoded.laterality });
+    } catch (error) {
+      const body = toApiErrorBody(error);
+      return { kind, error: { code: body.code, message: body.message } };
+    }
+  });
+}
+
+async function writeMeasurements(folder: string, id: string, measured: ReturnType<typeof measure>, base: Omit<ResultRow, 'label' | 'score'>): Promise<ResultRow[]> {
+  if (!measured.length) return [];
+  const rows: ResultRow[] = [];
+  const json = measured.map((m) => {
+    if ('error' in m) return m;
+    if (m.kind === 'cardiothoracic-ratio') {
+      rows.push({ ...base, label: 'cardiothoracic ratio (estimate)', score: m.measurement.ratio });
+      return m;
+    }
+    rows.push({ ...base, label: 'vascular severity: mean tortuosity index', score: m.metrics.severity.meanTortuosityIndex ?? Number.NaN });
+    const { overlay: _overlay, ...rest } = m;
+    return { ...rest, overlayFile: `${id}.tortuosity.png` };
+  });
+  for (const m of measured) {
+    if (!('error' in m) && m.kind === 'retinal-vascular-metrics') {
+      const { width, height, rgba } = m.overlay;
+      await writeFile(join(folder, `${id}.tortuosity.png`), await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).png().toBuffer());
+    }
+  }
+  await writeFile(join(folder, `${id}.measurements.json`), `${JSON.stringify(json, null, 2)}\n`);
+  return rows;
+}
+
+async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapsedMs: number, measured: ReturnType<typeof measure> = []): Promise<ResultRow[]> {
   const id = analysis.model.id;
   const { probabilityMap: prob, saliency } = analysis;
   const json = {
@@ -66,6 +108,7 @@ async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapse
     findings: analysis.findings,
     segmentation: prob ? { threshold: prob.threshold, files: [`${id}.prob.png`, `${id}.mask.png`] } : undefined,
     saliency: saliency ? { method: saliency.method, file: `${id}.saliency.png` } : undefined,
+    measurements: measured.length ? { kinds: measured.map((m) => m.kind), file: `${id}.measurements.json` } : undefined,
   };
   await writeFile(join(folder, `${id}.json`), `${JSON.stringify(json, null, 2)}\n`);
   if (prob) {
@@ -77,7 +120,7 @@ async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapse
   if (prob) {
     let above = 0;
     for (const v of prob.values) if (v >= prob.threshold) above++;
-    return [{ ...base, label: 'segmented fraction', score: above / prob.values.length }];
+    return [{ ...base, label: 'segmented fraction', score: above / prob.values.length }, ...(await writeMeasurements(folder, id, measured, base))];
   }
   return analysis.findings.map((f) => ({ ...base, label: f.label, score: f.score, positive: f.positive }));
 }
@@ -143,7 +186,8 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     const partial = join(options.out, `${stem}.partial`);
     const final = join(options.out, stem);
     try {
-      const { frame, domain } = await decodeInput(bytes, name);
+      const decoded = await decodeInput(bytes, name, options.photoDomain ?? 'retina');
+      const { frame, domain } = decoded;
       const applicable = models.filter((m) => m.manifest.domain === domain);
       if (!applicable.length) {
         journal.record({ key, input: name, status: 'done', outputs: '', message: `no installed model for ${domain} images` });
@@ -155,7 +199,8 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
       for (const model of applicable) {
         const t0 = performance.now();
         const analysis = await analyzeImage(frame, model, options.saliency);
-        results.push(...(await writeImageOutputs(partial, analysis, performance.now() - t0)));
+        const measured = measure(model.manifest.measurements ?? [], decoded, analysis);
+        results.push(...(await writeImageOutputs(partial, analysis, performance.now() - t0, measured)));
       }
       await rm(final, { recursive: true, force: true });
       await rename(partial, final);

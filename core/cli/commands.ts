@@ -26,8 +26,10 @@ export const USAGE = `Usage:
                                               (little endian, samples interleaved, no LUT)
   neoscope analyze PATH... --out DIR [--model ID]... [--backend wasm|node]
                   [--models DIR] [--saliency auto|cam|occlusion|rise|none]
+                  [--photo-domain retina|chest]
                                               run the installed models on files, folders,
-                                              zip archives or DICOM media (DICOMDIR)
+                                              zip archives or DICOM media (DICOMDIR);
+                                              JPEG/PNG count as retina unless told
   neoscope deidentify IN OUT --key SECRET [--retain-dates]
                                               de-identify by the PS3.15 Basic Profile
                                               (same SECRET → same replacement UIDs)
@@ -107,12 +109,13 @@ export async function deidentifyCommand(args: string[], io: CliStreams): Promise
 
 export async function analyzeCommand(args: string[], io: CliStreams): Promise<number> {
   const take = (name: string) => args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]!] : []));
-  const valued = new Set(['--out', '--model', '--backend', '--models', '--saliency']);
+  const valued = new Set(['--out', '--model', '--backend', '--models', '--saliency', '--photo-domain']);
   const paths = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   const out = take('--out')[0];
   const backend = take('--backend')[0] ?? 'wasm';
   const saliency = take('--saliency')[0] ?? 'auto';
-  if (!paths.length || !out || !['wasm', 'node'].includes(backend) || !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency)) return io.err(USAGE), 2;
+  const photoDomain = take('--photo-domain')[0] ?? 'retina';
+  if (!paths.length || !out || !['wasm', 'node'].includes(backend) || !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency) || !['retina', 'chest'].includes(photoDomain)) return io.err(USAGE), 2;
   try {
     return await runAnalyze(
       {
@@ -122,6 +125,7 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
         backend: backend as 'wasm' | 'node',
         modelsFolder: take('--models')[0] ?? bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url)))).modelsFolder,
         saliency: saliency as SaliencyChoice,
+        photoDomain: photoDomain as 'retina' | 'chest',
         isTty: Boolean(process.stderr.isTTY),
       },
       io,

@@ -26,3 +26,15 @@ test('retina_vessels: one tiny epoch exports a package the workstation accepts',
   assert.equal(loaded.manifest.task, 'segmentation');
   await loaded.session.release();
 });
+
+test('chest_lungs: one tiny epoch exports a package the workstation accepts', { skip: torchMissing ? 'PyTorch not installed (apt-get install -y python3-torch python3-onnx python3-pil)' : false, timeout: 300_000 }, async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'neoscope-train-')), 'chest-lungs');
+  const run = spawnSync(python, ['-m', 'training.chest_lungs.train', '--smoke', '--out', out], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /split by patient/);
+  const loaded = await loadModelPackage(out, createWasmNodeEngine());
+  assert.equal(loaded.manifest.id, 'chest-lungs');
+  assert.equal(loaded.manifest.domain, 'chest');
+  assert.deepEqual(loaded.manifest.measurements, ['cardiothoracic-ratio']);
+  await loaded.session.release();
+});

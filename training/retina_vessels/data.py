@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from ..common import split_by_subject
+
 INPUT_SIZE = 512
 DATA_ROOT = os.environ.get("NEOSCOPE_SHARED_DATA", os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
 
@@ -49,20 +51,7 @@ def list_samples() -> list[Sample]:
     return samples
 
 
-def split(samples: list[Sample], test_fraction: float = 0.3, seed: int = 20261123) -> tuple[list[Sample], list[Sample]]:
-    """Subjects (not images) go to train or test, per dataset, with a fixed seed."""
-    rng = np.random.default_rng(seed)
-    train, test = [], []
-    for dataset in sorted({s.dataset for s in samples}):
-        subjects = sorted({s.subject for s in samples if s.dataset == dataset})
-        rng.shuffle(subjects)
-        n_test = max(1, round(len(subjects) * test_fraction))
-        test_subjects = set(subjects[:n_test])
-        for s in samples:
-            if s.dataset == dataset:
-                (test if s.subject in test_subjects else train).append(s)
-    return train, test
-
+split = split_by_subject  # both eyes / all films of one subject stay on one side
 
 def load_green(path: str) -> np.ndarray:
     image = Image.open(path).convert("RGB")

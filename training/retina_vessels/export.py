@@ -3,52 +3,26 @@ neoscope.model-package/1, with self-test vectors computed from this model) and C
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import os
 import platform
 
-import numpy as np
 import torch
 
+from ..common import export_segmentation_onnx
 from . import data
+
+# The measurement section of the card: how the workstation derives plus-disease metrics from
+# this map (core/measurements/vascular) and how far their validation goes.
+VASCULAR_SECTION = open(os.path.join(os.path.dirname(__file__), "vascular-card.md"), encoding="utf-8").read()
 
 MODEL_ID = "retina-vessels"
 VERSION = "0.1.0"
 
 
-def generated_input(generator: str, size: int, value: float | None = None) -> np.ndarray:
-    """The same deterministic inputs as generateInput() in core/inference/portable/package-schema.ts."""
-    y, x = np.mgrid[0:size, 0:size].astype(np.float32)
-    if generator == "constant":
-        return np.full((size, size), 0.5 if value is None else value, np.float32)
-    if generator == "ramp":
-        return (x + y) / max(1, 2 * size - 2)
-    if generator == "checkerboard":
-        return ((np.floor(x / 8) + np.floor(y / 8)) % 2).astype(np.float32)
-    if generator == "top-left-bright":
-        return np.where((x < size / 2) & (y < size / 2), 1.0 if value is None else value, 0.0).astype(np.float32)
-    raise ValueError(generator)
-
-
 def export_package(model, out: str, *, mean: float, std: float, threshold: float, metrics: list, train: list, test: list, train_seconds: float, iterations: int, smoke: bool) -> None:
-    os.makedirs(out, exist_ok=True)
     size = data.INPUT_SIZE
-    onnx_path = os.path.join(out, "model.onnx")
-    torch.onnx.export(
-        model, torch.zeros(1, 1, size, size), onnx_path, opset_version=17,
-        input_names=["image"], output_names=["probability_map"], dynamic_axes={"image": {0: "batch"}, "probability_map": {0: "batch"}},
-    )
-    sha = hashlib.sha256(open(onnx_path, "rb").read()).hexdigest()
-    self_tests = []
-    with torch.no_grad():
-        for generator, value in [("constant", 0.5), ("ramp", None), ("checkerboard", None)]:
-            x = generated_input(generator, size, value)
-            mean_out = float(model(torch.from_numpy(x)[None, None]).mean())
-            entry = {"generator": generator}
-            if value is not None:
-                entry["value"] = value
-            self_tests.append({"input": entry, "expect": [{"output": "probability_map", "mean": mean_out, "tolerance": 1e-4}]})
+    sha, self_tests = export_segmentation_onnx(model, out, size)
 
     metric_rows = []
     for row in metrics:
@@ -65,6 +39,7 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
         "input": {"name": "image", "height": size, "width": size, "channels": 1, "colour": "green-channel", "scaleTo01": True, "mean": [round(mean, 6)], "std": [round(std, 6)], "resize": "letterbox"},
         "outputs": [{"name": "probability_map", "kind": "probability-map", "labels": ["vessel"], "activation": "none", "thresholds": {"vessel": round(threshold, 3)}, "calibration": "uncalibrated; threshold chosen for best F1 on the training images"}],
         "saliency": {"methods": ["probability-map"]},
+        "measurements": ["retinal-vascular-metrics"],
         "intendedUse": "Measurement support: a vessel map from which plus-disease vascular metrics are computed. Not a diagnosis; investigational.",
         "investigational": True,
         "trainingData": "CHASE_DB1 (children), DRIVE (adults), VEVIO (infant video ophthalmoscopy), AV-WIDE (wide-field); training subjects only. See CARD.md.",
@@ -108,6 +83,8 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
     lines += [
         "",
         "For comparison, compact U-Nets published on CHASE_DB1 reach F1 ≈ 0.80 and AUC ≈ 0.98 on its standard split (last 8 images as test); that split is not the one above (the last 8 CHASE images are held out of this repository for blind evaluation), so the numbers are indicative only. No peer baseline was run on this split yet.",
+        "",
+        VASCULAR_SECTION.rstrip("\n"),
         "",
         "## Training",
         f"{iterations} iterations of 8 random 128×128 crops (two thirds mostly inside the field of view, one third anywhere; rotations, flips), Adam with a one-cycle schedule (max lr 2e-3), vessel-weighted BCE over every pixel + Dice inside the field of view; {train_seconds / 60:.1f} minutes on {os.cpu_count()} CPU cores ({platform.processor() or platform.machine()}), PyTorch {torch.__version__}, exported {datetime.date.today().isoformat()}.",

@@ -1,0 +1,88 @@
+/**
+ * The measurements a segmentation package declares (manifest `measurements`), computed
+ * from its probability map on the image: the cardiothoracic ratio from lung fields, and
+ * plus-disease vascular metrics from a vessel map. One implementation for the CLI, the
+ * service and the page. Results carry their method and caveats with them.
+ */
+import type { DecodedFrame } from '../api/schemas.ts';
+import { displayBytes } from '../imaging/frame-display.ts';
+import { thresholdMap, type BinaryMask } from './binary-mask.ts';
+import { cardiothoracicRatio, type CardiothoracicMeasurement } from './cardiothoracic-ratio.ts';
+import { tortuosityOverlay, vascularMetrics, type Laterality, type VascularMetrics } from './vascular/vascular-metrics.ts';
+
+export type MeasurementKind = 'cardiothoracic-ratio' | 'retinal-vascular-metrics';
+
+export interface CtrResult {
+  kind: 'cardiothoracic-ratio';
+  method: string;
+  measurement: CardiothoracicMeasurement;
+  /** Widths in mm where the film has a pixel spacing, with the attribute it came from. */
+  millimetres?: { thoracic: number; cardiac: number; spacingSource: string; caveat: string };
+}
+
+export interface VascularResult {
+  kind: 'retinal-vascular-metrics';
+  method: string;
+  /** The metrics without the per-vessel pixel lists (those go into the overlay). */
+  metrics: Omit<VascularMetrics, 'vessels'> & { vessels: Omit<VascularMetrics['vessels'][number], 'pixels'>[] };
+  overlay: { width: number; height: number; rgba: Uint8Array };
+}
+
+export type DerivedMeasurement = CtrResult | VascularResult;
+
+export interface ProbabilityMapOnImage {
+  width: number;
+  height: number;
+  values: Float32Array;
+  threshold: number;
+}
+
+/** The camera's field of view: the dark surround of a fundus image is below 20 in red (or grey). */
+export function fundusField(frame: DecodedFrame): { luma: Uint8Array; field: BinaryMask } {
+  const { channels, data } = displayBytes(frame);
+  const n = frame.rows * frame.columns;
+  const luma = new Uint8Array(n);
+  const field = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = channels === 3 ? data[i * 3]! : data[i]!;
+    luma[i] = channels === 3 ? Math.round(0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!) : data[i]!;
+    field[i] = r > 20 ? 1 : 0;
+  }
+  return { luma, field: { width: frame.columns, height: frame.rows, data: field } };
+}
+
+export function lateralityOf(value: string | undefined): Laterality {
+  const v = (value ?? '').trim().toUpperCase();
+  if (v === 'R' || v === 'OD') return 'OD';
+  if (v === 'L' || v === 'OS') return 'OS';
+  return undefined;
+}
+
+export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, map: ProbabilityMapOnImage, context: { laterality?: string } = {}): DerivedMeasurement {
+  const mask = thresholdMap(map.values, map.width, map.height, map.threshold);
+  if (kind === 'cardiothoracic-ratio') {
+    const measurement = cardiothoracicRatio(mask);
+    const result: CtrResult = {
+      kind,
+      method: 'Estimated from the two lung fields: thoracic width between their outer borders, heart borders taken as their medial borders above the cardiophrenic angles. Not a heart segmentation; the reader checks and adjusts the points.',
+      measurement,
+    };
+    if (frame.spacing) {
+      result.millimetres = {
+        thoracic: measurement.thoracicWidthPx * frame.spacing.column,
+        cardiac: measurement.cardiacWidthPx * frame.spacing.column,
+        spacingSource: frame.spacing.source,
+        caveat: frame.spacing.source === 'PixelSpacing' ? 'calibrated at the patient plane by the modality' : 'spacing at the detector: magnification not corrected, sizes overstated by the geometric magnification',
+      };
+    }
+    return result;
+  }
+  const { luma, field } = fundusField(frame);
+  const metrics = vascularMetrics(luma, field, mask, { laterality: lateralityOf(context.laterality) });
+  return {
+    kind,
+    method: 'Optic disc located by brightness and vessel convergence; vessel centre lines in the posterior pole measured for tortuosity index (arc/chord), integrated curvature and width; severity indicator per models/retina-vessels/CARD.md. A measurement for the reader, not a diagnosis.',
+    metrics: { ...metrics, vessels: metrics.vessels.map(({ pixels: _pixels, ...rest }) => rest) },
+    overlay: { width: frame.columns, height: frame.rows, rgba: tortuosityOverlay(metrics, frame.columns, frame.rows) },
+  };
+}
