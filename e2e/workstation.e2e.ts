@@ -3,7 +3,7 @@
  * the file picker, then read back the pixels cornerstone drew on the viewport canvas.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -110,15 +110,25 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   await page.screenshot({ path: join(artifacts, 'workstation-fundus.png') });
 });
 
-test('the shipped retina-vessels package passes its self-tests in Chromium too', { timeout: 120_000 }, async () => {
+test('every shipped package passes its self-tests in Chromium too; empty grading tasks say so', { timeout: 240_000 }, async () => {
   await page.getByRole('button', { name: 'Models' }).click();
-  const model = page.locator('.model[data-model-id="retina-vessels"]');
-  await model.waitFor({ timeout: 60_000 });
-  await model.getByRole('button', { name: 'Run self-test in this window' }).click();
-  const line = model.locator('.verification[data-state="passed"], .verification[data-state="failed"]');
-  await line.waitFor({ timeout: 90_000 });
-  const text = await line.innerText();
-  assert.equal(await line.getAttribute('data-state'), 'passed', text);
-  console.log(`# retina-vessels in Chromium: ${text.replace(/\s+/g, ' ')}`);
+  const shipped = readdirSync(join(projectRoot, 'models'), { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(projectRoot, 'models', d.name, 'manifest.json')));
+  assert.ok(shipped.length >= 2, 'retina-vessels and chest-lungs ship');
+  for (const { name } of shipped) {
+    const model = page.locator(`.model[data-model-id="${name}"]`);
+    await model.waitFor({ timeout: 60_000 });
+    await model.getByRole('button', { name: 'Run self-test in this window' }).click();
+    const line = model.locator('.verification[data-state="passed"], .verification[data-state="failed"]');
+    await line.waitFor({ timeout: 90_000 });
+    const text = await line.innerText();
+    assert.equal(await line.getAttribute('data-state'), 'passed', `${name}: ${text}`);
+    console.log(`# ${name} in Chromium: ${text.replace(/\s+/g, ' ')}`);
+  }
+  // No shipped package predicts ROP stage, BPD or PDA: the panel says so for each.
+  for (const slot of ['rop-icrop3', 'bpd-grade', 'pda-significance']) {
+    const row = page.locator(`.slot[data-slot-id="${slot}"]`);
+    assert.equal(await row.getAttribute('data-filled'), 'no');
+    assert.match(await row.innerText(), /no model installed: nothing predicts this/);
+  }
   await page.getByRole('button', { name: 'Close models' }).click();
 });

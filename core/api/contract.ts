@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { manifestSchema } from '../inference/portable/package-schema.ts';
+import { slotSchema } from '../inference/portable/slot-schema.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /** Files sent from the renderer in one call; the UI splits larger selections. */
@@ -60,6 +61,13 @@ export const contract = {
           z.object({ ok: z.literal(true), manifest: manifestSchema, verifiedBackend: z.string() }),
           z.object({ ok: z.literal(false), folder: z.string(), code: z.string(), message: z.string() }),
         ]),
+      ),
+      slots: z.array(
+        z.object({
+          slot: slotSchema,
+          filledBy: z.array(z.object({ id: z.string(), version: z.string() })),
+          mismatched: z.array(z.object({ id: z.string(), version: z.string(), reason: z.string() })),
+        }),
       ),
     }),
   },

@@ -13,7 +13,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'library.importSamples': fail,
     'library.importFiles': fail,
     'image.frame': fail,
-    'models.list': async () => ({ models: [] }),
+    'models.list': async () => ({ models: [], slots: [] }),
     'models.file': fail,
     'models.import': fail,
     ...overrides,

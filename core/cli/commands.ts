@@ -14,6 +14,7 @@ import type { SaliencyChoice } from '../inference/analyze-image.ts';
 import { bundledFolders, findProjectRoot } from '../workstation/paths.ts';
 import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.ts';
+import { verifyDataFolder } from '../audit/verify-store.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -30,6 +31,8 @@ export const USAGE = `Usage:
                                               run the installed models on files, folders,
                                               zip archives or DICOM media (DICOMDIR);
                                               JPEG/PNG count as retina unless told
+  neoscope audit verify --data DIR            check the audit log's hash chain and every
+                                              signed report (exit 4 names the first break)
   neoscope deidentify IN OUT --key SECRET [--retain-dates]
                                               de-identify by the PS3.15 Basic Profile
                                               (same SECRET → same replacement UIDs)
@@ -136,6 +139,20 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
   }
 }
 
+export async function auditCommand(args: string[], io: CliStreams): Promise<number> {
+  const at = args.indexOf('--data');
+  const data = at >= 0 ? args[at + 1] : undefined;
+  if (args[0] !== 'verify' || !data) return io.err(USAGE), 2;
+  try {
+    const result = await verifyDataFolder(data);
+    for (const line of result.lines) (result.ok ? io.out : io.err)(`${line}\n`);
+    return result.ok ? 0 : 4;
+  } catch (error) {
+    io.err(`audit verify: ${describeError(error)}\n`);
+    return 2;
+  }
+}
+
 export async function runCli(argv: string[], io: CliStreams): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
@@ -147,6 +164,8 @@ export async function runCli(argv: string[], io: CliStreams): Promise<number> {
       return deidentifyCommand(args, io);
     case 'analyze':
       return analyzeCommand(args, io);
+    case 'audit':
+      return auditCommand(args, io);
     case undefined:
     case '--help':
     case 'help':

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../api/errors.ts';
 import type { RegistryEntry } from '../inference/registry.ts';
+import { readSlots, slotStatuses } from '../inference/slots.ts';
 import type { Library } from '../library/library.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 
@@ -36,11 +37,16 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
     'library.importSamples': async () => library.importFiles(await readFolderFiles(context.samplesFolder)),
     'library.importFiles': ({ files }) => library.importFiles(files),
     'image.frame': async ({ instanceId, frame }) => library.frame(instanceId, frame),
-    'models.list': async () => ({
-      models: (await context.models()).map((entry) =>
-        entry.ok ? { ok: true as const, manifest: entry.model.manifest, verifiedBackend: entry.model.session.backend } : { ok: false as const, folder: entry.folder, code: entry.code, message: entry.message },
-      ),
-    }),
+    'models.list': async () => {
+      const entries = await context.models();
+      const installed = entries.flatMap((e) => (e.ok ? [e.model.manifest] : []));
+      return {
+        models: entries.map((entry) =>
+          entry.ok ? { ok: true as const, manifest: entry.model.manifest, verifiedBackend: entry.model.session.backend } : { ok: false as const, folder: entry.folder, code: entry.code, message: entry.message },
+        ),
+        slots: slotStatuses(await readSlots(join(context.modelsFolder, 'slots')), installed),
+      };
+    },
     'models.import': ({ name, bytes }) => context.importModelPackage(name, bytes),
     'models.file': async ({ id, version }) => {
       const entry = (await context.models()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);

@@ -82,7 +82,7 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
         lines.append(f"| {row['dataset']} | {row['images']} | {row['auc']:.4f} | {row['f1']:.4f} | {row['sensitivity']:.4f} | {row['specificity']:.4f} |")
     lines += [
         "",
-        "For comparison, compact U-Nets published on CHASE_DB1 reach F1 ≈ 0.80 and AUC ≈ 0.98 on its standard split (last 8 images as test); that split is not the one above (the last 8 CHASE images are held out of this repository for blind evaluation), so the numbers are indicative only. No peer baseline was run on this split yet.",
+        "For comparison, compact U-Nets published on CHASE_DB1 reach F1 ≈ 0.80 and AUC ≈ 0.98 on its standard split (last 8 images as test); that split is not the one above (the last 8 CHASE images are held out of this repository for blind evaluation), so the numbers are indicative only. A peer baseline (orobix retina-unet, trained on DRIVE) evaluated on this same split is in PEER-BASELINE.md: on CHASE_DB1 it reaches AUC 0.934 / F1 0.691 even rescaled to DRIVE's calibre, on VEVIO 0.873 / 0.533.",
         "",
         VASCULAR_SECTION.rstrip("\n"),
         "",

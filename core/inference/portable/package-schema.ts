@@ -71,6 +71,8 @@ export const manifestSchema = z.strictObject({
     methods: z.array(z.enum(['cam', 'occlusion', 'rise', 'probability-map'])),
     cam: z.strictObject({ featuresOutput: z.string(), targetOutput: z.string(), headWeights: z.array(z.array(z.number())) }).optional(),
   }),
+  /** The model slot (models/slots/<id>.json) this package fills, if any. */
+  slot: z.string().optional(),
   /** Measurements derived from a segmentation's map (core/measurements/derive-measurements.ts). */
   measurements: z.array(z.enum(['cardiothoracic-ratio', 'retinal-vascular-metrics'])).optional(),
   intendedUse: z.string().min(1),

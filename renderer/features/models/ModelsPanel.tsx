@@ -13,6 +13,7 @@ import type { BackendPreference } from '../inference/backend-choice.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
 
 type ModelEntry = OperationResult<'models.list'>['models'][number];
+type SlotEntry = OperationResult<'models.list'>['slots'][number];
 
 interface Verification {
   state: 'running' | 'passed' | 'failed';
@@ -25,13 +26,20 @@ interface Verification {
 
 export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void }) {
   const [models, setModels] = useState<ModelEntry[]>();
+  const [slots, setSlots] = useState<SlotEntry[]>([]);
   const [error, setError] = useState<string>();
   const [preference, setPreference] = useState<BackendPreference>('auto');
   const [verifications, setVerifications] = useState<Record<string, Verification>>({});
   const client = useMemo(() => new InferenceClient(), []);
 
   const [importMessage, setImportMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
-  const refresh = useCallback(() => api.call('models.list', {}).then((r) => setModels(r.models), (e: Error) => setError(e.message)), [api]);
+  const refresh = useCallback(() => api.call('models.list', {}).then(
+        (r) => {
+          setModels(r.models);
+          setSlots(r.slots);
+        },
+        (e: Error) => setError(e.message),
+      ), [api]);
   useEffect(() => void refresh(), [refresh]);
 
   const importPackage = async (file: File) => {
@@ -117,7 +125,35 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
           ),
         )}
       </ul>
+      {slots.length ? <SlotList slots={slots} /> : null}
     </aside>
+  );
+}
+
+/** Clinical tasks with a label set but possibly no model: say plainly which have none. */
+function SlotList({ slots }: { slots: SlotEntry[] }) {
+  return (
+    <section className="slots" aria-label="Model slots">
+      <h3>Grading tasks</h3>
+      <ul>
+        {slots.map(({ slot, filledBy, mismatched }) => (
+          <li key={slot.id} className="slot" data-slot-id={slot.id} data-filled={filledBy.length ? 'yes' : 'no'}>
+            <strong>{slot.name}</strong>{' '}
+            {filledBy.length ? (
+              <span>— predicted by {filledBy.map((m) => `${m.id} ${m.version}`).join(', ')}</span>
+            ) : (
+              <span className="slot-empty">— no model installed: nothing predicts this; the reader grades it ({slot.heads.map((h) => h.name.replace(/_/g, ' ')).join(', ')}).</span>
+            )}
+            {mismatched.map((m) => (
+              <div key={`${m.id}@${m.version}`} className="message-error">
+                {m.id} {m.version} names this task but does not fit it: {m.reason}
+              </div>
+            ))}
+            <div className="meta">{slot.reference}</div>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
