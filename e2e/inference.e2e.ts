@@ -26,7 +26,7 @@ before(async () => {
   modelsFolder = mkdtempSync(join(tmpdir(), 'neoscope-e2e-models-'));
   mkdirSync(join(modelsFolder, 'test-quadrant'));
   cpSync(writeFixturePackage(), join(modelsFolder, 'test-quadrant'), { recursive: true });
-  const workstation = createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder });
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder });
   host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
   browser = await launchChromium();
   page = await browser.newPage();

@@ -32,7 +32,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const root = findProjectRoot(app.getAppPath());
-  const workstation = createWorkstation(root, 'electron', log);
+  const workstation = await createWorkstation(root, 'electron', log, { dataFolder: join(app.getPath('userData'), 'data') });
   // The bundled samples are listed from the first moment, as in the browser host.
   const samples = await workstation.library.importFiles(await readImportPath(workstation.samplesFolder));
   log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable`);

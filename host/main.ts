@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFolderFiles } from '../core/library/read-folder.ts';
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
+import { defaultDataFolder } from '../core/store/data-folder.ts';
 import { findProjectRoot } from '../core/workstation/paths.ts';
 import { startBrowserHost } from './server.ts';
 
@@ -19,7 +20,7 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const log = (line: string) => console.log(`[neoscope] ${line}`);
 
 const root = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
-const workstation = createWorkstation(root, 'browser', log);
+const workstation = await createWorkstation(root, 'browser', log, { dataFolder: option('--data') ?? defaultDataFolder() });
 const samples = await workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
 log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable${samples.failed.map((f) => `\n  ${f.fileName}: ${f.message}`).join('')}`);
 

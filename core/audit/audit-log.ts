@@ -23,7 +23,8 @@ export type AuditAction =
   | 'export'
   | 'login'
   | 'login-failed'
-  | 'model-install';
+  | 'model-install'
+  | 'recovery';
 
 export interface AuditEntry {
   seq: number;
@@ -77,6 +78,27 @@ export class AuditLog {
     this.tail = next.catch(() => undefined);
     return next;
   }
+}
+
+/**
+ * After a crash: an incomplete last line is a write that never returned, so it is cut off
+ * and the cut is itself recorded. Anything else broken is left for `audit verify` to name.
+ */
+export async function recoverAuditTail(log: AuditLog): Promise<string | undefined> {
+  const text = await readFile(log.path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
+  if (text === '' || text.endsWith('\n')) return undefined;
+  const keep = text.slice(0, text.lastIndexOf('\n') + 1);
+  if (!verifyAuditText(keep).ok) return undefined;
+  const file = await open(log.path, 'r+');
+  try {
+    await file.truncate(Buffer.byteLength(keep));
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  const removed = Buffer.byteLength(text) - Buffer.byteLength(keep);
+  await log.append({ actor: 'system', action: 'recovery', subject: 'audit.log', details: { removedIncompleteBytes: removed } });
+  return `removed an incomplete last audit entry (${removed} bytes)`;
 }
 
 export async function readAuditEntries(path: string): Promise<AuditEntry[]> {

@@ -10,7 +10,9 @@
  * Zip archives are expanded, sidecar CSVs give photos their patient and eye, and DICOMDIR
  * indexes are recognised (the files they list arrive with the folder).
  *
- * This version keeps instances in memory; the persistent store replaces `entries`.
+ * With an InstanceStore (core/store/instance-store.ts) every accepted file is stored
+ * durably before the import reports it, and a restarted workstation lists it again; without
+ * one (tests, previews) the library lives in memory.
  */
 import { createHash } from 'node:crypto';
 import { ApiError, toApiErrorBody } from '../api/errors.ts';
@@ -37,8 +39,18 @@ export interface ImportFile {
 interface Entry {
   kind: 'dicom' | 'photo';
   summary: InstanceSummary;
-  bytes: Uint8Array;
+  /** Held for files imported in this session; stored ones are read back on demand. */
+  bytes?: Uint8Array;
   parsed?: ParsedDicom;
+}
+
+/** Durable storage of accepted instances (bytes and summary). */
+export interface InstanceStore {
+  /** Instances stored earlier, oldest first. */
+  list(): { kind: 'dicom' | 'photo'; summary: InstanceSummary }[];
+  /** Resolves once both the bytes and the index row are durable. */
+  save(kind: 'dicom' | 'photo', summary: InstanceSummary, bytes: Uint8Array): Promise<void>;
+  bytes(instanceId: string): Promise<Uint8Array>;
 }
 
 export interface Library {
@@ -50,6 +62,7 @@ export interface Library {
 export interface LibraryOptions {
   /** Decoded frames kept in memory for re-display. */
   frameCacheBytes?: number;
+  store?: InstanceStore;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -63,6 +76,11 @@ export function createLibrary(options: LibraryOptions = {}): Library {
   /** SOP Instance UID → content id, to spot two different files claiming one identity. */
   const bySopInstanceUid = new Map<string, string>();
   const cache = new FrameCache(options.frameCacheBytes ?? 256 * 1024 * 1024);
+  const store = options.store;
+  for (const { kind, summary } of store?.list() ?? []) {
+    entries.set(summary.instanceId, { kind, summary });
+    if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, summary.instanceId);
+  }
 
   async function importDicom(file: ImportFile, instanceId: string, report: ImportReport): Promise<void> {
     const parsed = parseDicomBytes(file.bytes, file.name);
@@ -83,6 +101,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     }
     if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, instanceId);
     summary.warnings = warnings;
+    await store?.save('dicom', summary, file.bytes);
     entries.set(instanceId, { kind: 'dicom', summary, bytes: file.bytes, parsed });
     report.imported.push(summary);
   }
@@ -97,6 +116,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     }
     const summary = await photoSummary(file.bytes, file.name, instanceId, metadata, source);
     cache.set(await decodePhotoFrame(file.bytes, instanceId, file.name));
+    await store?.save('photo', summary, file.bytes);
     entries.set(instanceId, { kind: 'photo', summary, bytes: file.bytes });
     report.imported.push(summary);
   }
@@ -161,11 +181,12 @@ export function createLibrary(options: LibraryOptions = {}): Library {
       const cached = cache.get(instanceId, frame);
       if (cached) return cached;
       let decoded: DecodedFrame;
+      const bytes = entry.bytes ?? (await store!.bytes(instanceId));
       if (entry.kind === 'photo') {
         if (frame !== 0) throw new ApiError({ code: 'DICOM_FRAME_OUT_OF_RANGE', message: `frame ${frame} requested; a photo has one frame` });
-        decoded = await decodePhotoFrame(entry.bytes, instanceId, entry.summary.fileName);
+        decoded = await decodePhotoFrame(bytes, instanceId, entry.summary.fileName);
       } else {
-        entry.parsed ??= parseDicomBytes(entry.bytes, entry.summary.fileName);
+        entry.parsed ??= parseDicomBytes(bytes, entry.summary.fileName);
         decoded = await buildDisplayFrame(entry.parsed, instanceId, frame);
       }
       cache.set(decoded);

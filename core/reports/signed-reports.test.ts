@@ -71,3 +71,41 @@ test('flipping any byte of a signed report is detected and names the file', asyn
   // A report the audit log never saw signed (e.g. planted) is rejected too.
   assert.match(JSON.stringify(await verifySignedReports(join(folder, 'reports'), [])), /no sign-off for this version/);
 });
+
+test('recovery after a crash: a committed sign-off is completed, an uncommitted one discarded, a torn audit line cut and recorded', async () => {
+  const { openDataFolder } = await import('../store/data-folder.ts');
+  const { verifyDataFolder } = await import('../audit/verify-store.ts');
+  const folder = mkdtempSync(join(tmpdir(), 'neoscope-recover-'));
+  let data = await openDataFolder(folder);
+  const signed = await data.reports.sign(draft('none'), 'dr.ophth');
+  data.close();
+  const reportFolder = join(folder, 'reports', 'exam-0001-OD');
+  const final = join(reportFolder, 'v1.json');
+  // Crash after the audit commit, before the rename: only the partial file is there.
+  const bytes = readFileSync(final);
+  chmodSync(final, 0o644);
+  const { renameSync } = await import('node:fs');
+  renameSync(final, join(reportFolder, '.v1.json.partial'));
+  // Crash before the commit of a second report: partial file and claim, no audit entry.
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(folder, 'reports', 'r2'));
+  writeFileSync(join(folder, 'reports', 'r2', '.v1.json.partial'), '{"content":');
+  writeFileSync(join(folder, 'reports', 'r2', 'v1.lock'), '');
+  // And a torn last audit line.
+  const { appendFileSync, existsSync } = await import('node:fs');
+  appendFileSync(join(folder, 'audit.log'), '{"seq":2,"time":"2026');
+
+  data = await openDataFolder(folder);
+  try {
+    assert.deepEqual(data.recovered.map((r) => r.replace(/\(.*\)/, '').trim()), ['removed an incomplete last audit entry', 'completed sign-off exam-0001-OD/v1', 'discarded unfinished sign-off r2/v1']);
+    assert.deepEqual(readFileSync(final), bytes);
+    assert.equal((await data.reports.read('exam-0001-OD', 1)).contentHash, signed.contentHash);
+    assert.equal(existsSync(join(folder, 'reports', 'r2', 'v1.lock')), false, 'the unfinished claim is freed');
+    const check = await verifyDataFolder(folder);
+    assert.ok(check.ok, check.lines.join('\n'));
+    // The r2 version can now be signed for real.
+    await data.reports.sign({ ...draft('none'), reportId: 'r2' }, 'dr.ophth');
+  } finally {
+    data.close();
+  }
+});

@@ -119,8 +119,10 @@ export class SignedReportStore {
       await file.sync();
       await file.close();
       await chmod(temp, 0o444);
-      await rename(temp, target);
+      // The audit entry is the commit point: a crash before it leaves only a partial file
+      // (discarded by recover()), a crash after it a partial file recover() completes.
       await this.audit.append({ actor: signer, action: amends ? 'amendment' : 'sign-off', subject: content.reportId, details: { version, contentHash: report.contentHash, models: report.models } });
+      await rename(temp, target);
     } catch (error) {
       await rm(temp, { force: true });
       await rm(join(folder, `v${version}.lock`), { force: true });
@@ -130,6 +132,45 @@ export class SignedReportStore {
     }
     return report;
   }
+}
+
+/**
+ * After a crash: completes sign-offs the audit log committed, discards the ones it did
+ * not, and frees their version claims. Returns what it did, for the log.
+ */
+export async function recoverSignedReports(root: string, audit: AuditEntry[]): Promise<string[]> {
+  const committed = new Map<string, string>();
+  for (const e of audit) if (e.action === 'sign-off' || e.action === 'amendment') committed.set(`${e.subject}/v${e.details?.version}`, String(e.details?.contentHash));
+  const actions: string[] = [];
+  for (const id of await readdir(root).catch(() => [] as string[])) {
+    const folder = join(root, id);
+    const names = await readdir(folder).catch(() => [] as string[]);
+    for (const name of names) {
+      const partial = /^\.v(\d+)\.json\.partial$/.exec(name);
+      if (!partial) continue;
+      const key = `${id}/v${partial[1]}`;
+      const text = await readFile(join(folder, name), 'utf8').catch(() => '');
+      let hash = '';
+      try {
+        hash = (JSON.parse(text) as SignedReport).contentHash;
+      } catch {
+        /* torn partial file: never committed */
+      }
+      if (committed.get(key) === hash && !names.includes(`v${partial[1]}.json`)) {
+        await rename(join(folder, name), join(folder, `v${partial[1]}.json`));
+        actions.push(`completed sign-off ${key} (committed in the audit log before the interruption)`);
+      } else {
+        await rm(join(folder, name), { force: true });
+        await rm(join(folder, `v${partial[1]}.lock`), { force: true });
+        actions.push(`discarded unfinished sign-off ${key} (never committed)`);
+      }
+    }
+    for (const name of names) {
+      const lock = /^v(\d+)\.lock$/.exec(name);
+      if (lock && !names.includes(`v${lock[1]}.json`) && !names.includes(`.v${lock[1]}.json.partial`)) await rm(join(folder, name), { force: true });
+    }
+  }
+  return actions;
 }
 
 export type ReportCheck = { ok: true; reports: number } | { ok: false; reports: number; file: string; reason: string };

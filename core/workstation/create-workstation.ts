@@ -4,12 +4,15 @@ import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
 import { createModelRegistry, installPackageZip, type RegistryEntry } from '../inference/registry.ts';
 import { createLibrary, type Library } from '../library/library.ts';
 import { createApiHandlers } from './handlers.ts';
+import { openDataFolder, type DataFolder } from '../store/data-folder.ts';
 import { join } from 'node:path';
 import { bundledFolders, productVersion } from './paths.ts';
 
 export interface Workstation {
   dispatch: ApiDispatcher;
   library: Library;
+  /** The data folder, when the workstation persists (absent: an in-memory preview). */
+  data?: DataFolder;
   samplesFolder: string;
   modelsFolder: string;
   rendererFolder: string;
@@ -17,9 +20,15 @@ export interface Workstation {
   ortFolder: string;
 }
 
-export function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void, overrides: { modelsFolder?: string } = {}): Workstation {
-  const folders = { ...bundledFolders(root), ...overrides };
-  const library = createLibrary();
+export async function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void, overrides: { modelsFolder?: string; dataFolder?: string } = {}): Promise<Workstation> {
+  const { dataFolder, ...folderOverrides } = overrides;
+  const folders = { ...bundledFolders(root), ...folderOverrides };
+  const data = dataFolder ? await openDataFolder(dataFolder) : undefined;
+  if (data) {
+    log(`data folder ${data.folder}`);
+    for (const line of data.recovered) log(`recovered after an interruption: ${line}`);
+  }
+  const library = createLibrary({ store: data?.instances });
   const registry = createModelRegistry(folders.modelsFolder, createWasmNodeEngine());
   let models: Promise<RegistryEntry[]> | undefined;
   const importModelPackage = async (name: string, zip: Uint8Array) => {
@@ -29,5 +38,5 @@ export function createWorkstation(root: string, host: 'electron' | 'browser', lo
     return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name };
   };
   const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, ...folders });
-  return { dispatch: createDispatcher(handlers, log), library, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
+  return { dispatch: createDispatcher(handlers, log), library, data, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
 }

@@ -9,7 +9,7 @@ import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
 
 test('each bundled sample imports and its first frame is a valid API result', async () => {
-  const workstation = createWorkstation(projectRoot, 'browser', () => {});
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {});
   const report = await workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
   assert.deepEqual(report.failed, []);
   assert.ok(report.imported.length >= 5, `${report.imported.length} samples`);

@@ -8,7 +8,11 @@ declare module 'dcmjs' {
   const dcmjs: {
     data: {
       DicomMessage: { readFile(buffer: ArrayBuffer, options?: { ignoreErrors?: boolean }): DicomMessageFile };
-      DicomMetaDictionary: { dictionary: Record<string, { tag: string; vr: string; vm: string; name: string }> };
+      DicomMetaDictionary: {
+        dictionary: Record<string, { tag: string; vr: string; vm: string; name: string }>;
+        denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown>;
+        naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown>;
+      };
       DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
     };
   };

@@ -1,0 +1,42 @@
+/**
+ * One workstation's data folder: the SQLite index, the object store, the audit log and the
+ * signed reports, opened together. Where it lives: Electron's userData/data, the browser
+ * host's NEOSCOPE_DATA or ~/.local/share/neoscope (XDG_DATA_HOME respected).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog, readAuditEntries, recoverAuditTail } from '../audit/audit-log.ts';
+import { dataPaths } from '../audit/verify-store.ts';
+import { recoverSignedReports, SignedReportStore } from '../reports/signed-reports.ts';
+import { openDatabase, type Database } from './database.ts';
+import { createInstanceStore } from './instance-store.ts';
+import { ObjectStore } from './object-store.ts';
+import type { InstanceStore } from '../library/library.ts';
+
+export interface DataFolder {
+  folder: string;
+  db: Database;
+  objects: ObjectStore;
+  instances: InstanceStore;
+  audit: AuditLog;
+  reports: SignedReportStore;
+  close(): void;
+}
+
+export function defaultDataFolder(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.NEOSCOPE_DATA) return env.NEOSCOPE_DATA;
+  return join(env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'neoscope');
+}
+
+/** Opens the folder and finishes or undoes whatever a crash interrupted; `recovered` says what. */
+export async function openDataFolder(folder: string): Promise<DataFolder & { recovered: string[] }> {
+  const db = openDatabase(folder);
+  const objects = new ObjectStore(join(folder, 'objects'));
+  const paths = dataPaths(folder);
+  const audit = new AuditLog(paths.auditLog);
+  const recovered: string[] = [];
+  const tail = await recoverAuditTail(audit);
+  if (tail) recovered.push(tail);
+  recovered.push(...(await recoverSignedReports(paths.reports, await readAuditEntries(paths.auditLog))));
+  return { folder, db, objects, instances: createInstanceStore(db, objects), audit, reports: new SignedReportStore(paths.reports, audit), close: () => db.close(), recovered };
+}
