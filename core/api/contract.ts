@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { manifestSchema } from '../inference/portable/package-schema.ts';
 import { slotSchema } from '../inference/portable/slot-schema.ts';
+import { reviewOperations } from './contract-review.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /** Files sent from the renderer in one call; the UI splits larger selections. */
@@ -81,6 +82,7 @@ export const contract = {
     args: z.strictObject({ id: z.string().min(1).max(100), version: z.string().min(1).max(40) }),
     result: z.object({ sha256: z.string(), bytes: z.instanceof(Uint8Array) }),
   },
+  ...reviewOperations,
 } as const;
 
 export type ApiContract = typeof contract;

@@ -16,6 +16,18 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'models.list': async () => ({ models: [], slots: [] }),
     'models.file': fail,
     'models.import': fail,
+    'auth.status': fail,
+    'auth.login': fail,
+    'auth.logout': fail,
+    'users.create': fail,
+    'review.open': fail,
+    'review.analyze': fail,
+    'review.setField': fail,
+    'review.sign': fail,
+    'review.amend': fail,
+    'review.history': fail,
+    'report.pdf': fail,
+    'report.dicom': fail,
     ...overrides,
   };
 }

@@ -77,3 +77,20 @@ test('CheXmask example: the lung-border estimate lies within 0.05 of the heart-m
   assert.ok(m.ratio > 0.3 && m.ratio < 0.6, `implausible ratio ${m.ratio}`);
   assert.ok(Math.abs(m.ratio - heartRatio) < 0.05, `lung-border ${m.ratio} vs heart mask ${heartRatio}`);
 });
+
+test('lungs drawn behind the heart: the heart borders come from the heart shadow in the film', () => {
+  const width = 200;
+  const height = 200;
+  const mask = blank(width, height);
+  // Both lung fields reach the spine (x 90 | 110) on every row, as masks drawn behind the heart do.
+  fill(mask, 20, 90, 30, 150);
+  fill(mask, 110, 180, 30, 150);
+  // The film: aerated lung dark (40), the heart shadow bright (170) from x 62 to x 141 below row 80.
+  const luma = new Uint8Array(width * height).fill(40);
+  for (let y = 80; y <= 150; y++) for (let x = 62; x <= 141; x++) luma[y * width + x] = 170;
+  const geometric = cardiothoracicRatio(mask);
+  assert.equal(geometric.cardiacWidthPx, 110 - 90 - 1, 'without the film only the medial edges are known');
+  const m = cardiothoracicRatio(mask, luma);
+  assert.ok(Math.abs(m.cardiac[0].x - 61) <= 2 && Math.abs(m.cardiac[1].x - 142) <= 2, `borders ${m.cardiac[0].x}, ${m.cardiac[1].x}`);
+  assert.ok(Math.abs(m.ratio - 80 / 161) < 0.03, `ratio ${m.ratio}`);
+});

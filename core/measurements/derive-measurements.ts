@@ -37,18 +37,21 @@ export interface ProbabilityMapOnImage {
   threshold: number;
 }
 
+/** The 8-bit grey of the frame's default display rendering (BT.601 luma for colour). */
+export function displayLuma(frame: DecodedFrame): Uint8Array {
+  const { channels, data } = displayBytes(frame);
+  if (channels === 1) return data;
+  const luma = new Uint8Array(frame.rows * frame.columns);
+  for (let i = 0; i < luma.length; i++) luma[i] = Math.round(0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!);
+  return luma;
+}
+
 /** The camera's field of view: the dark surround of a fundus image is below 20 in red (or grey). */
 export function fundusField(frame: DecodedFrame): { luma: Uint8Array; field: BinaryMask } {
   const { channels, data } = displayBytes(frame);
-  const n = frame.rows * frame.columns;
-  const luma = new Uint8Array(n);
-  const field = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = channels === 3 ? data[i * 3]! : data[i]!;
-    luma[i] = channels === 3 ? Math.round(0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!) : data[i]!;
-    field[i] = r > 20 ? 1 : 0;
-  }
-  return { luma, field: { width: frame.columns, height: frame.rows, data: field } };
+  const field = new Uint8Array(frame.rows * frame.columns);
+  for (let i = 0; i < field.length; i++) field[i] = (channels === 3 ? data[i * 3]! : data[i]!) > 20 ? 1 : 0;
+  return { luma: displayLuma(frame), field: { width: frame.columns, height: frame.rows, data: field } };
 }
 
 export function lateralityOf(value: string | undefined): Laterality {
@@ -61,10 +64,10 @@ export function lateralityOf(value: string | undefined): Laterality {
 export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, map: ProbabilityMapOnImage, context: { laterality?: string } = {}): DerivedMeasurement {
   const mask = thresholdMap(map.values, map.width, map.height, map.threshold);
   if (kind === 'cardiothoracic-ratio') {
-    const measurement = cardiothoracicRatio(mask);
+    const measurement = cardiothoracicRatio(mask, displayLuma(frame));
     const result: CtrResult = {
       kind,
-      method: 'Estimated from the two lung fields: thoracic width between their outer borders, heart borders taken as their medial borders above the cardiophrenic angles. Not a heart segmentation; the reader checks and adjusts the points.',
+      method: 'Estimated from the two lung fields: thoracic width between their outer borders; heart borders at the edge of the heart shadow inside the lung fields (or their medial borders), above the cardiophrenic angles. Not a heart segmentation; the reader checks and adjusts the points.',
       measurement,
     };
     if (frame.spacing) {

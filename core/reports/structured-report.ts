@@ -1,3 +1,6 @@
+// Ambient types for dcmjs, visible to every tsconfig that reaches this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="../dicom/deidentify/dcmjs-module.d.ts" />
 /**
  * The signed report as a DICOM Comprehensive SR (PS3.3 A.35.3), in the original study:
  * a "Diagnostic imaging report" container holding, per graded field, the reader's value

@@ -37,6 +37,6 @@ export async function createWorkstation(root: string, host: 'electron' | 'browse
     models = undefined; // re-verify the list with the new package in it
     return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name };
   };
-  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, ...folders });
+  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, data, ...folders });
   return { dispatch: createDispatcher(handlers, log), library, data, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
 }

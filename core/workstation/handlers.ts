@@ -10,6 +10,8 @@ import type { RegistryEntry } from '../inference/registry.ts';
 import { readSlots, slotStatuses } from '../inference/slots.ts';
 import type { Library } from '../library/library.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
+import type { DataFolder } from '../store/data-folder.ts';
+import { createReviewHandlers } from './review-handlers.ts';
 
 export interface WorkstationContext {
   version: string;
@@ -21,11 +23,14 @@ export interface WorkstationContext {
   models: () => Promise<RegistryEntry[]>;
   /** Verifies and installs a package from a zip; the model list is re-read afterwards. */
   importModelPackage: (name: string, zip: Uint8Array) => Promise<{ id: string; version: string; name: string }>;
+  /** The persistent data folder (accounts, drafts, signed reports, audit log), if any. */
+  data?: DataFolder;
 }
 
 export function createApiHandlers(context: WorkstationContext): ApiHandlers {
   const { library } = context;
   return {
+    ...createReviewHandlers({ data: context.data, library, models: context.models }),
     'app.info': async () => ({
       product: 'NeoScope',
       version: context.version,

@@ -11,6 +11,8 @@ import { MessageList, useMessages } from '../features/messages/messages.tsx';
 import { AnalysisPanel, type OverlaySettings } from '../features/findings/AnalysisPanel.tsx';
 import type { PageAnalysis } from '../features/findings/run-analysis.ts';
 import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
+import { AccountBar, type AuthStatus } from '../features/account/AccountBar.tsx';
+import { ReviewPanel } from '../features/review/ReviewPanel.tsx';
 import { Viewport } from '../features/viewer/Viewport.tsx';
 import { Worklist } from '../features/worklist/Worklist.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
@@ -27,6 +29,10 @@ export function App({ api }: { api: ApiClient }) {
   const [analysis, setAnalysis] = useState<PageAnalysis>();
   const [overlay, setOverlay] = useState<OverlaySettings>({ visible: true, opacity: 0.5, threshold: 0.2 });
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
+  const [auth, setAuth] = useState<AuthStatus>();
+  const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
+  const refreshAuth = useCallback(() => void api.call('auth.status', {}).then(setAuth, () => setAuth(undefined)), [api]);
+  useEffect(refreshAuth, [refreshAuth]);
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
 
@@ -99,6 +105,7 @@ export function App({ api }: { api: ApiClient }) {
           ) : null}
           <button type="button" onClick={() => setShowModels((v) => !v)} title="Installed AI models">Models</button>
           <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
+          <AccountBar api={api} status={auth} onChange={refreshAuth} />
         </div>
         <input ref={fileInput} type="file" multiple hidden data-testid="import-input" onChange={(e) => { void runImport([...(e.target.files ?? [])]); e.target.value = ''; }} />
       </header>
@@ -112,7 +119,19 @@ export function App({ api }: { api: ApiClient }) {
             <p className="empty">Choose an image from the worklist.</p>
           )}
         </section>
-        {open ? <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} /> : null}
+        {open ? (
+          <div className="side-panels">
+            <div className="side-tabs" role="tablist">
+              <button type="button" role="tab" aria-selected={sidePanel === 'analysis'} onClick={() => setSidePanel('analysis')}>AI</button>
+              <button type="button" role="tab" aria-selected={sidePanel === 'report'} onClick={() => setSidePanel('report')}>Report</button>
+            </div>
+            {sidePanel === 'analysis' ? (
+              <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} />
+            ) : (
+              <ReviewPanel api={api} instance={open} signedIn={Boolean(auth?.user)} />
+            )}
+          </div>
+        ) : null}
       </main>
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
       {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}

@@ -32,7 +32,7 @@ def export_package(model, out: str, *, base: int, mean: float, std: float, thres
         "outputs": [{"name": "probability_map", "kind": "probability-map", "labels": ["lung"], "activation": "none", "thresholds": {"lung": threshold}, "calibration": "uncalibrated; 0.5 fixed before testing"}],
         "saliency": {"methods": ["probability-map"]},
         "measurements": ["cardiothoracic-ratio"],
-        "intendedUse": "Measurement support: lung fields from which the thoracic width and a lung-border estimate of the cardiothoracic ratio are computed for the reader to check. Trained on adult films only; investigational, not a diagnosis.",
+        "intendedUse": "Measurement support: lung fields from which the thoracic width and an estimate of the cardiothoracic ratio are computed for the reader to check. Trained on adult films only; investigational, not a diagnosis.",
         "investigational": True,
         "trainingData": "Adult chest radiographs with manual lung masks: V7/Hannover COVID-19 (AP supine and PA), Montgomery and Shenzhen (NLM TB sets); training patients only. See CARD.md.",
         "metrics": [
@@ -84,6 +84,6 @@ def export_package(model, out: str, *, base: int, mean: float, std: float, thres
               "Reproduce: `/usr/bin/python3 -m training.chest_lungs.train --out models/chest-lungs` (needs `apt-get install -y python3-torch python3-onnx python3-pil`).",
               "",
               "## Limits",
-              "No neonatal or infant film with masks was available: infants' lungs are smaller relative to the film, the thymus widens the mediastinum, and films include abdomen and arms. Expect worse borders on neonatal films and check them. The cardiothoracic ratio the workstation derives from these lung fields uses the medial lung borders as the heart borders; it is an estimate for the reader to adjust, not a heart segmentation."]
+              "No neonatal or infant film with masks was available: infants' lungs are smaller relative to the film, the thymus widens the mediastinum, and films include abdomen and arms. Expect worse borders on neonatal films and check them. The V7 masks (most of the training films) draw the lungs behind the heart, and the model learned that: its medial lung border is the mediastinum, not the heart. The cardiothoracic ratio the workstation derives (core/measurements/cardiothoracic-ratio.ts) therefore takes the thoracic width from the outer lung borders and finds the heart borders as the edge of the heart shadow inside the lung fields (Otsu threshold of the film's grey levels there). On the one film with an independent heart outline (CheXmask example, a model's outline) it gives 0.447 against 0.467; it is an estimate for the reader to check and adjust, not a heart segmentation."]
     with open(os.path.join(out, "CARD.md"), "w") as f:
         f.write("\n".join(lines) + "\n")

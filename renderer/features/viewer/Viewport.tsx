@@ -61,10 +61,13 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
   useEffect(() => {
     const el = element.current!;
     cornerstone.enable(el);
-    const onResize = () => cornerstone.resize(el, true);
-    window.addEventListener('resize', onResize);
+    // The element changes size with the window and when side panels open or close.
+    const observer = new ResizeObserver(() => {
+      if (el.clientWidth && el.clientHeight) cornerstone.resize(el, true);
+    });
+    observer.observe(el);
     return () => {
-      window.removeEventListener('resize', onResize);
+      observer.disconnect();
       cornerstone.disable(el);
     };
   }, []);

@@ -1,0 +1,93 @@
+/**
+ * API operations for accounts, reading and sign-off (spread into the contract). Every
+ * review operation acts as the signed-in user; the service keeps one session per
+ * workstation process, which locks after a spell of inactivity.
+ */
+import { z } from 'zod';
+
+const reportId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a report id');
+const modelRef = z.object({ id: z.string(), version: z.string(), sha256: z.string() });
+const userSchema = z.object({ username: z.string(), displayName: z.string(), role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']) });
+const fieldValue = z.union([z.string().max(4000), z.number(), z.null()]);
+
+const fieldSpecSchema = z.union([
+  z.object({ name: z.string(), label: z.string(), kind: z.literal('choice'), options: z.array(z.string()), aiSource: z.unknown().optional() }),
+  z.object({ name: z.string(), label: z.string(), kind: z.literal('number'), min: z.number(), max: z.number(), decimals: z.number(), aiSource: z.unknown().optional() }),
+]);
+
+export const draftSchema = z.object({
+  content: z.object({
+    reportId: z.string(),
+    patientId: z.string(),
+    studyInstanceUid: z.string(),
+    instanceIds: z.array(z.string()),
+    domain: z.enum(['retina', 'chest']),
+    fields: z.array(z.object({ field: z.string(), ai: z.object({ value: z.union([z.string(), z.number()]), confidence: z.number().optional(), model: modelRef }).optional(), reader: fieldValue })),
+    freeText: z.string(),
+  }),
+  status: z.enum(['open', 'signed']),
+  amends: z.number().optional(),
+  signedVersions: z.array(z.number()),
+  form: z.array(fieldSpecSchema),
+  /** Why a field has no AI value (no model installed for it, or the measurement failed). */
+  aiNotes: z.array(z.string()),
+});
+
+export const reviewOperations = {
+  'auth.status': {
+    summary: 'Whether accounts exist, who is signed in (if anyone), and the idle-lock time.',
+    args: z.strictObject({}),
+    result: z.object({ accounts: z.number().int(), user: userSchema.optional(), idleLockMinutes: z.number() }),
+  },
+  'auth.login': {
+    summary: 'Sign in with a local account; five wrong passwords lock it for 15 minutes.',
+    args: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+    result: userSchema,
+  },
+  'auth.logout': { summary: 'Sign out.', args: z.strictObject({}), result: z.object({}) },
+  'users.create': {
+    summary: 'An admin creates a local account (the first account, created when none exist, is an admin).',
+    args: z.strictObject({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(128), role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']), password: z.string().min(1).max(256) }),
+    result: userSchema,
+  },
+  'review.open': {
+    summary: "Open (or create) the report draft for an exam's images, of one study and one domain.",
+    args: z.strictObject({ instanceIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(64) }),
+    result: draftSchema,
+  },
+  'review.analyze': {
+    summary: "Run the installed models for the report's domain and record their values as AI values, with the model behind each.",
+    args: z.strictObject({ reportId }),
+    result: draftSchema,
+  },
+  'review.setField': {
+    summary: "Set the reader's value of one field (or 'free_text'); recorded with who, when, from and to.",
+    args: z.strictObject({ reportId, field: z.string().max(64), value: fieldValue }),
+    result: draftSchema,
+  },
+  'review.sign': {
+    summary: "Sign the draft with the reader's password: the report is frozen with its content hash; an amendment needs a reason.",
+    args: z.strictObject({ reportId, password: z.string().min(1).max(256), reason: z.string().max(1000).optional() }),
+    result: z.object({ reportId: z.string(), version: z.number(), contentHash: z.string(), signer: z.string(), signedAt: z.string() }),
+  },
+  'review.amend': {
+    summary: 'Start an amendment of a signed report: a new draft from its latest version; the signed versions stay as they are.',
+    args: z.strictObject({ reportId }),
+    result: draftSchema,
+  },
+  'review.history': {
+    summary: 'Every recorded change of a report: field, from, to, who and when.',
+    args: z.strictObject({ reportId }),
+    result: z.object({ changes: z.array(z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable(), who: z.string(), at: z.string() })) }),
+  },
+  'report.pdf': {
+    summary: 'A signed version as PDF: values, AI beside reader, images, models, signature block.',
+    args: z.strictObject({ reportId, version: z.number().int().positive() }),
+    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) }),
+  },
+  'report.dicom': {
+    summary: 'A signed version as a DICOM Comprehensive SR in the original study.',
+    args: z.strictObject({ reportId, version: z.number().int().positive() }),
+    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) }),
+  },
+} as const;

@@ -1,0 +1,94 @@
+/**
+ * Local accounts: technician (regional sender), ophthalmologist, radiologist, admin.
+ * Five wrong passwords in a row lock an account for 15 minutes; every login, failure and
+ * lock is in the audit log. Which domain a role reads and which reports it may sign.
+ */
+import { CodedError } from '../api/errors.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
+import type { Database } from '../store/database.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+
+export type Role = 'technician' | 'ophthalmologist' | 'radiologist' | 'admin';
+export const ROLES: Role[] = ['technician', 'ophthalmologist', 'radiologist', 'admin'];
+
+export const MAX_FAILED_ATTEMPTS = 5;
+export const LOCK_MINUTES = 15;
+
+export type AuthErrorCode = 'AUTH_INVALID' | 'AUTH_LOCKED' | 'AUTH_REQUIRED' | 'AUTH_FORBIDDEN' | 'AUTH_WEAK_PASSWORD' | 'AUTH_USER_EXISTS';
+export class AuthError extends CodedError<AuthErrorCode> {}
+
+export interface User {
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+/** The image domain a role reads by default (its queue), if any. */
+export function domainOfRole(role: Role): 'retina' | 'chest' | undefined {
+  return role === 'ophthalmologist' ? 'retina' : role === 'radiologist' ? 'chest' : undefined;
+}
+
+export function mayRead(role: Role, domain: string): boolean {
+  const own = domainOfRole(role);
+  return role === 'admin' || role === 'technician' || own === domain;
+}
+
+/** Only the specialist of the report's domain signs it. */
+export function maySign(role: Role, domain: 'retina' | 'chest'): boolean {
+  return domainOfRole(role) === domain;
+}
+
+const USERNAME = /^[a-z][a-z0-9._-]{1,31}$/;
+
+export class Accounts {
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditLog,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  count(): number {
+    return Number(this.db.get('SELECT count(*) AS n FROM users')!.n);
+  }
+
+  list(): User[] {
+    return this.db.all('SELECT username, display_name, role FROM users ORDER BY username').map((r) => ({ username: String(r.username), displayName: String(r.display_name), role: r.role as Role }));
+  }
+
+  async create(fields: { username: string; displayName: string; role: Role; password: string }, by: string): Promise<User> {
+    if (!USERNAME.test(fields.username)) throw new AuthError('AUTH_INVALID', 'a user name is 2–32 lower-case letters, digits, dots, dashes or underscores, starting with a letter');
+    const weak = passwordProblem(fields.password);
+    if (weak) throw new AuthError('AUTH_WEAK_PASSWORD', weak);
+    if (this.db.get('SELECT 1 AS x FROM users WHERE username = ?', [fields.username])) throw new AuthError('AUTH_USER_EXISTS', `user ${fields.username} already exists`);
+    const hash = await hashPassword(fields.password);
+    this.db.transaction(() =>
+      this.db.run('INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [fields.username, fields.displayName, fields.role, hash, this.now().toISOString()]),
+    );
+    await this.audit.append({ actor: by, action: 'edit', subject: `user:${fields.username}`, details: { created: true, role: fields.role } });
+    return { username: fields.username, displayName: fields.displayName, role: fields.role };
+  }
+
+  /** Checks a password (login, or re-entry at sign-off); counts failures and locks. */
+  async authenticate(username: string, password: string, purpose: 'login' | 'sign-off'): Promise<User> {
+    const row = this.db.get('SELECT * FROM users WHERE username = ?', [username]);
+    const now = this.now();
+    if (!row) {
+      await this.audit.append({ actor: username, action: 'login-failed', subject: `user:${username}`, details: { purpose, reason: 'unknown user' } });
+      throw new AuthError('AUTH_INVALID', 'user name or password is wrong');
+    }
+    if (row.locked_until && new Date(String(row.locked_until)) > now) {
+      throw new AuthError('AUTH_LOCKED', `account ${username} is locked after ${MAX_FAILED_ATTEMPTS} wrong passwords until ${new Date(String(row.locked_until)).toLocaleTimeString('en-GB')}; an admin can unlock it`);
+    }
+    if (!(await verifyPassword(password, String(row.password_hash)))) {
+      const failures = Number(row.failed_attempts) + 1;
+      const lock = failures >= MAX_FAILED_ATTEMPTS ? new Date(now.getTime() + LOCK_MINUTES * 60_000).toISOString() : null;
+      this.db.transaction(() => this.db.run('UPDATE users SET failed_attempts = ?, locked_until = ? WHERE username = ?', [lock ? 0 : failures, lock, username]));
+      await this.audit.append({ actor: username, action: 'login-failed', subject: `user:${username}`, details: { purpose, failures, locked: Boolean(lock) } });
+      if (lock) throw new AuthError('AUTH_LOCKED', `wrong password ${MAX_FAILED_ATTEMPTS} times: account ${username} is locked for ${LOCK_MINUTES} minutes`);
+      throw new AuthError('AUTH_INVALID', 'user name or password is wrong');
+    }
+    this.db.transaction(() => this.db.run('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?', [username]));
+    if (purpose === 'login') await this.audit.append({ actor: username, action: 'login', subject: `user:${username}` });
+    return { username, displayName: String(row.display_name), role: row.role as Role };
+  }
+}

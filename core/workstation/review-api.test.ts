@@ -1,0 +1,81 @@
+/**
+ * The reading loop through the API, on a real fundus export with the shipped vessel model:
+ * sign in, open the exam, record AI values from the verified model, accept one and correct
+ * another, sign with the password again, export PDF and SR; then the signed report refuses
+ * edits, and an amendment keeps both versions.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { OperationName } from '../api/contract.ts';
+import { readFolderFiles } from '../library/read-folder.ts';
+import { parseDicomBytes } from '../dicom/parse.ts';
+import { projectRoot } from '../testing/shared-data.ts';
+import { createWorkstation } from './create-workstation.ts';
+
+test('sign-in, AI values, accept and correct, sign, PDF and SR, no edits after signing', { timeout: 180_000 }, async () => {
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-api-')) });
+  const call = async (op: OperationName, args: unknown) => {
+    const response = await workstation.dispatch(op, args);
+    if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
+    return response.value as never;
+  };
+  const fails = (op: OperationName, args: unknown, code: string) => assert.rejects(call(op, args), (e: Error & { code?: string }) => e.code === code);
+  try {
+    const imported = await workstation.library.importFiles(await readFolderFiles(join(projectRoot, 'dicom-samples', 'fundus-exports')));
+    const fundus = imported.imported.find((i) => i.fileName.endsWith('Image_01R.jpg'))!;
+
+    await fails('review.open', { instanceIds: [fundus.instanceId] }, 'AUTH_REQUIRED');
+    await fails('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' }, 'AUTH_FORBIDDEN'); // first must be admin
+    await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
+    await fails('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' }, 'AUTH_REQUIRED');
+    await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+    await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
+    await call('auth.logout', {});
+    const user = (await call('auth.login', { username: 'ada', password: 'retina-2026!' })) as { role: string };
+    assert.equal(user.role, 'ophthalmologist');
+
+    const opened = (await call('review.open', { instanceIds: [fundus.instanceId] })) as { content: { reportId: string; fields: { field: string; ai?: unknown }[] } };
+    const reportId = opened.content.reportId;
+    assert.ok(opened.content.fields.every((f) => !f.ai), 'nothing is prefilled before a model runs');
+    const analysed = (await call('review.analyze', { reportId })) as { content: { fields: { field: string; ai?: { value: string | number; model: { id: string; sha256: string } } }[] }; aiNotes: string[] };
+    const ti = analysed.content.fields.find((f) => f.field === 'tortuosity_index')!.ai!;
+    const category = analysed.content.fields.find((f) => f.field === 'vascular_category')!.ai!;
+    assert.equal(ti.model.id, 'retina-vessels');
+    assert.ok(typeof ti.value === 'number' && ti.value > 1 && ti.value < 1.5);
+    assert.ok(analysed.content.fields.filter((f) => ['zone', 'stage', 'plus', 'a_rop'].includes(f.field)).every((f) => !f.ai), 'no ROP stage is predicted without a model');
+    assert.ok(analysed.aiNotes.some((n) => /no model installed for rop-icrop3/.test(n)));
+
+    await call('review.setField', { reportId, field: 'tortuosity_index', value: ti.value }); // accept
+    const corrected = category.value === 'at or above plus mean' ? 'below standard photograph' : 'at or above plus mean';
+    await call('review.setField', { reportId, field: 'vascular_category', value: corrected }); // correct
+    await call('review.setField', { reportId, field: 'zone', value: 'II' });
+    await fails('review.sign', { reportId, password: 'wrong-password' }, 'AUTH_INVALID');
+    const signed = (await call('review.sign', { reportId, password: 'retina-2026!' })) as { version: number; contentHash: string };
+    assert.equal(signed.version, 1);
+    await fails('review.setField', { reportId, field: 'zone', value: 'I' }, 'REVIEW_SIGNED');
+
+    const pdf = (await call('report.pdf', { reportId, version: 1 })) as { bytes: Uint8Array };
+    assert.equal(new TextDecoder().decode(pdf.bytes.subarray(0, 5)), '%PDF-');
+    const sr = (await call('report.dicom', { reportId, version: 1 })) as { bytes: Uint8Array };
+    assert.equal(parseDicomBytes(sr.bytes, 'sr.dcm').dataSet.string('x00080060'), 'SR');
+
+    await call('review.amend', { reportId });
+    await call('review.setField', { reportId, field: 'zone', value: 'I' });
+    await fails('review.sign', { reportId, password: 'retina-2026!' }, 'REPORT_INVALID'); // an amendment needs a reason
+    const amended = (await call('review.sign', { reportId, password: 'retina-2026!', reason: 'zone I on review' })) as { version: number };
+    assert.equal(amended.version, 2);
+    const history = (await call('review.history', { reportId })) as { changes: { field: string; who: string }[] };
+    assert.deepEqual(history.changes.filter((c) => c.who === 'ada').map((c) => c.field), ['tortuosity_index (AI)', 'vascular_category (AI)', 'tortuosity_index', 'vascular_category', 'zone', 'zone']);
+  } finally {
+    workstation.data?.close();
+  }
+});
+
+test('without a data folder the review operations say why they cannot work', async () => {
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {});
+  const response = await workstation.dispatch('auth.login', { username: 'a', password: 'b' });
+  assert.ok(!response.ok && (response.error.code as string) === 'STORE_REQUIRED');
+});

@@ -1,0 +1,224 @@
+/**
+ * Handlers for accounts, reading and sign-off (core/api/contract-review.ts). They need the
+ * persistent data folder; an in-memory workstation answers STORE_REQUIRED.
+ */
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { ApiHandlers } from '../api/dispatch.ts';
+import { ApiError, CodedError, toApiErrorBody } from '../api/errors.ts';
+import type { InstanceSummary } from '../api/schemas.ts';
+import { displayBytes } from '../imaging/frame-display.ts';
+import { analyzeImage } from '../inference/analyze-image.ts';
+import type { ModelManifest } from '../inference/portable/package-schema.ts';
+import type { Finding } from '../inference/portable/interpret.ts';
+import type { RegistryEntry } from '../inference/registry.ts';
+import type { Library } from '../library/library.ts';
+import { deriveMeasurement, type DerivedMeasurement } from '../measurements/derive-measurements.ts';
+import { buildPdfReport, type ModelSummary, type ReportImage } from '../reports/pdf-report.ts';
+import type { SignedReport } from '../reports/signed-reports.ts';
+import { buildStructuredReport, type StudyContext } from '../reports/structured-report.ts';
+import { fieldsFor } from '../review/grading-fields.ts';
+import { ReviewService, type Draft } from '../review/review-service.ts';
+import type { DataFolder } from '../store/data-folder.ts';
+import { Accounts, AuthError, mayRead } from '../users/accounts.ts';
+import { Session } from '../users/session.ts';
+
+type ReviewOps = 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
+
+class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
+
+/** One report per exam: per eye for retina, per study for chest. */
+export function reportIdFor(first: InstanceSummary): string {
+  const eye = first.laterality === 'R' ? 'OD' : first.laterality === 'L' ? 'OS' : first.domain === 'retina' ? 'OU' : 'CXR';
+  const study = first.studyInstanceUid || first.instanceId;
+  const key = createHash('sha256').update(study).digest('hex').slice(0, 16);
+  return `${first.domain}-${key}-${eye}`;
+}
+
+/** For each class-score output: the most likely label and its probability, in output order. */
+function headPredictions(manifest: ModelManifest, findings: Finding[]): Map<string, { label: string; confidence: number }> {
+  const out = new Map<string, { label: string; confidence: number }>();
+  let at = 0;
+  for (const output of manifest.outputs) {
+    if (output.kind !== 'probability' && output.kind !== 'logits') continue;
+    const n = output.labels?.length ?? 0;
+    const scores = findings.slice(at, at + n);
+    at += n;
+    const best = scores.reduce((a, b) => (b.score > a.score ? b : a), scores[0]!);
+    if (best) out.set(output.name, { label: best.label, confidence: best.score });
+  }
+  return out;
+}
+
+function studyContext(instances: InstanceSummary[]): StudyContext {
+  const first = instances[0]!;
+  return {
+    patientName: first.patientName,
+    patientId: first.patientId,
+    patientBirthDate: '',
+    patientSex: '',
+    studyInstanceUid: first.studyInstanceUid,
+    studyDate: first.studyDate,
+    studyTime: '',
+    studyId: '',
+    accessionNumber: '',
+    referringPhysicianName: '',
+    laterality: first.laterality || undefined,
+    images: instances.filter((i) => i.sopInstanceUid).map((i) => ({ sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid, seriesInstanceUid: i.seriesInstanceUid })),
+  };
+}
+
+export function createReviewHandlers(deps: { data?: DataFolder; library: Library; models: () => Promise<RegistryEntry[]> }): Pick<ApiHandlers, ReviewOps> {
+  const { data, library } = deps;
+  const session = new Session();
+  const accounts = data ? new Accounts(data.db, data.audit) : undefined;
+  const review = data && accounts ? new ReviewService(data.db, data.audit, data.reports, accounts) : undefined;
+  const aiNotes = new Map<string, string[]>();
+  const need = () => {
+    if (!data || !accounts || !review) throw new StoreRequired('STORE_REQUIRED', 'this workstation runs without a data folder (preview); accounts and reports need one');
+    return { data, accounts, review };
+  };
+  const instancesOf = (ids: string[]) => {
+    const all = new Map(library.list().map((i) => [i.instanceId, i]));
+    return ids.map((id) => {
+      const found = all.get(id);
+      if (!found) throw new ApiError({ code: 'NOT_FOUND', message: `No image with id ${id.slice(0, 12)}… is in the library.` });
+      return found;
+    });
+  };
+  const view = (draft: Draft) => ({ ...draft, form: fieldsFor(draft.content.domain), aiNotes: aiNotes.get(draft.content.reportId) ?? [] });
+  const signedModels = async (report: SignedReport): Promise<ModelSummary[]> => {
+    const entries = await deps.models();
+    return report.models.map((m) => {
+      const entry = entries.find((e) => e.ok && e.model.manifest.id === m.id && e.model.manifest.version === m.version);
+      const manifest = entry?.ok ? entry.model.manifest : undefined;
+      return { ...m, name: manifest?.name ?? m.id, investigational: manifest?.investigational ?? true, intendedUse: manifest?.intendedUse ?? 'package no longer installed' };
+    });
+  };
+
+  return {
+    'auth.status': async () => {
+      const user = session.peek();
+      return { accounts: accounts?.count() ?? 0, ...(user ? { user } : {}), idleLockMinutes: session.idleLockMinutes };
+    },
+    'auth.login': async ({ username, password }) => {
+      const user = await need().accounts.authenticate(username, password, 'login');
+      session.signIn(user);
+      return user;
+    },
+    'auth.logout': async () => {
+      session.signOut();
+      return {};
+    },
+    'users.create': async (args) => {
+      const { accounts } = need();
+      if (accounts.count() === 0) {
+        if (args.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', 'the first account must be an admin, who then creates the readers');
+        return accounts.create(args, 'first-run');
+      }
+      const user = session.require();
+      if (user.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', 'only an admin creates accounts');
+      return accounts.create(args, user.username);
+    },
+    'review.open': async ({ instanceIds }) => {
+      const { review } = need();
+      const user = session.require();
+      const instances = instancesOf(instanceIds);
+      const first = instances[0]!;
+      if (instances.some((i) => i.studyInstanceUid !== first.studyInstanceUid || i.domain !== first.domain)) throw new ApiError({ code: 'API_INVALID_ARGUMENTS', message: 'one report covers images of one study and one domain' });
+      if (first.domain !== 'retina' && first.domain !== 'chest') throw new ApiError({ code: 'API_INVALID_ARGUMENTS', message: `no report form for ${first.domain} images` });
+      if (!mayRead(user.role, first.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not read ${first.domain} exams`);
+      return view(await review.open(user, { reportId: reportIdFor(first), patientId: first.patientId, studyInstanceUid: first.studyInstanceUid, instanceIds, domain: first.domain }));
+    },
+    'review.analyze': async ({ reportId }) => {
+      const { review, data } = need();
+      const user = session.require();
+      const draftRow = data.db.get('SELECT content_json FROM report_drafts WHERE report_id = ?', [reportId]);
+      if (!draftRow) throw new ApiError({ code: 'NOT_FOUND', message: `no report ${reportId} is open` });
+      const content = (JSON.parse(String(draftRow.content_json)) as Draft).content;
+      const form = fieldsFor(content.domain);
+      const notes: string[] = [];
+      const entries = (await deps.models()).flatMap((e) => (e.ok && e.model.manifest.domain === content.domain ? [e.model] : []));
+      const frame = await library.frame(content.instanceIds[0]!, 0);
+      const summary = instancesOf([content.instanceIds[0]!])[0]!;
+      let latest: Draft | undefined;
+      for (const model of entries) {
+        const m = model.manifest;
+        const ref = { id: m.id, version: m.version, sha256: m.sha256 };
+        const analysis = await analyzeImage(frame, model, 'none');
+        for (const kind of m.measurements ?? []) {
+          let derived: DerivedMeasurement;
+          try {
+            derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, { laterality: summary.laterality });
+          } catch (error) {
+            notes.push(`${m.id}: ${toApiErrorBody(error).message}`);
+            continue;
+          }
+          for (const spec of form) {
+            const source = spec.aiSource;
+            if (!source || !('measurement' in source) || source.measurement !== kind) continue;
+            let value: string | number | null = null;
+            if (derived.kind === 'cardiothoracic-ratio' && source.key === 'ratio') value = Number(derived.measurement.ratio.toFixed(2));
+            if (derived.kind === 'retinal-vascular-metrics') {
+              const severity = derived.metrics.severity;
+              if (source.key === 'meanTortuosityIndex' && severity.meanTortuosityIndex !== null) value = Number(severity.meanTortuosityIndex.toFixed(3));
+              if (source.key === 'category') value = severity.category;
+            }
+            if (value !== null) latest = await review.setAi(reportId, spec.name, { value, model: ref }, user.username);
+          }
+        }
+        if (m.slot) {
+          const heads = headPredictions(m, analysis.findings);
+          for (const spec of form) {
+            const source = spec.aiSource;
+            if (!source || !('slot' in source) || source.slot !== m.slot) continue;
+            const prediction = heads.get(source.head);
+            if (prediction) latest = await review.setAi(reportId, spec.name, { value: prediction.label, confidence: prediction.confidence, model: ref }, user.username);
+          }
+        }
+      }
+      const predicted = new Set(entries.map((e) => e.manifest.slot).filter(Boolean));
+      for (const spec of form) {
+        const source = spec.aiSource;
+        if (source && 'slot' in source && !predicted.has(source.slot)) notes.push(`${spec.label}: no model installed for ${source.slot}; nothing predicts it`);
+      }
+      aiNotes.set(reportId, [...new Set(notes)]);
+      if (!latest) latest = await review.open(user, content);
+      return view(latest);
+    },
+    'review.setField': async ({ reportId, field, value }) => view(await need().review.setField(session.require(), reportId, field, value)),
+    'review.sign': async ({ reportId, password, reason }) => {
+      const signed = await need().review.sign(session.require(), reportId, password, reason);
+      return { reportId, version: signed.version, contentHash: signed.contentHash, signer: signed.signer, signedAt: signed.signedAt };
+    },
+    'review.amend': async ({ reportId }) => view(await need().review.startAmendment(session.require(), reportId)),
+    'review.history': async ({ reportId }) => {
+      session.require();
+      return { changes: need().review.history(reportId) };
+    },
+    'report.pdf': async ({ reportId, version }) => {
+      const { data } = need();
+      const user = session.require();
+      const report = await data.reports.read(reportId, version);
+      const instances = instancesOf(report.content.instanceIds);
+      const images: ReportImage[] = [];
+      for (const instance of instances) {
+        const frame = await library.frame(instance.instanceId, 0);
+        const { channels, data: pixels } = displayBytes(frame);
+        const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: frame.columns, height: frame.rows, channels } }).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
+        images.push({ caption: `${instance.fileName} - ${instance.modality || 'photo'} ${instance.laterality ? `(${instance.laterality})` : ''}`, png: new Uint8Array(png) });
+      }
+      const bytes = await buildPdfReport(report, studyContext(instances), images, await signedModels(report));
+      await data.audit.append({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'pdf' } });
+      return { fileName: `${reportId}-v${version}.pdf`, bytes: new Uint8Array(bytes) };
+    },
+    'report.dicom': async ({ reportId, version }) => {
+      const { data } = need();
+      const user = session.require();
+      const report = await data.reports.read(reportId, version);
+      const bytes = buildStructuredReport(report, studyContext(instancesOf(report.content.instanceIds)));
+      await data.audit.append({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'dicom-sr' } });
+      return { fileName: `${reportId}-v${version}-sr.dcm`, bytes: new Uint8Array(bytes) };
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Reading and signing in the real renderer: a reader signs in, opens a fundus exam, runs
+ * the AI measurements, accepts one AI value and corrects another, signs with the password,
+ * and the downloaded PDF (rendered to PNG with pdftoppm) shows both values and the
+ * signature block.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
+import { createWorkstation, type Workstation } from '../core/workstation/create-workstation.ts';
+import { startBrowserHost, type BrowserHost } from '../host/server.ts';
+import { launchChromium } from './chromium.ts';
+
+const artifacts = join(projectRoot, 'e2e', 'artifacts');
+let workstation: Workstation;
+let host: BrowserHost;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-review-')) });
+  // The site's admin has set up a reader (accounts are not what this test is about).
+  const call = async (op: 'users.create' | 'auth.login' | 'auth.logout', args: unknown) => {
+    const r = await workstation.dispatch(op, args);
+    if (!r.ok) throw new Error(r.error.message);
+  };
+  await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
+  await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+  await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
+  await call('auth.logout', {});
+  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
+  await page.goto(host.url);
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  workstation?.data?.close();
+});
+
+test('a reader accepts one AI value, corrects another, signs, and the PDF shows both and the signature', { timeout: 240_000 }, async () => {
+  await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01R.jpg'), samplePath('fundus-exports/fundus-exports.csv')]);
+  await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
+
+  await page.getByRole('button', { name: 'Sign in…' }).click();
+  await page.getByLabel('User name').fill('ada');
+  await page.getByLabel('Password', { exact: true }).fill('retina-2026!');
+  await page.locator('form.sign-in button[type=submit]').click();
+  await page.getByTestId('account').getByText('Ada Reader · ophthalmologist').waitFor();
+
+  await page.getByRole('tab', { name: 'Report' }).click();
+  const panel = page.locator('.review-panel[data-status="open"]');
+  await panel.waitFor();
+  // Nothing is prefilled before a model runs, and nothing claims to stage ROP.
+  assert.equal(await panel.locator('tr[data-field="plus"] .ai-value strong').count(), 0);
+  await panel.getByRole('button', { name: 'Run AI measurements' }).click();
+  const tiRow = panel.locator('tr[data-field="tortuosity_index"]');
+  await tiRow.locator('.ai-value strong').waitFor({ timeout: 120_000 });
+  assert.match(await panel.locator('.ai-note').first().innerText(), /no model installed for rop-icrop3/);
+  const aiTi = await tiRow.locator('.ai-value strong').innerText();
+  const categoryRow = panel.locator('tr[data-field="vascular_category"]');
+  const aiCategory = await categoryRow.locator('.ai-value strong').innerText();
+
+  await tiRow.getByRole('button', { name: 'Accept' }).click();
+  await tiRow.getByText('accepted').waitFor();
+  const corrected = aiCategory === 'at or above plus mean' ? 'below standard photograph' : 'at or above plus mean';
+  await categoryRow.locator('select').selectOption(corrected);
+  await categoryRow.getByText('corrected').waitFor();
+  await panel.locator('tr[data-field="zone"] select').selectOption('II');
+
+  await panel.getByLabel('Password to sign').fill('retina-2026!');
+  await panel.getByRole('button', { name: 'Sign report' }).click();
+  const signed = page.locator('.review-panel[data-status="signed"]');
+  await signed.waitFor();
+  await signed.getByTestId('report-pdf').waitFor();
+  await page.screenshot({ path: join(artifacts, 'report-signed.png') });
+  const [download] = await Promise.all([page.waitForEvent('download'), signed.getByTestId('report-pdf').click()]);
+  const folder = mkdtempSync(join(tmpdir(), 'neoscope-e2e-pdf-'));
+  const pdfPath = join(folder, 'report.pdf');
+  await download.saveAs(pdfPath);
+
+  const text = spawnSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).stdout;
+  assert.ok(text.includes(`${aiTi} (retina-vessels 0.1.0)`) && text.includes(`${aiTi} (accepted AI)`), `accepted value in the PDF:\n${text}`);
+  assert.ok(text.includes(`${aiCategory} (retina-vessels`) && text.includes(`${corrected} (corrected AI)`), `AI and corrected values in the PDF:\n${text}`);
+  assert.match(text, /Electronically signed by Ada Reader \(ada, ophthalmologist\)/);
+  assert.match(text, /Content hash sha256:[0-9a-f]{64}/);
+  const render = spawnSync('pdftoppm', ['-png', '-r', '72', '-singlefile', pdfPath, join(artifacts, 'report-pdf-page1')]);
+  assert.equal(render.status, 0, String(render.stderr));
+  assert.ok(readFileSync(join(artifacts, 'report-pdf-page1.png')).length > 10_000, 'the rendered page has content');
+
+  // The signed report is read-only in the UI.
+  assert.equal(await signed.locator('tr[data-field="zone"] select').isDisabled(), true);
+});
