@@ -24,6 +24,7 @@ export const draftSchema = z.object({
     domain: z.enum(['retina', 'chest']),
     fields: z.array(z.object({ field: z.string(), ai: z.object({ value: z.union([z.string(), z.number()]), confidence: z.number().optional(), model: modelRef }).optional(), reader: fieldValue })),
     freeText: z.string(),
+    overlays: z.array(z.object({ instanceId: z.string(), model: modelRef, png: z.string(), description: z.string() })).optional(),
   }),
   status: z.enum(['open', 'signed']),
   amends: z.number().optional(),
@@ -86,8 +87,8 @@ export const reviewOperations = {
     result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) }),
   },
   'report.dicom': {
-    summary: 'A signed version as a DICOM Comprehensive SR in the original study.',
+    summary: 'A signed version as a DICOM Comprehensive SR in the original study, with a Secondary Capture of each overlay image.',
     args: z.strictObject({ reportId, version: z.number().int().positive() }),
-    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) }),
+    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), captures: z.array(z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) })) }),
   },
 } as const;

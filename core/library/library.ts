@@ -55,7 +55,8 @@ export interface InstanceStore {
 
 export interface Library {
   list(): InstanceSummary[];
-  importFiles(files: ImportFile[]): Promise<ImportReport>;
+  /** `actor`: who imports (for the audit trail); "system" for the bundled samples. */
+  importFiles(files: ImportFile[], actor?: string): Promise<ImportReport>;
   frame(instanceId: string, frame: number): Promise<DecodedFrame>;
 }
 
@@ -63,6 +64,8 @@ export interface LibraryOptions {
   /** Decoded frames kept in memory for re-display. */
   frameCacheBytes?: number;
   store?: InstanceStore;
+  /** Called once an instance is stored (the audit trail records the import). */
+  onImported?: (summary: InstanceSummary, actor: string) => Promise<void>;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -130,7 +133,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     list() {
       return [...entries.values()].map((entry) => entry.summary).reverse();
     },
-    async importFiles(files) {
+    async importFiles(files, actor = 'system') {
       const report: ImportReport = { imported: [], duplicates: [], failed: [], skipped: [] };
       const pending: ImportFile[] = [];
       for (const file of files) {
@@ -171,7 +174,10 @@ export function createLibrary(options: LibraryOptions = {}): Library {
           } else await importDicom(file, instanceId, report);
         } catch (error) {
           fail(report, file.name, error);
+          continue;
         }
+        const stored = report.imported[report.imported.length - 1];
+        if (stored?.instanceId === instanceId) await options.onImported?.(stored, actor);
       }
       return report;
     },

@@ -14,7 +14,8 @@ export interface CaptureImage {
   /** Interleaved RGB, width × height × 3 bytes. */
   rgb: Uint8Array;
   description: string;
-  source: { sopClassUid: string; sopInstanceUid: string };
+  /** The DICOM image it was made from; absent for a photo export, which has no DICOM identity. */
+  source?: { sopClassUid: string; sopInstanceUid: string };
 }
 
 export function buildSecondaryCapture(capture: CaptureImage, study: StudyContext, options: { operator: string; seriesInstanceUid?: string; instanceNumber?: number; when?: Date }): Uint8Array {
@@ -57,7 +58,7 @@ export function buildSecondaryCapture(capture: CaptureImage, study: StudyContext
     ImageType: ['DERIVED', 'SECONDARY'],
     BurnedInAnnotation: 'YES',
     PatientOrientation: '',
-    SourceImageSequence: [{ ReferencedSOPClassUID: capture.source.sopClassUid, ReferencedSOPInstanceUID: capture.source.sopInstanceUid }],
+    ...(capture.source ? { SourceImageSequence: [{ ReferencedSOPClassUID: capture.source.sopClassUid, ReferencedSOPInstanceUID: capture.source.sopInstanceUid }] } : {}),
     SamplesPerPixel: 3,
     PhotometricInterpretation: 'RGB',
     PlanarConfiguration: 0,

@@ -36,6 +36,8 @@ export interface ReportContent {
   domain: 'retina' | 'chest';
   fields: GradedField[];
   freeText: string;
+  /** Images with the AI result drawn on them (object-store SHA-256 of a PNG), part of what is signed. */
+  overlays?: { instanceId: string; model: ModelRef; png: string; description: string }[];
 }
 
 export interface SignedReport {

@@ -121,12 +121,17 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
     CodingSchemeIdentificationSequence: [{ CodingSchemeDesignator: '99NEOSCOPE', CodingSchemeName: 'NeoScope workstation local concepts', CodingSchemeResponsibleOrganization: 'NeoScope' }],
     VerifyingObserverSequence: [{ VerifyingObserverName: personName(report.signer), VerifyingOrganization: options.institutionName ?? 'NeoScope workstation', VerificationDateTime: `${signed.date}${signed.time}`, VerifyingObserverIdentificationCodeSequence: [] }],
     PerformedProcedureCodeSequence: [],
-    CurrentRequestedProcedureEvidenceSequence: [
-      {
-        StudyInstanceUID: study.studyInstanceUid,
-        ReferencedSeriesSequence: [...series].map(([uid, imgs]) => ({ SeriesInstanceUID: uid, ReferencedSOPSequence: imgs.map((i) => ({ ReferencedSOPClassUID: i.sopClassUid, ReferencedSOPInstanceUID: i.sopInstanceUid })) })),
-      },
-    ],
+    // Type 1C: present when the document references images (photo exports have no DICOM identity).
+    ...(series.size
+      ? {
+          CurrentRequestedProcedureEvidenceSequence: [
+            {
+              StudyInstanceUID: study.studyInstanceUid,
+              ReferencedSeriesSequence: [...series].map(([uid, imgs]) => ({ SeriesInstanceUID: uid, ReferencedSOPSequence: imgs.map((i) => ({ ReferencedSOPClassUID: i.sopClassUid, ReferencedSOPInstanceUID: i.sopInstanceUid })) })),
+            },
+          ],
+        }
+      : {}),
     ValueType: 'CONTAINER',
     ConceptNameCodeSequence: [code('18748-4', 'LN', 'Diagnostic imaging report')],
     ContinuityOfContent: 'SEPARATE',

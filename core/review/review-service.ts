@@ -121,6 +121,13 @@ export class ReviewService {
     return this.withVersions(draft);
   }
 
+  /** Records the overlay image made from a model's result on one instance (replacing an earlier one). */
+  setOverlay(reportId: string, overlay: NonNullable<ReportContent['overlays']>[number], actor = 'system'): void {
+    const draft = this.editable(reportId);
+    draft.content.overlays = [...(draft.content.overlays ?? []).filter((o) => !(o.instanceId === overlay.instanceId && o.model.id === overlay.model.id)), overlay];
+    this.db.transaction(() => this.save(draft, actor));
+  }
+
   /** Sign-off: the reader's password again, then the frozen report. */
   async sign(user: User, reportId: string, password: string, amendmentReason?: string): Promise<SignedReport> {
     const draft = this.editable(reportId);

@@ -1,5 +1,5 @@
 /**
- * SIGKILL during import and during sign-off, three times each at varying moments: after
+ * SIGKILL during import, analysis and sign-off, three times each at varying moments: after
  * every restart the index passes SQLite's integrity check, every piece of work the process
  * had reported as done is there intact, and the audit chain and signed reports verify.
  */
@@ -83,4 +83,26 @@ test('SIGKILL during sign-off: committed versions survive, the rest is undone, e
     }
   }
   console.log(`# ${committed.size} committed sign-offs survived 3 kills; recovery: ${recoveries.join('; ') || 'nothing to do'}`);
+});
+
+test('SIGKILL during analysis: every recorded AI value survives, in order', { timeout: 240_000 }, async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'neoscope-crash-analysis-'));
+  const committed: string[] = [];
+  let start = 0;
+  for (const delay of [0, 5, 17]) {
+    committed.push(...(await runAndKill(folder, 'analysis', start, 6, delay)));
+    start += 1000;
+    const data = await openDataFolder(folder);
+    try {
+      assert.equal(data.db.integrityCheck(), 'ok');
+      const { ReviewService } = await import('../review/review-service.ts');
+      const { Accounts } = await import('../users/accounts.ts');
+      const recorded = new ReviewService(data.db, data.audit, data.reports, new Accounts(data.db, data.audit)).history('exam-1').map((c) => c.to);
+      for (const value of committed) assert.ok(recorded.includes(value), `AI value ${value} lost`);
+      assert.ok((await verifyDataFolder(folder)).ok);
+    } finally {
+      data.close();
+    }
+  }
+  console.log(`# ${committed.length} committed AI values survived 3 kills`);
 });

@@ -28,7 +28,10 @@ export async function createWorkstation(root: string, host: 'electron' | 'browse
     log(`data folder ${data.folder}`);
     for (const line of data.recovered) log(`recovered after an interruption: ${line}`);
   }
-  const library = createLibrary({ store: data?.instances });
+  const library = createLibrary({
+    store: data?.instances,
+    onImported: data ? async (summary, actor) => void (await data.audit.append({ actor, action: 'import', subject: summary.instanceId, details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid } })) : undefined,
+  });
   const registry = createModelRegistry(folders.modelsFolder, createWasmNodeEngine());
   let models: Promise<RegistryEntry[]> | undefined;
   const importModelPackage = async (name: string, zip: Uint8Array) => {

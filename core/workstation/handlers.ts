@@ -12,6 +12,7 @@ import type { Library } from '../library/library.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { createReviewHandlers } from './review-handlers.ts';
+import { Session } from '../users/session.ts';
 
 export interface WorkstationContext {
   version: string;
@@ -29,8 +30,11 @@ export interface WorkstationContext {
 
 export function createApiHandlers(context: WorkstationContext): ApiHandlers {
   const { library } = context;
+  const session = new Session();
+  /** Who the audit trail names for an import: the signed-in user, if any. */
+  const actor = () => session.peek()?.username ?? 'not signed in';
   return {
-    ...createReviewHandlers({ data: context.data, library, models: context.models }),
+    ...createReviewHandlers({ data: context.data, library, models: context.models, session }),
     'app.info': async () => ({
       product: 'NeoScope',
       version: context.version,
@@ -39,8 +43,8 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
       modelsFolder: context.modelsFolder,
     }),
     'library.list': async () => ({ instances: library.list() }),
-    'library.importSamples': async () => library.importFiles(await readFolderFiles(context.samplesFolder)),
-    'library.importFiles': ({ files }) => library.importFiles(files),
+    'library.importSamples': async () => library.importFiles(await readFolderFiles(context.samplesFolder), actor()),
+    'library.importFiles': ({ files }) => library.importFiles(files, actor()),
     'image.frame': async ({ instanceId, frame }) => library.frame(instanceId, frame),
     'models.list': async () => {
       const entries = await context.models();

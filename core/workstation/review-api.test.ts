@@ -5,7 +5,8 @@
  * edits, and an amendment keeps both versions.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -14,6 +15,8 @@ import { readFolderFiles } from '../library/read-folder.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { readAuditEntries } from '../audit/audit-log.ts';
+import { verifyDataFolder } from '../audit/verify-store.ts';
 
 test('sign-in, AI values, accept and correct, sign, PDF and SR, no edits after signing', { timeout: 180_000 }, async () => {
   const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-api-')) });
@@ -59,8 +62,15 @@ test('sign-in, AI values, accept and correct, sign, PDF and SR, no edits after s
 
     const pdf = (await call('report.pdf', { reportId, version: 1 })) as { bytes: Uint8Array };
     assert.equal(new TextDecoder().decode(pdf.bytes.subarray(0, 5)), '%PDF-');
-    const sr = (await call('report.dicom', { reportId, version: 1 })) as { bytes: Uint8Array };
+    const sr = (await call('report.dicom', { reportId, version: 1 })) as { bytes: Uint8Array; captures: { bytes: Uint8Array }[] };
     assert.equal(parseDicomBytes(sr.bytes, 'sr.dcm').dataSet.string('x00080060'), 'SR');
+    assert.equal(sr.captures.length, 1, 'one overlay: the vessel map');
+    const exportFolder = mkdtempSync(join(tmpdir(), 'neoscope-api-export-'));
+    for (const [name, bytes] of [['sr.dcm', sr.bytes], ['overlay.dcm', sr.captures[0]!.bytes]] as const) {
+      writeFileSync(join(exportFolder, name), bytes);
+      const iod = spawnSync('dciodvfy', [join(exportFolder, name)], { encoding: 'utf8' });
+      assert.doesNotMatch(`${iod.stdout}${iod.stderr}`, /^Error/m, `${name}: ${iod.stdout}${iod.stderr}`);
+    }
 
     await call('review.amend', { reportId });
     await call('review.setField', { reportId, field: 'zone', value: 'I' });
@@ -69,6 +79,14 @@ test('sign-in, AI values, accept and correct, sign, PDF and SR, no edits after s
     assert.equal(amended.version, 2);
     const history = (await call('review.history', { reportId })) as { changes: { field: string; who: string }[] };
     assert.deepEqual(history.changes.filter((c) => c.who === 'ada').map((c) => c.field), ['tortuosity_index (AI)', 'vascular_category (AI)', 'tortuosity_index', 'vascular_category', 'zone', 'zone']);
+
+    // The audit trail has every kind of event the loop produced, chained and intact.
+    const entries = await readAuditEntries(workstation.data!.audit.path);
+    const kinds = new Set(entries.map((e) => e.action));
+    for (const kind of ['import', 'login', 'login-failed', 'view', 'analysis', 'edit', 'sign-off', 'export', 'amendment']) assert.ok(kinds.has(kind as never), `audit log lacks ${kind}`);
+    assert.equal(entries.filter((e) => e.action === 'import').length, imported.imported.length);
+    const check = await verifyDataFolder(workstation.data!.folder);
+    assert.ok(check.ok, check.lines.join('\n'));
   } finally {
     workstation.data?.close();
   }

@@ -17,11 +17,14 @@ import { deriveMeasurement, type DerivedMeasurement } from '../measurements/deri
 import { buildPdfReport, type ModelSummary, type ReportImage } from '../reports/pdf-report.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import { buildStructuredReport, type StudyContext } from '../reports/structured-report.ts';
+import { buildSecondaryCapture } from '../reports/secondary-capture.ts';
+import { overlayImage } from '../reports/overlay-image.ts';
+import { uidFromContent } from '../reports/dicom-uid.ts';
 import { fieldsFor } from '../review/grading-fields.ts';
 import { ReviewService, type Draft } from '../review/review-service.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { Accounts, AuthError, mayRead } from '../users/accounts.ts';
-import { Session } from '../users/session.ts';
+import type { Session } from '../users/session.ts';
 
 type ReviewOps = 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
 
@@ -57,8 +60,9 @@ function studyContext(instances: InstanceSummary[]): StudyContext {
     patientId: first.patientId,
     patientBirthDate: '',
     patientSex: '',
-    studyInstanceUid: first.studyInstanceUid,
-    studyDate: first.studyDate,
+    // A photo export has no study: the report gets a stable one made from its images.
+    studyInstanceUid: first.studyInstanceUid || uidFromContent(`neoscope-photo-exam:${instances.map((i) => i.instanceId).sort().join(',')}`),
+    studyDate: first.studyDate.replace(/-/g, ''),
     studyTime: '',
     studyId: '',
     accessionNumber: '',
@@ -68,9 +72,8 @@ function studyContext(instances: InstanceSummary[]): StudyContext {
   };
 }
 
-export function createReviewHandlers(deps: { data?: DataFolder; library: Library; models: () => Promise<RegistryEntry[]> }): Pick<ApiHandlers, ReviewOps> {
-  const { data, library } = deps;
-  const session = new Session();
+export function createReviewHandlers(deps: { data?: DataFolder; library: Library; models: () => Promise<RegistryEntry[]>; session: Session }): Pick<ApiHandlers, ReviewOps> {
+  const { data, library, session } = deps;
   const accounts = data ? new Accounts(data.db, data.audit) : undefined;
   const review = data && accounts ? new ReviewService(data.db, data.audit, data.reports, accounts) : undefined;
   const aiNotes = new Map<string, string[]>();
@@ -154,6 +157,10 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
             notes.push(`${m.id}: ${toApiErrorBody(error).message}`);
             continue;
           }
+          const picture = overlayImage(frame, analysis.probabilityMap!, derived);
+          const png = await sharp(Buffer.from(picture.rgb.buffer, picture.rgb.byteOffset, picture.rgb.byteLength), { raw: { width: picture.width, height: picture.height, channels: 3 } }).png().toBuffer();
+          const description = derived.kind === 'cardiothoracic-ratio' ? `lung fields and cardiothoracic lines by ${m.id} ${m.version}` : `vessel centre lines coloured by tortuosity by ${m.id} ${m.version}`;
+          review.setOverlay(reportId, { instanceId: content.instanceIds[0]!, model: ref, png: await data.objects.put(new Uint8Array(png)), description }, user.username);
           for (const spec of form) {
             const source = spec.aiSource;
             if (!source || !('measurement' in source) || source.measurement !== kind) continue;
@@ -202,7 +209,11 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       const report = await data.reports.read(reportId, version);
       const instances = instancesOf(report.content.instanceIds);
       const images: ReportImage[] = [];
-      for (const instance of instances) {
+      for (const overlay of report.content.overlays ?? []) {
+        const png = await sharp(await data.objects.get(overlay.png)).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
+        images.push({ caption: `${instances.find((i) => i.instanceId === overlay.instanceId)?.fileName ?? overlay.instanceId.slice(0, 12)}: ${overlay.description}`, png: new Uint8Array(png) });
+      }
+      for (const instance of instances.filter((i) => !(report.content.overlays ?? []).some((o) => o.instanceId === i.instanceId))) {
         const frame = await library.frame(instance.instanceId, 0);
         const { channels, data: pixels } = displayBytes(frame);
         const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: frame.columns, height: frame.rows, channels } }).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
@@ -216,9 +227,18 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       const { data } = need();
       const user = session.require();
       const report = await data.reports.read(reportId, version);
-      const bytes = buildStructuredReport(report, studyContext(instancesOf(report.content.instanceIds)));
-      await data.audit.append({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'dicom-sr' } });
-      return { fileName: `${reportId}-v${version}-sr.dcm`, bytes: new Uint8Array(bytes) };
+      const instances = instancesOf(report.content.instanceIds);
+      const study = studyContext(instances);
+      const bytes = buildStructuredReport(report, study);
+      const captures = [];
+      for (const [n, overlay] of (report.content.overlays ?? []).entries()) {
+        const source = instances.find((i) => i.instanceId === overlay.instanceId);
+        const { data: rgb, info } = await sharp(await data.objects.get(overlay.png)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+        const capture = buildSecondaryCapture({ width: info.width, height: info.height, rgb: new Uint8Array(rgb), description: overlay.description, ...(source?.sopInstanceUid ? { source: { sopClassUid: source.sopClassUid, sopInstanceUid: source.sopInstanceUid } } : {}) }, study, { operator: report.signer, instanceNumber: n + 1 });
+        captures.push({ fileName: `${reportId}-v${version}-overlay-${n + 1}.dcm`, bytes: new Uint8Array(capture) });
+      }
+      await data.audit.append({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'dicom-sr', captures: captures.length } });
+      return { fileName: `${reportId}-v${version}-sr.dcm`, bytes: new Uint8Array(bytes), captures };
     },
   };
 }
