@@ -47,6 +47,8 @@ after(async () => {
 });
 
 test('a reader accepts one AI value, corrects another, signs, and the PDF shows both and the signature', { timeout: 240_000 }, async () => {
+  await page.getByTestId('import-input').setInputFiles(samplePath('chest-dx-lateral-highdicom.dcm'));
+  await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).waitFor();
   await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01R.jpg'), samplePath('fundus-exports/fundus-exports.csv')]);
   await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
 
@@ -55,6 +57,13 @@ test('a reader accepts one AI value, corrects another, signs, and the PDF shows 
   await page.getByLabel('Password', { exact: true }).fill('retina-2026!');
   await page.locator('form.sign-in button[type=submit]').click();
   await page.getByTestId('account').getByText('Ada Reader · ophthalmologist').waitFor();
+
+  // An ophthalmologist's worklist is the retina queue; the chest film is one switch away.
+  const chestItem = page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' });
+  assert.equal(await chestItem.count(), 0);
+  await page.getByLabel(/all domains/).check();
+  await chestItem.waitFor();
+  await page.getByLabel(/all domains/).uncheck();
 
   await page.getByRole('tab', { name: 'Report' }).click();
   const panel = page.locator('.review-panel[data-status="open"]');
@@ -98,4 +107,16 @@ test('a reader accepts one AI value, corrects another, signs, and the PDF shows 
 
   // The signed report is read-only in the UI.
   assert.equal(await signed.locator('tr[data-field="zone"] select').isDisabled(), true);
+
+  // The infant's course: with the gestational age entered, the signed exam sits at its PMA.
+  const course = page.locator('.trajectory');
+  await course.getByLabel('Birth date').fill('2010-11-20');
+  await course.getByLabel('Gestational age weeks').fill('27');
+  await course.getByLabel('Gestational age days').fill('2');
+  await course.getByRole('button', { name: 'Save' }).click();
+  const chart = course.locator('.chart[data-series="tortuosity_index"]');
+  await chart.waitFor();
+  assert.match((await chart.locator('svg').getAttribute('aria-label'))!, new RegExp(`33\\+2 weeks ${aiTi.replace('.', '\\.')}`));
+  assert.equal(await chart.locator('circle[data-current="true"]').count(), 1);
+  await page.screenshot({ path: join(artifacts, 'report-trajectory.png') });
 });

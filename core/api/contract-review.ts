@@ -34,7 +34,32 @@ export const draftSchema = z.object({
   aiNotes: z.array(z.string()),
 });
 
+const patientRecord = z.object({ patientId: z.string(), birthDate: z.string(), gaWeeks: z.number().int(), gaDays: z.number().int() });
+
 export const reviewOperations = {
+  'patients.set': {
+    summary: 'Record the birth date and gestational age at birth of a patient (audited); exams then show their postmenstrual age.',
+    args: z.strictObject({ patientId: z.string().min(1).max(64), birthDate: z.string().max(10), gaWeeks: z.number().int(), gaDays: z.number().int() }),
+    result: patientRecord,
+  },
+  'patients.trajectory': {
+    summary: "A patient's signed exams by postmenstrual age, with the tortuosity index (retina) and cardiothoracic ratio (chest) of each.",
+    args: z.strictObject({ patientId: z.string().min(1).max(64) }),
+    result: z.object({
+      patient: patientRecord.optional(),
+      points: z.array(
+        z.object({
+          reportId: z.string(),
+          version: z.number(),
+          domain: z.enum(['retina', 'chest']),
+          examDate: z.string(),
+          pmaDays: z.number().nullable(),
+          pma: z.string(),
+          measure: z.object({ name: z.enum(['tortuosity_index', 'ctr']), value: z.number(), source: z.enum(['reader', 'AI']) }).nullable(),
+        }),
+      ),
+    }),
+  },
   'auth.status': {
     summary: 'Whether accounts exist, who is signed in (if anyone), and the idle-lock time.',
     args: z.strictObject({}),

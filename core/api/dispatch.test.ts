@@ -28,6 +28,8 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'review.history': fail,
     'report.pdf': fail,
     'report.dicom': fail,
+    'patients.set': fail,
+    'patients.trajectory': fail,
     ...overrides,
   };
 }

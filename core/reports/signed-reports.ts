@@ -75,6 +75,14 @@ export class SignedReportStore {
     return join(this.root, reportId);
   }
 
+  /** Every report with at least one signed version. */
+  async reportIds(): Promise<string[]> {
+    const ids = await readdir(this.root).catch(() => [] as string[]);
+    const signed: string[] = [];
+    for (const id of ids.sort()) if (REPORT_ID.test(id) && (await this.versions(id)).length) signed.push(id);
+    return signed;
+  }
+
   async versions(reportId: string): Promise<number[]> {
     const names = await readdir(this.folder(reportId)).catch(() => [] as string[]);
     return names.flatMap((n) => (/^v(\d+)\.json$/.exec(n) ? [Number(/^v(\d+)\.json$/.exec(n)![1])] : [])).sort((a, b) => a - b);

@@ -56,6 +56,14 @@ const MIGRATIONS: string[] = [
      at TEXT NOT NULL
    );
    CREATE INDEX field_changes_report ON field_changes (report_id);`,
+  `CREATE TABLE patients (
+     patient_id TEXT PRIMARY KEY,
+     birth_date TEXT NOT NULL,
+     ga_weeks INTEGER NOT NULL CHECK (ga_weeks BETWEEN 20 AND 44),
+     ga_days INTEGER NOT NULL CHECK (ga_days BETWEEN 0 AND 6),
+     updated_by TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );`,
 ];
 
 export interface Database {

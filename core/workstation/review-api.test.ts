@@ -80,6 +80,13 @@ test('sign-in, AI values, accept and correct, sign, PDF and SR, no edits after s
     const history = (await call('review.history', { reportId })) as { changes: { field: string; who: string }[] };
     assert.deepEqual(history.changes.filter((c) => c.who === 'ada').map((c) => c.field), ['tortuosity_index (AI)', 'vascular_category (AI)', 'tortuosity_index', 'vascular_category', 'zone', 'zone']);
 
+    // With the infant's gestational age the exam has a postmenstrual age on the trajectory:
+    // 27+2 weeks at birth on 2010-11-20, examined 2011-01-01 (42 days later) → 33+2 weeks.
+    await fails('patients.set', { patientId: fundus.patientId, birthDate: '2010-11-20', gaWeeks: 19, gaDays: 0 }, 'PATIENT_INVALID');
+    await call('patients.set', { patientId: fundus.patientId, birthDate: '2010-11-20', gaWeeks: 27, gaDays: 2 });
+    const course = (await call('patients.trajectory', { patientId: fundus.patientId })) as { points: { reportId: string; version: number; pma: string; measure: { value: number; source: string } }[] };
+    assert.deepEqual(course.points.map((p) => [p.reportId, p.version, p.pma, p.measure.value, p.measure.source]), [[reportId, 2, '33+2 weeks', ti.value, 'reader']]);
+
     // The audit trail has every kind of event the loop produced, chained and intact.
     const entries = await readAuditEntries(workstation.data!.audit.path);
     const kinds = new Set(entries.map((e) => e.action));

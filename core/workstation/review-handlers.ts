@@ -24,9 +24,11 @@ import { fieldsFor } from '../review/grading-fields.ts';
 import { ReviewService, type Draft } from '../review/review-service.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { Accounts, AuthError, mayRead } from '../users/accounts.ts';
+import { PatientRecords } from '../patients/patient-records.ts';
+import { trajectory } from '../patients/trajectory.ts';
 import type { Session } from '../users/session.ts';
 
-type ReviewOps = 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
+type ReviewOps = 'patients.set' | 'patients.trajectory' | 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
@@ -99,7 +101,29 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
     });
   };
 
+  const patients = data ? new PatientRecords(data.db, data.audit) : undefined;
   return {
+    'patients.set': async (record) => {
+      need();
+      return patients!.set(record, session.require().username);
+    },
+    'patients.trajectory': async ({ patientId }) => {
+      const { data } = need();
+      session.require();
+      const patient = patients!.get(patientId);
+      const summaries = new Map(library.list().map((i) => [i.instanceId, i]));
+      const reports = [];
+      for (const id of await data.reports.reportIds()) {
+        const versions = await data.reports.versions(id);
+        const report = await data.reports.read(id, versions[versions.length - 1]!);
+        if (report.content.patientId !== patientId) continue;
+        reports.push({ report, examDate: summaries.get(report.content.instanceIds[0] ?? '')?.studyDate ?? '' });
+      }
+      const points = patient
+        ? trajectory(patient, reports)
+        : reports.map(({ report, examDate }) => trajectory({ patientId, birthDate: '', gaWeeks: 0, gaDays: 0 }, [{ report, examDate }])[0]!);
+      return { ...(patient ? { patient } : {}), points: points.map((p) => ({ ...p, pmaDays: Number.isNaN(p.pmaDays) ? null : p.pmaDays })) };
+    },
     'auth.status': async () => {
       const user = session.peek();
       return { accounts: accounts?.count() ?? 0, ...(user ? { user } : {}), idleLockMinutes: session.idleLockMinutes };

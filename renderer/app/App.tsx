@@ -111,7 +111,7 @@ export function App({ api }: { api: ApiClient }) {
       </header>
       {progress ? <ImportProgressBar progress={progress} /> : null}
       <main className="app-main">
-        <Worklist instances={instances} openId={openId} onOpen={setOpenId} />
+        <Worklist instances={instances} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} />
         <section className="viewer" aria-label="Viewer">
           {open ? (
             <Viewport api={api} instance={open} onError={reportError} overlay={analysis?.instanceId === open.instanceId ? analysis.map : undefined} overlaySettings={overlay} />

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
+import { TrajectoryPanel } from './TrajectoryPanel.tsx';
 
 type Draft = OperationResult<'review.open'>;
 type FieldSpec = Draft['form'][number];
@@ -131,6 +132,7 @@ export function ReviewPanel({ api, instance, signedIn }: { api: ApiClient; insta
         </div>
       )}
       {error ? <p className="message-error" role="alert">{error}</p> : null}
+      <TrajectoryPanel api={api} patientId={draft.content.patientId} currentReportId={reportId} refreshKey={draft.signedVersions.length} />
     </aside>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * The worklist: every image in the library, filterable, navigable with ↑/↓ and opened
- * with Enter (or a click). Issue-level grouping by patient and exam comes with the store.
+ * with Enter (or a click). A signed-in specialist sees their domain's queue by default.
  */
 import { useMemo, useState, type KeyboardEvent } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
@@ -9,6 +9,8 @@ export interface WorklistProps {
   instances: InstanceSummary[];
   openId?: string;
   onOpen(instanceId: string): void;
+  /** The signed-in reader's domain: their queue is shown first, with a switch to all images. */
+  queueDomain?: 'retina' | 'chest';
 }
 
 function matches(instance: InstanceSummary, query: string): boolean {
@@ -20,10 +22,12 @@ function formatDate(dicomDate: string): string {
   return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6)}` : dicomDate || '—';
 }
 
-export function Worklist({ instances, openId, onOpen }: WorklistProps) {
+export function Worklist({ instances, openId, onOpen, queueDomain }: WorklistProps) {
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState(0);
-  const visible = useMemo(() => (query.trim() ? instances.filter((i) => matches(i, query.trim())) : instances), [instances, query]);
+  const [showAll, setShowAll] = useState(false);
+  const queue = useMemo(() => (queueDomain && !showAll ? instances.filter((i) => i.domain === queueDomain) : instances), [instances, queueDomain, showAll]);
+  const visible = useMemo(() => (query.trim() ? queue.filter((i) => matches(i, query.trim())) : queue), [queue, query]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'ArrowDown') setCursor((c) => Math.min(visible.length - 1, c + 1));
@@ -36,6 +40,12 @@ export function Worklist({ instances, openId, onOpen }: WorklistProps) {
   return (
     <section className="worklist" aria-label="Worklist">
       <input className="worklist-search" type="search" placeholder="Search patient, modality, file…" value={query} onChange={(e) => { setQuery(e.target.value); setCursor(0); }} />
+      {queueDomain ? (
+        <label className="queue-switch">
+          <input type="checkbox" checked={showAll} onChange={(e) => { setShowAll(e.target.checked); setCursor(0); }} />
+          all domains ({showAll ? instances.length : `${queue.length} ${queueDomain} of ${instances.length}`})
+        </label>
+      ) : null}
       <ol className="worklist-items" tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={visible[cursor] ? `wl-${visible[cursor].instanceId}` : undefined}>
         {visible.map((instance, index) => (
           <li

@@ -1,0 +1,66 @@
+/**
+ * Neonatal age and the course of an infant's exams. Gestational age at birth plus the
+ * time since birth gives the postmenstrual age (PMA) of each exam, the clock ROP screening
+ * and BPD grading run on. The trajectory lists the patient's signed reports by PMA with
+ * the measurements followed over time: the vascular tortuosity index (retina) and the
+ * cardiothoracic ratio (chest), the reader's value where given, else the AI value.
+ */
+import type { SignedReport } from '../reports/signed-reports.ts';
+
+export interface PatientRecord {
+  patientId: string;
+  birthDate: string; // YYYY-MM-DD
+  gaWeeks: number;
+  gaDays: number;
+}
+
+export interface TrajectoryPoint {
+  reportId: string;
+  version: number;
+  domain: 'retina' | 'chest';
+  examDate: string;
+  pmaDays: number;
+  pma: string;
+  measure: { name: 'tortuosity_index' | 'ctr'; value: number; source: 'reader' | 'AI' } | null;
+}
+
+/** "YYYY-MM-DD" or DICOM "YYYYMMDD" → UTC midnight, or undefined. */
+export function parseDate(text: string): Date | undefined {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(m[3]) ? undefined : date;
+}
+
+export function formatAge(days: number): string {
+  return `${Math.floor(days / 7)}+${days % 7} weeks`;
+}
+
+/** PMA in days at an exam; undefined when the dates are missing or the exam precedes birth. */
+export function pmaDays(patient: PatientRecord, examDate: string): number | undefined {
+  const birth = parseDate(patient.birthDate);
+  const exam = parseDate(examDate);
+  if (!birth || !exam) return undefined;
+  const sinceBirth = Math.round((exam.getTime() - birth.getTime()) / 86_400_000);
+  return sinceBirth < 0 ? undefined : patient.gaWeeks * 7 + patient.gaDays + sinceBirth;
+}
+
+function measureOf(report: SignedReport): TrajectoryPoint['measure'] {
+  const name = report.content.domain === 'retina' ? 'tortuosity_index' : 'ctr';
+  const field = report.content.fields.find((f) => f.field === name);
+  if (!field) return null;
+  if (typeof field.reader === 'number') return { name, value: field.reader, source: 'reader' };
+  if (typeof field.ai?.value === 'number') return { name, value: field.ai.value, source: 'AI' };
+  return null;
+}
+
+/** The latest signed version of each report of the patient, ordered by PMA (undated last). */
+export function trajectory(patient: PatientRecord, reports: { report: SignedReport; examDate: string }[]): TrajectoryPoint[] {
+  return reports
+    .filter((r) => r.report.content.patientId === patient.patientId)
+    .map(({ report, examDate }) => {
+      const days = pmaDays(patient, examDate);
+      return { reportId: report.content.reportId, version: report.version, domain: report.content.domain, examDate, pmaDays: days ?? Number.NaN, pma: days === undefined ? 'unknown' : formatAge(days), measure: measureOf(report) };
+    })
+    .sort((a, b) => (Number.isNaN(a.pmaDays) ? 1 : Number.isNaN(b.pmaDays) ? -1 : a.pmaDays - b.pmaDays));
+}
