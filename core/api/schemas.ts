@@ -41,6 +41,8 @@ export const instanceSummarySchema = z.object({
   domainReason: z.string(),
   /** Defects that did not stop the image from being shown (see core/dicom/validate.ts). */
   warnings: z.array(problemSchema),
+  /** The partner site a verified batch package brought this image from. */
+  sourceSite: z.string().optional(),
 });
 export type InstanceSummary = z.infer<typeof instanceSummarySchema>;
 

@@ -15,6 +15,7 @@ import { bundledFolders, findProjectRoot } from '../workstation/paths.ts';
 import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.ts';
 import { verifyDataFolder } from '../audit/verify-store.ts';
+import { batchCommand, siteCommand } from './exchange-commands.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -33,6 +34,12 @@ export const USAGE = `Usage:
                                               JPEG/PNG count as retina unless told
   neoscope audit verify --data DIR            check the audit log's hash chain and every
                                               signed report (exit 4 names the first break)
+  neoscope site init --data DIR --site-id ID | show --data DIR
+       | add-partner --data DIR --site-id ID --public-key BASE64
+                                              this site's Ed25519 identity and partner keys
+  neoscope batch create --data DIR --out FILE.zip [--deidentify --key SECRET] PATH...
+  neoscope batch import --data DIR FILE.zip   signed offline batches (import verifies the
+                                              signature and every file first; exit 5 = refused)
   neoscope deidentify IN OUT --key SECRET [--retain-dates]
                                               de-identify by the PS3.15 Basic Profile
                                               (same SECRET → same replacement UIDs)
@@ -166,6 +173,10 @@ export async function runCli(argv: string[], io: CliStreams): Promise<number> {
       return analyzeCommand(args, io);
     case 'audit':
       return auditCommand(args, io);
+    case 'site':
+      return siteCommand(args, io).catch((error: unknown) => (io.err(`site: ${describeError(error)}\n`), 2));
+    case 'batch':
+      return batchCommand(args, io).catch((error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2));
     case undefined:
     case '--help':
     case 'help':

@@ -56,7 +56,7 @@ export interface InstanceStore {
 export interface Library {
   list(): InstanceSummary[];
   /** `actor`: who imports (for the audit trail); "system" for the bundled samples. */
-  importFiles(files: ImportFile[], actor?: string): Promise<ImportReport>;
+  importFiles(files: ImportFile[], actor?: string, tags?: { sourceSite?: string }): Promise<ImportReport>;
   frame(instanceId: string, frame: number): Promise<DecodedFrame>;
 }
 
@@ -85,7 +85,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, summary.instanceId);
   }
 
-  async function importDicom(file: ImportFile, instanceId: string, report: ImportReport): Promise<void> {
+  async function importDicom(file: ImportFile, instanceId: string, report: ImportReport, sourceSite?: string): Promise<void> {
     const parsed = parseDicomBytes(file.bytes, file.name);
     if (readString(parsed.dataSet, 'x00020002') === MEDIA_STORAGE_DIRECTORY) {
       const records = parsed.dataSet.elements.x00041220?.items?.length ?? 0;
@@ -104,6 +104,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     }
     if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, instanceId);
     summary.warnings = warnings;
+    if (sourceSite) summary.sourceSite = sourceSite;
     await store?.save('dicom', summary, file.bytes);
     entries.set(instanceId, { kind: 'dicom', summary, bytes: file.bytes, parsed });
     report.imported.push(summary);
@@ -133,7 +134,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     list() {
       return [...entries.values()].map((entry) => entry.summary).reverse();
     },
-    async importFiles(files, actor = 'system') {
+    async importFiles(files, actor = 'system', tags = {}) {
       const report: ImportReport = { imported: [], duplicates: [], failed: [], skipped: [] };
       const pending: ImportFile[] = [];
       for (const file of files) {
@@ -171,7 +172,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
           if (photoFormat(file.bytes)) {
             const fromCsv = lookupSidecar(sidecar, file.name);
             await importPhoto(file, instanceId, file.photo ?? fromCsv, file.photo ? 'the import form' : 'the sidecar CSV', report);
-          } else await importDicom(file, instanceId, report);
+          } else await importDicom(file, instanceId, report, tags.sourceSite);
         } catch (error) {
           fail(report, file.name, error);
           continue;

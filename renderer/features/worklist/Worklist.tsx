@@ -68,6 +68,7 @@ export function Worklist({ instances, openId, onOpen, queueDomain }: WorklistPro
             <span className="meta">
               {instance.modality} · {formatDate(instance.studyDate)} · {instance.columns}×{instance.rows}
               {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}
+              {instance.sourceSite ? <span className="source-site"> · from {instance.sourceSite}</span> : null}
             </span>
             <span className="file" title={instance.fileName}>{instance.fileName}</span>
           </li>
