@@ -8,7 +8,7 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { z } from 'zod';
-import { deidentifyDicom } from '../dicom/deidentify/deidentify.ts';
+import { deidentifyDicom, replacementUid } from '../dicom/deidentify/deidentify.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { summarizeInstance } from '../dicom/summary.ts';
 import { expandZip, isZip } from '../library/archives.ts';
@@ -40,6 +40,8 @@ export interface Reidentification {
   pseudonym: string;
   patientId: string;
   patientName: string;
+  /** Replacement Study Instance UID → the original, to put results back on the right study. */
+  studies: Record<string, string>;
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -64,7 +66,9 @@ export async function createBatch(
       }
       const summary = summarizeInstance(parseDicomBytes(bytes, file.name), 'batch');
       const pseudonym = pseudonymFor(summary.patientId || summary.patientName || 'unknown', options.deidentify.key);
-      reidentification.set(pseudonym, { pseudonym, patientId: summary.patientId, patientName: summary.patientName });
+      const entry = reidentification.get(pseudonym) ?? { pseudonym, patientId: summary.patientId, patientName: summary.patientName, studies: {} };
+      if (summary.studyInstanceUid) entry.studies[replacementUid(summary.studyInstanceUid, options.deidentify.key)] = summary.studyInstanceUid;
+      reidentification.set(pseudonym, entry);
       bytes = deidentifyDicom(bytes, { uidKey: options.deidentify.key, pseudonym: { patientId: pseudonym, patientName: pseudonym } }, file.name);
     }
     const base = file.name.split('/').pop()!.replace(/[^A-Za-z0-9._-]+/g, '_');

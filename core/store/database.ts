@@ -64,6 +64,22 @@ const MIGRATIONS: string[] = [
      updated_by TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );`,
+  `CREATE TABLE received_results (
+     batch_id TEXT NOT NULL,
+     from_site TEXT NOT NULL,
+     report_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     pseudonym TEXT NOT NULL,
+     patient_id TEXT NOT NULL,
+     study_uid TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     sr_received TEXT NOT NULL,
+     sr_reidentified TEXT NOT NULL,
+     pdf TEXT,
+     received_at TEXT NOT NULL,
+     PRIMARY KEY (from_site, report_id, version)
+   );
+   CREATE INDEX received_results_patient ON received_results (patient_id);`,
 ];
 
 export interface Database {
