@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { readFolderFiles } from '../core/library/read-folder.ts';
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { defaultDataFolder } from '../core/store/data-folder.ts';
+import { startStoreScp } from '../core/network/store-scp.ts';
 import { findProjectRoot } from '../core/workstation/paths.ts';
 import { startBrowserHost } from './server.ts';
 
@@ -23,6 +24,21 @@ const root = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
 const workstation = await createWorkstation(root, 'browser', log, { dataFolder: option('--data') ?? defaultDataFolder() });
 const samples = await workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
 log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable${samples.failed.map((f) => `\n  ${f.fileName}: ${f.message}`).join('')}`);
+
+// A modality or PACS can push images in over DICOM when a port is given (loopback unless --dicom-host).
+const dicomPort = option('--dicom-port');
+const scp = dicomPort
+  ? await startStoreScp({
+      aeTitle: option('--ae-title') ?? 'NEOSCOPE',
+      port: Number(dicomPort),
+      host: option('--dicom-host') ?? '127.0.0.1',
+      log,
+      onInstance: async (bytes, callingAe) => {
+        const report = await workstation.library.importFiles([{ name: `c-store-from-${callingAe}.dcm`, bytes }], `dicom:${callingAe}`);
+        return report.failed.length ? { ok: false, message: report.failed[0]!.message } : { ok: true };
+      },
+    })
+  : undefined;
 
 const host = await startBrowserHost({
   dispatch: workstation.dispatch,
@@ -49,7 +65,9 @@ async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
   browser?.kill();
+  await scp?.close();
   await host.close();
+  workstation.data?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   log('stopped');
   process.exit(0);

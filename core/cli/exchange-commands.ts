@@ -93,9 +93,17 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
     try {
       const library = createLibrary({ store: folder.instances, onImported: async (s, actor) => void (await folder.audit.append({ actor, action: 'import', subject: s.instanceId, details: { fileName: s.fileName, sourceSite: s.sourceSite } })) });
       const started = performance.now();
-      const { manifest, report } = await importBatch(new Uint8Array(await readFile(file)), basename(file), { library, partners: new PartnerKeys(data), audit: folder.audit, actor: 'cli' });
+      const tty = Boolean(process.stderr.isTTY);
+      const onProgress = ({ done, total, elapsedMs }: { done: number; total: number; elapsedMs: number }) => {
+        const rate = done / Math.max(elapsedMs / 1000, 1e-3);
+        const bar = `${'#'.repeat(Math.round((done / total) * 30))}${'.'.repeat(30 - Math.round((done / total) * 30))}`;
+        const line = `[${bar}] ${done}/${total} · ${rate.toFixed(1)} images/s · ${Math.round((total - done) / Math.max(rate, 1e-3))} s left`;
+        io.err(tty ? `\r${line}` : `${line}\n`);
+      };
+      const { manifest, report } = await importBatch(new Uint8Array(await readFile(file)), basename(file), { library, partners: new PartnerKeys(data), audit: folder.audit, actor: 'cli', onProgress });
+      if (tty) io.err('\n');
       const seconds = (performance.now() - started) / 1000;
-      io.out(`batch ${manifest.batchId} from ${manifest.sender.siteId} verified: ${report.imported.length} imported, ${report.duplicates.length} already here, ${report.failed.length} unreadable (${(manifest.counts.files / Math.max(seconds, 1e-3)).toFixed(1)} files/s)\n`);
+      io.out(`batch ${manifest.batchId} from ${manifest.sender.siteId} verified: ${report.imported.length} imported, ${report.duplicates.length} already here, ${report.failed.length} unreadable; ${(manifest.counts.files / Math.max(seconds, 1e-3)).toFixed(1)} images/s\n`);
       for (const f of report.failed) io.err(`${f.fileName}: ${f.code}: ${f.message}\n`);
       return report.failed.length ? 3 : 0;
     } catch (error) {

@@ -50,8 +50,17 @@ export function App({ api }: { api: ApiClient }) {
     api.call('app.info', {}).then(setInfo, reportError);
     void refresh();
     const unsubscribers = [api.transport.on?.('library-changed', () => void refresh()), api.transport.on?.('show-shortcuts', () => setShowHelp(true))];
-    return () => unsubscribers.forEach((off) => off?.());
-  }, [api, refresh, reportError]);
+    // Images also arrive without the page asking (pushed over DICOM to the C-STORE SCP):
+    // look again every 15 s, and keep the sign-in state (idle lock) current.
+    const poll = window.setInterval(() => {
+      void refresh();
+      refreshAuth();
+    }, 15_000);
+    return () => {
+      window.clearInterval(poll);
+      unsubscribers.forEach((off) => off?.());
+    };
+  }, [api, refresh, refreshAuth, reportError]);
 
   const runImport = useCallback(
     async (files: FileLike[], photoDetailsGiven = false) => {
