@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { manifestSchema } from '../inference/portable/package-schema.ts';
 import { slotSchema } from '../inference/portable/slot-schema.ts';
 import { reviewOperations } from './contract-review.ts';
+import { exchangeOperations } from './contract-exchange.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /** Files sent from the renderer in one call; the UI splits larger selections. */
@@ -83,6 +84,7 @@ export const contract = {
     result: z.object({ sha256: z.string(), bytes: z.instanceof(Uint8Array) }),
   },
   ...reviewOperations,
+  ...exchangeOperations,
 } as const;
 
 export type ApiContract = typeof contract;

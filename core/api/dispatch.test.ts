@@ -30,6 +30,11 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'report.dicom': fail,
     'patients.set': fail,
     'patients.trajectory': fail,
+    'exchange.status': fail,
+    'exchange.initSite': fail,
+    'exchange.addPartner': fail,
+    'exchange.createBatch': fail,
+    'exchange.importBatch': fail,
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import type { Library } from '../library/library.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { createReviewHandlers } from './review-handlers.ts';
+import { createExchangeHandlers } from './exchange-handlers.ts';
 import { Session } from '../users/session.ts';
 
 export interface WorkstationContext {
@@ -35,6 +36,7 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
   const actor = () => session.peek()?.username ?? 'not signed in';
   return {
     ...createReviewHandlers({ data: context.data, library, models: context.models, session }),
+    ...createExchangeHandlers({ data: context.data, library, session, version: context.version }),
     'app.info': async () => ({
       product: 'NeoScope',
       version: context.version,

@@ -13,6 +13,7 @@ import type { PageAnalysis } from '../features/findings/run-analysis.ts';
 import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
 import { AccountBar, type AuthStatus } from '../features/account/AccountBar.tsx';
 import { ReviewPanel } from '../features/review/ReviewPanel.tsx';
+import { ExchangePanel } from '../features/exchange/ExchangePanel.tsx';
 import { Viewport } from '../features/viewer/Viewport.tsx';
 import { Worklist } from '../features/worklist/Worklist.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
@@ -31,6 +32,7 @@ export function App({ api }: { api: ApiClient }) {
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const [auth, setAuth] = useState<AuthStatus>();
   const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
+  const [showExchange, setShowExchange] = useState(false);
   const refreshAuth = useCallback(() => void api.call('auth.status', {}).then(setAuth, () => setAuth(undefined)), [api]);
   useEffect(refreshAuth, [refreshAuth]);
   const { messages, add, dismiss } = useMessages();
@@ -113,6 +115,7 @@ export function App({ api }: { api: ApiClient }) {
             </button>
           ) : null}
           <button type="button" onClick={() => setShowModels((v) => !v)} title="Installed AI models">Models</button>
+          {auth?.user ? <button type="button" onClick={() => setShowExchange((v) => !v)} title="Send and receive batches with partner sites">Exchange</button> : null}
           <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
           <AccountBar api={api} status={auth} onChange={refreshAuth} />
         </div>
@@ -143,6 +146,7 @@ export function App({ api }: { api: ApiClient }) {
         ) : null}
       </main>
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
+      {showExchange && auth?.user ? <ExchangePanel api={api} instances={instances} open={open} isAdmin={auth.user.role === 'admin'} onImported={() => void refresh()} onClose={() => setShowExchange(false)} /> : null}
       {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}
       <MessageList messages={messages} dismiss={dismiss} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}

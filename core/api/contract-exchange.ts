@@ -1,0 +1,33 @@
+/** API operations for offline exchange between sites (spread into the contract). */
+import { z } from 'zod';
+import { importReportSchema } from './schemas.ts';
+
+const site = z.object({ siteId: z.string(), publicKey: z.string(), fingerprint: z.string() });
+
+export const exchangeOperations = {
+  'exchange.status': {
+    summary: "This site's identity (if set up) and its partner sites with their key fingerprints.",
+    args: z.strictObject({}),
+    result: z.object({ site: site.optional(), partners: z.array(site) }),
+  },
+  'exchange.initSite': {
+    summary: 'Create this installation\'s site id and Ed25519 key pair (admin, once).',
+    args: z.strictObject({ siteId: z.string().min(2).max(64) }),
+    result: site,
+  },
+  'exchange.addPartner': {
+    summary: "Trust a partner site's public key (admin); check the returned fingerprint with the partner by phone.",
+    args: z.strictObject({ siteId: z.string().min(2).max(64), publicKey: z.string().min(40).max(64) }),
+    result: site,
+  },
+  'exchange.createBatch': {
+    summary: 'Pack the given images into a signed batch package, optionally de-identified with a keyed pseudonym.',
+    args: z.strictObject({ instanceIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(5000), deidentifyKey: z.string().min(8).max(256).optional() }),
+    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), files: z.number(), pseudonyms: z.number() }),
+  },
+  'exchange.importBatch': {
+    summary: 'Verify a batch package (signature, every file) and only then import it, tagged with the sending site.',
+    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
+    result: z.object({ batchId: z.string(), from: z.string(), report: importReportSchema }),
+  },
+} as const;

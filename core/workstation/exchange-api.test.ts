@@ -1,0 +1,54 @@
+/**
+ * Exchange through the API, between two workstations: each admin sets up its site, they
+ * trust each other's keys, A sends the open patient's images de-identified, B verifies
+ * and imports them tagged with A; a damaged package is refused and stores nothing.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { OperationName } from '../api/contract.ts';
+import { readFolderFiles } from '../library/read-folder.ts';
+import { projectRoot } from '../testing/shared-data.ts';
+import { createWorkstation, type Workstation } from './create-workstation.ts';
+
+async function site(id: string) {
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), `neoscope-${id}-`)) });
+  const call = async (op: OperationName, args: unknown) => {
+    const r = await workstation.dispatch(op, args);
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+    return r.value as never;
+  };
+  await call('users.create', { username: 'admin', displayName: 'Admin', role: 'admin', password: 'admin-pass-1' });
+  await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+  const keys = (await call('exchange.initSite', { siteId: id })) as { siteId: string; publicKey: string; fingerprint: string };
+  return { workstation, call, keys };
+}
+
+test('A sends a de-identified package through the API; B verifies and imports it; a damaged one is refused', { timeout: 120_000 }, async () => {
+  const a = await site('regional-A');
+  const b = await site('hub-B');
+  const closers: Workstation[] = [a.workstation, b.workstation];
+  try {
+    const added = (await b.call('exchange.addPartner', { siteId: 'regional-A', publicKey: a.keys.publicKey })) as { fingerprint: string };
+    assert.equal(added.fingerprint, a.keys.fingerprint);
+    const imported = await a.workstation.library.importFiles(await readFolderFiles(join(projectRoot, 'dicom-samples')));
+    const dicom = imported.imported.filter((i) => i.sopInstanceUid);
+    const batch = (await a.call('exchange.createBatch', { instanceIds: dicom.map((i) => i.instanceId), deidentifyKey: 'regional-A-key' })) as { bytes: Uint8Array; files: number; pseudonyms: number };
+    assert.equal(batch.files, dicom.length);
+
+    const damaged = batch.bytes.slice(0, Math.floor(batch.bytes.length / 2));
+    await assert.rejects(b.call('exchange.importBatch', { name: 'half.zip', bytes: damaged }), (e: Error & { code?: string }) => e.code === 'EXCHANGE_NOT_A_PACKAGE');
+    assert.equal(b.workstation.library.list().length, 0);
+
+    const arrived = (await b.call('exchange.importBatch', { name: 'from-A.zip', bytes: batch.bytes })) as { from: string; report: { imported: { sourceSite?: string; patientId: string }[] } };
+    assert.equal(arrived.from, 'regional-A');
+    assert.equal(arrived.report.imported.length, dicom.length);
+    assert.ok(arrived.report.imported.every((i) => i.sourceSite === 'regional-A' && i.patientId.startsWith('PSN-')));
+    const listed = (await b.call('library.list', {})) as { instances: { sourceSite?: string }[] };
+    assert.equal(listed.instances.filter((i) => i.sourceSite === 'regional-A').length, dicom.length, 'the worklist shows where they came from');
+  } finally {
+    for (const w of closers) w.data?.close();
+  }
+});

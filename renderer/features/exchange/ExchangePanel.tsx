@@ -1,0 +1,84 @@
+/**
+ * Offline exchange from the workstation: this site's identity and partners (with the key
+ * fingerprints to read out by phone), sending the open patient's images as a signed
+ * package (optionally de-identified), and receiving a package, which is verified in full
+ * before anything is stored; a refusal says which file or check failed.
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { OperationResult } from '../../../core/api/contract.ts';
+import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import type { ApiClient } from '../../api/client.ts';
+
+type Status = OperationResult<'exchange.status'>;
+
+export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClose }: { api: ApiClient; instances: InstanceSummary[]; open?: InstanceSummary; isAdmin: boolean; onImported(): void; onClose(): void }) {
+  const [status, setStatus] = useState<Status>();
+  const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
+  const [download, setDownload] = useState<{ url: string; name: string }>();
+  const load = useCallback(() => api.call('exchange.status', {}).then(setStatus, (e: Error) => setMessage({ kind: 'error', text: e.message })), [api]);
+  useEffect(() => void load(), [load]);
+
+  const act = async (action: () => Promise<string>) => {
+    setMessage(undefined);
+    try {
+      setMessage({ kind: 'info', text: await action() });
+      await load();
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    }
+  };
+  const form = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    return new FormData(e.currentTarget);
+  };
+  const patientImages = open ? instances.filter((i) => i.patientId === open.patientId && !i.sourceSite) : [];
+
+  return (
+    <aside className="exchange-panel" aria-label="Exchange">
+      <header>
+        <h2>Exchange with partner sites</h2>
+        <button type="button" onClick={onClose} aria-label="Close exchange">×</button>
+      </header>
+      {status?.site ? (
+        <p>This site: <strong>{status.site.siteId}</strong> · key fingerprint <code data-testid="site-fingerprint">{status.site.fingerprint}</code></p>
+      ) : isAdmin ? (
+        <form onSubmit={(e) => { const f = form(e); void act(async () => { const s = await api.call('exchange.initSite', { siteId: String(f.get('siteId')) }); return `Site ${s.siteId} created; fingerprint ${s.fingerprint}`; }); }}>
+          <label>Site id <input name="siteId" required placeholder="e.g. regional-nicu-east" /></label>
+          <button type="submit">Create site keys</button>
+        </form>
+      ) : (
+        <p className="hint">This installation has no site identity yet; an admin sets it up.</p>
+      )}
+      <h3>Partners</h3>
+      <ul className="partners">
+        {status?.partners.map((p) => <li key={p.siteId}><strong>{p.siteId}</strong> · <code>{p.fingerprint}</code></li>)}
+        {status && !status.partners.length ? <li className="hint">none yet</li> : null}
+      </ul>
+      {isAdmin ? (
+        <form className="partner-form" onSubmit={(e) => { const f = form(e); void act(async () => { const p = await api.call('exchange.addPartner', { siteId: String(f.get('siteId')), publicKey: String(f.get('publicKey')).trim() }); return `Partner ${p.siteId} added. Read this fingerprint to them by phone: ${p.fingerprint}`; }); }}>
+          <input name="siteId" required placeholder="partner site id" aria-label="Partner site id" />
+          <input name="publicKey" required placeholder="partner public key (base64)" aria-label="Partner public key" />
+          <button type="submit">Add partner</button>
+        </form>
+      ) : null}
+      <h3>Send</h3>
+      {open && status?.site ? (
+        <form onSubmit={(e) => { const f = form(e); const key = String(f.get('key') ?? ''); void act(async () => { const batch = await api.call('exchange.createBatch', { instanceIds: patientImages.map((i) => i.instanceId), ...(f.get('deidentify') ? { deidentifyKey: key } : {}) }); setDownload({ url: URL.createObjectURL(new Blob([batch.bytes as BlobPart], { type: 'application/zip' })), name: batch.fileName }); return `Package of ${batch.files} image(s) signed${batch.pseudonyms ? `, de-identified (${batch.pseudonyms} pseudonym(s) kept here)` : ''}.`; }); }}>
+          <p>{patientImages.length} image(s) of patient {open.patientId}</p>
+          <label><input type="checkbox" name="deidentify" /> de-identify with the site key</label>
+          <input name="key" type="password" placeholder="de-identification key (kept at this site)" aria-label="De-identification key" minLength={8} />
+          <button type="submit" disabled={!patientImages.length}>Create package</button>
+          {download ? <a href={download.url} download={download.name}>Save {download.name}</a> : null}
+        </form>
+      ) : (
+        <p className="hint">Open an image of the patient to send{status?.site ? '' : ' (and set up the site first)'}.</p>
+      )}
+      <h3>Receive</h3>
+      <label className="button-like">
+        Verify and import a package…
+        <input type="file" accept=".zip" hidden data-testid="batch-import-input" onChange={(e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) void act(async () => { const r = await api.call('exchange.importBatch', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }); onImported(); return `Package from ${r.from} verified: ${r.report.imported.length} imported, ${r.report.duplicates.length} already here, ${r.report.failed.length} unreadable.`; }); }} />
+      </label>
+      {message ? <p className={message.kind === 'error' ? 'message-error' : 'exchange-result'} role={message.kind === 'error' ? 'alert' : undefined}>{message.text}</p> : null}
+    </aside>
+  );
+}
