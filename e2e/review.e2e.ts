@@ -6,11 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { unzipSync, zipSync } from 'fflate';
+import { createBatch } from '../core/exchange/batch-package.ts';
+import { SiteIdentity } from '../core/exchange/site-identity.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import { createWorkstation, type Workstation } from '../core/workstation/create-workstation.ts';
 import { startBrowserHost, type BrowserHost } from '../host/server.ts';
@@ -119,4 +122,39 @@ test('a reader accepts one AI value, corrects another, signs, and the PDF shows 
   assert.match((await chart.locator('svg').getAttribute('aria-label'))!, new RegExp(`33\\+2 weeks ${aiTi.replace('.', '\\.')}`));
   assert.equal(await chart.locator('circle[data-current="true"]').count(), 1);
   await page.screenshot({ path: join(artifacts, 'report-trajectory.png') });
+});
+
+test('an admin sets up the site, trusts a partner by fingerprint, and a tampered package is refused by name', { timeout: 120_000 }, async () => {
+  const partnerFolder = mkdtempSync(join(tmpdir(), 'neoscope-e2e-partner-'));
+  const partner = await SiteIdentity.init(partnerFolder, 'regional-X');
+  const { zip, manifest } = await createBatch([{ name: 'film.dcm', bytes: new Uint8Array(readFileSync(samplePath('chest-dx-lateral-highdicom.dcm'))) }], partner, { softwareVersion: '0.1.0' });
+  const entries = unzipSync(zip);
+  const target = manifest.files[0]!.path;
+  entries[target]![200] = entries[target]![200]! ^ 0x01;
+  const tampered = join(partnerFolder, 'tampered.zip');
+  writeFileSync(tampered, zipSync(entries));
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in…' }).click();
+  await page.getByLabel('User name').fill('admin');
+  await page.getByLabel('Password', { exact: true }).fill('admin-pass-1');
+  await page.locator('form.sign-in button[type=submit]').click();
+  await page.getByRole('button', { name: 'Exchange' }).click();
+  const panel = page.locator('.exchange-panel');
+  await panel.locator('input[name="siteId"]').first().fill('hub-B');
+  await panel.getByRole('button', { name: 'Create site keys' }).click();
+  await panel.getByTestId('site-fingerprint').waitFor();
+  await panel.getByLabel('Partner site id').fill('regional-X');
+  await panel.getByLabel('Partner public key').fill(partner.publicKey);
+  await panel.getByRole('button', { name: 'Add partner' }).click();
+  await panel.getByText(`Read this fingerprint to them by phone: ${partner.fingerprint}`).waitFor();
+
+  const before = await page.locator('.worklist-item').count();
+  await panel.getByTestId('batch-import-input').setInputFiles(tampered);
+  const refusal = panel.getByRole('alert');
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), new RegExp(`${target.replace('.', '\\.')} does not match its SHA-256`));
+  await page.screenshot({ path: join(artifacts, 'exchange-refused.png') });
+  await panel.getByLabel('Close exchange').click();
+  assert.equal(await page.locator('.worklist-item').count(), before, 'nothing from the refused package was stored');
 });

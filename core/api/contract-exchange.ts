@@ -30,4 +30,19 @@ export const exchangeOperations = {
     args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
     result: z.object({ batchId: z.string(), from: z.string(), report: importReportSchema }),
   },
+  'exchange.exportResults': {
+    summary: "Pack the latest signed version of each of a patient's reports (SR and PDF) into a signed results package for the site the images came from.",
+    args: z.strictObject({ patientId: z.string().min(1).max(64) }),
+    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), reports: z.number() }),
+  },
+  'exchange.importResults': {
+    summary: 'Verify a results package from a partner and file each result under the local patient its pseudonym stands for.',
+    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
+    result: z.object({ from: z.string(), attached: z.array(z.object({ reportId: z.string(), version: z.number(), patientId: z.string(), studyInstanceUid: z.string(), contentHash: z.string() })) }),
+  },
+  'exchange.receivedResults': {
+    summary: "Signed results received from partner sites for a local patient, with the re-identified SR and the PDF.",
+    args: z.strictObject({ patientId: z.string().min(1).max(64) }),
+    result: z.object({ results: z.array(z.object({ reportId: z.string(), version: z.number(), fromSite: z.string(), contentHash: z.string(), pdf: z.instanceof(Uint8Array).optional() })) }),
+  },
 } as const;

@@ -35,6 +35,9 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'exchange.addPartner': fail,
     'exchange.createBatch': fail,
     'exchange.importBatch': fail,
+    'exchange.exportResults': fail,
+    'exchange.importResults': fail,
+    'exchange.receivedResults': fail,
     ...overrides,
   };
 }

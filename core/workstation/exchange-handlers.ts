@@ -6,16 +6,24 @@ import { ApiError, CodedError } from '../api/errors.ts';
 import { importBatch } from '../exchange/batch-import.ts';
 import { createBatch, type Reidentification } from '../exchange/batch-package.ts';
 import { PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
+import { createResultsBatch, importResults, receivedResults } from '../exchange/results-package.ts';
 import type { Library } from '../library/library.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { AuthError } from '../users/accounts.ts';
 import type { Session } from '../users/session.ts';
 
-type ExchangeOps = 'exchange.status' | 'exchange.initSite' | 'exchange.addPartner' | 'exchange.createBatch' | 'exchange.importBatch';
+type ExchangeOps = 'exchange.status' | 'exchange.initSite' | 'exchange.addPartner' | 'exchange.createBatch' | 'exchange.importBatch' | 'exchange.exportResults' | 'exchange.importResults' | 'exchange.receivedResults';
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
-export function createExchangeHandlers(deps: { data?: DataFolder; library: Library; session: Session; version: string }): Pick<ApiHandlers, ExchangeOps> {
+export function createExchangeHandlers(deps: {
+  data?: DataFolder;
+  library: Library;
+  session: Session;
+  version: string;
+  /** The signed report's SR and PDF, as report.dicom and report.pdf make them. */
+  exportReport: (reportId: string, version: number) => Promise<{ sr: Uint8Array; pdf: Uint8Array }>;
+}): Pick<ApiHandlers, ExchangeOps> {
   const { data, library, session } = deps;
   const folder = () => {
     if (!data) throw new StoreRequired('STORE_REQUIRED', 'this workstation runs without a data folder (preview); exchange needs one');
@@ -58,6 +66,35 @@ export function createExchangeHandlers(deps: { data?: DataFolder; library: Libra
       }
       await data!.audit.append({ actor: user.username, action: 'export', subject: `batch:${manifest.batchId}`, details: { files: manifest.counts.files, deidentified: manifest.deidentified } });
       return { fileName: `neoscope-batch-${identity.siteId}-${manifest.createdAt.slice(0, 10)}-${manifest.batchId.slice(0, 8)}.zip`, bytes: new Uint8Array(zip), files: manifest.counts.files, pseudonyms: reidentification.length };
+    },
+    'exchange.exportResults': async ({ patientId }) => {
+      const user = session.require();
+      const identity = await SiteIdentity.load(folder());
+      const results = [];
+      for (const id of await data!.reports.reportIds()) {
+        const versions = await data!.reports.versions(id);
+        const report = await data!.reports.read(id, versions[versions.length - 1]!);
+        if (report.content.patientId !== patientId) continue;
+        results.push({ report, ...(await deps.exportReport(id, report.version)) });
+      }
+      if (!results.length) throw new ApiError({ code: 'NOT_FOUND', message: `Patient ${patientId} has no signed report to return.` });
+      const { zip, manifest } = await createResultsBatch(results, identity, deps.version);
+      await data!.audit.append({ actor: user.username, action: 'export', subject: `results:${manifest.batchId}`, details: { patientId, reports: results.length } });
+      return { fileName: `neoscope-results-${identity.siteId}-${patientId}-${manifest.batchId.slice(0, 8)}.zip`, bytes: new Uint8Array(zip), reports: results.length };
+    },
+    'exchange.importResults': async ({ name, bytes }) => {
+      const user = session.require();
+      const reidentification: Reidentification[] = JSON.parse(await readFile(join(folder(), 'site', 'reidentification.json'), 'utf8').catch(() => '[]'));
+      const { manifest, attached } = await importResults(bytes, name, { data: data!, partners: new PartnerKeys(folder()), reidentification, actor: user.username });
+      return { from: manifest.sender.siteId, attached };
+    },
+    'exchange.receivedResults': async ({ patientId }) => {
+      session.require();
+      const results = [];
+      for (const r of receivedResults(data!, patientId)) {
+        results.push({ reportId: r.reportId, version: r.version, fromSite: r.fromSite, contentHash: r.contentHash, ...(r.pdfObject ? { pdf: new Uint8Array(await data!.objects.get(r.pdfObject)) } : {}) });
+      }
+      return { results };
     },
     'exchange.importBatch': async ({ name, bytes }) => {
       const user = session.require();

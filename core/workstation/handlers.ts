@@ -34,9 +34,14 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
   const session = new Session();
   /** Who the audit trail names for an import: the signed-in user, if any. */
   const actor = () => session.peek()?.username ?? 'not signed in';
+  const review = createReviewHandlers({ data: context.data, library, models: context.models, session });
+  const exportReport = async (reportId: string, version: number) => ({
+    sr: (await review['report.dicom']({ reportId, version })).bytes,
+    pdf: (await review['report.pdf']({ reportId, version })).bytes,
+  });
   return {
-    ...createReviewHandlers({ data: context.data, library, models: context.models, session }),
-    ...createExchangeHandlers({ data: context.data, library, session, version: context.version }),
+    ...review,
+    ...createExchangeHandlers({ data: context.data, library, session, version: context.version, exportReport }),
     'app.info': async () => ({
       product: 'NeoScope',
       version: context.version,

@@ -15,6 +15,11 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
   const [status, setStatus] = useState<Status>();
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
   const [download, setDownload] = useState<{ url: string; name: string }>();
+  const [received, setReceived] = useState<OperationResult<'exchange.receivedResults'>['results']>([]);
+  useEffect(() => {
+    if (!open) return;
+    api.call('exchange.receivedResults', { patientId: open.patientId }).then((r) => setReceived(r.results), () => setReceived([]));
+  }, [api, open, message]);
   const load = useCallback(() => api.call('exchange.status', {}).then(setStatus, (e: Error) => setMessage({ kind: 'error', text: e.message })), [api]);
   useEffect(() => void load(), [load]);
 
@@ -73,10 +78,30 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
       ) : (
         <p className="hint">Open an image of the patient to send{status?.site ? '' : ' (and set up the site first)'}.</p>
       )}
+      <h3>Return signed results</h3>
+      {open && status?.site ? (
+        <button type="button" onClick={() => void act(async () => { const r = await api.call('exchange.exportResults', { patientId: open.patientId }); setDownload({ url: URL.createObjectURL(new Blob([r.bytes as BlobPart], { type: 'application/zip' })), name: r.fileName }); return `Results package with ${r.reports} signed report(s) for ${open.patientId}.`; })}>
+          Package signed results of {open.patientId}
+        </button>
+      ) : null}
+      {open && received.length ? (
+        <ul className="partners" aria-label="Received results">
+          {received.map((r) => (
+            <li key={`${r.reportId}-${r.version}`}>
+              {r.reportId} v{r.version} from <strong>{r.fromSite}</strong>
+              {r.pdf ? <> · <a href={URL.createObjectURL(new Blob([r.pdf as BlobPart], { type: 'application/pdf' }))} download={`${r.reportId}-v${r.version}.pdf`}>PDF</a></> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <h3>Receive</h3>
       <label className="button-like">
         Verify and import a package…
         <input type="file" accept=".zip" hidden data-testid="batch-import-input" onChange={(e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) void act(async () => { const r = await api.call('exchange.importBatch', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }); onImported(); return `Package from ${r.from} verified: ${r.report.imported.length} imported, ${r.report.duplicates.length} already here, ${r.report.failed.length} unreadable.`; }); }} />
+      </label>
+      <label className="button-like">
+        Verify and file a results package…
+        <input type="file" accept=".zip" hidden data-testid="results-import-input" onChange={(e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) void act(async () => { const r = await api.call('exchange.importResults', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }); return `Results from ${r.from} verified and filed: ${r.attached.map((a) => `${a.reportId} v${a.version} → patient ${a.patientId}`).join('; ')}.`; }); }} />
       </label>
       {message ? <p className={message.kind === 'error' ? 'message-error' : 'exchange-result'} role={message.kind === 'error' ? 'alert' : undefined}>{message.text}</p> : null}
     </aside>
