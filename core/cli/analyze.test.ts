@@ -9,6 +9,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import sharp from 'sharp';
 import { writeFixtureModelsFolder } from '../inference/testing/fixture-package.ts';
 import { projectRoot, samplePath, sharedDataPath } from '../testing/shared-data.ts';
@@ -85,16 +87,35 @@ test('memory stays flat over 500 images (RSS growth < 10% between image 100 and 
   copyFileSync(join(models, 'test-quadrant', 'model.onnx'), join(chestModels, 'test-quadrant', 'model.onnx'));
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   await import('node:fs/promises').then((fs) => fs.writeFile(join(chestModels, 'test-quadrant', 'manifest.json'), JSON.stringify({ ...manifest, domain: 'chest' })));
-  const rss: number[] = [];
+  const early: number[] = [];
+  const late: number[] = [];
   const out = mkdtempSync(join(tmpdir(), 'neoscope-500-out-'));
-  global.gc?.();
+  // Garbage is collected before each reading, and each end of the batch is read ten times
+  // (images 91-100 and 491-500), keeping the lowest: what the process retains, not when V8
+  // or libvips last released memory (single readings swing by ±10% between runs).
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
   const code = await runAnalyze(
-    { paths: [join(inputs, 'batch')], out, models: [], backend: 'wasm', modelsFolder: chestModels, saliency: 'cam', onImageDone: (i) => (i === 100 || i === 500 ? rss.push(process.memoryUsage().rss) : undefined) },
+    {
+      paths: [join(inputs, 'batch')],
+      out,
+      models: [],
+      backend: 'wasm',
+      modelsFolder: chestModels,
+      saliency: 'cam',
+      onImageDone: (i) => {
+        const window = i > 90 && i <= 100 ? early : i > 490 && i <= 500 ? late : undefined;
+        if (!window) return;
+        gc();
+        window.push(process.memoryUsage().rss);
+      },
+    },
     quiet,
   );
   assert.equal(code, 0);
-  const growth = (rss[1]! - rss[0]!) / rss[0]!;
-  console.log(`# RSS after 100 images ${(rss[0]! / 2 ** 20).toFixed(0)} MiB, after 500 ${(rss[1]! / 2 ** 20).toFixed(0)} MiB (${(growth * 100).toFixed(1)}%)`);
+  const [first, last] = [Math.min(...early), Math.min(...late)];
+  const growth = (last - first) / first;
+  console.log(`# RSS (lowest after GC) around image 100 ${(first / 2 ** 20).toFixed(0)} MiB, around image 500 ${(last / 2 ** 20).toFixed(0)} MiB (${(growth * 100).toFixed(1)}%)`);
   assert.ok(growth < 0.1, `RSS grew ${(growth * 100).toFixed(1)}%`);
 });
 

@@ -153,6 +153,9 @@ function progressLine(done: number, total: number, started: number): string {
 }
 
 export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promise<number> {
+  // Every PNG written is of a new image: libvips' operation cache would only grow toward
+  // its 50 MB limit without ever being hit. Bounded memory over long batches matters more.
+  sharp.cache(false);
   const engine = options.backend === 'node' ? await createNativeNodeEngine() : createWasmNodeEngine();
   const entries = await createModelRegistry(options.modelsFolder, engine).list();
   for (const broken of entries.filter((e) => !e.ok)) if (!broken.ok) io.err(`model not loaded: ${broken.folder}: ${broken.code}: ${broken.message}\n`);
