@@ -9,15 +9,17 @@ import { createWasmNodeEngine } from '../core/inference/engine-wasm-node.ts';
 import type { InferenceEngine } from '../core/inference/portable/engine.ts';
 import { benchmarkCnnModel } from '../core/inference/testing/onnx-builder.ts';
 import { dicomRows, isMalformed } from '../core/testing/manifest.ts';
-import { sharedDataPath } from '../core/testing/shared-data.ts';
+import { projectRoot, sharedDataPath } from '../core/testing/shared-data.ts';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const files = dicomRows().filter((row) => !isMalformed(row)).map((row) => sharedDataPath(row.path));
 const skipped: string[] = [];
 console.log(formatDicomFigures(await benchDicom(files, skipped)));
 if (skipped.length) console.log(`left out: ${skipped.join('; ')}`);
 
-// Inference. No trained model ships yet, so the figures are for a constructed compact CNN
-// (4 stride-2 3×3 convolutions, 16 channels, 256×256 input) of the size the shipped ones will be.
+// Inference: a constructed compact CNN (4 stride-2 3×3 convolutions, 16 channels, 256×256
+// input) as the common reference, then every shipped package at its own input size.
 const SIZE = 256;
 const model = benchmarkCnnModel(SIZE);
 const engines: Array<{ label: string; engine: InferenceEngine }> = [
@@ -33,6 +35,16 @@ const figures = await benchBackends(model, SIZE, engines);
 console.log('\nInference, constructed compact CNN 256×256 (ratios measured in this run)');
 for (const f of figures) console.log(`${f.backend.padEnd(34)} ${f.msPerImage.toFixed(2).padStart(8)} ms/image ${f.imagesPerSecond.toFixed(1).padStart(8)} images/s`);
 if (figures[1]) console.log(`WASM / native throughput: ${(figures[0]!.imagesPerSecond / figures[1].imagesPerSecond).toFixed(2)}× (goal ≥ 0.8×)`);
+for (const folder of readdirSync(join(projectRoot, 'models'), { withFileTypes: true })) {
+  const manifestPath = join(projectRoot, 'models', folder.name, 'manifest.json');
+  if (!folder.isDirectory() || !existsSync(manifestPath)) continue;
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const onnx = new Uint8Array(readFileSync(join(projectRoot, 'models', folder.name, 'model.onnx')));
+  const shipped = await benchBackends(onnx, { name: manifest.input.name, channels: manifest.input.channels, height: manifest.input.height, width: manifest.input.width }, engines);
+  console.log(`\nShipped ${manifest.id} ${manifest.version} (${manifest.input.width}×${manifest.input.height})`);
+  for (const f of shipped) console.log(`${f.backend.padEnd(34)} ${f.msPerImage.toFixed(1).padStart(8)} ms/image ${f.imagesPerSecond.toFixed(2).padStart(8)} images/s`);
+  if (shipped[1]) console.log(`WASM / native throughput: ${(shipped[0]!.imagesPerSecond / shipped[1].imagesPerSecond).toFixed(2)}×`);
+}
 const session = await createWasmNodeEngine(2).createSession(model);
 const occlusion = await benchOcclusion(session, SIZE, 28);
 console.log(`14×14 occlusion map (196 perturbed images), WASM: batched (28/run) ${occlusion.batchedMs.toFixed(0)} ms, unbatched ${occlusion.unbatchedMs.toFixed(0)} ms, ratio ${(occlusion.unbatchedMs / occlusion.batchedMs).toFixed(2)}×`);

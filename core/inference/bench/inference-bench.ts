@@ -13,8 +13,17 @@ export interface BackendFigure {
   imagesPerSecond: number;
 }
 
-async function timeRuns(session: ModelSession, size: number, minMs = 1500): Promise<number> {
-  const feeds = { image: { dims: [1, 1, size, size], data: Float32Array.from({ length: size * size }, (_, i) => (i % 251) / 250) } };
+export interface InputShape {
+  name: string;
+  channels: number;
+  height: number;
+  width: number;
+}
+
+async function timeRuns(session: ModelSession, shape: InputShape | number, minMs = 1500): Promise<number> {
+  const { name, channels, height, width } = typeof shape === 'number' ? { name: 'image', channels: 1, height: shape, width: shape } : shape;
+  const length = channels * height * width;
+  const feeds = { [name]: { dims: [1, channels, height, width], data: Float32Array.from({ length }, (_, i) => (i % 251) / 250) } };
   await session.run(feeds); // warm-up
   let runs = 0;
   const start = performance.now();
@@ -25,7 +34,7 @@ async function timeRuns(session: ModelSession, size: number, minMs = 1500): Prom
   return (performance.now() - start) / runs;
 }
 
-export async function benchBackends(model: Uint8Array, size: number, engines: Array<{ label: string; engine: InferenceEngine }>): Promise<BackendFigure[]> {
+export async function benchBackends(model: Uint8Array, size: number | InputShape, engines: Array<{ label: string; engine: InferenceEngine }>): Promise<BackendFigure[]> {
   const figures: BackendFigure[] = [];
   for (const { label, engine } of engines) {
     const session = await engine.createSession(model);
