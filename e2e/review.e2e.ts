@@ -158,3 +158,28 @@ test('an admin sets up the site, trusts a partner by fingerprint, and a tampered
   await panel.getByLabel('Close exchange').click();
   assert.equal(await page.locator('.worklist-item').count(), before, 'nothing from the refused package was stored');
 });
+
+test('the batch queue analyses every exam in view with progress, pauses, resumes, and skips finished work when run again', { timeout: 240_000 }, async () => {
+  await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01L.jpg'), samplePath('fundus-exports/fundus-exports.csv'), samplePath('chest-cr-j2k-pydicom.dcm')]);
+  await page.locator('.worklist-item', { hasText: 'chest-cr-j2k-pydicom.dcm' }).waitFor();
+  const total = await page.locator('.worklist-item').count();
+  const queue = page.locator('.batch-queue');
+  await queue.getByRole('button', { name: `Analyse ${total} exam(s)` }).click();
+  await queue.getByRole('button', { name: 'Pause' }).click();
+  await page.locator('.batch-queue[data-state="paused"]').waitFor();
+  const paused = await queue.getByTestId('batch-progress').innerText();
+  await page.waitForTimeout(1500);
+  assert.equal(await queue.getByTestId('batch-progress').innerText(), paused, 'nothing runs while paused');
+  await queue.getByRole('button', { name: 'Resume' }).click();
+  await page.locator('.batch-queue[data-state="done"]').waitFor({ timeout: 180_000 });
+  const first = await queue.getByTestId('batch-progress').innerText();
+  const counts = /Done: (\d+) analysed, (\d+) already done of (\d+)/.exec(first);
+  assert.ok(counts, first);
+  assert.equal(Number(counts[1]) + Number(counts[2]), total);
+  assert.ok(Number(counts[2]) >= 1, 'the exam signed earlier is not analysed again');
+  console.log(`# batch queue: ${first}`);
+
+  await queue.getByRole('button', { name: `Analyse ${total} exam(s)` }).click();
+  await page.locator('.batch-queue[data-state="done"]').waitFor({ timeout: 60_000 });
+  assert.match(await queue.getByTestId('batch-progress').innerText(), new RegExp(`Done: 0 analysed, ${total} already done of ${total}`));
+});

@@ -32,6 +32,8 @@ export const draftSchema = z.object({
   form: z.array(fieldSpecSchema),
   /** Why a field has no AI value (no model installed for it, or the measurement failed). */
   aiNotes: z.array(z.string()),
+  /** The models (id@version) that have analysed this exam, whatever they found. */
+  analysedWith: z.array(z.string()),
 });
 
 const patientRecord = z.object({ patientId: z.string(), birthDate: z.string(), gaWeeks: z.number().int(), gaDays: z.number().int() });

@@ -80,6 +80,13 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (from_site, report_id, version)
    );
    CREATE INDEX received_results_patient ON received_results (patient_id);`,
+  `CREATE TABLE analyses (
+     report_id TEXT NOT NULL,
+     model TEXT NOT NULL,
+     at TEXT NOT NULL,
+     notes_json TEXT NOT NULL,
+     PRIMARY KEY (report_id, model)
+   );`,
 ];
 
 export interface Database {

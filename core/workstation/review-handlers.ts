@@ -78,7 +78,7 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
   const { data, library, session } = deps;
   const accounts = data ? new Accounts(data.db, data.audit) : undefined;
   const review = data && accounts ? new ReviewService(data.db, data.audit, data.reports, accounts) : undefined;
-  const aiNotes = new Map<string, string[]>();
+
   const need = () => {
     if (!data || !accounts || !review) throw new StoreRequired('STORE_REQUIRED', 'this workstation runs without a data folder (preview); accounts and reports need one');
     return { data, accounts, review };
@@ -91,7 +91,12 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       return found;
     });
   };
-  const view = (draft: Draft) => ({ ...draft, form: fieldsFor(draft.content.domain), aiNotes: aiNotes.get(draft.content.reportId) ?? [] });
+  /** What the models that ran on this exam said, kept in the store with the draft. */
+  const analyses = (reportId: string) => data?.db.all('SELECT model, notes_json FROM analyses WHERE report_id = ? ORDER BY model', [reportId]) ?? [];
+  const view = (draft: Draft) => {
+    const runs = analyses(draft.content.reportId);
+    return { ...draft, form: fieldsFor(draft.content.domain), aiNotes: [...new Set(runs.flatMap((r) => JSON.parse(String(r.notes_json)) as string[]))], analysedWith: runs.map((r) => String(r.model)) };
+  };
   const signedModels = async (report: SignedReport): Promise<ModelSummary[]> => {
     const entries = await deps.models();
     return report.models.map((m) => {
@@ -169,10 +174,12 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       const frame = await library.frame(content.instanceIds[0]!, 0);
       const summary = instancesOf([content.instanceIds[0]!])[0]!;
       let latest: Draft | undefined;
+      const runNotes = new Map<string, string[]>();
       for (const model of entries) {
         const m = model.manifest;
         const ref = { id: m.id, version: m.version, sha256: m.sha256 };
         const analysis = await analyzeImage(frame, model, 'none');
+        const before = notes.length;
         for (const kind of m.measurements ?? []) {
           let derived: DerivedMeasurement;
           try {
@@ -198,6 +205,7 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
             if (value !== null) latest = await review.setAi(reportId, spec.name, { value, model: ref }, user.username);
           }
         }
+        runNotes.set(`${m.id}@${m.version}`, notes.slice(before));
         if (m.slot) {
           const heads = headPredictions(m, analysis.findings);
           for (const spec of form) {
@@ -213,7 +221,12 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
         const source = spec.aiSource;
         if (source && 'slot' in source && !predicted.has(source.slot)) notes.push(`${spec.label}: no model installed for ${source.slot}; nothing predicts it`);
       }
-      aiNotes.set(reportId, [...new Set(notes)]);
+      // Notes not tied to one model (no model for a slot) go with every run, so they show again.
+      const general = notes.filter((n) => ![...runNotes.values()].some((list) => list.includes(n)));
+      const now = new Date().toISOString();
+      data.db.transaction(() => {
+        for (const [model, list] of runNotes) data.db.run('INSERT OR REPLACE INTO analyses (report_id, model, at, notes_json) VALUES (?, ?, ?, ?)', [reportId, model, now, JSON.stringify([...list, ...general])]);
+      });
       if (!latest) latest = await review.open(user, content);
       return view(latest);
     },

@@ -14,6 +14,7 @@ import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
 import { AccountBar, type AuthStatus } from '../features/account/AccountBar.tsx';
 import { ReviewPanel } from '../features/review/ReviewPanel.tsx';
 import { ExchangePanel } from '../features/exchange/ExchangePanel.tsx';
+import { BatchQueue } from '../features/batch/BatchQueue.tsx';
 import { Viewport } from '../features/viewer/Viewport.tsx';
 import { Worklist } from '../features/worklist/Worklist.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
@@ -123,7 +124,7 @@ export function App({ api }: { api: ApiClient }) {
       </header>
       {progress ? <ImportProgressBar progress={progress} /> : null}
       <main className="app-main">
-        <Worklist instances={instances} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} />
+        <Worklist instances={instances} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
         <section className="viewer" aria-label="Viewer">
           {open ? (
             <Viewport api={api} instance={open} onError={reportError} overlay={analysis?.instanceId === open.instanceId ? analysis.map : undefined} overlaySettings={overlay} />

@@ -2,7 +2,7 @@
  * The worklist: every image in the library, filterable, navigable with ↑/↓ and opened
  * with Enter (or a click). A signed-in specialist sees their domain's queue by default.
  */
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 
 export interface WorklistProps {
@@ -11,6 +11,8 @@ export interface WorklistProps {
   onOpen(instanceId: string): void;
   /** The signed-in reader's domain: their queue is shown first, with a switch to all images. */
   queueDomain?: 'retina' | 'chest';
+  /** Shown above the list with the images in view (e.g. the batch analysis queue). */
+  toolbar?: (visible: InstanceSummary[]) => ReactNode;
 }
 
 function matches(instance: InstanceSummary, query: string): boolean {
@@ -22,7 +24,7 @@ function formatDate(dicomDate: string): string {
   return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6)}` : dicomDate || '—';
 }
 
-export function Worklist({ instances, openId, onOpen, queueDomain }: WorklistProps) {
+export function Worklist({ instances, openId, onOpen, queueDomain, toolbar }: WorklistProps) {
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState(0);
   const [showAll, setShowAll] = useState(false);
@@ -46,6 +48,7 @@ export function Worklist({ instances, openId, onOpen, queueDomain }: WorklistPro
           all domains ({showAll ? instances.length : `${queue.length} ${queueDomain} of ${instances.length}`})
         </label>
       ) : null}
+      {toolbar?.(visible)}
       <ol className="worklist-items" tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={visible[cursor] ? `wl-${visible[cursor].instanceId}` : undefined}>
         {visible.map((instance, index) => (
           <li
