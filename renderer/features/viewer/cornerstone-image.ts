@@ -26,7 +26,10 @@ export function rgbToRgba(rgb: Uint8Array): Uint8Array {
 export function voiLutFor(frame: DecodedFrame, choice: VoiChoice): LUT {
   const { low, high } = modalityRange(frame);
   const table = voiDisplayTable(low, high, voiStage(frame, choice));
-  return { firstValueMapped: table.firstValueMapped, numBitsPerEntry: 8, lut: table.entries } as LUT;
+  // cornerstone reuses its cached display LUT while the VOI LUT's id is unchanged, so the id
+  // must change with the window: without it a W/L drag updates the readout but not the pixels.
+  const id = `${frame.instanceId}/${frame.frame}/${choice.kind === 'lut' ? `lut${choice.index}` : `${choice.window.center}/${choice.window.width}`}`;
+  return { id, firstValueMapped: table.firstValueMapped, numBitsPerEntry: 8, lut: table.entries } as LUT;
 }
 
 export function toCornerstoneImage(frame: DecodedFrame): Image {
