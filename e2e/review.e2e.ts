@@ -6,47 +6,40 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { unzipSync, zipSync } from 'fflate';
 import { createBatch } from '../core/exchange/batch-package.ts';
 import { SiteIdentity } from '../core/exchange/site-identity.ts';
-import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
-import { createWorkstation, type Workstation } from '../core/workstation/create-workstation.ts';
-import { startBrowserHost, type BrowserHost } from '../host/server.ts';
-import { launchChromium } from './chromium.ts';
+import { samplePath } from '../core/testing/shared-data.ts';
+import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
-const artifacts = join(projectRoot, 'e2e', 'artifacts');
-let workstation: Workstation;
-let host: BrowserHost;
-let browser: Browser;
+let harness: Harness;
 let page: Page;
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-review-')) });
-  // The site's admin has set up a reader (accounts are not what this test is about).
-  const call = async (op: 'users.create' | 'auth.login' | 'auth.logout', args: unknown) => {
-    const r = await workstation.dispatch(op, args);
-    if (!r.ok) throw new Error(r.error.message);
-  };
-  await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
-  await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
-  await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
-  await call('auth.logout', {});
-  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 860 }, acceptDownloads: true });
-  await page.goto(host.url);
+  harness = await openWorkstation('review', {
+    viewport: { width: 1400, height: 860 },
+    // The site's admin has set up a reader (accounts are not what this test is about).
+    beforeServe: async (w) => {
+      const call = async (op: 'users.create' | 'auth.login' | 'auth.logout', args: unknown) => {
+        const r = await w.dispatch(op, args);
+        if (!r.ok) throw new Error(r.error.message);
+      };
+      await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
+      await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+      await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
+      await call('auth.logout', {});
+    },
+  });
+  ({ page } = harness);
 });
 
 after(async () => {
-  await browser?.close();
-  await host?.close();
-  workstation?.data?.close();
+  await harness?.close();
 });
 
 test('a reader accepts one AI value, corrects another, signs, and the PDF shows both and the signature', { timeout: 240_000 }, async () => {

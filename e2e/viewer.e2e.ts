@@ -6,39 +6,28 @@
  * (decode cache warm) and the frames per second during a 2-second window/level drag.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { analyzeImage } from '../core/inference/analyze-image.ts';
 import { createWasmNodeEngine } from '../core/inference/engine-wasm-node.ts';
 import { loadModelPackage } from '../core/inference/load-package.ts';
 import { connectedRegions, thresholdMap } from '../core/measurements/binary-mask.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
-import { createWorkstation, type Workstation } from '../core/workstation/create-workstation.ts';
-import { startBrowserHost, type BrowserHost } from '../host/server.ts';
-import { launchChromium } from './chromium.ts';
+import type { Workstation } from '../core/workstation/create-workstation.ts';
+import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
-const artifacts = join(projectRoot, 'e2e', 'artifacts');
+let harness: Harness;
 let workstation: Workstation;
-let host: BrowserHost;
-let browser: Browser;
 let page: Page;
 
 before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-viewer-')) });
-  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-  await page.goto(host.url);
+  harness = await openWorkstation('viewer', { viewport: { width: 1280, height: 860 } });
+  ({ workstation, page } = harness);
 });
 
 after(async () => {
-  await browser?.close();
-  await host?.close();
-  workstation?.data?.close();
+  await harness?.close();
 });
 
 /** Mean grey of a 9×9 block of the viewport canvas around an image point (image fitted and centred, as displayed by default). */
