@@ -108,4 +108,13 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   const frames = await page.evaluate(() => (window as unknown as { frames: number }).frames);
   console.log(`# ${instance.columns}×${instance.rows} MONOCHROME1 film: choose → first pixels ${chooseToPixels.toFixed(0)} ms (cache warm; goal < 300); W/L drag ${(frames / seconds).toFixed(1)} frames/s over ${seconds.toFixed(1)} s (${step} mouse moves; goal ≥ 50)`);
   assert.ok(frames > 0, 'the drag redraws the image');
+
+  // The CTR tool: four clicks, thorax 400 px wide on screen, heart 100 px: the ratio drawn.
+  await page.getByRole('button', { name: 'CTR' }).click();
+  const y = centre.y + 120;
+  for (const [x, dy] of [[-200, 0], [200, 0], [-60, -40], [40, -40]] as const) await page.mouse.click(centre.x + x, y + dy);
+  const readout = await page.getByTestId('ctr-readout').innerText();
+  console.log(`# CTR tool after four clicks: ${readout}`);
+  assert.match(readout, /^CTR 0\.25 · heart \d+ px \/ thorax \d+ px$/);
+  await page.screenshot({ path: join(artifacts, 'viewer-ctr-tool.png') });
 });

@@ -6,6 +6,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['I', 'Invert'],
   ['V', "Next VOI preset of the file (its windows and VOI LUTs)"],
   ['PageUp / PageDown, wheel', 'Previous / next frame'],
+  ['C', 'Cardiothoracic ratio tool: click thorax right, thorax left, heart right, heart left'],
   ['H', 'Show or hide the AI overlay'],
   ['?', 'Show or hide this help'],
   ['Esc', 'Close this help'],

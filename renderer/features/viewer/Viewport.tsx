@@ -1,6 +1,7 @@
 /**
  * One cornerstone-core viewport showing a library image. Left-drag sets window/level,
- * R resets, I inverts, PageUp/PageDown (or the wheel) step through frames. The time from
+ * R resets, I inverts, PageUp/PageDown (or the wheel) step through frames, C starts the
+ * cardiothoracic ratio tool (four clicks; the ratio shows live). The time from
  * choosing an image to its first drawn pixels is recorded with performance.mark.
  */
 import * as cornerstone from 'cornerstone-core';
@@ -9,6 +10,7 @@ import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts
 import type { ApiClient } from '../../api/client.ts';
 import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
 import { drawHeatOverlay, type HeatMap } from './heat-overlay.ts';
+import { CTR_STEPS, ctrReading, type ImagePoint } from './ctr-tool.ts';
 
 export interface ViewportProps {
   api: ApiClient;
@@ -55,6 +57,12 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
   const [readout, setReadout] = useState<Readout>();
+  const [tool, setTool] = useState<'wl' | 'ctr'>('wl');
+  const toolRef = useRef(tool);
+  toolRef.current = tool;
+  const [ctrPoints, setCtrPoints] = useState<ImagePoint[]>([]);
+  const [hover, setHover] = useState<ImagePoint>();
+  const [, setRenderTick] = useState(0);
   const readoutRef = useRef<Readout>(undefined);
   readoutRef.current = readout;
 
@@ -72,7 +80,29 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     };
   }, []);
 
-  useEffect(() => setFrameIndex(0), [instance.instanceId]);
+  useEffect(() => {
+    setFrameIndex(0);
+    setCtrPoints([]);
+    setTool('wl');
+  }, [instance.instanceId]);
+
+  useEffect(() => {
+    // Measurements are kept in image pixels and redrawn wherever the image is drawn.
+    const el = element.current!;
+    const tick = () => setRenderTick((t) => t + 1);
+    el.addEventListener('cornerstoneimagerendered', tick);
+    return () => el.removeEventListener('cornerstoneimagerendered', tick);
+  }, []);
+
+  const toImage = (e: React.MouseEvent): ImagePoint => {
+    const p = cornerstone.pageToPixel(element.current!, e.pageX, e.pageY);
+    return { x: p.x, y: p.y };
+  };
+  const onCtrClick = (e: React.MouseEvent) => {
+    if (tool !== 'ctr' || e.button !== 0) return;
+    const point = toImage(e);
+    setCtrPoints((points) => (points.length >= 4 ? [point] : [...points, point]));
+  };
 
   useEffect(() => {
     let cancelled = false;
@@ -104,7 +134,7 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     const el = element.current!;
     let last: { x: number; y: number } | undefined;
     const onDown = (e: MouseEvent) => {
-      if (e.button === 0) last = { x: e.clientX, y: e.clientY };
+      if (e.button === 0 && toolRef.current === 'wl') last = { x: e.clientX, y: e.clientY };
     };
     const onMove = (e: MouseEvent) => {
       const current = readoutRef.current;
@@ -162,6 +192,10 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
           setReadout(readoutRef.current);
         }
       }
+      else if (e.key === 'c' || e.key === 'C') {
+        setTool((t) => (t === 'ctr' ? 'wl' : 'ctr'));
+        setCtrPoints([]);
+      }
       else if (e.key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
       else if (e.key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
     };
@@ -192,10 +226,40 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     if (instance.frames > 1) setFrameIndex((f) => Math.max(0, Math.min(instance.frames - 1, f + Math.sign(e.deltaY))));
   };
 
+  const el = element.current;
+  const shown = el && readout && cornerstone.getViewport(el) ? [...ctrPoints, ...(tool === 'ctr' && hover && ctrPoints.length < 4 ? [hover] : [])] : [];
+  const onCanvas = shown.map((p) => cornerstone.pixelToCanvas(el!, p as cornerstone.PixelCoordinate));
+  const reading = ctrReading(shown, readout?.frame.spacing?.column);
+
   return (
     <div className="viewport-frame">
-      <div className="viewport" ref={element} onWheel={onWheel} onContextMenu={(e) => e.preventDefault()} data-testid="viewport" />
+      <div
+        className={tool === 'ctr' ? 'viewport measuring' : 'viewport'}
+        ref={element}
+        onWheel={onWheel}
+        onContextMenu={(e) => e.preventDefault()}
+        onMouseUp={onCtrClick}
+        onMouseMove={(e) => tool === 'ctr' && el && cornerstone.getViewport(el) && setHover(toImage(e))}
+        data-testid="viewport"
+      />
       <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid="ai-overlay" aria-hidden="true" />
+      <svg className="viewport-measurements" aria-hidden="true">
+        {onCanvas.length >= 2 ? <line x1={onCanvas[0]!.x} y1={onCanvas[0]!.y} x2={onCanvas[1]!.x} y2={onCanvas[1]!.y} stroke="#ff5a5a" strokeWidth={2} /> : null}
+        {onCanvas.length >= 4 ? <line x1={onCanvas[2]!.x} y1={onCanvas[2]!.y} x2={onCanvas[3]!.x} y2={onCanvas[3]!.y} stroke="#3ee0e6" strokeWidth={2} /> : null}
+        {onCanvas.map((p, i) => <circle key={i} cx={p.x} cy={p.y} r={4} fill={i < 2 ? '#ff5a5a' : '#3ee0e6'} />)}
+      </svg>
+      <div className="viewer-tools">
+        <button type="button" aria-pressed={tool === 'ctr'} onClick={() => { setTool((t) => (t === 'ctr' ? 'wl' : 'ctr')); setCtrPoints([]); }} title="Cardiothoracic ratio: four clicks (C)">
+          CTR
+        </button>
+        {tool === 'ctr' ? (
+          <span className="ctr-readout" data-testid="ctr-readout">
+            {reading
+              ? `CTR ${reading.ratio.toFixed(2)} · heart ${reading.cardiacMm ? `${reading.cardiacMm.toFixed(0)} mm` : `${reading.cardiacPx.toFixed(0)} px`} / thorax ${reading.thoracicMm ? `${reading.thoracicMm.toFixed(0)} mm` : `${reading.thoracicPx.toFixed(0)} px`}`
+              : `click ${CTR_STEPS[Math.min(ctrPoints.length, 3)]}`}
+          </span>
+        ) : null}
+      </div>
       {readout ? (
         <div className="viewport-overlay">
           <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}</span>
