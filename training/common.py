@@ -3,6 +3,7 @@ one-channel segmentation model with self-test vectors the workstation checks on 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 
 import numpy as np
@@ -55,3 +56,12 @@ def export_segmentation_onnx(model, out: str, size: int) -> tuple[str, list]:
             entry = {"generator": generator, **({"value": value} if value is not None else {})}
             self_tests.append({"input": entry, "expect": [{"output": "probability_map", "mean": float(model(torch.from_numpy(x)[None, None]).mean()), "tolerance": 1e-4}]})
     return sha, self_tests
+
+
+def write_package_text(out: str, manifest: dict, card_lines: list[str]) -> None:
+    """manifest.json (indented, newline-terminated) and CARD.md beside model.onnx."""
+    with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    with open(os.path.join(out, "CARD.md"), "w", encoding="utf-8") as f:
+        f.write("\n".join(card_lines) + "\n")

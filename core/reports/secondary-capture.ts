@@ -4,7 +4,7 @@
  * explicit VR little endian; the source image is referenced and the overlay's model named.
  */
 import { newUid } from './dicom-uid.ts';
-import { personName, writeDicomFile, type StudyContext } from './structured-report.ts';
+import { patientAndStudy, personName, writeDicomFile, type StudyContext } from './structured-report.ts';
 
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 
@@ -31,22 +31,13 @@ export function buildSecondaryCapture(capture: CaptureImage, study: StudyContext
     SOPClassUID: SECONDARY_CAPTURE,
     SOPInstanceUID: sopInstanceUid,
     SpecificCharacterSet: 'ISO_IR 192',
-    StudyInstanceUID: study.studyInstanceUid,
     SeriesInstanceUID: options.seriesInstanceUid ?? newUid(),
     Modality: 'OT',
     SeriesNumber: 950,
     InstanceNumber: options.instanceNumber ?? 1,
     SeriesDescription: 'NeoScope AI overlays',
     Laterality: study.laterality ?? '', // type 2C: eyes are paired; empty when not known
-    PatientName: study.patientName,
-    PatientID: study.patientId,
-    PatientBirthDate: study.patientBirthDate,
-    PatientSex: study.patientSex,
-    StudyDate: study.studyDate,
-    StudyTime: study.studyTime,
-    StudyID: study.studyId,
-    AccessionNumber: study.accessionNumber,
-    ReferringPhysicianName: study.referringPhysicianName,
+    ...patientAndStudy(study),
     OperatorsName: personName(options.operator),
     ConversionType: 'WSD',
     Manufacturer: 'NeoScope',

@@ -39,6 +39,22 @@ const code = (value: string, scheme: string, meaning: string): Code => ({ CodeVa
 /** NeoScope's own concepts, where no standard code names the graded field. */
 const local = (value: string, meaning: string) => code(value, '99NEOSCOPE', meaning);
 
+/** The Patient and General Study modules of a new object in the original study. */
+export function patientAndStudy(study: StudyContext): Record<string, string> {
+  return {
+    PatientName: study.patientName,
+    PatientID: study.patientId,
+    PatientBirthDate: study.patientBirthDate,
+    PatientSex: study.patientSex,
+    StudyInstanceUID: study.studyInstanceUid,
+    StudyDate: study.studyDate,
+    StudyTime: study.studyTime,
+    StudyID: study.studyId,
+    AccessionNumber: study.accessionNumber,
+    ReferringPhysicianName: study.referringPhysicianName,
+  };
+}
+
 /** "A Reader" → "Reader^A" (DICOM PN: family^given); a name already in PN form is kept. */
 export function personName(name: string): string {
   if (name.includes('^')) return name;
@@ -94,21 +110,12 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
     SOPClassUID: COMPREHENSIVE_SR,
     SOPInstanceUID: sopInstanceUid,
     SpecificCharacterSet: 'ISO_IR 192',
-    StudyInstanceUID: study.studyInstanceUid,
     SeriesInstanceUID: options.seriesInstanceUid ?? newUid(),
     Modality: 'SR',
     SeriesNumber: 900 + report.version,
     InstanceNumber: report.version,
     SeriesDescription: 'NeoScope signed report',
-    PatientName: study.patientName,
-    PatientID: study.patientId,
-    PatientBirthDate: study.patientBirthDate,
-    PatientSex: study.patientSex,
-    StudyDate: study.studyDate,
-    StudyTime: study.studyTime,
-    StudyID: study.studyId,
-    AccessionNumber: study.accessionNumber,
-    ReferringPhysicianName: study.referringPhysicianName,
+    ...patientAndStudy(study),
     Manufacturer: 'NeoScope',
     ...(options.institutionName ? { InstitutionName: options.institutionName } : {}),
     ContentDate: signed.date,

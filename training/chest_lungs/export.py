@@ -3,13 +3,12 @@ neoscope.model-package/1, self-test vectors computed from this model) and CARD.m
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import platform
 
 import torch
 
-from ..common import export_segmentation_onnx
+from ..common import export_segmentation_onnx, write_package_text
 from . import data
 
 MODEL_ID = "chest-lungs"
@@ -42,9 +41,6 @@ def export_package(model, out: str, *, base: int, mean: float, std: float, thres
         "licence": "Weights derived from V7 lung masks (CC BY 4.0) on Hannover images (CC BY 3.0), Montgomery (unverified) and Shenzhen masks (CC BY-NC-SA 4.0): non-commercial evaluation only until confirmed.",
         "selfTest": self_tests,
     }
-    with open(os.path.join(out, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
 
     params = sum(p.numel() for p in model.parameters())
     lines = [
@@ -85,5 +81,4 @@ def export_package(model, out: str, *, base: int, mean: float, std: float, thres
               "",
               "## Limits",
               "No neonatal or infant film with masks was available: infants' lungs are smaller relative to the film, the thymus widens the mediastinum, and films include abdomen and arms. Expect worse borders on neonatal films and check them. The V7 masks (most of the training films) draw the lungs behind the heart, and the model learned that: its medial lung border is the mediastinum, not the heart. The cardiothoracic ratio the workstation derives (core/measurements/cardiothoracic-ratio.ts) therefore takes the thoracic width from the outer lung borders and finds the heart borders as the edge of the heart shadow inside the lung fields (Otsu threshold of the film's grey levels there). On the one film with an independent heart outline (CheXmask example, a model's outline) it gives 0.447 against 0.467; it is an estimate for the reader to check and adjust, not a heart segmentation."]
-    with open(os.path.join(out, "CARD.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_package_text(out, manifest, lines)

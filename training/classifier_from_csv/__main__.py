@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from ..common import generated_input
+from ..common import generated_input, write_package_text
 from ..retina_vessels.metrics import auc
 
 
@@ -200,9 +200,6 @@ def main() -> None:
         "licence": args.licence,
         "selfTest": self_tests,
     }
-    with open(os.path.join(args.out, "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
     card = [
         f"# {manifest['name']} — {model_id} {args.version}",
         "",
@@ -221,8 +218,7 @@ def main() -> None:
         "",
         f"Licence: {args.licence}",
     ]
-    with open(os.path.join(args.out, "CARD.md"), "w", encoding="utf-8") as f:
-        f.write("\n".join(card) + "\n")
+    write_package_text(args.out, manifest, card)
     print(f"package written to {args.out}")
 
 

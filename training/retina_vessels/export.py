@@ -3,13 +3,12 @@ neoscope.model-package/1, with self-test vectors computed from this model) and C
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import platform
 
 import torch
 
-from ..common import export_segmentation_onnx
+from ..common import export_segmentation_onnx, write_package_text
 from . import data
 
 # The measurement section of the card: how the workstation derives plus-disease metrics from
@@ -47,9 +46,6 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
         "licence": "Weights derived from CHASE_DB1 (CC BY 4.0) and from DRIVE, VEVIO and AV-WIDE, whose licences are unverified: internal evaluation only until confirmed.",
         "selfTest": self_tests,
     }
-    with open(os.path.join(out, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
 
     params = sum(p.numel() for p in model.parameters())
     lines = [
@@ -94,5 +90,4 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
         "## Limits",
         "Very few infant images (VEVIO) and no premature-infant fundus with annotations; wide-field RetCam images of preterm infants differ in field, focus and pigmentation. Licences of DRIVE, VEVIO and AV-WIDE are unverified.",
     ]
-    with open(os.path.join(out, "CARD.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_package_text(out, manifest, lines)
