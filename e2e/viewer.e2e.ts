@@ -117,4 +117,30 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   console.log(`# CTR tool after four clicks: ${readout}`);
   assert.match(readout, /^CTR 0\.25 · heart \d+ px \/ thorax \d+ px$/);
   await page.screenshot({ path: join(artifacts, 'viewer-ctr-tool.png') });
+  await page.keyboard.press('c'); // leave the CTR tool
+
+  // Zoom, rotate, flip and reset from the keyboard, as the overlay reports them.
+  const transform = page.getByTestId('view-transform');
+  // The overlay follows cornerstone's redraw, so each check waits for the text it expects.
+  await page.keyboard.press('r');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="view-transform"]')?.textContent?.includes('rotated'), undefined, { timeout: 5000 });
+  const fitted = Number(/zoom ([\d.]+)×/.exec(await transform.innerText())![1]);
+  await page.keyboard.press('+');
+  const zoomed = (fitted * 1.25).toFixed(2);
+  await page.waitForFunction((z) => document.querySelector('[data-testid="view-transform"]')?.textContent?.startsWith(`zoom ${z}×`), zoomed, { timeout: 5000 });
+  await page.keyboard.press(']');
+  await page.keyboard.press('x');
+  await page.waitForFunction(() => /rotated 90° · flipped horizontally/.test(document.querySelector('[data-testid="view-transform"]')?.textContent ?? ''), undefined, { timeout: 5000 });
+  await page.keyboard.press('r');
+  await page.waitForFunction((z) => document.querySelector('[data-testid="view-transform"]')?.textContent === `zoom ${z}×`, fitted.toFixed(2), { timeout: 5000 });
+
+  // The pixel under the pointer is read out with the film's own stored value there.
+  const scale = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
+  await page.mouse.move(canvasBox.x + canvasBox.width / 2 + (lung.x - size.width / 2) * scale, canvasBox.y + canvasBox.height / 2 + (lung.y - size.height / 2) * scale);
+  const pixel = await page.getByTestId('pixel-readout').innerText();
+  const [, px, py, value] = /\((\d+), (\d+)\) px · value (\d+)/.exec(pixel)!;
+  const slack = Math.ceil(1 / scale) + 1; // one screen pixel covers 1/scale image pixels
+  assert.ok(Math.abs(Number(px) - lung.x) <= slack && Math.abs(Number(py) - lung.y) <= slack, `pointer at (${px}, ${py}), aimed at (${lung.x}, ${lung.y})`);
+  assert.equal(Number(value), frame.pixels[Number(py) * frame.columns + Number(px)], 'the stored value read out is the film\'s');
+  console.log(`# pixel readout: ${pixel}`);
 });

@@ -89,9 +89,9 @@ export function App({ api }: { api: ApiClient }) {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         fileInput.current?.click();
-      } else if (e.key === '?' && !(e.target instanceof HTMLInputElement)) setShowHelp((v) => !v);
+      } else if (e.key === '?' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) setShowHelp((v) => !v);
       else if (e.key === 'Escape') setShowHelp(false);
-      else if ((e.key === 'h' || e.key === 'H') && !(e.target instanceof HTMLInputElement)) setOverlay((o) => ({ ...o, visible: !o.visible }));
+      else if ((e.key === 'h' || e.key === 'H') && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) setOverlay((o) => ({ ...o, visible: !o.visible }));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

@@ -1,7 +1,9 @@
 /**
  * One cornerstone-core viewport showing a library image. Left-drag sets window/level,
  * R resets, I inverts, PageUp/PageDown (or the wheel) step through frames, C starts the
- * cardiothoracic ratio tool (four clicks; the ratio shows live). The time from
+ * cardiothoracic ratio tool (four clicks; the ratio shows live), +/− zoom, F fits, 1 shows
+ * 1:1, [ and ] rotate, X and Y flip, right drag (or Shift + drag) pans. The pixel under the
+ * pointer is read out with its position (and millimetres where the film has a spacing). The time from
  * choosing an image to its first drawn pixels is recorded with performance.mark.
  */
 import * as cornerstone from 'cornerstone-core';
@@ -39,6 +41,27 @@ function voiLabel(readout: Readout): string {
   return `W ${Math.round(voi.window.width)} / L ${Math.round(voi.window.center)}${fn}${named}`;
 }
 
+/** Scale (screen pixels per image pixel), rotation and flips, as the overlay shows them. */
+export function viewTransformLabel(viewport: { scale: number; rotation: number; hflip: boolean; vflip: boolean }): string {
+  const parts = [`zoom ${viewport.scale.toFixed(2)}×`];
+  if (viewport.rotation) parts.push(`rotated ${viewport.rotation}°`);
+  if (viewport.hflip) parts.push('flipped horizontally');
+  if (viewport.vflip) parts.push('flipped vertically');
+  return parts.join(' · ');
+}
+
+/** The stored value (or RGB) of the image pixel under the pointer, or undefined outside the image. */
+export function pointerReadout(frame: DecodedFrame, point: { x: number; y: number }): { x: number; y: number; value: string } | undefined {
+  const x = Math.floor(point.x);
+  const y = Math.floor(point.y);
+  if (x < 0 || y < 0 || x >= frame.columns || y >= frame.rows) return undefined;
+  const i = y * frame.columns + x;
+  if (frame.samplesPerPixel === 3) return { x, y, value: `RGB ${frame.pixels[i * 3]} ${frame.pixels[i * 3 + 1]} ${frame.pixels[i * 3 + 2]}` };
+  const stored = frame.pixels[i]!;
+  const modality = stored * frame.rescaleSlope + frame.rescaleIntercept;
+  return { x, y, value: modality === stored ? `${stored}` : `${stored} (modality ${Number(modality.toFixed(3))})` };
+}
+
 export function calibrationNote(frame: DecodedFrame): string {
   switch (frame.spacing?.source) {
     case 'PixelSpacing':
@@ -63,6 +86,8 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
   const [ctrPoints, setCtrPoints] = useState<ImagePoint[]>([]);
   const [hover, setHover] = useState<ImagePoint>();
   const [, setRenderTick] = useState(0);
+  /** The pixel under the pointer: image coordinates and its stored value(s). */
+  const [pointer, setPointer] = useState<{ x: number; y: number; value: string }>();
   const readoutRef = useRef<Readout>(undefined);
   readoutRef.current = readout;
 
@@ -89,7 +114,16 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
   useEffect(() => {
     // Measurements are kept in image pixels and redrawn wherever the image is drawn.
     const el = element.current!;
-    const tick = () => setRenderTick((t) => t + 1);
+    // Re-render only when the geometry changed (zoom, pan, rotation, flip, size): a
+    // window/level drag redraws every frame and already re-renders through its readout.
+    let lastKey = '';
+    const tick = () => {
+      const v = cornerstone.getViewport(el);
+      const key = v ? `${v.scale}/${v.translation.x}/${v.translation.y}/${v.rotation}/${v.hflip}/${v.vflip}/${el.clientWidth}/${el.clientHeight}` : '';
+      if (key === lastKey) return;
+      lastKey = key;
+      setRenderTick((t) => t + 1);
+    };
     el.addEventListener('cornerstoneimagerendered', tick);
     return () => el.removeEventListener('cornerstoneimagerendered', tick);
   }, []);
@@ -133,10 +167,21 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
   useEffect(() => {
     const el = element.current!;
     let last: { x: number; y: number } | undefined;
+    let panning: { x: number; y: number } | undefined;
     const onDown = (e: MouseEvent) => {
-      if (e.button === 0 && toolRef.current === 'wl') last = { x: e.clientX, y: e.clientY };
+      // Right drag (or Shift + left drag) pans; left drag sets window/level.
+      if (e.button === 2 || (e.button === 0 && e.shiftKey)) panning = { x: e.clientX, y: e.clientY };
+      else if (e.button === 0 && toolRef.current === 'wl') last = { x: e.clientX, y: e.clientY };
     };
     const onMove = (e: MouseEvent) => {
+      if (panning) {
+        const viewport = cornerstone.getViewport(el);
+        if (!viewport) return;
+        viewport.translation = { x: viewport.translation.x + (e.clientX - panning.x) / viewport.scale, y: viewport.translation.y + (e.clientY - panning.y) / viewport.scale };
+        panning = { x: e.clientX, y: e.clientY };
+        cornerstone.setViewport(el, viewport);
+        return;
+      }
       const current = readoutRef.current;
       if (!last || !current?.voi) return;
       const viewport = cornerstone.getViewport(el);
@@ -154,6 +199,7 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     };
     const onUp = () => {
       last = undefined;
+      panning = undefined;
     };
     el.addEventListener('mousedown', onDown);
     window.addEventListener('mousemove', onMove);
@@ -167,7 +213,7 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement) return;
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return; // typing, not a shortcut
       const el = element.current!;
       const viewport = cornerstone.getViewport(el);
       if (!viewport) return;
@@ -192,6 +238,14 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
           setReadout(readoutRef.current);
         }
       }
+      else if (e.key === '+' || e.key === '=') cornerstone.setViewport(el, { ...viewport, scale: viewport.scale * 1.25 });
+      else if (e.key === '-') cornerstone.setViewport(el, { ...viewport, scale: viewport.scale / 1.25 });
+      else if (e.key === 'f' || e.key === 'F') cornerstone.fitToWindow(el);
+      else if (e.key === '1') cornerstone.setViewport(el, { ...viewport, scale: 1 });
+      else if (e.key === ']') cornerstone.setViewport(el, { ...viewport, rotation: (viewport.rotation + 90) % 360 });
+      else if (e.key === '[') cornerstone.setViewport(el, { ...viewport, rotation: (viewport.rotation + 270) % 360 });
+      else if (e.key === 'x' || e.key === 'X') cornerstone.setViewport(el, { ...viewport, hflip: !viewport.hflip });
+      else if (e.key === 'y' || e.key === 'Y') cornerstone.setViewport(el, { ...viewport, vflip: !viewport.vflip });
       else if (e.key === 'c' || e.key === 'C') {
         setTool((t) => (t === 'ctr' ? 'wl' : 'ctr'));
         setCtrPoints([]);
@@ -239,7 +293,13 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
         onWheel={onWheel}
         onContextMenu={(e) => e.preventDefault()}
         onMouseUp={onCtrClick}
-        onMouseMove={(e) => tool === 'ctr' && el && cornerstone.getViewport(el) && setHover(toImage(e))}
+        onMouseMove={(e) => {
+          if (!el || !cornerstone.getViewport(el) || !readout) return;
+          const p = toImage(e);
+          if (tool === 'ctr') setHover(p);
+          setPointer(pointerReadout(readout.frame, p));
+        }}
+        onMouseLeave={() => setPointer(undefined)}
         data-testid="viewport"
       />
       <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid="ai-overlay" aria-hidden="true" />
@@ -267,6 +327,12 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
             {voiLabel(readout)} · frame {frameIndex + 1}/{instance.frames}
           </span>
           <span className="calibration">{calibrationNote(readout.frame)}</span>
+          {el && cornerstone.getViewport(el) ? <span data-testid="view-transform">{viewTransformLabel(cornerstone.getViewport(el)!)}</span> : null}
+          {pointer ? (
+            <span data-testid="pixel-readout">
+              ({pointer.x}, {pointer.y}) px{readout.frame.spacing ? ` · (${(pointer.x * readout.frame.spacing.column).toFixed(1)}, ${(pointer.y * readout.frame.spacing.row).toFixed(1)}) mm` : ''} · value {pointer.value}
+            </span>
+          ) : null}
         </div>
       ) : null}
     </div>
