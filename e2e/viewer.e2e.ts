@@ -13,6 +13,7 @@ import { analyzeImage } from '../core/inference/analyze-image.ts';
 import { createWasmNodeEngine } from '../core/inference/engine-wasm-node.ts';
 import { loadModelPackage } from '../core/inference/load-package.ts';
 import { connectedRegions, thresholdMap } from '../core/measurements/binary-mask.ts';
+import { deriveMeasurement } from '../core/measurements/derive-measurements.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
@@ -117,6 +118,24 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   console.log(`# CTR tool after four clicks: ${readout}`);
   assert.match(readout, /^CTR 0\.25 · heart \d+ px \/ thorax \d+ px$/);
   await page.screenshot({ path: join(artifacts, 'viewer-ctr-tool.png') });
+
+  // Start from the lung model's estimate, then adjust it: drag the left heart border outward.
+  await page.getByRole('button', { name: 'From lung model' }).click();
+  const expected = deriveMeasurement('cardiothoracic-ratio', frame, map);
+  assert.equal(expected.kind, 'cardiothoracic-ratio');
+  const estimate = expected.kind === 'cardiothoracic-ratio' ? expected.measurement : undefined;
+  await page.waitForFunction((r) => document.querySelector('[data-testid="ctr-readout"]')?.textContent?.startsWith(`CTR ${r}`), estimate!.ratio.toFixed(2), { timeout: 60_000 });
+  assert.match(await page.getByTestId('ctr-readout').innerText(), /estimated by chest-lungs 0\.1\.0; drag a point to adjust/);
+  const fit = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
+  const onPage = (p: { x: number; y: number }) => ({ x: canvasBox.x + canvasBox.width / 2 + (p.x - size.width / 2) * fit, y: canvasBox.y + canvasBox.height / 2 + (p.y - size.height / 2) * fit });
+  const heartLeft = onPage(estimate!.cardiac[1]);
+  await page.mouse.move(heartLeft.x, heartLeft.y);
+  await page.mouse.down();
+  for (let i = 1; i <= 5; i++) await page.mouse.move(heartLeft.x + i * 6, heartLeft.y);
+  await page.mouse.up();
+  const adjusted = Number(/^CTR ([\d.]+)/.exec(await page.getByTestId('ctr-readout').innerText())![1]);
+  console.log(`# CTR from the lung model ${estimate!.ratio.toFixed(3)}; after dragging the left heart border 30 px out: ${adjusted}`);
+  assert.ok(adjusted > Number(estimate!.ratio.toFixed(2)) + 0.01, 'the reader adjusts the estimate');
   await page.keyboard.press('c'); // leave the CTR tool
 
   // Zoom, rotate, flip and reset from the keyboard, as the overlay reports them.

@@ -39,6 +39,11 @@ export const draftSchema = z.object({
 const patientRecord = z.object({ patientId: z.string(), birthDate: z.string(), gaWeeks: z.number().int(), gaDays: z.number().int() });
 
 export const reviewOperations = {
+  'measure.ctr': {
+    summary: "The cardiothoracic ratio estimated by the installed lung model on a chest film: its four points (thorax right/left, heart right/left, image pixels), for the reader's CTR tool to start from.",
+    args: z.strictObject({ instanceId: z.string().regex(/^[0-9a-f]{64}$/) }),
+    result: z.object({ points: z.array(z.object({ x: z.number(), y: z.number() })).length(4), ratio: z.number(), model: modelRef }),
+  },
   'patients.set': {
     summary: 'Record the birth date and gestational age at birth of a patient (audited); exams then show their postmenstrual age.',
     args: z.strictObject({ patientId: z.string().min(1).max(64), birthDate: z.string().max(10), gaWeeks: z.number().int(), gaDays: z.number().int() }),

@@ -29,6 +29,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'report.pdf': fail,
     'report.dicom': fail,
     'patients.set': fail,
+    'measure.ctr': fail,
     'patients.trajectory': fail,
     'exchange.status': fail,
     'exchange.initSite': fail,

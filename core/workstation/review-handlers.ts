@@ -28,7 +28,7 @@ import { PatientRecords } from '../patients/patient-records.ts';
 import { trajectory } from '../patients/trajectory.ts';
 import type { Session } from '../users/session.ts';
 
-type ReviewOps = 'patients.set' | 'patients.trajectory' | 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
+type ReviewOps = 'measure.ctr' | 'patients.set' | 'patients.trajectory' | 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
@@ -108,6 +108,17 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
 
   const patients = data ? new PatientRecords(data.db, data.audit) : undefined;
   return {
+    // Like viewing and the page's own analyses, a measurement needs no sign-in; recording it in a report does.
+    'measure.ctr': async ({ instanceId }) => {
+      const model = (await deps.models()).flatMap((e) => (e.ok && e.model.manifest.domain === 'chest' && e.model.manifest.measurements?.includes('cardiothoracic-ratio') ? [e.model] : []))[0];
+      if (!model) throw new ApiError({ code: 'NOT_FOUND', message: 'No installed chest model measures the cardiothoracic ratio; draw it with the CTR tool.' });
+      const frame = await library.frame(instanceId, 0);
+      const analysis = await analyzeImage(frame, model, 'none');
+      const derived = deriveMeasurement('cardiothoracic-ratio', frame, analysis.probabilityMap!);
+      if (derived.kind !== 'cardiothoracic-ratio') throw new Error('unexpected measurement');
+      const m = derived.measurement;
+      return { points: [m.thoracic[0], m.thoracic[1], m.cardiac[0], m.cardiac[1]], ratio: m.ratio, model: { id: model.manifest.id, version: model.manifest.version, sha256: model.manifest.sha256 } };
+    },
     'patients.set': async (record) => {
       need();
       return patients!.set(record, session.require().username);

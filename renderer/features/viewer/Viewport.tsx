@@ -84,6 +84,9 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
   const toolRef = useRef(tool);
   toolRef.current = tool;
   const [ctrPoints, setCtrPoints] = useState<ImagePoint[]>([]);
+  /** Where the CTR points came from: the reader's clicks, or a model the reader may adjust. */
+  const [ctrSource, setCtrSource] = useState<string>();
+  const dragging = useRef<{ index: number; moved: boolean }>(undefined);
   const [hover, setHover] = useState<ImagePoint>();
   const [, setRenderTick] = useState(0);
   /** The pixel under the pointer: image coordinates and its stored value(s). */
@@ -132,10 +135,37 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     const p = cornerstone.pageToPixel(element.current!, e.pageX, e.pageY);
     return { x: p.x, y: p.y };
   };
+  const onCtrDown = (e: React.MouseEvent) => {
+    if (tool !== 'ctr' || e.button !== 0 || !element.current) return;
+    // A press on an existing point picks it up to adjust it.
+    const rect = element.current.getBoundingClientRect();
+    const at = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+    const index = ctrPoints.findIndex((p) => {
+      const c = cornerstone.pixelToCanvas(element.current!, p as cornerstone.PixelCoordinate);
+      return Math.hypot(c.x - at.x, c.y - at.y) <= 8;
+    });
+    if (index >= 0) dragging.current = { index, moved: false };
+  };
   const onCtrClick = (e: React.MouseEvent) => {
     if (tool !== 'ctr' || e.button !== 0) return;
+    if (dragging.current) {
+      const { moved } = dragging.current;
+      dragging.current = undefined;
+      if (moved) return;
+    }
     const point = toImage(e);
+    setCtrSource(undefined);
     setCtrPoints((points) => (points.length >= 4 ? [point] : [...points, point]));
+  };
+  const ctrFromModel = async () => {
+    try {
+      const estimate = await api.call('measure.ctr', { instanceId: instance.instanceId });
+      setCtrPoints(estimate.points);
+      setCtrSource(`estimated by ${estimate.model.id} ${estimate.model.version}; drag a point to adjust`);
+    } catch (error) {
+      const { message, code } = error as { message: string; code?: string };
+      onError({ message, code, file: instance.fileName });
+    }
   };
 
   useEffect(() => {
@@ -249,6 +279,7 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
       else if (e.key === 'c' || e.key === 'C') {
         setTool((t) => (t === 'ctr' ? 'wl' : 'ctr'));
         setCtrPoints([]);
+        setCtrSource(undefined);
       }
       else if (e.key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
       else if (e.key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
@@ -292,10 +323,16 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
         ref={element}
         onWheel={onWheel}
         onContextMenu={(e) => e.preventDefault()}
+        onMouseDown={onCtrDown}
         onMouseUp={onCtrClick}
         onMouseMove={(e) => {
           if (!el || !cornerstone.getViewport(el) || !readout) return;
           const p = toImage(e);
+          if (dragging.current) {
+            const { index } = dragging.current;
+            dragging.current.moved = true;
+            setCtrPoints((points) => points.map((q, i) => (i === index ? p : q)));
+          }
           if (tool === 'ctr') setHover(p);
           setPointer(pointerReadout(readout.frame, p));
         }}
@@ -312,11 +349,17 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
         <button type="button" aria-pressed={tool === 'ctr'} onClick={() => { setTool((t) => (t === 'ctr' ? 'wl' : 'ctr')); setCtrPoints([]); }} title="Cardiothoracic ratio: four clicks (C)">
           CTR
         </button>
+        {tool === 'ctr' && instance.domain === 'chest' ? (
+          <button type="button" onClick={() => void ctrFromModel()} title="Start from the lung model's estimate">
+            From lung model
+          </button>
+        ) : null}
         {tool === 'ctr' ? (
-          <span className="ctr-readout" data-testid="ctr-readout">
+          <span className="ctr-readout" data-testid="ctr-readout" title={ctrSource}>
             {reading
               ? `CTR ${reading.ratio.toFixed(2)} · heart ${reading.cardiacMm ? `${reading.cardiacMm.toFixed(0)} mm` : `${reading.cardiacPx.toFixed(0)} px`} / thorax ${reading.thoracicMm ? `${reading.thoracicMm.toFixed(0)} mm` : `${reading.thoracicPx.toFixed(0)} px`}`
               : `click ${CTR_STEPS[Math.min(ctrPoints.length, 3)]}`}
+            {reading && ctrSource ? ` · ${ctrSource}` : ''}
           </span>
         ) : null}
       </div>
