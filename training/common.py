@@ -10,6 +10,13 @@ import numpy as np
 import torch
 
 
+def prepare_torch(seed: int) -> None:
+    """Fixed seeds for NumPy and PyTorch, and every CPU core for training."""
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(os.cpu_count() or 2)
+
+
 def split_by_subject(samples: list, test_fraction: float = 0.3, seed: int = 20261123) -> tuple[list, list]:
     """Subjects (not images) go to train or test, per dataset, with a fixed seed. Samples
     need `.dataset` and `.subject`."""

@@ -3,14 +3,14 @@
  * batch packages created from files and imported after full verification.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importBatch } from '../exchange/batch-import.ts';
-import { createBatch, type Reidentification } from '../exchange/batch-package.ts';
+import { createBatch } from '../exchange/batch-package.ts';
+import { recordReidentification } from '../exchange/reidentification-table.ts';
 import { PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
 import { enumerateInputs } from '../library/enumerate-inputs.ts';
-import { createLibrary } from '../library/library.ts';
-import { openDataFolder } from '../store/data-folder.ts';
+import { libraryFor, openDataFolder } from '../store/data-folder.ts';
 import { findProjectRoot, productVersion } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';
 
@@ -76,13 +76,7 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
     const version = productVersion(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))));
     const { zip, manifest, reidentification } = await createBatch(files, identity, { softwareVersion: version, ...(deidentify ? { deidentify: { key: key! } } : {}) });
     await writeFile(out, zip);
-    if (reidentification.length) {
-      // The re-identification table never leaves this site.
-      const file = join(data, 'site', 'reidentification.json');
-      const known: Reidentification[] = JSON.parse(await readFile(file, 'utf8').catch(() => '[]'));
-      const merged = [...known.filter((k) => !reidentification.some((r) => r.pseudonym === k.pseudonym)), ...reidentification];
-      await writeFile(file, JSON.stringify(merged, null, 2), { mode: 0o600 });
-    }
+    await recordReidentification(data, reidentification);
     io.out(`batch ${manifest.batchId}: ${manifest.counts.files} file(s), ${manifest.counts.bytes} bytes${deidentify ? `, de-identified (${reidentification.length} pseudonym(s) kept at this site)` : ''}, signed by ${identity.siteId} (${identity.fingerprint}) → ${out}\n`);
     return 0;
   }
@@ -91,7 +85,7 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
     if (!file) return io.err('batch import: a package FILE.zip is required\n'), 2;
     const folder = await openDataFolder(data);
     try {
-      const library = createLibrary({ store: folder.instances, onImported: async (s, actor) => void (await folder.audit.append({ actor, action: 'import', subject: s.instanceId, details: { fileName: s.fileName, sourceSite: s.sourceSite } })) });
+      const library = libraryFor(folder);
       const started = performance.now();
       const tty = Boolean(process.stderr.isTTY);
       const onProgress = ({ done, total, elapsedMs }: { done: number; total: number; elapsedMs: number }) => {

@@ -38,8 +38,8 @@ export interface ProbabilityMapOnImage {
 }
 
 /** The 8-bit grey of the frame's default display rendering (BT.601 luma for colour). */
-export function displayLuma(frame: DecodedFrame): Uint8Array {
-  const { channels, data } = displayBytes(frame);
+export function displayLuma(frame: DecodedFrame, rendered = displayBytes(frame)): Uint8Array {
+  const { channels, data } = rendered;
   if (channels === 1) return data;
   const luma = new Uint8Array(frame.rows * frame.columns);
   for (let i = 0; i < luma.length; i++) luma[i] = Math.round(0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!);
@@ -48,10 +48,11 @@ export function displayLuma(frame: DecodedFrame): Uint8Array {
 
 /** The camera's field of view: the dark surround of a fundus image is below 20 in red (or grey). */
 export function fundusField(frame: DecodedFrame): { luma: Uint8Array; field: BinaryMask } {
-  const { channels, data } = displayBytes(frame);
+  const rendered = displayBytes(frame);
+  const { channels, data } = rendered;
   const field = new Uint8Array(frame.rows * frame.columns);
   for (let i = 0; i < field.length; i++) field[i] = (channels === 3 ? data[i * 3]! : data[i]!) > 20 ? 1 : 0;
-  return { luma: displayLuma(frame), field: { width: frame.columns, height: frame.rows, data: field } };
+  return { luma: displayLuma(frame, rendered), field: { width: frame.columns, height: frame.rows, data: field } };
 }
 
 export function lateralityOf(value: string | undefined): Laterality {

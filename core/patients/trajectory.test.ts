@@ -19,7 +19,7 @@ test('PMA is gestational age at birth plus time since birth', () => {
 });
 
 test('the trajectory orders exams by PMA, prefers the reader\'s value, and skips other patients', () => {
-  const points = trajectory(patient, [
+  const points = trajectory(patient.patientId, patient, [
     { report: report('r-late', 'retina', 'tortuosity_index', 1.21, 1.18), examDate: '2026-10-03' },
     { report: report('r-early', 'retina', 'tortuosity_index', null, 1.07), examDate: '2026-09-05' },
     { report: report('c-1', 'chest', 'ctr', 0.58), examDate: '2026-09-20' },

@@ -83,6 +83,17 @@ export class SignedReportStore {
     return signed;
   }
 
+  /** The latest signed version of each of a patient's reports. */
+  async latestOfPatient(patientId: string): Promise<SignedReport[]> {
+    const reports: SignedReport[] = [];
+    for (const id of await this.reportIds()) {
+      const versions = await this.versions(id);
+      const report = await this.read(id, versions[versions.length - 1]!);
+      if (report.content.patientId === patientId) reports.push(report);
+    }
+    return reports;
+  }
+
   async versions(reportId: string): Promise<number[]> {
     const names = await readdir(this.folder(reportId)).catch(() => [] as string[]);
     return names.flatMap((n) => (/^v(\d+)\.json$/.exec(n) ? [Number(/^v(\d+)\.json$/.exec(n)![1])] : [])).sort((a, b) => a - b);

@@ -61,6 +61,13 @@ export class ReviewService {
     return { ...draft, signedVersions: await this.reports.versions(draft.content.reportId) };
   }
 
+  /** A report's current draft, without recording a view. */
+  async get(reportId: string): Promise<Draft> {
+    const draft = this.load(reportId);
+    if (!draft) throw new ReviewError('REVIEW_NOT_FOUND', `no report ${reportId} is open`);
+    return this.withVersions(draft);
+  }
+
   /** The exam's draft, created with the domain's empty form the first time. */
   async open(user: User, exam: { reportId: string; patientId: string; studyInstanceUid: string; instanceIds: string[]; domain: 'retina' | 'chest' }): Promise<Draft> {
     let draft = this.load(exam.reportId);

@@ -11,7 +11,7 @@ import { recoverSignedReports, SignedReportStore } from '../reports/signed-repor
 import { openDatabase, type Database } from './database.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { ObjectStore } from './object-store.ts';
-import type { InstanceStore } from '../library/library.ts';
+import { createLibrary, type InstanceStore, type Library } from '../library/library.ts';
 
 export interface DataFolder {
   folder: string;
@@ -39,4 +39,13 @@ export async function openDataFolder(folder: string): Promise<DataFolder & { rec
   if (tail) recovered.push(tail);
   recovered.push(...(await recoverSignedReports(paths.reports, await readAuditEntries(paths.auditLog))));
   return { folder, db, objects, instances: createInstanceStore(db, objects), audit, reports: new SignedReportStore(paths.reports, audit), close: () => db.close(), recovered };
+}
+
+/** The library of a data folder: files stored durably, each import recorded in the audit log. */
+export function libraryFor(data: DataFolder): Library {
+  return createLibrary({
+    store: data.instances,
+    onImported: async (summary, actor) =>
+      void (await data.audit.append({ actor, action: 'import', subject: summary.instanceId, details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid, sourceSite: summary.sourceSite } })),
+  });
 }

@@ -4,7 +4,7 @@ import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
 import { createModelRegistry, installPackageZip, type RegistryEntry } from '../inference/registry.ts';
 import { createLibrary, type Library } from '../library/library.ts';
 import { createApiHandlers } from './handlers.ts';
-import { openDataFolder, type DataFolder } from '../store/data-folder.ts';
+import { libraryFor, openDataFolder, type DataFolder } from '../store/data-folder.ts';
 import { join } from 'node:path';
 import { bundledFolders, productVersion } from './paths.ts';
 
@@ -28,10 +28,7 @@ export async function createWorkstation(root: string, host: 'electron' | 'browse
     log(`data folder ${data.folder}`);
     for (const line of data.recovered) log(`recovered after an interruption: ${line}`);
   }
-  const library = createLibrary({
-    store: data?.instances,
-    onImported: data ? async (summary, actor) => void (await data.audit.append({ actor, action: 'import', subject: summary.instanceId, details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid } })) : undefined,
-  });
+  const library = data ? libraryFor(data) : createLibrary();
   const registry = createModelRegistry(folders.modelsFolder, createWasmNodeEngine());
   let models: Promise<RegistryEntry[]> | undefined;
   const importModelPackage = async (name: string, zip: Uint8Array) => {

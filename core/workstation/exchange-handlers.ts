@@ -1,10 +1,9 @@
 /** Handlers for offline exchange (core/api/contract-exchange.ts); they need the data folder. */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ApiHandlers } from '../api/dispatch.ts';
 import { ApiError, CodedError } from '../api/errors.ts';
 import { importBatch } from '../exchange/batch-import.ts';
-import { createBatch, type Reidentification } from '../exchange/batch-package.ts';
+import { createBatch } from '../exchange/batch-package.ts';
+import { readReidentification, recordReidentification } from '../exchange/reidentification-table.ts';
 import { PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
 import { createResultsBatch, importResults, receivedResults } from '../exchange/results-package.ts';
 import type { Library } from '../library/library.ts';
@@ -59,11 +58,7 @@ export function createExchangeHandlers(deps: {
         files.push({ name: instance.fileName, bytes: await data!.instances.bytes(id) });
       }
       const { zip, manifest, reidentification } = await createBatch(files, identity, { softwareVersion: deps.version, ...(deidentifyKey ? { deidentify: { key: deidentifyKey } } : {}) });
-      if (reidentification.length) {
-        const file = join(folder(), 'site', 'reidentification.json');
-        const existing: Reidentification[] = JSON.parse(await readFile(file, 'utf8').catch(() => '[]'));
-        await writeFile(file, JSON.stringify([...existing.filter((e) => !reidentification.some((r) => r.pseudonym === e.pseudonym)), ...reidentification], null, 2), { mode: 0o600 });
-      }
+      await recordReidentification(folder(), reidentification);
       await data!.audit.append({ actor: user.username, action: 'export', subject: `batch:${manifest.batchId}`, details: { files: manifest.counts.files, deidentified: manifest.deidentified } });
       return { fileName: `neoscope-batch-${identity.siteId}-${manifest.createdAt.slice(0, 10)}-${manifest.batchId.slice(0, 8)}.zip`, bytes: new Uint8Array(zip), files: manifest.counts.files, pseudonyms: reidentification.length };
     },
@@ -71,12 +66,7 @@ export function createExchangeHandlers(deps: {
       const user = session.require();
       const identity = await SiteIdentity.load(folder());
       const results = [];
-      for (const id of await data!.reports.reportIds()) {
-        const versions = await data!.reports.versions(id);
-        const report = await data!.reports.read(id, versions[versions.length - 1]!);
-        if (report.content.patientId !== patientId) continue;
-        results.push({ report, ...(await deps.exportReport(id, report.version)) });
-      }
+      for (const report of await data!.reports.latestOfPatient(patientId)) results.push({ report, ...(await deps.exportReport(report.content.reportId, report.version)) });
       if (!results.length) throw new ApiError({ code: 'NOT_FOUND', message: `Patient ${patientId} has no signed report to return.` });
       const { zip, manifest } = await createResultsBatch(results, identity, deps.version);
       await data!.audit.append({ actor: user.username, action: 'export', subject: `results:${manifest.batchId}`, details: { patientId, reports: results.length } });
@@ -84,7 +74,7 @@ export function createExchangeHandlers(deps: {
     },
     'exchange.importResults': async ({ name, bytes }) => {
       const user = session.require();
-      const reidentification: Reidentification[] = JSON.parse(await readFile(join(folder(), 'site', 'reidentification.json'), 'utf8').catch(() => '[]'));
+      const reidentification = await readReidentification(folder());
       const { manifest, attached } = await importResults(bytes, name, { data: data!, partners: new PartnerKeys(folder()), reidentification, actor: user.username });
       return { from: manifest.sender.siteId, attached };
     },

@@ -128,16 +128,8 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       session.require();
       const patient = patients!.get(patientId);
       const summaries = new Map(library.list().map((i) => [i.instanceId, i]));
-      const reports = [];
-      for (const id of await data.reports.reportIds()) {
-        const versions = await data.reports.versions(id);
-        const report = await data.reports.read(id, versions[versions.length - 1]!);
-        if (report.content.patientId !== patientId) continue;
-        reports.push({ report, examDate: summaries.get(report.content.instanceIds[0] ?? '')?.studyDate ?? '' });
-      }
-      const points = patient
-        ? trajectory(patient, reports)
-        : reports.map(({ report, examDate }) => trajectory({ patientId, birthDate: '', gaWeeks: 0, gaDays: 0 }, [{ report, examDate }])[0]!);
+      const reports = (await data.reports.latestOfPatient(patientId)).map((report) => ({ report, examDate: summaries.get(report.content.instanceIds[0] ?? '')?.studyDate ?? '' }));
+      const points = trajectory(patientId, patient, reports);
       return { ...(patient ? { patient } : {}), points: points.map((p) => ({ ...p, pmaDays: Number.isNaN(p.pmaDays) ? null : p.pmaDays })) };
     },
     'auth.status': async () => {
@@ -176,9 +168,7 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
     'review.analyze': async ({ reportId }) => {
       const { review, data } = need();
       const user = session.require();
-      const draftRow = data.db.get('SELECT content_json FROM report_drafts WHERE report_id = ?', [reportId]);
-      if (!draftRow) throw new ApiError({ code: 'NOT_FOUND', message: `no report ${reportId} is open` });
-      const content = (JSON.parse(String(draftRow.content_json)) as Draft).content;
+      const { content } = await review.get(reportId);
       const form = fieldsFor(content.domain);
       const notes: string[] = [];
       const entries = (await deps.models()).flatMap((e) => (e.ok && e.model.manifest.domain === content.domain ? [e.model] : []));
@@ -238,8 +228,7 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       data.db.transaction(() => {
         for (const [model, list] of runNotes) data.db.run('INSERT OR REPLACE INTO analyses (report_id, model, at, notes_json) VALUES (?, ?, ?, ?)', [reportId, model, now, JSON.stringify([...list, ...general])]);
       });
-      if (!latest) latest = await review.open(user, content);
-      return view(latest);
+      return view(latest ?? (await review.get(reportId)));
     },
     'review.setField': async ({ reportId, field, value }) => view(await need().review.setField(session.require(), reportId, field, value)),
     'review.sign': async ({ reportId, password, reason }) => {

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from ..common import prepare_torch
 from ..retina_vessels.model import CompactUNet
 from . import data
 from .export import export_package
@@ -80,9 +81,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--smoke", action="store_true", help="one tiny run to check the pipeline")
     args = parser.parse_args()
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(os.cpu_count() or 2)
+    prepare_torch(args.seed)
 
     train, test = data.split(data.list_samples())
     if args.smoke:

@@ -27,7 +27,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from ..common import generated_input, write_package_text
+from ..common import generated_input, prepare_torch, write_package_text
 from ..retina_vessels.metrics import auc
 
 
@@ -88,9 +88,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--seed", type=int, default=20261123)
     args = parser.parse_args()
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(os.cpu_count() or 2)
+    prepare_torch(args.seed)
 
     slot = json.load(open(args.slot, encoding="utf-8"))
     rows = read_rows(slot, args.labels)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 
 import numpy as np
@@ -19,15 +18,11 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+from ..common import prepare_torch
 from . import data
 from .export import export_package
 from .metrics import at_threshold, auc, best_threshold
 from .model import CompactUNet
-
-
-def seed_everything(seed: int) -> None:
-    np.random.seed(seed)
-    torch.manual_seed(seed)
 
 
 def random_batch(images, rng, batch: int, crop: int):
@@ -84,8 +79,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--smoke", action="store_true", help="one tiny run to check the pipeline")
     args = parser.parse_args()
-    seed_everything(args.seed)
-    torch.set_num_threads(os.cpu_count() or 2)
+    prepare_torch(args.seed)
 
     train, test = data.split(data.list_samples())
     if args.smoke:
