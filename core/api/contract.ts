@@ -9,6 +9,7 @@ import { manifestSchema } from '../inference/portable/package-schema.ts';
 import { slotSchema } from '../inference/portable/slot-schema.ts';
 import { reviewOperations } from './contract-review.ts';
 import { exchangeOperations } from './contract-exchange.ts';
+import { worklistOperations } from './contract-worklist.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /** Files sent from the renderer in one call; the UI splits larger selections. */
@@ -85,6 +86,7 @@ export const contract = {
   },
   ...reviewOperations,
   ...exchangeOperations,
+  ...worklistOperations,
 } as const;
 
 export type ApiContract = typeof contract;

@@ -39,6 +39,11 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'exchange.exportResults': fail,
     'exchange.importResults': fail,
     'exchange.receivedResults': fail,
+    'worklist.exams': fail,
+    'worklist.markViewed': fail,
+    'annotations.list': fail,
+    'annotations.save': fail,
+    'annotations.delete': fail,
     ...overrides,
   };
 }

@@ -23,6 +23,7 @@ export type AuditAction =
   | 'export'
   | 'login'
   | 'login-failed'
+  | 'annotate'
   | 'model-install'
   | 'recovery';
 

@@ -87,6 +87,30 @@ const MIGRATIONS: string[] = [
      notes_json TEXT NOT NULL,
      PRIMARY KEY (report_id, model)
    );`,
+  `CREATE TABLE exam_views (
+     report_id TEXT NOT NULL,
+     username TEXT NOT NULL,
+     first_viewed_at TEXT NOT NULL,
+     PRIMARY KEY (report_id, username)
+   );
+   CREATE TABLE result_exports (
+     report_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     batch_id TEXT NOT NULL,
+     exported_by TEXT NOT NULL,
+     exported_at TEXT NOT NULL,
+     PRIMARY KEY (report_id, version, batch_id)
+   );
+   CREATE TABLE annotations (
+     id TEXT PRIMARY KEY,
+     instance_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     points_json TEXT NOT NULL,
+     label TEXT NOT NULL,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX annotations_instance ON annotations (instance_id);`,
 ];
 
 export interface Database {

@@ -10,6 +10,7 @@ import type { Library } from '../library/library.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { AuthError } from '../users/accounts.ts';
 import type { Session } from '../users/session.ts';
+import { recordResultExport } from '../worklist/exam-status.ts';
 
 type ExchangeOps = 'exchange.status' | 'exchange.initSite' | 'exchange.addPartner' | 'exchange.createBatch' | 'exchange.importBatch' | 'exchange.exportResults' | 'exchange.importResults' | 'exchange.receivedResults';
 
@@ -69,6 +70,8 @@ export function createExchangeHandlers(deps: {
       for (const report of await data!.reports.latestOfPatient(patientId)) results.push({ report, ...(await deps.exportReport(report.content.reportId, report.version)) });
       if (!results.length) throw new ApiError({ code: 'NOT_FOUND', message: `Patient ${patientId} has no signed report to return.` });
       const { zip, manifest } = await createResultsBatch(results, identity, deps.version);
+      const now = new Date();
+      for (const { report } of results) recordResultExport(data!.db, report.content.reportId, report.version, manifest.batchId, user.username, now);
       await data!.audit.append({ actor: user.username, action: 'export', subject: `results:${manifest.batchId}`, details: { patientId, reports: results.length } });
       return { fileName: `neoscope-results-${identity.siteId}-${patientId}-${manifest.batchId.slice(0, 8)}.zip`, bytes: new Uint8Array(zip), reports: results.length };
     },

@@ -13,6 +13,7 @@ import { readFolderFiles } from '../library/read-folder.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { createReviewHandlers } from './review-handlers.ts';
 import { createExchangeHandlers } from './exchange-handlers.ts';
+import { createWorklistHandlers } from './worklist-handlers.ts';
 import { Session } from '../users/session.ts';
 
 export interface WorkstationContext {
@@ -41,6 +42,7 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
   });
   return {
     ...review,
+    ...createWorklistHandlers({ data: context.data, library, session }),
     ...createExchangeHandlers({ data: context.data, library, session, version: context.version, exportReport }),
     'app.info': async () => ({
       product: 'NeoScope',

@@ -2,7 +2,6 @@
  * Handlers for accounts, reading and sign-off (core/api/contract-review.ts). They need the
  * persistent data folder; an in-memory workstation answers STORE_REQUIRED.
  */
-import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ApiHandlers } from '../api/dispatch.ts';
 import { ApiError, CodedError, toApiErrorBody } from '../api/errors.ts';
@@ -22,6 +21,7 @@ import { overlayImage } from '../reports/overlay-image.ts';
 import { uidFromContent } from '../reports/dicom-uid.ts';
 import { fieldsFor } from '../review/grading-fields.ts';
 import { ReviewService, type Draft } from '../review/review-service.ts';
+import { reportIdFor } from '../review/report-id.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { Accounts, AuthError, mayRead } from '../users/accounts.ts';
 import { PatientRecords } from '../patients/patient-records.ts';
@@ -32,13 +32,6 @@ type ReviewOps = 'measure.ctr' | 'patients.set' | 'patients.trajectory' | 'auth.
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
-/** One report per exam: per eye for retina, per study for chest. */
-export function reportIdFor(first: InstanceSummary): string {
-  const eye = first.laterality === 'R' ? 'OD' : first.laterality === 'L' ? 'OS' : first.domain === 'retina' ? 'OU' : 'CXR';
-  const study = first.studyInstanceUid || first.instanceId;
-  const key = createHash('sha256').update(study).digest('hex').slice(0, 16);
-  return `${first.domain}-${key}-${eye}`;
-}
 
 /** For each class-score output: the most likely label and its probability, in output order. */
 function headPredictions(manifest: ModelManifest, findings: Finding[]): Map<string, { label: string; confidence: number }> {

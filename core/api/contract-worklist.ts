@@ -1,0 +1,62 @@
+/**
+ * API operations for the worklist (where each exam stands, unread exams) and for the
+ * measurements a reader saves with a study (spread into the contract).
+ */
+import { z } from 'zod';
+
+const instanceId = z.string().regex(/^[0-9a-f]{64}$/, 'an instance id');
+const point = z.object({ x: z.number().finite(), y: z.number().finite() });
+const annotationKind = z.enum(['length', 'angle', 'ctr', 'disc-ruler', 'zone-i']);
+const annotationSchema = z.object({
+  id: z.string(),
+  instanceId: z.string(),
+  kind: annotationKind,
+  points: z.array(point),
+  label: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+
+export const worklistOperations = {
+  'worklist.exams': {
+    summary: 'Every exam in the library (one per study; per eye for retina) with its status (new, analysed, in review, signed, sent), whether the signed-in user has opened it, and the infant\'s gestational age at birth and postmenstrual age at the exam where recorded.',
+    args: z.strictObject({}),
+    result: z.object({
+      exams: z.array(
+        z.object({
+          reportId: z.string(),
+          patientId: z.string(),
+          studyInstanceUid: z.string(),
+          domain: z.enum(['retina', 'chest', 'other']),
+          instanceIds: z.array(z.string()),
+          status: z.enum(['new', 'analysed', 'in review', 'signed', 'sent']),
+          statusDetail: z.string().optional(),
+          unread: z.boolean(),
+          gaAtBirth: z.string().optional(),
+          pmaDays: z.number().optional(),
+          pma: z.string().optional(),
+        }),
+      ),
+    }),
+  },
+  'worklist.markViewed': {
+    summary: 'Record that the signed-in user opened the exam of this image (it is no longer unread for them).',
+    args: z.strictObject({ instanceId }),
+    result: z.object({ reportId: z.string() }),
+  },
+  'annotations.list': {
+    summary: 'The measurements saved with an image.',
+    args: z.strictObject({ instanceId }),
+    result: z.object({ annotations: z.array(annotationSchema) }),
+  },
+  'annotations.save': {
+    summary: 'Save a measurement with an image (points in image pixels, the reading as shown); audited.',
+    args: z.strictObject({ instanceId, kind: annotationKind, points: z.array(point).min(2).max(4), label: z.string().min(1).max(200) }),
+    result: annotationSchema,
+  },
+  'annotations.delete': {
+    summary: 'Delete a saved measurement; audited.',
+    args: z.strictObject({ id: z.string().uuid() }),
+    result: z.object({}),
+  },
+};

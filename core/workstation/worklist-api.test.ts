@@ -1,0 +1,98 @@
+/**
+ * The worklist through the API on a real fundus export: an exam moves new → analysed →
+ * in review → signed → sent as the reading loop runs, is unread for each user until that
+ * user opens it, and shows the infant's PMA; measurements saved with the image come back,
+ * malformed ones are refused, and saving and deleting are audited.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import type { OperationName } from '../api/contract.ts';
+import { readAuditEntries } from '../audit/audit-log.ts';
+import { readFolderFiles } from '../library/read-folder.ts';
+import { projectRoot } from '../testing/shared-data.ts';
+import { createWorkstation } from './create-workstation.ts';
+
+test('exam status, unread and PMA follow the reading loop; annotations are saved and audited', { timeout: 180_000 }, async () => {
+  const dataFolder = mkdtempSync(join(tmpdir(), 'neoscope-worklist-'));
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder });
+  const call = async (op: OperationName, args: unknown) => {
+    const response = await workstation.dispatch(op, args);
+    if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
+    return response.value as never;
+  };
+  const fails = (op: OperationName, args: unknown, code: string) => assert.rejects(call(op, args), (e: Error & { code?: string }) => e.code === code);
+  type Exam = { reportId: string; instanceIds: string[]; status: string; statusDetail?: string; unread: boolean; pma?: string; gaAtBirth?: string };
+  try {
+    const imported = await workstation.library.importFiles(await readFolderFiles(join(projectRoot, 'dicom-samples', 'fundus-exports')));
+    const fundus = imported.imported.find((i) => i.fileName.endsWith('Image_01R.jpg'))!;
+    const examOf = async () => ((await call('worklist.exams', {})) as { exams: Exam[] }).exams.find((e) => e.instanceIds.includes(fundus.instanceId))!;
+
+    let exam = await examOf();
+    assert.equal(exam.status, 'new');
+    assert.equal(exam.unread, false, 'nobody is signed in: nothing is unread for anyone');
+    assert.equal(exam.pma, undefined);
+
+    await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
+    await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+    await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
+    await call('users.create', { username: 'ben', displayName: 'Ben Reader', role: 'ophthalmologist', password: 'retina-2027!' });
+    await call('exchange.initSite', { siteId: 'hub-nicu' });
+    await call('auth.logout', {});
+
+    await call('auth.login', { username: 'ada', password: 'retina-2026!' });
+    // The sidecar dates the photo 2011-01-01; born 2010-11-20 at 26+3 weeks: 42 days later, PMA 32+3.
+    await call('patients.set', { patientId: fundus.patientId, birthDate: '2010-11-20', gaWeeks: 26, gaDays: 3 });
+    exam = await examOf();
+    assert.equal(exam.unread, true);
+    assert.equal(exam.gaAtBirth, '26+3 weeks');
+    assert.equal(exam.pma, '32+3 weeks');
+
+    const { content } = (await call('review.open', { instanceIds: [fundus.instanceId] })) as { content: { reportId: string } };
+    assert.equal(content.reportId, exam.reportId, 'the worklist and the reading panel name the exam alike');
+    assert.equal((await examOf()).status, 'new', 'opening the report is not reviewing it');
+    await call('review.analyze', { reportId: exam.reportId });
+    assert.equal((await examOf()).status, 'analysed');
+    await call('review.setField', { reportId: exam.reportId, field: 'zone', value: 'II' });
+    assert.equal((await examOf()).status, 'in review');
+    await call('worklist.markViewed', { instanceId: fundus.instanceId });
+    assert.equal((await examOf()).unread, false);
+    await call('review.sign', { reportId: exam.reportId, password: 'retina-2026!' });
+    exam = await examOf();
+    assert.equal(exam.status, 'signed');
+    assert.equal(exam.statusDetail, 'signed by ada');
+    await call('exchange.exportResults', { patientId: fundus.patientId });
+    assert.equal((await examOf()).status, 'sent');
+    await call('review.amend', { reportId: exam.reportId });
+    assert.equal((await examOf()).status, 'in review', 'an amendment reopens the exam');
+
+    await call('auth.logout', {});
+    await call('auth.login', { username: 'ben', password: 'retina-2027!' });
+    assert.equal((await examOf()).unread, true, 'unread is per user');
+
+    // Measurements saved with the image.
+    const length = { instanceId: fundus.instanceId, kind: 'length', points: [{ x: 10, y: 20 }, { x: 110, y: 20 }], label: '100.0 px' };
+    const saved = (await call('annotations.save', length)) as { id: string; createdBy: string };
+    assert.equal(saved.createdBy, 'ben');
+    await call('annotations.save', { ...length, kind: 'angle', points: [{ x: 0, y: 0 }, { x: 50, y: 50 }, { x: 100, y: 0 }], label: '90.0°' });
+    await fails('annotations.save', { ...length, kind: 'angle' }, 'ANNOTATION_INVALID'); // an angle needs three points
+    await fails('annotations.save', { ...length, points: [{ x: 10, y: 20 }, { x: fundus.columns + 5, y: 20 }] }, 'ANNOTATION_INVALID');
+    let listed = ((await call('annotations.list', { instanceId: fundus.instanceId })) as { annotations: { id: string; kind: string; points: unknown }[] }).annotations;
+    assert.deepEqual(listed.map((a) => a.kind), ['length', 'angle']);
+    assert.deepEqual(listed[0]!.points, length.points);
+    await call('annotations.delete', { id: saved.id });
+    listed = ((await call('annotations.list', { instanceId: fundus.instanceId })) as { annotations: { id: string; kind: string }[] }).annotations;
+    assert.deepEqual(listed.map((a) => a.kind), ['angle']);
+    await call('auth.logout', {});
+    await fails('annotations.save', length, 'AUTH_REQUIRED');
+
+    const audit = await readAuditEntries(join(dataFolder, 'audit.log'));
+    const annotate = audit.filter((e) => e.action === 'annotate');
+    assert.equal(annotate.length, 3, 'two saves and one delete');
+    assert.equal(annotate[2]!.details?.deleted, true);
+  } finally {
+    workstation.data?.close();
+  }
+});
