@@ -7,22 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { CodedError } from '../api/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../store/database.ts';
+import { POINTS_PER_KIND, type Annotation, type AnnotationKind } from '../api/contract-worklist.ts';
 
-export const ANNOTATION_KINDS = ['length', 'angle', 'ctr', 'disc-ruler', 'zone-i'] as const;
-export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
-
-/** How many points each kind takes (the tool's clicks). */
-export const POINTS_PER_KIND: Record<AnnotationKind, number> = { length: 2, angle: 3, ctr: 4, 'disc-ruler': 2, 'zone-i': 2 };
-
-export interface Annotation {
-  id: string;
-  instanceId: string;
-  kind: AnnotationKind;
-  points: { x: number; y: number }[];
-  label: string;
-  createdBy: string;
-  createdAt: string;
-}
+export { POINTS_PER_KIND, type Annotation, type AnnotationKind };
 
 export class AnnotationError extends CodedError<'ANNOTATION_INVALID' | 'ANNOTATION_NOT_FOUND'> {}
 

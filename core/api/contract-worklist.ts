@@ -6,8 +6,12 @@ import { z } from 'zod';
 
 const instanceId = z.string().regex(/^[0-9a-f]{64}$/, 'an instance id');
 const point = z.object({ x: z.number().finite(), y: z.number().finite() });
-const annotationKind = z.enum(['length', 'angle', 'ctr', 'disc-ruler', 'zone-i']);
-const annotationSchema = z.object({
+/** Measurements a reader saves with an image, and how many points (clicks) each takes. */
+export const ANNOTATION_KINDS = ['length', 'angle', 'ctr', 'disc-ruler', 'zone-i'] as const;
+export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
+export const POINTS_PER_KIND: Record<AnnotationKind, number> = { length: 2, angle: 3, ctr: 4, 'disc-ruler': 2, 'zone-i': 2 };
+const annotationKind = z.enum(ANNOTATION_KINDS);
+export const annotationSchema = z.object({
   id: z.string(),
   instanceId: z.string(),
   kind: annotationKind,
@@ -60,3 +64,4 @@ export const worklistOperations = {
     result: z.object({}),
   },
 };
+export type Annotation = z.infer<typeof annotationSchema>;

@@ -83,7 +83,7 @@ test('exam status, unread and PMA follow the reading loop; annotations are saved
     assert.deepEqual(listed.map((a) => a.kind), ['length', 'angle']);
     assert.deepEqual(listed[0]!.points, length.points);
     await call('annotations.delete', { id: saved.id });
-    listed = ((await call('annotations.list', { instanceId: fundus.instanceId })) as { annotations: { id: string; kind: string }[] }).annotations;
+    listed = ((await call('annotations.list', { instanceId: fundus.instanceId })) as { annotations: { id: string; kind: string; points: unknown }[] }).annotations;
     assert.deepEqual(listed.map((a) => a.kind), ['angle']);
     await call('auth.logout', {});
     await fails('annotations.save', length, 'AUTH_REQUIRED');

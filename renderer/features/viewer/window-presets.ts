@@ -1,0 +1,56 @@
+/**
+ * Window/level presets. CT has fixed Hounsfield presets. A projection film (CR, DX) has no
+ * absolute scale: its presets come from the film's own histogram of modality values,
+ * measured on what the reader sees (dark = air), so they work for MONOCHROME1 and 2 alike:
+ *   lung: the darker part of the film (air and lung),
+ *   soft tissue: the brighter part (mediastinum, heart, lines and tubes),
+ *   bone: the brightest part.
+ * Colour images (fundus photographs) have none.
+ */
+import type { DecodedFrame } from '../../../core/api/schemas.ts';
+import { lookup } from '../../../core/imaging/lut.ts';
+
+export interface WindowPreset {
+  name: string;
+  center: number;
+  width: number;
+}
+
+/** Conventional CT windows in HU. */
+const CT_PRESETS: WindowPreset[] = [
+  { name: 'lung', center: -600, width: 1500 },
+  { name: 'soft tissue', center: 40, width: 400 },
+  { name: 'bone', center: 400, width: 1800 },
+];
+
+/** Display-brightness percentiles each film preset spans (0 = darkest displayed, 100 = brightest). */
+const FILM_PRESETS: Array<{ name: string; from: number; to: number }> = [
+  { name: 'lung', from: 1, to: 65 },
+  { name: 'soft tissue', from: 40, to: 99.5 },
+  { name: 'bone', from: 75, to: 100 },
+];
+
+/** Modality values of a sample of the frame's pixels, sorted from darkest to brightest as displayed. */
+function displayOrderedSample(frame: DecodedFrame): number[] {
+  const step = Math.max(1, Math.floor(frame.pixels.length / 65_536));
+  const values: number[] = [];
+  for (let i = 0; i < frame.pixels.length; i += step) {
+    const stored = frame.pixels[i]!;
+    values.push(frame.modalityLut ? lookup(frame.modalityLut, stored) : stored * frame.rescaleSlope + frame.rescaleIntercept);
+  }
+  values.sort((a, b) => a - b);
+  // Inverted display (MONOCHROME1): high values are dark.
+  return frame.inverted ? values.reverse() : values;
+}
+
+export function windowPresets(frame: DecodedFrame, modality: string): WindowPreset[] {
+  if (frame.samplesPerPixel !== 1) return [];
+  if (modality === 'CT') return CT_PRESETS;
+  const ordered = displayOrderedSample(frame);
+  const at = (percent: number) => ordered[Math.min(ordered.length - 1, Math.max(0, Math.round((percent / 100) * (ordered.length - 1))))]!;
+  return FILM_PRESETS.map(({ name, from, to }) => {
+    const a = at(from);
+    const b = at(to);
+    return { name, center: (a + b) / 2, width: Math.max(1, Math.abs(b - a)) };
+  });
+}
