@@ -87,7 +87,7 @@ test('analysing the open image in the page gives the CLI score and draws the CAM
   await page.getByRole('button', { name: 'Close models' }).click();
   await page.getByTestId('import-input').setInputFiles(samplePath('retina-op-heidelberg-dcmjs.dcm'));
   await page.locator('.worklist-item', { hasText: 'retina-op-heidelberg-dcmjs.dcm' }).click();
-  await page.locator('[data-testid="viewport"][data-rendered-image]').waitFor();
+  await page.locator('[data-testid="viewport-od"][data-rendered-image]').waitFor();
   await page.getByRole('button', { name: 'Analyse with test-quadrant 1.0.0' }).click();
   const result = page.locator('.analysis-result[data-model-id="test-quadrant"]');
   await result.waitFor({ timeout: 60_000 });
@@ -101,7 +101,7 @@ test('analysing the open image in the page gives the CLI score and draws the CAM
   assert.ok(Math.abs(cli.findings[0].score - pageScore) <= 1e-4, `page ${pageScore} vs CLI ${cli.findings[0].score}: same pre-processing, same runtime`);
 
   const painted = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="ai-overlay"]')!;
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport-od-ai-overlay"]')!;
     const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     let visible = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) visible++;
@@ -110,7 +110,7 @@ test('analysing the open image in the page gives the CLI score and draws the CAM
   assert.ok(painted > 0.01, `the overlay covers ${(painted * 100).toFixed(1)}% of the viewport`);
   await page.keyboard.press('h');
   const hidden = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="ai-overlay"]')!;
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport-od-ai-overlay"]')!;
     return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.some((v, i) => i % 4 === 3 && v > 0);
   });
   assert.equal(hidden, false, 'H hides the overlay');

@@ -114,7 +114,7 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   await page.getByRole('button', { name: 'CTR' }).click();
   const y = centre.y + 120;
   for (const [x, dy] of [[-200, 0], [200, 0], [-60, -40], [40, -40]] as const) await page.mouse.click(centre.x + x, y + dy);
-  const readout = await page.getByTestId('ctr-readout').innerText();
+  const readout = await page.getByTestId('viewport-tool-readout').innerText();
   console.log(`# CTR tool after four clicks: ${readout}`);
   assert.match(readout, /^CTR 0\.25 · heart \d+ px \/ thorax \d+ px$/);
   await page.screenshot({ path: join(artifacts, 'viewer-ctr-tool.png') });
@@ -124,8 +124,8 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   const expected = deriveMeasurement('cardiothoracic-ratio', frame, map);
   assert.equal(expected.kind, 'cardiothoracic-ratio');
   const estimate = expected.kind === 'cardiothoracic-ratio' ? expected.measurement : undefined;
-  await page.waitForFunction((r) => document.querySelector('[data-testid="ctr-readout"]')?.textContent?.startsWith(`CTR ${r}`), estimate!.ratio.toFixed(2), { timeout: 60_000 });
-  assert.match(await page.getByTestId('ctr-readout').innerText(), /estimated by chest-lungs 0\.1\.0; drag a point to adjust/);
+  await page.waitForFunction((r) => document.querySelector('[data-testid="viewport-tool-readout"]')?.textContent?.startsWith(`CTR ${r}`), estimate!.ratio.toFixed(2), { timeout: 60_000 });
+  assert.match(await page.getByTestId('viewport-tool-readout').innerText(), /estimated by chest-lungs 0\.1\.0; drag a point to adjust/);
   const fit = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
   const onPage = (p: { x: number; y: number }) => ({ x: canvasBox.x + canvasBox.width / 2 + (p.x - size.width / 2) * fit, y: canvasBox.y + canvasBox.height / 2 + (p.y - size.height / 2) * fit });
   const heartLeft = onPage(estimate!.cardiac[1]);
@@ -133,30 +133,30 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   await page.mouse.down();
   for (let i = 1; i <= 5; i++) await page.mouse.move(heartLeft.x + i * 6, heartLeft.y);
   await page.mouse.up();
-  const adjusted = Number(/^CTR ([\d.]+)/.exec(await page.getByTestId('ctr-readout').innerText())![1]);
+  const adjusted = Number(/^CTR ([\d.]+)/.exec(await page.getByTestId('viewport-tool-readout').innerText())![1]);
   console.log(`# CTR from the lung model ${estimate!.ratio.toFixed(3)}; after dragging the left heart border 30 px out: ${adjusted}`);
   assert.ok(adjusted > Number(estimate!.ratio.toFixed(2)) + 0.01, 'the reader adjusts the estimate');
   await page.keyboard.press('c'); // leave the CTR tool
 
   // Zoom, rotate, flip and reset from the keyboard, as the overlay reports them.
-  const transform = page.getByTestId('view-transform');
+  const transform = page.getByTestId('viewport-view-transform');
   // The overlay follows cornerstone's redraw, so each check waits for the text it expects.
   await page.keyboard.press('r');
-  await page.waitForFunction(() => !document.querySelector('[data-testid="view-transform"]')?.textContent?.includes('rotated'), undefined, { timeout: 5000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid="viewport-view-transform"]')?.textContent?.includes('rotated'), undefined, { timeout: 5000 });
   const fitted = Number(/zoom ([\d.]+)×/.exec(await transform.innerText())![1]);
   await page.keyboard.press('+');
   const zoomed = (fitted * 1.25).toFixed(2);
-  await page.waitForFunction((z) => document.querySelector('[data-testid="view-transform"]')?.textContent?.startsWith(`zoom ${z}×`), zoomed, { timeout: 5000 });
+  await page.waitForFunction((z) => document.querySelector('[data-testid="viewport-view-transform"]')?.textContent?.startsWith(`zoom ${z}×`), zoomed, { timeout: 5000 });
   await page.keyboard.press(']');
   await page.keyboard.press('x');
-  await page.waitForFunction(() => /rotated 90° · flipped horizontally/.test(document.querySelector('[data-testid="view-transform"]')?.textContent ?? ''), undefined, { timeout: 5000 });
+  await page.waitForFunction(() => /rotated 90° · flipped horizontally/.test(document.querySelector('[data-testid="viewport-view-transform"]')?.textContent ?? ''), undefined, { timeout: 5000 });
   await page.keyboard.press('r');
-  await page.waitForFunction((z) => document.querySelector('[data-testid="view-transform"]')?.textContent === `zoom ${z}×`, fitted.toFixed(2), { timeout: 5000 });
+  await page.waitForFunction((z) => document.querySelector('[data-testid="viewport-view-transform"]')?.textContent === `zoom ${z}×`, fitted.toFixed(2), { timeout: 5000 });
 
   // The pixel under the pointer is read out with the film's own stored value there.
   const scale = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
   await page.mouse.move(canvasBox.x + canvasBox.width / 2 + (lung.x - size.width / 2) * scale, canvasBox.y + canvasBox.height / 2 + (lung.y - size.height / 2) * scale);
-  const pixel = await page.getByTestId('pixel-readout').innerText();
+  const pixel = await page.getByTestId('viewport-pixel-readout').innerText();
   const [, px, py, value] = /\((\d+), (\d+)\) px · value (\d+)/.exec(pixel)!;
   const slack = Math.ceil(1 / scale) + 1; // one screen pixel covers 1/scale image pixels
   assert.ok(Math.abs(Number(px) - lung.x) <= slack && Math.abs(Number(py) - lung.y) <= slack, `pointer at (${px}, ${py}), aimed at (${lung.x}, ${lung.y})`);

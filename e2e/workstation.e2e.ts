@@ -98,9 +98,9 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   const item = page.locator('.worklist-item', { hasText: 'NICU-0042' });
   await item.waitFor();
   assert.match(await item.innerText(), /retina/i);
-  await page.waitForFunction(() => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image')?.length);
+  await page.waitForFunction(() => document.querySelector('[data-testid="viewport-od"]')?.getAttribute('data-rendered-image')?.length);
   const mean = await page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport-od"] canvas')!;
     const { width, height } = canvas;
     const data = canvas.getContext('2d')!.getImageData(Math.floor(width * 0.4), Math.floor(height * 0.4), Math.floor(width * 0.2), Math.floor(height * 0.2)).data;
     const sum = [0, 0, 0];

@@ -1,5 +1,5 @@
 /** The workstation shell: header, worklist, viewer, import progress and messages. */
-import { useCallback, useEffect, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { InstanceSummary } from '../../core/api/schemas.ts';
 import type { OperationResult } from '../../core/api/contract.ts';
 import type { ApiClient } from '../api/client.ts';
@@ -15,7 +15,11 @@ import { AccountBar, type AuthStatus } from '../features/account/AccountBar.tsx'
 import { ReviewPanel } from '../features/review/ReviewPanel.tsx';
 import { ExchangePanel } from '../features/exchange/ExchangePanel.tsx';
 import { BatchQueue } from '../features/batch/BatchQueue.tsx';
-import { Viewport } from '../features/viewer/Viewport.tsx';
+import { ViewerArea } from '../features/layouts/ViewerArea.tsx';
+import type { ExamEntry } from '../features/layouts/layout-props.ts';
+import { COLOUR_VIEWS, type ColourView } from '../features/viewer/display-modes.ts';
+import { regionAbove } from '../features/viewer/heat-overlay.ts';
+import { isTyping } from '../features/viewer/view-keys.ts';
 import { Worklist } from '../features/worklist/Worklist.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 
@@ -29,7 +33,10 @@ export function App({ api }: { api: ApiClient }) {
   const [showQuarantine, setShowQuarantine] = useState(false);
   const [showModels, setShowModels] = useState(false);
   const [analysis, setAnalysis] = useState<PageAnalysis>();
-  const [overlay, setOverlay] = useState<OverlaySettings>({ visible: true, opacity: 0.5, threshold: 0.2 });
+  const [overlay, setOverlay] = useState<OverlaySettings>({ visible: true, opacity: 0.5, threshold: 0.2, colormap: 'heat', style: 'fill', sideBySide: false });
+  const [exams, setExams] = useState<ExamEntry[]>([]);
+  const [colourView, setColourView] = useState<ColourView>('colour');
+  const [highlighted, setHighlighted] = useState<string>();
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const [auth, setAuth] = useState<AuthStatus>();
   const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
@@ -44,6 +51,7 @@ export function App({ api }: { api: ApiClient }) {
   const refresh = useCallback(async () => {
     try {
       setInstances((await api.call('library.list', {})).instances);
+      setExams((await api.call('worklist.exams', {})).exams);
     } catch (error) {
       reportError(error as Error);
     }
@@ -89,9 +97,12 @@ export function App({ api }: { api: ApiClient }) {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         fileInput.current?.click();
-      } else if (e.key === '?' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) setShowHelp((v) => !v);
+      } else if (isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      else if (e.key === '?') setShowHelp((v) => !v);
       else if (e.key === 'Escape') setShowHelp(false);
-      else if ((e.key === 'h' || e.key === 'H') && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement)) setOverlay((o) => ({ ...o, visible: !o.visible }));
+      else if (e.key === 'h' || e.key === 'H') setOverlay((o) => ({ ...o, visible: !o.visible }));
+      // Colour, red-free, contrast-enhanced: for fundus photographs.
+      else if (e.key === 'g' || e.key === 'G') setColourView((v) => COLOUR_VIEWS[(COLOUR_VIEWS.indexOf(v) + 1) % COLOUR_VIEWS.length]!);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -102,6 +113,19 @@ export function App({ api }: { api: ApiClient }) {
     void runImport([...e.dataTransfer.files]);
   };
   const open = instances.find((i) => i.instanceId === openId);
+  const signedIn = Boolean(auth?.user);
+
+  useEffect(() => {
+    // Opening an exam marks it read for the signed-in reader.
+    if (!openId || !signedIn) return;
+    api.call('worklist.markViewed', { instanceId: openId }).then(
+      ({ reportId }) => setExams((list) => list.map((e) => (e.reportId === reportId ? { ...e, unread: false } : e))),
+      () => undefined, // an image without a store (preview) has no reading state
+    );
+  }, [api, openId, signedIn]);
+  useEffect(() => setHighlighted(undefined), [openId, analysis]);
+  const mapOf = useCallback((instanceId: string) => (analysis?.instanceId === instanceId ? analysis.map : undefined), [analysis]);
+  const highlight = useMemo(() => (highlighted && analysis?.map ? regionAbove(analysis.map, overlay.threshold) : undefined), [highlighted, analysis, overlay.threshold]);
 
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
@@ -124,10 +148,10 @@ export function App({ api }: { api: ApiClient }) {
       </header>
       {progress ? <ImportProgressBar progress={progress} /> : null}
       <main className="app-main">
-        <Worklist instances={instances} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
+        <Worklist instances={instances} exams={exams} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
         <section className="viewer" aria-label="Viewer">
           {open ? (
-            <Viewport api={api} instance={open} onError={reportError} overlay={analysis?.instanceId === open.instanceId ? analysis.map : undefined} overlaySettings={overlay} />
+            <ViewerArea api={api} open={open} instances={instances} exams={exams} onError={reportError} overlayFor={mapOf} overlayDisplay={overlay} highlight={highlight} colourView={colourView} sideBySide={overlay.sideBySide} />
           ) : (
             <p className="empty">Choose an image from the worklist.</p>
           )}
@@ -139,7 +163,7 @@ export function App({ api }: { api: ApiClient }) {
               <button type="button" role="tab" aria-selected={sidePanel === 'report'} onClick={() => setSidePanel('report')}>Report</button>
             </div>
             {sidePanel === 'analysis' ? (
-              <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} />
+              <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} highlighted={highlighted} onHighlight={setHighlighted} />
             ) : (
               <ReviewPanel api={api} instance={open} signedIn={Boolean(auth?.user)} />
             )}

@@ -10,20 +10,24 @@ import type { ModelManifest } from '../../../core/inference/portable/package-sch
 import type { ApiClient } from '../../api/client.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
 import { runPageAnalysis, type PageAnalysis } from './run-analysis.ts';
+import { COLORMAPS, type Colormap } from '../viewer/heat-overlay.ts';
+import type { OverlayDisplay } from '../viewer/Viewport.tsx';
 
-export interface OverlaySettings {
-  visible: boolean;
-  opacity: number;
-  threshold: number;
+export interface OverlaySettings extends OverlayDisplay {
+  /** The original and the overlaid image side by side. */
+  sideBySide: boolean;
 }
 
-export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, onOverlay }: {
+export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, onOverlay, highlighted, onHighlight }: {
   api: ApiClient;
   instance: InstanceSummary;
   analysis?: PageAnalysis;
   onAnalysis(analysis: PageAnalysis | undefined): void;
   overlay: OverlaySettings;
   onOverlay(settings: OverlaySettings): void;
+  /** The finding whose region is outlined on the image (clicking a finding toggles it). */
+  highlighted?: string;
+  onHighlight(label: string | undefined): void;
 }) {
   const [models, setModels] = useState<ModelManifest[]>();
   const [running, setRunning] = useState<string>();
@@ -73,8 +77,11 @@ export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, on
           <ul className="findings">
             {current.findings.map((f) => (
               <li key={f.label} data-score={f.score}>
-                {f.label}: <strong>{(f.score * 100).toFixed(1)}%</strong>
-                {f.threshold !== undefined ? ` (threshold ${(f.threshold * 100).toFixed(0)}% → ${f.positive ? 'above' : 'below'})` : ''}
+                <button type="button" className="finding" aria-pressed={highlighted === f.label} disabled={!current.map} onClick={() => onHighlight(highlighted === f.label ? undefined : f.label)} title={current.map ? 'Outline the region of the map behind this finding' : 'This model gives no map'}>
+                  {f.label}: <strong>{(f.score * 100).toFixed(1)}%</strong>
+                  {f.threshold !== undefined ? ` (threshold ${(f.threshold * 100).toFixed(0)}% → ${f.positive ? 'above' : 'below'})` : ''}
+                </button>
+                <small className="meta"> {current.model.id} {current.model.version}</small>
               </li>
             ))}
           </ul>
@@ -88,6 +95,18 @@ export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, on
               </label>
               <label>
                 threshold <input type="range" min={0} max={0.95} step={0.05} value={overlay.threshold} onChange={(e) => onOverlay({ ...overlay, threshold: Number(e.target.value) })} />
+              </label>
+              <label>
+                colormap{' '}
+                <select value={overlay.colormap} onChange={(e) => onOverlay({ ...overlay, colormap: e.target.value as Colormap })}>
+                  {COLORMAPS.map((c) => <option key={c}>{c}</option>)}
+                </select>
+              </label>
+              <label>
+                <input type="checkbox" checked={overlay.style === 'contour'} onChange={(e) => onOverlay({ ...overlay, style: e.target.checked ? 'contour' : 'fill' })} /> contour only
+              </label>
+              <label>
+                <input type="checkbox" checked={overlay.sideBySide} onChange={(e) => onOverlay({ ...overlay, sideBySide: e.target.checked })} /> side by side with the original
               </label>
             </div>
           ) : null}

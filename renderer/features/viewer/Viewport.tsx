@@ -1,26 +1,47 @@
 /**
- * One cornerstone-core viewport showing a library image. Left-drag sets window/level,
- * R resets, I inverts, PageUp/PageDown (or the wheel) step through frames, C starts the
- * cardiothoracic ratio tool (four clicks; the ratio shows live), +/− zoom, F fits, 1 shows
- * 1:1, [ and ] rotate, X and Y flip, right drag (or Shift + drag) pans. The pixel under the
- * pointer is read out with its position (and millimetres where the film has a spacing). The time from
- * choosing an image to its first drawn pixels is recorded with performance.mark.
+ * One cornerstone-core viewport showing a library image, with the reader's tools:
+ * left drag sets window/level (W steps through presets, V through the file's own), view
+ * keys (view-keys.ts), measurement tools from the tool table (measurement-tools.ts: L, A, C,
+ * D, Z; S saves, Esc cancels), the magnifier (M), frames (PageUp/PageDown, wheel), right or
+ * Shift drag pans, R resets. Several viewports may share the screen: only the active one
+ * takes the keyboard. The time from choosing an image to its first drawn pixels is
+ * recorded with performance.mark.
  */
 import * as cornerstone from 'cornerstone-core';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Annotation, AnnotationKind } from '../../../core/api/contract-worklist.ts';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
-import { drawHeatOverlay, type HeatMap } from './heat-overlay.ts';
-import { CTR_STEPS, ctrReading, type ImagePoint } from './ctr-tool.ts';
+import { colourView, type ColourView } from './display-modes.ts';
+import { drawHeatOverlay, type HeatMap, type OverlayStyle } from './heat-overlay.ts';
+import { Magnifier } from './Magnifier.tsx';
+import { MeasurementLayer, type DrawnMeasurement } from './MeasurementLayer.tsx';
+import { MEASUREMENT_TOOLS, toolFor, type ImagePoint } from './measurement-tools.ts';
+import { isTyping, viewChangeFor, viewTransformLabel } from './view-keys.ts';
+import { calibrationNote, filePresets, pointerReadout, voiLabel } from './viewport-readout.ts';
+import { windowPresets } from './window-presets.ts';
+
+export interface OverlayDisplay extends OverlayStyle {
+  visible: boolean;
+}
 
 export interface ViewportProps {
   api: ApiClient;
   instance: InstanceSummary;
   onError(error: { message: string; code?: string; file?: string }): void;
-  /** AI map to draw over the image (image pixels, 0..1), with how to draw it. */
+  /** AI map to draw over the image (image pixels, 0..1), how to draw it, and a region to outline. */
   overlay?: HeatMap;
-  overlaySettings?: { visible: boolean; opacity: number; threshold: number };
+  overlayDisplay?: OverlayDisplay;
+  highlight?: { x: number; y: number; width: number; height: number };
+  /** Only the active viewport takes keyboard shortcuts (default: active). */
+  active?: boolean;
+  onActivate?(): void;
+  /** How a colour image is shown (retina: colour, red-free, enhanced). */
+  view?: ColourView;
+  /** A line naming what this viewport shows (eye, date, PMA), top left. */
+  caption?: string;
+  testId?: string;
 }
 
 interface Readout {
@@ -28,71 +49,37 @@ interface Readout {
   voi?: VoiChoice;
 }
 
-export function filePresets(frame: DecodedFrame): VoiChoice[] {
-  return [...frame.windows.map((window) => ({ kind: 'window' as const, window })), ...frame.voiLuts.map((_, index) => ({ kind: 'lut' as const, index }))];
-}
+type Tool = 'wl' | AnnotationKind;
 
-function voiLabel(readout: Readout): string {
-  const { voi, frame } = readout;
-  if (!voi) return 'colour';
-  if (voi.kind === 'lut') return `VOI LUT ${frame.voiLuts[voi.index]?.explanation ?? voi.index + 1}`;
-  const fn = frame.voiFunction === 'LINEAR' ? '' : ` ${frame.voiFunction}`;
-  const named = voi.window.explanation ? ` (${voi.window.explanation})` : '';
-  return `W ${Math.round(voi.window.width)} / L ${Math.round(voi.window.center)}${fn}${named}`;
-}
-
-/** Scale (screen pixels per image pixel), rotation and flips, as the overlay shows them. */
-export function viewTransformLabel(viewport: { scale: number; rotation: number; hflip: boolean; vflip: boolean }): string {
-  const parts = [`zoom ${viewport.scale.toFixed(2)}×`];
-  if (viewport.rotation) parts.push(`rotated ${viewport.rotation}°`);
-  if (viewport.hflip) parts.push('flipped horizontally');
-  if (viewport.vflip) parts.push('flipped vertically');
-  return parts.join(' · ');
-}
-
-/** The stored value (or RGB) of the image pixel under the pointer, or undefined outside the image. */
-export function pointerReadout(frame: DecodedFrame, point: { x: number; y: number }): { x: number; y: number; value: string } | undefined {
-  const x = Math.floor(point.x);
-  const y = Math.floor(point.y);
-  if (x < 0 || y < 0 || x >= frame.columns || y >= frame.rows) return undefined;
-  const i = y * frame.columns + x;
-  if (frame.samplesPerPixel === 3) return { x, y, value: `RGB ${frame.pixels[i * 3]} ${frame.pixels[i * 3 + 1]} ${frame.pixels[i * 3 + 2]}` };
-  const stored = frame.pixels[i]!;
-  const modality = stored * frame.rescaleSlope + frame.rescaleIntercept;
-  return { x, y, value: modality === stored ? `${stored}` : `${stored} (modality ${Number(modality.toFixed(3))})` };
-}
-
-export function calibrationNote(frame: DecodedFrame): string {
-  switch (frame.spacing?.source) {
-    case 'PixelSpacing':
-      return 'spacing: Pixel Spacing (patient plane)';
-    case 'ImagerPixelSpacing':
-      return 'spacing: Imager Pixel Spacing (at detector; not corrected for magnification)';
-    case 'NominalScannedPixelSpacing':
-      return 'spacing: nominal scanned (film digitiser)';
-    default:
-      return 'no pixel spacing: distances in pixels';
-  }
-}
-
-export function Viewport({ api, instance, onError, overlay, overlaySettings }: ViewportProps) {
+export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, testId = 'viewport' }: ViewportProps) {
   const element = useRef<HTMLDivElement>(null);
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
   const [readout, setReadout] = useState<Readout>();
-  const [tool, setTool] = useState<'wl' | 'ctr'>('wl');
+  const readoutRef = useRef<Readout>(undefined);
+  readoutRef.current = readout;
+  const [tool, setTool] = useState<Tool>('wl');
   const toolRef = useRef(tool);
   toolRef.current = tool;
-  const [ctrPoints, setCtrPoints] = useState<ImagePoint[]>([]);
-  /** Where the CTR points came from: the reader's clicks, or a model the reader may adjust. */
-  const [ctrSource, setCtrSource] = useState<string>();
+  const [points, setPoints] = useState<ImagePoint[]>([]);
+  /** Where the points came from: the reader's clicks, or a model the reader may adjust. */
+  const [pointSource, setPointSource] = useState<string>();
+  const [saved, setSaved] = useState<Annotation[]>([]);
   const dragging = useRef<{ index: number; moved: boolean }>(undefined);
   const [hover, setHover] = useState<ImagePoint>();
   const [, setRenderTick] = useState(0);
-  /** The pixel under the pointer: image coordinates and its stored value(s). */
   const [pointer, setPointer] = useState<{ x: number; y: number; value: string }>();
-  const readoutRef = useRef<Readout>(undefined);
-  readoutRef.current = readout;
+  const [magnifier, setMagnifier] = useState(false);
+  const [pointerOnCanvas, setPointerOnCanvas] = useState<{ x: number; y: number }>();
+  /** The decoded frame last fetched, so switching the colour view does not fetch it again. */
+  const fetched = useRef<DecodedFrame>(undefined);
+
+  const loadSaved = useCallback(() => {
+    api.call('annotations.list', { instanceId: instance.instanceId }).then(
+      (r) => setSaved(r.annotations),
+      () => setSaved([]),
+    );
+  }, [api, instance.instanceId]);
 
   useEffect(() => {
     const el = element.current!;
@@ -110,15 +97,15 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
 
   useEffect(() => {
     setFrameIndex(0);
-    setCtrPoints([]);
+    setPoints([]);
     setTool('wl');
-  }, [instance.instanceId]);
+    loadSaved();
+  }, [instance.instanceId, loadSaved]);
 
   useEffect(() => {
-    // Measurements are kept in image pixels and redrawn wherever the image is drawn.
+    // Measurements are kept in image pixels and redrawn wherever the image is drawn. Re-render
+    // only when the geometry changed: a window/level drag re-renders through its readout.
     const el = element.current!;
-    // Re-render only when the geometry changed (zoom, pan, rotation, flip, size): a
-    // window/level drag redraws every frame and already re-renders through its readout.
     let lastKey = '';
     const tick = () => {
       const v = cornerstone.getViewport(el);
@@ -131,60 +118,32 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     return () => el.removeEventListener('cornerstoneimagerendered', tick);
   }, []);
 
-  const toImage = (e: React.MouseEvent): ImagePoint => {
-    const p = cornerstone.pageToPixel(element.current!, e.pageX, e.pageY);
-    return { x: p.x, y: p.y };
-  };
-  const onCtrDown = (e: React.MouseEvent) => {
-    if (tool !== 'ctr' || e.button !== 0 || !element.current) return;
-    // A press on an existing point picks it up to adjust it.
-    const rect = element.current.getBoundingClientRect();
-    const at = { x: e.clientX - rect.left, y: e.clientY - rect.top };
-    const index = ctrPoints.findIndex((p) => {
-      const c = cornerstone.pixelToCanvas(element.current!, p as cornerstone.PixelCoordinate);
-      return Math.hypot(c.x - at.x, c.y - at.y) <= 8;
-    });
-    if (index >= 0) dragging.current = { index, moved: false };
-  };
-  const onCtrClick = (e: React.MouseEvent) => {
-    if (tool !== 'ctr' || e.button !== 0) return;
-    if (dragging.current) {
-      const { moved } = dragging.current;
-      dragging.current = undefined;
-      if (moved) return;
-    }
-    const point = toImage(e);
-    setCtrSource(undefined);
-    setCtrPoints((points) => (points.length >= 4 ? [point] : [...points, point]));
-  };
-  const ctrFromModel = async () => {
-    try {
-      const estimate = await api.call('measure.ctr', { instanceId: instance.instanceId });
-      setCtrPoints(estimate.points);
-      setCtrSource(`estimated by ${estimate.model.id} ${estimate.model.version}; drag a point to adjust`);
-    } catch (error) {
-      const { message, code } = error as { message: string; code?: string };
-      onError({ message, code, file: instance.fileName });
-    }
-  };
-
   useEffect(() => {
     let cancelled = false;
     const el = element.current!;
-    performance.mark('neoscope:image-chosen');
-    api
-      .call('image.frame', { instanceId: instance.instanceId, frame: frameIndex })
+    const id = `${instance.instanceId}/${frameIndex}`;
+    const sameFrame = fetched.current && `${fetched.current.instanceId}/${fetched.current.frame}` === id;
+    if (!sameFrame) performance.mark('neoscope:image-chosen');
+    const load = sameFrame ? Promise.resolve(fetched.current!) : api.call('image.frame', { instanceId: instance.instanceId, frame: frameIndex });
+    load
       .then((frame) => {
         if (cancelled) return;
-        const image = toCornerstoneImage(frame);
-        const viewport = cornerstone.getDefaultViewportForImage(el, image);
+        fetched.current = frame;
+        const shown = colourView(frame, view);
+        const image = toCornerstoneImage(shown, view === 'colour' ? '' : view);
+        // Switching the colour view keeps the reader's zoom and pan.
+        const keep = sameFrame ? cornerstone.getViewport(el) : undefined;
+        const viewport = keep ?? cornerstone.getDefaultViewportForImage(el, image);
         const voi = frame.samplesPerPixel === 1 ? defaultVoi(frame) : undefined;
-        if (voi) viewport.voiLUT = voiLutFor(frame, voi);
+        if (voi && !keep) viewport.voiLUT = voiLutFor(frame, voi);
         cornerstone.displayImage(el, image, viewport);
-        el.dataset.renderedImage = `${instance.instanceId}/${frameIndex}`;
-        performance.mark('neoscope:first-pixels');
-        performance.measure('neoscope:choose-to-pixels', 'neoscope:image-chosen', 'neoscope:first-pixels');
-        setReadout({ frame, voi });
+        el.dataset.renderedImage = id;
+        el.dataset.colourView = view;
+        if (!sameFrame) {
+          performance.mark('neoscope:first-pixels');
+          performance.measure('neoscope:choose-to-pixels', 'neoscope:image-chosen', 'neoscope:first-pixels');
+          setReadout({ frame, voi });
+        }
       })
       .catch((error: { message: string; code?: string }) => {
         if (!cancelled) onError({ message: error.message, code: error.code, file: instance.fileName });
@@ -192,7 +151,18 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     return () => {
       cancelled = true;
     };
-  }, [api, instance, frameIndex, onError]);
+  }, [api, instance, frameIndex, onError, view]);
+
+  const applyVoi = (voi: VoiChoice) => {
+    const el = element.current!;
+    const current = readoutRef.current;
+    const viewport = cornerstone.getViewport(el);
+    if (!current || !viewport) return;
+    viewport.voiLUT = voiLutFor(current.frame, voi);
+    cornerstone.setViewport(el, viewport);
+    readoutRef.current = { ...current, voi };
+    setReadout(readoutRef.current);
+  };
 
   useEffect(() => {
     const el = element.current!;
@@ -214,18 +184,12 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
       }
       const current = readoutRef.current;
       if (!last || !current?.voi) return;
-      const viewport = cornerstone.getViewport(el);
-      if (!viewport) return;
       const from = current.voi.kind === 'window' ? current.voi.window : defaultWindow(current.frame);
       // Drag right widens the window, drag down raises the level (the common PACS convention).
       const scale = Math.max(1, from.width / 256);
       const window = { center: from.center + (e.clientY - last.y) * scale, width: Math.max(1, from.width + (e.clientX - last.x) * scale) };
       last = { x: e.clientX, y: e.clientY };
-      const voi: VoiChoice = { kind: 'window', window };
-      viewport.voiLUT = voiLutFor(current.frame, voi);
-      cornerstone.setViewport(el, viewport);
-      readoutRef.current = { ...current, voi };
-      setReadout(readoutRef.current);
+      applyVoi({ kind: 'window', window });
     };
     const onUp = () => {
       last = undefined;
@@ -241,52 +205,88 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
     };
   }, []);
 
+  const availableTools = MEASUREMENT_TOOLS.filter((t) => t.domains.includes(instance.domain));
+  const toggleTool = (kind: AnnotationKind) => {
+    setTool((t) => (t === kind ? 'wl' : kind));
+    setPoints([]);
+    setPointSource(undefined);
+  };
+  const current = tool === 'wl' ? undefined : toolFor(tool);
+  const complete = current !== undefined && points.length === current.steps.length;
+  const reading = current?.read(points, readout?.frame.spacing);
+
+  const saveMeasurement = async () => {
+    if (!current || !complete || !reading) return;
+    try {
+      await api.call('annotations.save', { instanceId: instance.instanceId, kind: current.kind, points, label: reading });
+      setPoints([]);
+      setPointSource(undefined);
+      loadSaved();
+    } catch (error) {
+      const { message, code } = error as { message: string; code?: string };
+      onError({ message: code === 'AUTH_REQUIRED' ? 'Sign in to save measurements with the study.' : message, code, file: instance.fileName });
+    }
+  };
+  const deleteMeasurement = async (id: string) => {
+    try {
+      await api.call('annotations.delete', { id });
+      loadSaved();
+    } catch (error) {
+      const { message, code } = error as { message: string; code?: string };
+      onError({ message, code, file: instance.fileName });
+    }
+  };
+  const ctrFromModel = async () => {
+    try {
+      const estimate = await api.call('measure.ctr', { instanceId: instance.instanceId });
+      setPoints(estimate.points);
+      setPointSource(`estimated by ${estimate.model.id} ${estimate.model.version}; drag a point to adjust`);
+    } catch (error) {
+      const { message, code } = error as { message: string; code?: string };
+      onError({ message, code, file: instance.fileName });
+    }
+  };
+
+  const keyHandler = useRef<(e: KeyboardEvent) => void>(undefined);
+  keyHandler.current = (e: KeyboardEvent) => {
+    if (!active || isTyping(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+    const el = element.current!;
+    const viewport = cornerstone.getViewport(el);
+    if (!viewport) return;
+    const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    const change = viewChangeFor(e.key);
+    const frame = readoutRef.current?.frame;
+    const tool = availableTools.find((t) => t.key === key);
+    if (change) cornerstone.setViewport(el, change(viewport));
+    else if (key === 'f') cornerstone.fitToWindow(el);
+    else if (key === 'r') {
+      cornerstone.reset(el);
+      if (frame && readoutRef.current?.voi) applyVoi(defaultVoi(frame));
+    } else if (key === 'v' && frame && readoutRef.current?.voi) {
+      const presets = filePresets(frame);
+      if (presets.length) {
+        const index = presets.findIndex((p) => JSON.stringify(p) === JSON.stringify(readoutRef.current?.voi));
+        applyVoi(presets[(index + 1) % presets.length]!);
+      }
+    } else if (key === 'w' && frame && readoutRef.current?.voi) {
+      // Film presets (lung, soft tissue, bone), then back to the file's default.
+      const presets = windowPresets(frame, instance.modality);
+      const shown = readoutRef.current.voi.kind === 'window' ? readoutRef.current.voi.window.explanation : undefined;
+      const index = presets.findIndex((p) => `${p.name} preset` === shown);
+      const next = presets[index + 1];
+      applyVoi(next ? { kind: 'window', window: { center: next.center, width: next.width, explanation: `${next.name} preset` } } : defaultVoi(frame));
+    } else if (tool) toggleTool(tool.kind);
+    else if (key === 's' && complete) void saveMeasurement();
+    else if (key === 'Escape' && toolRef.current !== 'wl') toggleTool(toolRef.current);
+    else if (key === 'm') setMagnifier((m) => !m);
+    else if (key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
+    else if (key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
+  };
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return; // typing, not a shortcut
-      const el = element.current!;
-      const viewport = cornerstone.getViewport(el);
-      if (!viewport) return;
-      const current = readoutRef.current;
-      if (e.key === 'r' || e.key === 'R') {
-        cornerstone.reset(el);
-        if (current?.voi) {
-          const voi = defaultVoi(current.frame);
-          cornerstone.setViewport(el, { ...cornerstone.getViewport(el)!, voiLUT: voiLutFor(current.frame, voi) });
-          setReadout({ ...current, voi });
-        }
-      }
-      else if (e.key === 'i' || e.key === 'I') cornerstone.setViewport(el, { ...viewport, invert: !viewport.invert });
-      else if ((e.key === 'v' || e.key === 'V') && current?.voi) {
-        // Step through the file's own VOI presets: its windows, then its VOI LUTs (C.11.2).
-        const presets = filePresets(current.frame);
-        if (presets.length) {
-          const index = presets.findIndex((p) => JSON.stringify(p) === JSON.stringify(current.voi));
-          const voi = presets[(index + 1) % presets.length]!;
-          cornerstone.setViewport(el, { ...viewport, voiLUT: voiLutFor(current.frame, voi) });
-          readoutRef.current = { ...current, voi };
-          setReadout(readoutRef.current);
-        }
-      }
-      else if (e.key === '+' || e.key === '=') cornerstone.setViewport(el, { ...viewport, scale: viewport.scale * 1.25 });
-      else if (e.key === '-') cornerstone.setViewport(el, { ...viewport, scale: viewport.scale / 1.25 });
-      else if (e.key === 'f' || e.key === 'F') cornerstone.fitToWindow(el);
-      else if (e.key === '1') cornerstone.setViewport(el, { ...viewport, scale: 1 });
-      else if (e.key === ']') cornerstone.setViewport(el, { ...viewport, rotation: (viewport.rotation + 90) % 360 });
-      else if (e.key === '[') cornerstone.setViewport(el, { ...viewport, rotation: (viewport.rotation + 270) % 360 });
-      else if (e.key === 'x' || e.key === 'X') cornerstone.setViewport(el, { ...viewport, hflip: !viewport.hflip });
-      else if (e.key === 'y' || e.key === 'Y') cornerstone.setViewport(el, { ...viewport, vflip: !viewport.vflip });
-      else if (e.key === 'c' || e.key === 'C') {
-        setTool((t) => (t === 'ctr' ? 'wl' : 'ctr'));
-        setCtrPoints([]);
-        setCtrSource(undefined);
-      }
-      else if (e.key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
-      else if (e.key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
-    };
+    const onKey = (e: KeyboardEvent) => keyHandler.current?.(e);
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [instance.frames]);
+  }, []);
 
   useEffect(() => {
     // Redraw the AI overlay whenever cornerstone redraws the image (pan, zoom, W/L, resize).
@@ -297,82 +297,138 @@ export function Viewport({ api, instance, onError, overlay, overlaySettings }: V
       canvas.height = el.clientHeight;
       const context = canvas.getContext('2d')!;
       context.clearRect(0, 0, canvas.width, canvas.height);
-      if (!overlay || !overlaySettings?.visible || !cornerstone.getViewport(el)) return;
-      const topLeft = cornerstone.pixelToCanvas(el, { x: 0, y: 0 } as cornerstone.PixelCoordinate);
-      const bottomRight = cornerstone.pixelToCanvas(el, { x: overlay.width, y: overlay.height } as cornerstone.PixelCoordinate);
-      drawHeatOverlay(canvas, overlay, { x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y }, overlaySettings.threshold, overlaySettings.opacity);
+      const enabled = cornerstone.getEnabledElement(el);
+      if (!overlay || !overlayDisplay?.visible || !enabled?.image) return;
+      drawHeatOverlay(canvas, overlay, cornerstone.internal.getTransform(enabled).m, overlayDisplay, highlight);
     };
     draw();
     el.addEventListener('cornerstoneimagerendered', draw);
     return () => el.removeEventListener('cornerstoneimagerendered', draw);
-  }, [overlay, overlaySettings]);
+  }, [overlay, overlayDisplay, highlight]);
 
+  const toImage = (e: React.MouseEvent): ImagePoint => {
+    const p = cornerstone.pageToPixel(element.current!, e.pageX, e.pageY);
+    return { x: p.x, y: p.y };
+  };
+  const onToolDown = (e: React.MouseEvent) => {
+    onActivate?.();
+    if (tool === 'wl' || e.button !== 0 || e.shiftKey || !element.current) return;
+    // A press on a point being placed picks it up to adjust it.
+    const rect = element.current.getBoundingClientRect();
+    const at = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+    const index = points.findIndex((p) => {
+      const c = cornerstone.pixelToCanvas(element.current!, p as cornerstone.PixelCoordinate);
+      return Math.hypot(c.x - at.x, c.y - at.y) <= 8;
+    });
+    if (index >= 0) dragging.current = { index, moved: false };
+  };
+  const onToolUp = (e: React.MouseEvent) => {
+    if (!current || e.button !== 0 || e.shiftKey) return;
+    if (dragging.current) {
+      const { moved } = dragging.current;
+      dragging.current = undefined;
+      if (moved) return;
+    }
+    const point = toImage(e);
+    setPointSource(undefined);
+    setPoints((placed) => (placed.length >= current.steps.length ? [point] : [...placed, point]));
+  };
+  const onMove = (e: React.MouseEvent) => {
+    const el = element.current;
+    if (!el || !cornerstone.getViewport(el) || !readout) return;
+    const p = toImage(e);
+    if (dragging.current) {
+      const { index } = dragging.current;
+      dragging.current.moved = true;
+      setPoints((placed) => placed.map((q, i) => (i === index ? p : q)));
+    }
+    if (current) setHover(p);
+    setPointer(pointerReadout(readout.frame, p));
+    if (magnifier) {
+      const rect = el.getBoundingClientRect();
+      setPointerOnCanvas({ x: e.clientX - rect.left, y: e.clientY - rect.top });
+    }
+  };
   const onWheel = (e: React.WheelEvent) => {
     if (instance.frames > 1) setFrameIndex((f) => Math.max(0, Math.min(instance.frames - 1, f + Math.sign(e.deltaY))));
   };
 
   const el = element.current;
-  const shown = el && readout && cornerstone.getViewport(el) ? [...ctrPoints, ...(tool === 'ctr' && hover && ctrPoints.length < 4 ? [hover] : [])] : [];
-  const onCanvas = shown.map((p) => cornerstone.pixelToCanvas(el!, p as cornerstone.PixelCoordinate));
-  const reading = ctrReading(shown, readout?.frame.spacing?.column);
+  const drawable = Boolean(el && readout && cornerstone.getViewport(el));
+  const placing = current && points.length < current.steps.length && hover ? [...points, hover] : points;
+  const measurements: DrawnMeasurement[] = drawable
+    ? [
+        ...saved.map((a) => ({ key: a.id, kind: a.kind, points: a.points, label: a.label, saved: true })),
+        ...(current && placing.length ? [{ key: 'placing', kind: current.kind, points: placing, label: current.read(placing, readout?.frame.spacing), saved: false }] : []),
+      ]
+    : [];
 
   return (
-    <div className="viewport-frame">
+    <div className={`viewport-frame${active ? ' active' : ''}`} data-testid={`${testId}-frame`}>
       <div
-        className={tool === 'ctr' ? 'viewport measuring' : 'viewport'}
+        className={current ? 'viewport measuring' : 'viewport'}
         ref={element}
         onWheel={onWheel}
         onContextMenu={(e) => e.preventDefault()}
-        onMouseDown={onCtrDown}
-        onMouseUp={onCtrClick}
-        onMouseMove={(e) => {
-          if (!el || !cornerstone.getViewport(el) || !readout) return;
-          const p = toImage(e);
-          if (dragging.current) {
-            const { index } = dragging.current;
-            dragging.current.moved = true;
-            setCtrPoints((points) => points.map((q, i) => (i === index ? p : q)));
-          }
-          if (tool === 'ctr') setHover(p);
-          setPointer(pointerReadout(readout.frame, p));
+        onMouseDown={onToolDown}
+        onMouseUp={onToolUp}
+        onMouseMove={onMove}
+        onMouseLeave={() => {
+          setPointer(undefined);
+          setPointerOnCanvas(undefined);
         }}
-        onMouseLeave={() => setPointer(undefined)}
-        data-testid="viewport"
+        data-testid={testId}
       />
-      <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid="ai-overlay" aria-hidden="true" />
-      <svg className="viewport-measurements" aria-hidden="true">
-        {onCanvas.length >= 2 ? <line x1={onCanvas[0]!.x} y1={onCanvas[0]!.y} x2={onCanvas[1]!.x} y2={onCanvas[1]!.y} stroke="#ff5a5a" strokeWidth={2} /> : null}
-        {onCanvas.length >= 4 ? <line x1={onCanvas[2]!.x} y1={onCanvas[2]!.y} x2={onCanvas[3]!.x} y2={onCanvas[3]!.y} stroke="#3ee0e6" strokeWidth={2} /> : null}
-        {onCanvas.map((p, i) => <circle key={i} cx={p.x} cy={p.y} r={4} fill={i < 2 ? '#ff5a5a' : '#3ee0e6'} />)}
-      </svg>
+      <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid={`${testId}-ai-overlay`} aria-hidden="true" />
+      {drawable ? <MeasurementLayer element={el!} measurements={measurements} /> : null}
+      {magnifier && pointerOnCanvas && el ? <Magnifier element={el} at={pointerOnCanvas} /> : null}
       <div className="viewer-tools">
-        <button type="button" aria-pressed={tool === 'ctr'} onClick={() => { setTool((t) => (t === 'ctr' ? 'wl' : 'ctr')); setCtrPoints([]); }} title="Cardiothoracic ratio: four clicks (C)">
-          CTR
+        {availableTools.map((t) => (
+          <button key={t.kind} type="button" aria-pressed={tool === t.kind} onClick={() => toggleTool(t.kind)} title={`${t.name}: ${t.steps.join(', then ')} (${t.key.toUpperCase()})`}>
+            {t.name}
+          </button>
+        ))}
+        <button type="button" aria-pressed={magnifier} onClick={() => setMagnifier((m) => !m)} title="Magnifier (M)">
+          Loupe
         </button>
         {tool === 'ctr' && instance.domain === 'chest' ? (
           <button type="button" onClick={() => void ctrFromModel()} title="Start from the lung model's estimate">
             From lung model
           </button>
         ) : null}
-        {tool === 'ctr' ? (
-          <span className="ctr-readout" data-testid="ctr-readout" title={ctrSource}>
-            {reading
-              ? `CTR ${reading.ratio.toFixed(2)} · heart ${reading.cardiacMm ? `${reading.cardiacMm.toFixed(0)} mm` : `${reading.cardiacPx.toFixed(0)} px`} / thorax ${reading.thoracicMm ? `${reading.thoracicMm.toFixed(0)} mm` : `${reading.thoracicPx.toFixed(0)} px`}`
-              : `click ${CTR_STEPS[Math.min(ctrPoints.length, 3)]}`}
-            {reading && ctrSource ? ` · ${ctrSource}` : ''}
+        {current ? (
+          <span className="tool-readout" data-testid={`${testId}-tool-readout`} data-kind={current.kind} title={pointSource}>
+            {reading ?? `click ${current.steps[Math.min(points.length, current.steps.length - 1)]}`}
+            {reading && pointSource ? ` · ${pointSource}` : ''}
           </span>
         ) : null}
+        {complete && reading ? (
+          <button type="button" onClick={() => void saveMeasurement()} title="Save this measurement with the study (S)">
+            Save
+          </button>
+        ) : null}
       </div>
+      {saved.length ? (
+        <ul className="saved-measurements" aria-label="Saved measurements" data-testid={`${testId}-saved`}>
+          {saved.map((a) => (
+            <li key={a.id} data-kind={a.kind}>
+              <span>{toolFor(a.kind).name}: {a.label}</span> <small>{a.createdBy}</small>
+              <button type="button" aria-label={`Delete ${toolFor(a.kind).name} ${a.label}`} onClick={() => void deleteMeasurement(a.id)}>×</button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       {readout ? (
         <div className="viewport-overlay">
-          <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}</span>
+          {caption ? <span className="viewport-caption" data-testid={`${testId}-caption`}>{caption}</span> : null}
+          <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}{view !== 'colour' && readout.frame.samplesPerPixel === 3 ? ` · ${view} view` : ''}</span>
           <span>
-            {voiLabel(readout)} · frame {frameIndex + 1}/{instance.frames}
+            {voiLabel(readout.frame, readout.voi)} · frame {frameIndex + 1}/{instance.frames}
           </span>
           <span className="calibration">{calibrationNote(readout.frame)}</span>
-          {el && cornerstone.getViewport(el) ? <span data-testid="view-transform">{viewTransformLabel(cornerstone.getViewport(el)!)}</span> : null}
+          {el && cornerstone.getViewport(el) ? <span data-testid={`${testId}-view-transform`}>{viewTransformLabel(cornerstone.getViewport(el)!)}</span> : null}
           {pointer ? (
-            <span data-testid="pixel-readout">
+            <span data-testid={`${testId}-pixel-readout`}>
               ({pointer.x}, {pointer.y}) px{readout.frame.spacing ? ` · (${(pointer.x * readout.frame.spacing.column).toFixed(1)}, ${(pointer.y * readout.frame.spacing.row).toFixed(1)}) mm` : ''} · value {pointer.value}
             </span>
           ) : null}

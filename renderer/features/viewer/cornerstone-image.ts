@@ -32,7 +32,8 @@ export function voiLutFor(frame: DecodedFrame, choice: VoiChoice): LUT {
   return { id, firstValueMapped: table.firstValueMapped, numBitsPerEntry: 8, lut: table.entries } as LUT;
 }
 
-export function toCornerstoneImage(frame: DecodedFrame): Image {
+/** `view` names a colour view (red-free, enhanced) so cornerstone does not reuse the canvas of another view of the frame. */
+export function toCornerstoneImage(frame: DecodedFrame, view = ''): Image {
   const color = frame.samplesPerPixel === 3;
   let pixelData: ArrayLike<number> & { byteLength: number } = color ? rgbToRgba(frame.pixels as Uint8Array) : frame.pixels;
   let slope = frame.rescaleSlope;
@@ -50,7 +51,7 @@ export function toCornerstoneImage(frame: DecodedFrame): Image {
   }
   const window = color ? { center: 128, width: 256 } : defaultWindow(frame);
   const image = {
-    imageId: `neoscope:${frame.instanceId}/${frame.frame}`,
+    imageId: `neoscope:${frame.instanceId}/${frame.frame}${view ? `/${view}` : ''}`,
     minPixelValue: min,
     maxPixelValue: max,
     slope,

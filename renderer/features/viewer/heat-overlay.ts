@@ -1,7 +1,8 @@
 /**
- * Draws a 0..1 map (saliency or probability, in image pixels) over the viewport as a
- * heat map: transparent below the threshold, then blue → green → yellow → red with the
- * chosen opacity. The map is drawn into the image's on-screen rectangle.
+ * Draws a 0..1 map (saliency or probability, in image pixels) over the viewport: as a
+ * filled heat map (transparent below the threshold, coloured by the chosen colormap with
+ * the chosen opacity) or as the contour of the region above the threshold (segmentations).
+ * A finding's region (the bounding box of the map above the threshold) can be outlined.
  */
 export interface HeatMap {
   width: number;
@@ -9,44 +10,116 @@ export interface HeatMap {
   values: Float32Array;
 }
 
-/** A perceptually ordered ramp (dark blue → cyan → yellow → red). */
-export function heatColour(v: number): [number, number, number] {
+export const COLORMAPS = ['heat', 'viridis', 'red'] as const;
+export type Colormap = (typeof COLORMAPS)[number];
+
+type Rgb = [number, number, number];
+const RAMPS: Record<Colormap, Array<[number, Rgb]>> = {
+  // Dark blue → cyan → yellow → red.
+  heat: [[0, [20, 40, 160]], [0.35, [0, 190, 220]], [0.65, [250, 220, 40]], [1, [230, 30, 20]]],
+  // Perceptually uniform and readable with colour-vision deficiency (matplotlib's viridis, 5 stops).
+  viridis: [[0, [68, 1, 84]], [0.25, [59, 82, 139]], [0.5, [33, 145, 140]], [0.75, [94, 201, 98]], [1, [253, 231, 37]]],
+  // One hue, strength by value: reads well over a grey film.
+  red: [[0, [120, 0, 0]], [1, [255, 40, 40]]],
+};
+
+export function colourOf(v: number, colormap: Colormap = 'heat'): Rgb {
+  const stops = RAMPS[colormap];
   const t = Math.max(0, Math.min(1, v));
-  const stops: Array<[number, [number, number, number]]> = [
-    [0, [20, 40, 160]],
-    [0.35, [0, 190, 220]],
-    [0.65, [250, 220, 40]],
-    [1, [230, 30, 20]],
-  ];
   for (let i = 1; i < stops.length; i++) {
     const [t1, c1] = stops[i]!;
     const [t0, c0] = stops[i - 1]!;
     if (t <= t1) {
       const f = (t - t0) / (t1 - t0);
-      return [0, 1, 2].map((k) => Math.round(c0[k]! + (c1[k]! - c0[k]!) * f)) as [number, number, number];
+      return [0, 1, 2].map((k) => Math.round(c0[k]! + (c1[k]! - c0[k]!) * f)) as Rgb;
     }
   }
   return stops[stops.length - 1]![1];
 }
 
-export function heatImage(map: HeatMap, threshold: number, opacity: number): ImageData {
+export interface OverlayStyle {
+  threshold: number;
+  opacity: number;
+  colormap: Colormap;
+  /** Fill the map, or draw only the outline of the region above the threshold. */
+  style: 'fill' | 'contour';
+}
+
+export function heatImage(map: HeatMap, threshold: number, opacity: number, colormap: Colormap = 'heat'): ImageData {
   const image = new ImageData(map.width, map.height);
   for (let i = 0; i < map.values.length; i++) {
     const v = map.values[i]!;
     if (v < threshold) continue;
-    const [r, g, b] = heatColour(v);
+    const [r, g, b] = colourOf(v, colormap);
     image.data.set([r, g, b, Math.round(opacity * 255)], i * 4);
   }
   return image;
 }
 
-export function drawHeatOverlay(canvas: HTMLCanvasElement, map: HeatMap, rect: { x: number; y: number; width: number; height: number }, threshold: number, opacity: number): void {
+/** Pixels above the threshold with a 4-neighbour at or below it (or at the image edge). */
+export function contourMask(map: HeatMap, threshold: number): Uint8Array {
+  const { width, height, values } = map;
+  const mask = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (values[i]! < threshold) continue;
+      const inside = (xx: number, yy: number) => xx >= 0 && yy >= 0 && xx < width && yy < height && values[yy * width + xx]! >= threshold;
+      if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1)) mask[i] = 1;
+    }
+  }
+  return mask;
+}
+
+function contourImage(map: HeatMap, threshold: number, colormap: Colormap): ImageData {
+  const image = new ImageData(map.width, map.height);
+  const mask = contourMask(map, threshold);
+  const [r, g, b] = colourOf(1, colormap);
+  for (let i = 0; i < mask.length; i++) if (mask[i]) image.data.set([r, g, b, 255], i * 4);
+  return image;
+}
+
+/** The bounding box (image pixels) of the map above the threshold, or undefined when nothing is. */
+export function regionAbove(map: HeatMap, threshold: number): { x: number; y: number; width: number; height: number } | undefined {
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < map.height; y++) {
+    for (let x = 0; x < map.width; x++) {
+      if (map.values[y * map.width + x]! < threshold) continue;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+  }
+  return x1 < 0 ? undefined : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+}
+
+/**
+ * Draws the map onto the overlay canvas through `transform`, the image-to-canvas matrix the
+ * viewport draws the image with (so zoom, pan, rotation and flips line up).
+ */
+export function drawHeatOverlay(canvas: HTMLCanvasElement, map: HeatMap, transform: readonly number[], style: OverlayStyle, highlight?: { x: number; y: number; width: number; height: number }): void {
   const context = canvas.getContext('2d')!;
+  context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, canvas.width, canvas.height);
   const source = document.createElement('canvas');
   source.width = map.width;
   source.height = map.height;
-  source.getContext('2d')!.putImageData(heatImage(map, threshold, opacity), 0, 0);
-  context.imageSmoothingEnabled = true;
-  context.drawImage(source, rect.x, rect.y, rect.width, rect.height);
+  source.getContext('2d')!.putImageData(style.style === 'contour' ? contourImage(map, style.threshold, style.colormap) : heatImage(map, style.threshold, style.opacity, style.colormap), 0, 0);
+  const [a, b, c, d, e, f] = transform as [number, number, number, number, number, number];
+  context.setTransform(a, b, c, d, e, f);
+  // A contour is one map pixel wide: keep it crisp when enlarged.
+  context.imageSmoothingEnabled = style.style !== 'contour';
+  context.drawImage(source, 0, 0);
+  if (highlight) {
+    const scale = Math.hypot(a, b);
+    context.lineWidth = 3 / scale;
+    context.setLineDash([8 / scale, 5 / scale]);
+    context.strokeStyle = '#ffffff';
+    context.strokeRect(highlight.x, highlight.y, highlight.width, highlight.height);
+  }
+  context.setTransform(1, 0, 0, 1, 0, 0);
 }
