@@ -95,7 +95,7 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   await form.getByLabel('Patient ID').fill('NICU-0042');
   await form.getByLabel('OD (right)').check();
   await form.getByRole('button', { name: 'Import' }).click();
-  const item = page.locator('.worklist-item', { hasText: 'NICU-0042' });
+  const item = page.locator('.worklist-group', { hasText: 'NICU-0042' });
   await item.waitFor();
   assert.match(await item.innerText(), /retina/i);
   await page.waitForFunction(() => document.querySelector('[data-testid="viewport-od"]')?.getAttribute('data-rendered-image')?.length);

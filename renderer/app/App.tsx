@@ -114,6 +114,11 @@ export function App({ api }: { api: ApiClient }) {
   };
   const open = instances.find((i) => i.instanceId === openId);
   const signedIn = Boolean(auth?.user);
+  const username = auth?.user?.username;
+  useEffect(() => {
+    // Unread is per reader: look again when someone signs in or out.
+    void refresh();
+  }, [username, refresh]);
 
   useEffect(() => {
     // Opening an exam marks it read for the signed-in reader.

@@ -84,6 +84,14 @@ export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, on
                 <small className="meta"> {current.model.id} {current.model.version}</small>
               </li>
             ))}
+            {current.regions.map((r) => (
+              <li key={`region-${r.label}`} data-area={r.areaFraction}>
+                <button type="button" className="finding" aria-pressed={highlighted === `region:${r.label}`} onClick={() => onHighlight(highlighted === `region:${r.label}` ? undefined : `region:${r.label}`)} title="Outline this region on the image">
+                  {r.label}: {(r.areaFraction * 100).toFixed(1)}% of the image · mean probability <strong>{(r.meanProbability * 100).toFixed(1)}%</strong>
+                </button>
+                <small className="meta"> {current.model.id} {current.model.version}</small>
+              </li>
+            ))}
           </ul>
           {current.map ? (
             <div className="overlay-controls">

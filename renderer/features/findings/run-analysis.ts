@@ -11,6 +11,7 @@ import type { ApiClient } from '../../api/client.ts';
 import type { BackendPreference } from '../inference/backend-choice.ts';
 import type { InferenceClient } from '../inference/inference-client.ts';
 import type { HeatMap } from '../viewer/heat-overlay.ts';
+import { mapRegion, type MapRegion } from './map-regions.ts';
 
 export interface PageAnalysis {
   instanceId: string;
@@ -19,6 +20,8 @@ export interface PageAnalysis {
   backendReason: string;
   inferenceMs: number;
   findings: Finding[];
+  /** A segmentation's region per label (its area and mean probability), at the model's threshold. */
+  regions: MapRegion[];
   map?: HeatMap & { kind: 'probability map' | 'CAM' };
 }
 
@@ -45,6 +48,7 @@ export async function runPageAnalysis(api: ApiClient, client: InferenceClient, i
     backendReason: choice.reason,
     inferenceMs,
     findings,
+    regions: probabilityMap ? [mapRegion(manifest.outputs.find((o) => o.kind === 'probability-map')?.labels?.[0] ?? 'region', probabilityMap.values, probabilityMap.threshold)] : [],
     map,
   };
 }

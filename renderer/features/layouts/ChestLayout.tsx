@@ -25,6 +25,11 @@ export function ChestLayout(props: LayoutProps) {
   useEffect(() => setActive('current'), [open.instanceId]);
 
   const comparing = compare && prior;
+  const compareButton = (
+    <button type="button" aria-pressed={Boolean(comparing)} disabled={!prior} onClick={() => setCompare((c) => !c)} title={prior ? 'Show the previous film beside this one (P)' : 'No earlier film of this infant in the library'}>
+      Compare with prior
+    </button>
+  );
   return (
     <div className={`layout chest-layout${comparing ? ' comparing' : ''}`} data-testid="chest-layout">
       <Viewport
@@ -37,15 +42,11 @@ export function ChestLayout(props: LayoutProps) {
         overlay={props.overlayFor(open.instanceId)}
         overlayDisplay={props.overlayDisplay}
         highlight={props.highlight}
+        toolbarExtra={compareButton}
       />
       {comparing ? (
         <Viewport api={api} instance={prior} onError={props.onError} active={active === 'prior'} onActivate={() => setActive('prior')} caption={`prior · ${dateAndPma(prior, exams)}`} testId="viewport-prior" />
       ) : null}
-      <div className="layout-actions">
-        <button type="button" aria-pressed={Boolean(comparing)} disabled={!prior} onClick={() => setCompare((c) => !c)} title={prior ? 'Show the previous film beside this one (P)' : 'No earlier film of this infant in the library'}>
-          Compare with prior
-        </button>
-      </div>
     </div>
   );
 }

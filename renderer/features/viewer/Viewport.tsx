@@ -8,7 +8,7 @@
  * recorded with performance.mark.
  */
 import * as cornerstone from 'cornerstone-core';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Annotation, AnnotationKind } from '../../../core/api/contract-worklist.ts';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
@@ -41,6 +41,8 @@ export interface ViewportProps {
   view?: ColourView;
   /** A line naming what this viewport shows (eye, date, PMA), top left. */
   caption?: string;
+  /** Layout controls shown at the end of the viewport's toolbar (e.g. prior comparison). */
+  toolbarExtra?: ReactNode;
   testId?: string;
 }
 
@@ -51,7 +53,7 @@ interface Readout {
 
 type Tool = 'wl' | AnnotationKind;
 
-export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, testId = 'viewport' }: ViewportProps) {
+export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, toolbarExtra, testId = 'viewport' }: ViewportProps) {
   const element = useRef<HTMLDivElement>(null);
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
@@ -365,23 +367,6 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
 
   return (
     <div className={`viewport-frame${active ? ' active' : ''}`} data-testid={`${testId}-frame`}>
-      <div
-        className={current ? 'viewport measuring' : 'viewport'}
-        ref={element}
-        onWheel={onWheel}
-        onContextMenu={(e) => e.preventDefault()}
-        onMouseDown={onToolDown}
-        onMouseUp={onToolUp}
-        onMouseMove={onMove}
-        onMouseLeave={() => {
-          setPointer(undefined);
-          setPointerOnCanvas(undefined);
-        }}
-        data-testid={testId}
-      />
-      <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid={`${testId}-ai-overlay`} aria-hidden="true" />
-      {drawable ? <MeasurementLayer element={el!} measurements={measurements} /> : null}
-      {magnifier && pointerOnCanvas && el ? <Magnifier element={el} at={pointerOnCanvas} /> : null}
       <div className="viewer-tools">
         {availableTools.map((t) => (
           <button key={t.kind} type="button" aria-pressed={tool === t.kind} onClick={() => toggleTool(t.kind)} title={`${t.name}: ${t.steps.join(', then ')} (${t.key.toUpperCase()})`}>
@@ -407,33 +392,53 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
             Save
           </button>
         ) : null}
+        {toolbarExtra}
       </div>
-      {saved.length ? (
-        <ul className="saved-measurements" aria-label="Saved measurements" data-testid={`${testId}-saved`}>
-          {saved.map((a) => (
-            <li key={a.id} data-kind={a.kind}>
-              <span>{toolFor(a.kind).name}: {a.label}</span> <small>{a.createdBy}</small>
-              <button type="button" aria-label={`Delete ${toolFor(a.kind).name} ${a.label}`} onClick={() => void deleteMeasurement(a.id)}>×</button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {readout ? (
-        <div className="viewport-overlay">
-          {caption ? <span className="viewport-caption" data-testid={`${testId}-caption`}>{caption}</span> : null}
-          <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}{view !== 'colour' && readout.frame.samplesPerPixel === 3 ? ` · ${view} view` : ''}</span>
-          <span>
-            {voiLabel(readout.frame, readout.voi)} · frame {frameIndex + 1}/{instance.frames}
-          </span>
-          <span className="calibration">{calibrationNote(readout.frame)}</span>
-          {el && cornerstone.getViewport(el) ? <span data-testid={`${testId}-view-transform`}>{viewTransformLabel(cornerstone.getViewport(el)!)}</span> : null}
-          {pointer ? (
-            <span data-testid={`${testId}-pixel-readout`}>
-              ({pointer.x}, {pointer.y}) px{readout.frame.spacing ? ` · (${(pointer.x * readout.frame.spacing.column).toFixed(1)}, ${(pointer.y * readout.frame.spacing.row).toFixed(1)}) mm` : ''} · value {pointer.value}
+      <div className="viewport-stage">
+        <div
+          className={current ? 'viewport measuring' : 'viewport'}
+          ref={element}
+          onWheel={onWheel}
+          onContextMenu={(e) => e.preventDefault()}
+          onMouseDown={onToolDown}
+          onMouseUp={onToolUp}
+          onMouseMove={onMove}
+          onMouseLeave={() => {
+            setPointer(undefined);
+            setPointerOnCanvas(undefined);
+          }}
+          data-testid={testId}
+        />
+        <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid={`${testId}-ai-overlay`} aria-hidden="true" />
+        {drawable ? <MeasurementLayer element={el!} measurements={measurements} /> : null}
+        {magnifier && pointerOnCanvas && el ? <Magnifier element={el} at={pointerOnCanvas} /> : null}
+        {saved.length ? (
+          <ul className="saved-measurements" aria-label="Saved measurements" data-testid={`${testId}-saved`}>
+            {saved.map((a) => (
+              <li key={a.id} data-kind={a.kind}>
+                <span>{toolFor(a.kind).name}: {a.label}</span> <small>{a.createdBy}</small>
+                <button type="button" aria-label={`Delete ${toolFor(a.kind).name} ${a.label}`} onClick={() => void deleteMeasurement(a.id)}>×</button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {readout ? (
+          <div className="viewport-overlay">
+            {caption ? <span className="viewport-caption" data-testid={`${testId}-caption`}>{caption}</span> : null}
+            <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}{view !== 'colour' && readout.frame.samplesPerPixel === 3 ? ` · ${view} view` : ''}</span>
+            <span>
+              {voiLabel(readout.frame, readout.voi)} · frame {frameIndex + 1}/{instance.frames}
             </span>
-          ) : null}
-        </div>
-      ) : null}
+            <span className="calibration">{calibrationNote(readout.frame)}</span>
+            {el && cornerstone.getViewport(el) ? <span data-testid={`${testId}-view-transform`}>{viewTransformLabel(cornerstone.getViewport(el)!)}</span> : null}
+            {pointer ? (
+              <span data-testid={`${testId}-pixel-readout`}>
+                ({pointer.x}, {pointer.y}) px{readout.frame.spacing ? ` · (${(pointer.x * readout.frame.spacing.column).toFixed(1)}, ${(pointer.y * readout.frame.spacing.row).toFixed(1)}) mm` : ''} · value {pointer.value}
+              </span>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
     </div>
   );
 }

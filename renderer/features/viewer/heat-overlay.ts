@@ -71,12 +71,33 @@ export function contourMask(map: HeatMap, threshold: number): Uint8Array {
   return mask;
 }
 
-function contourImage(map: HeatMap, threshold: number, colormap: Colormap): ImageData {
-  const image = new ImageData(map.width, map.height);
-  const mask = contourMask(map, threshold);
+/** Longest side of the grid a contour is traced on: about the size the image is shown at, so the line stays visible. */
+const CONTOUR_GRID = 512;
+
+/**
+ * The contour traced on a coarser grid (nearest sample), thickened by one cell, so that when
+ * the whole image is shown the outline is a line of a few screen pixels, not a dotted trace
+ * of single image pixels.
+ */
+function contourImage(map: HeatMap, threshold: number, colormap: Colormap): { image: ImageData; width: number; height: number } {
+  const step = Math.max(1, Math.max(map.width, map.height) / CONTOUR_GRID);
+  const width = Math.max(1, Math.round(map.width / step));
+  const height = Math.max(1, Math.round(map.height / step));
+  const values = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(map.height - 1, Math.floor((y + 0.5) * step));
+    for (let x = 0; x < width; x++) values[y * width + x] = map.values[sy * map.width + Math.min(map.width - 1, Math.floor((x + 0.5) * step))]!;
+  }
+  const edge = contourMask({ width, height, values }, threshold);
+  const image = new ImageData(width, height);
   const [r, g, b] = colourOf(1, colormap);
-  for (let i = 0; i < mask.length; i++) if (mask[i]) image.data.set([r, g, b, 255], i * 4);
-  return image;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const near = edge[y * width + x] || (x > 0 && edge[y * width + x - 1]) || (y > 0 && edge[(y - 1) * width + x]);
+      if (near) image.data.set([r, g, b, 255], (y * width + x) * 4);
+    }
+  }
+  return { image, width, height };
 }
 
 /** The bounding box (image pixels) of the map above the threshold, or undefined when nothing is. */
@@ -105,15 +126,16 @@ export function drawHeatOverlay(canvas: HTMLCanvasElement, map: HeatMap, transfo
   const context = canvas.getContext('2d')!;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, canvas.width, canvas.height);
+  const drawn = style.style === 'contour' ? contourImage(map, style.threshold, style.colormap) : { image: heatImage(map, style.threshold, style.opacity, style.colormap), width: map.width, height: map.height };
   const source = document.createElement('canvas');
-  source.width = map.width;
-  source.height = map.height;
-  source.getContext('2d')!.putImageData(style.style === 'contour' ? contourImage(map, style.threshold, style.colormap) : heatImage(map, style.threshold, style.opacity, style.colormap), 0, 0);
+  source.width = drawn.width;
+  source.height = drawn.height;
+  source.getContext('2d')!.putImageData(drawn.image, 0, 0);
   const [a, b, c, d, e, f] = transform as [number, number, number, number, number, number];
   context.setTransform(a, b, c, d, e, f);
   // A contour is one map pixel wide: keep it crisp when enlarged.
   context.imageSmoothingEnabled = style.style !== 'contour';
-  context.drawImage(source, 0, 0);
+  context.drawImage(source, 0, 0, map.width, map.height);
   if (highlight) {
     const scale = Math.hypot(a, b);
     context.lineWidth = 3 / scale;

@@ -103,17 +103,14 @@ export function Worklist({ instances, exams, openId, onOpen, queueDomain, toolba
                     onClick={() => { setCursor(index); onOpen(instance.instanceId); }}
                   >
                     <span className={`domain domain-${instance.domain}`} title={instance.domainReason}>{instance.domain}</span>
-                    <span className="patient">
-                      {instance.patientName || 'Unnamed'} <small>{instance.patientId}</small>
+                    <span className="image-line">
+                      {instance.modality} · {instance.columns}×{instance.rows}
+                      {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}
                       {instance.warnings.length ? (
                         <span className="warning-badge" title={instance.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')} aria-label={`${instance.warnings.length} warning(s)`}>
                           ⚠ {instance.warnings.length}
                         </span>
                       ) : null}
-                    </span>
-                    <span className="meta">
-                      {instance.modality} · {instance.columns}×{instance.rows}
-                      {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}
                     </span>
                     <span className="file" title={instance.fileName}>{instance.fileName}</span>
                   </li>

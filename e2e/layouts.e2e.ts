@@ -1,0 +1,345 @@
+// Ambient types for dcmjs, visible to every tsconfig that reaches this file.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="../core/dicom/deidentify/dcmjs-module.d.ts" />
+/**
+ * The reading layouts and the worklist in the real renderer, on the bundled samples:
+ * the worklist's exam status, GA/PMA and unread state; the retina layout (OD and OS side by
+ * side, a prior of the same eye, red-free and contrast-enhanced views, the zone I circle and
+ * disc ruler from clicks, saved with the study); the chest layout (prior comparison, length
+ * and angle, window presets, the loupe, the lung model's overlay as a contour beside the
+ * original). Screenshots of the worklist, the retina layout and the chest layout with an
+ * overlay are written to e2e/artifacts.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import dcmjs from 'dcmjs';
+import type { Locator, Page } from 'playwright-core';
+import { samplePath, sharedDataPath } from '../core/testing/shared-data.ts';
+import type { Workstation } from '../core/workstation/create-workstation.ts';
+import { artifacts, openWorkstation, type Harness } from './harness.ts';
+
+let harness: Harness;
+let workstation: Workstation;
+let page: Page;
+
+const call = async (op: string, args: unknown) => {
+  const r = await workstation.dispatch(op as never, args);
+  if (!r.ok) throw new Error(`${op}: ${r.error.message}`);
+  return r.value as never;
+};
+
+/** A copy of a DICOM film as an earlier study of the same infant: new UIDs, an earlier study date. */
+function earlierStudy(bytes: Uint8Array, studyDate: string): Uint8Array {
+  const message = dcmjs.data.DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer) as unknown as {
+    meta: Record<string, { Value?: unknown[] }>;
+    dict: Record<string, { Value?: unknown[] }>;
+    write(): ArrayBuffer;
+  };
+  const uid = (name: string) => `2.25.${BigInt(`0x${createHash('sha256').update(`${name}:${studyDate}`).digest('hex').slice(0, 30)}`)}`;
+  message.dict['00080018']!.Value = [uid('sop')];
+  message.meta['00020003']!.Value = [uid('sop')];
+  message.dict['0020000D']!.Value = [uid('study')];
+  message.dict['0020000E']!.Value = [uid('series')];
+  message.dict['00080020']!.Value = [studyDate];
+  return new Uint8Array(message.write());
+}
+
+before(async () => {
+  harness = await openWorkstation('layouts', {
+    viewport: { width: 1600, height: 900 },
+    beforeServe: async (w) => {
+      workstation = w;
+      await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
+      await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+      await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
+      await call('users.create', { username: 'rae', displayName: 'Rae Reader', role: 'radiologist', password: 'chest-2026!' });
+      // The infant of the bundled fundus pair: born 2010-11-20 at 27+2 weeks (the photos are of 2011-01-01).
+      await call('patients.set', { patientId: 'CHASE-01', birthDate: '2010-11-20', gaWeeks: 27, gaDays: 2 });
+      await call('auth.logout', {});
+    },
+  });
+  ({ page } = harness);
+});
+
+after(async () => {
+  await harness?.close();
+});
+
+async function signIn(username: string, password: string, display: string) {
+  if (await page.getByRole('button', { name: 'Sign out' }).count()) await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in…' }).click();
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.locator('form.sign-in button[type=submit]').click();
+  await page.getByTestId('account').getByText(display).waitFor();
+}
+
+/** Screen position of an image pixel in a viewport showing the image fitted and centred (the default view). */
+async function screenPoint(viewport: Locator, image: { width: number; height: number }, point: { x: number; y: number }) {
+  const box = (await viewport.boundingBox())!;
+  const scale = Math.min(box.width / image.width, box.height / image.height);
+  return { x: box.x + box.width / 2 + (point.x - image.width / 2) * scale, y: box.y + box.height / 2 + (point.y - image.height / 2) * scale, scale };
+}
+
+/** Mean R, G, B of a block of a viewport's canvas around a canvas position. */
+async function rgbAt(testId: string, at: { x: number; y: number }, half = 20): Promise<number[]> {
+  return page.evaluate(
+    ({ testId, at, half }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${testId}"] canvas`)!;
+      const data = canvas.getContext('2d')!.getImageData(Math.round(at.x - half), Math.round(at.y - half), half * 2, half * 2).data;
+      const sum = [0, 0, 0];
+      for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!;
+      return sum.map((s) => s / (data.length / 4));
+    },
+    { testId, at, half },
+  );
+}
+
+/** Standard deviation of the grey level (mean of R, G, B) of a viewport canvas block: its contrast. */
+async function contrastAt(testId: string, at: { x: number; y: number }, half = 60): Promise<number> {
+  return page.evaluate(
+    ({ testId, at, half }) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${testId}"] canvas`)!;
+      const data = canvas.getContext('2d')!.getImageData(Math.round(at.x - half), Math.round(at.y - half), half * 2, half * 2).data;
+      const greys: number[] = [];
+      for (let i = 0; i < data.length; i += 4) greys.push((data[i]! + data[i + 1]! + data[i + 2]!) / 3);
+      const mean = greys.reduce((a, b) => a + b, 0) / greys.length;
+      return Math.sqrt(greys.reduce((a, b) => a + (b - mean) ** 2, 0) / greys.length);
+    },
+    { testId, at, half },
+  );
+}
+
+async function rendered(testId: string, view?: string) {
+  await page.waitForFunction(
+    ({ testId, view }) => {
+      const el = document.querySelector(`[data-testid="${testId}"]`);
+      return Boolean(el?.getAttribute('data-rendered-image')) && (!view || el?.getAttribute('data-colour-view') === view);
+    },
+    { testId, view },
+    { timeout: 30_000 },
+  );
+}
+
+test('worklist: exams with status, GA and PMA, unread until opened, filtered by status', { timeout: 120_000 }, async () => {
+  await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01R.jpg'), samplePath('fundus-exports/Image_01L.jpg'), samplePath('fundus-exports/fundus-exports.csv')]);
+  await page.getByTestId('import-input').setInputFiles([samplePath('chest-cr-j2k-pydicom.dcm'), samplePath('chest-dx-lateral-highdicom.dcm')]);
+  await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).waitFor();
+  await signIn('ada', 'retina-2026!', 'Ada Reader · ophthalmologist');
+  await page.getByLabel(/all domains/).check();
+
+  const od = page.locator('.worklist-group', { has: page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }) }).locator('.worklist-exam');
+  assert.match(await od.innerText(), /OD · 2011-01-01 · GA 27\+2 weeks · PMA 33\+2 weeks/);
+  assert.equal(await od.getAttribute('data-status'), 'new');
+  assert.equal(await od.getAttribute('data-unread'), 'true');
+  const unreadBefore = Number(/\((\d+)\)/.exec(await page.getByTestId('unread-count').innerText())![1]);
+  // Two fundus exams (one per eye) and two chest films; the film on screen when Ada signed in counts as read.
+  assert.equal(unreadBefore, 3);
+  assert.equal(await page.locator('.worklist-group', { has: page.locator('.worklist-item.open') }).locator('.worklist-exam').getAttribute('data-unread'), 'false');
+
+  // The OD exam is analysed by the service (as the batch queue does); the page shows it on its next refresh.
+  await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
+  await page.waitForFunction(() => document.querySelector('.worklist-group .worklist-exam[data-unread="false"]'));
+  const fundusId = await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).getAttribute('data-instance-id');
+  const { content } = (await call('review.open', { instanceIds: [fundusId] })) as { content: { reportId: string } };
+  await call('review.analyze', { reportId: content.reportId });
+  await page.reload();
+  await page.getByLabel(/all domains/).check();
+  await page.waitForFunction(() => document.querySelector('.worklist-exam[data-status="analysed"]'));
+  assert.equal(Number(/\((\d+)\)/.exec(await page.getByTestId('unread-count').innerText())![1]), unreadBefore - 1, 'opening an exam marks it read');
+  await page.getByLabel('Status').selectOption('analysed');
+  assert.deepEqual(await page.locator('.worklist-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-file-name'))), ['Image_01R.jpg']);
+  await page.getByLabel('Status').selectOption('all');
+  await page.screenshot({ path: join(artifacts, 'worklist.png') });
+});
+
+test('retina layout: OD and OS side by side with a prior, red-free and enhanced views, zone I and disc ruler saved with the study', { timeout: 180_000 }, async () => {
+  // An earlier visit of the right eye (another CHASE photograph stands in for it), entered through the photo form.
+  await page.getByTestId('import-input').setInputFiles({ name: 'visit-2010-12-18-OD.jpg', mimeType: 'image/jpeg', buffer: readFileSync(sharedDataPath('retina', 'CHASE_DB1', 'images', 'Image_02R.jpg')) });
+  const form = page.getByRole('dialog', { name: 'Fundus photo details' });
+  await form.getByLabel('Patient ID').fill('CHASE-01');
+  await form.getByLabel('Exam date').fill('2010-12-18');
+  await form.getByLabel('OD (right)').check();
+  await form.getByRole('button', { name: 'Import' }).click();
+  await page.locator('.worklist-item', { hasText: 'visit-2010-12-18-OD.jpg' }).waitFor();
+
+  await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
+  await page.getByTestId('retina-layout').waitFor();
+  await rendered('viewport-od');
+  await rendered('viewport-os');
+  assert.match(await page.getByTestId('viewport-od-caption').innerText(), /^OD \(right eye\) · 2011-01-01 · PMA 33\+2 weeks$/);
+  assert.match(await page.getByTestId('viewport-os-caption').innerText(), /^OS \(left eye\) · 2011-01-01/);
+  const odImage = await page.getByTestId('viewport-od').getAttribute('data-rendered-image');
+  const osImage = await page.getByTestId('viewport-os').getAttribute('data-rendered-image');
+  assert.notEqual(odImage, osImage, 'each eye shows its own photograph');
+  const prior = page.locator('[data-eye="OD"] .thumbnail', { hasText: 'prior · 2010-12-18 · PMA 31+2 weeks' });
+  await prior.waitFor();
+
+  // Colour, then red-free (the green channel as grey), then contrast-enhanced.
+  const od = page.getByTestId('viewport-od');
+  const box = (await od.boundingBox())!;
+  const image = { width: 999, height: 960 };
+  const temporal = await screenPoint(od, image, { x: 300, y: 480 }); // retina between the disc and the fovea
+  const atCanvas = { x: temporal.x - box.x, y: temporal.y - box.y };
+  const colour = await rgbAt('viewport-od', atCanvas);
+  assert.ok(colour[0]! > colour[1]! && colour[1]! > colour[2]!, `colour kept: ${colour.map((v) => v.toFixed(0))}`);
+  const colourContrast = await contrastAt('viewport-od', atCanvas);
+  await od.click({ position: { x: 5, y: box.height - 5 } }); // the OD pane takes the keyboard
+  await page.keyboard.press('g');
+  await rendered('viewport-od', 'red-free');
+  const redFree = await rgbAt('viewport-od', atCanvas);
+  assert.ok(Math.abs(redFree[0]! - redFree[1]!) < 1 && Math.abs(redFree[1]! - redFree[2]!) < 1, `red-free is grey: ${redFree.map((v) => v.toFixed(1))}`);
+  assert.ok(Math.abs(redFree[1]! - colour[1]!) < 3, `red-free shows the green channel: ${redFree[1]} vs ${colour[1]}`);
+  const redFreeContrast = await contrastAt('viewport-od', atCanvas);
+  await page.keyboard.press('g');
+  await rendered('viewport-od', 'enhanced');
+  const enhancedContrast = await contrastAt('viewport-od', atCanvas);
+  assert.ok(enhancedContrast > colourContrast * 1.3, `CLAHE raises local contrast: ${colourContrast.toFixed(1)} → ${enhancedContrast.toFixed(1)}`);
+  console.log(`# retina views: grey-level contrast beside the disc: colour ${colourContrast.toFixed(1)}, red-free ${redFreeContrast.toFixed(1)}, enhanced ${enhancedContrast.toFixed(1)}`);
+  await page.keyboard.press('g'); // back to colour
+  await rendered('viewport-od', 'colour');
+
+  // Zone I: disc centre, then fovea; the circle's radius is twice their distance.
+  const disc = await screenPoint(od, image, { x: 523, y: 490 });
+  const fovea = await screenPoint(od, image, { x: 200, y: 560 });
+  await page.keyboard.press('z');
+  await page.mouse.click(disc.x, disc.y);
+  await page.mouse.click(fovea.x, fovea.y);
+  const reading = await page.getByTestId('viewport-od-tool-readout').innerText();
+  const [, radius, distance] = /zone I radius (\d+) px \(2 × disc–fovea (\d+) px\)/.exec(reading)!.map(Number);
+  const expected = Math.hypot(523 - 200, 490 - 560);
+  assert.ok(Math.abs(distance! - expected) <= 3, `disc–fovea ${distance} px, clicked ${expected.toFixed(0)} px apart`);
+  assert.ok(Math.abs(radius! - 2 * distance!) <= 1);
+  const circleRadius = await page.evaluate(() => Number(document.querySelector('[data-testid="viewport-od-frame"] g[data-kind="zone-i"] circle')?.getAttribute('r')));
+  assert.ok(Math.abs(circleRadius - radius! * disc.scale) <= 2, `drawn radius ${circleRadius} px on screen, expected ${(radius! * disc.scale).toFixed(1)}`);
+  await page.keyboard.press('s');
+  await page.getByTestId('viewport-od-saved').getByText(/Zone I: zone I radius/).waitFor();
+
+  // Disc ruler across the disc: rings at 1, 2, 3 disc diameters.
+  await page.keyboard.press('d');
+  const edge1 = await screenPoint(od, image, { x: 431, y: 490 });
+  const edge2 = await screenPoint(od, image, { x: 615, y: 490 });
+  await page.mouse.click(edge1.x, edge1.y);
+  await page.mouse.click(edge2.x, edge2.y);
+  assert.match(await page.getByTestId('viewport-od-tool-readout').innerText(), /^1 DD = 18\d px/);
+  await page.keyboard.press('s');
+  await page.getByTestId('viewport-od-saved').getByText(/Disc ruler: 1 DD = /).waitFor();
+  await page.keyboard.press('Escape');
+  await page.screenshot({ path: join(artifacts, 'retina-layout.png') });
+
+  // Saved with the study: still there after a reload, with who saved them.
+  await page.reload();
+  await page.getByLabel(/all domains/).check();
+  await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
+  const saved = page.getByTestId('viewport-od-saved');
+  await saved.getByText(/Zone I/).waitFor();
+  assert.match(await saved.innerText(), /Zone I: zone I radius \d+ px[\s\S]*ada[\s\S]*Disc ruler: 1 DD = \d+ px[\s\S]*ada/);
+
+  // The prior of the same eye opens in the OD pane, labelled as prior with its PMA.
+  await page.locator('[data-eye="OD"] .thumbnail', { hasText: 'prior' }).click();
+  await page.waitForFunction(() => /^OD \(right eye\) · prior · 2010-12-18 · PMA 31\+2 weeks$/.test(document.querySelector('[data-testid="viewport-od-caption"]')?.textContent ?? ''));
+});
+
+test('chest layout: prior comparison, length and angle, window presets, loupe, lung overlay as a contour beside the original', { timeout: 240_000 }, async () => {
+  await signIn('rae', 'chest-2026!', 'Rae Reader · radiologist');
+  // An earlier film of the same infant (the bundled RG1 film re-filed as a study of 2004-08-01).
+  await page.getByTestId('import-input').setInputFiles({ name: 'rg1-prior-2004-08-01.dcm', mimeType: 'application/dicom', buffer: Buffer.from(earlierStudy(new Uint8Array(readFileSync(samplePath('chest-cr-j2k-pydicom.dcm'))), '20040801')) });
+  await page.locator('.worklist-item', { hasText: 'rg1-prior-2004-08-01.dcm' }).waitFor();
+
+  // Length and angle on the lateral DX film (Pixel Spacing 1.2 × 1.2012 mm).
+  await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).click();
+  await page.getByTestId('chest-layout').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image')?.length);
+  const viewport = page.getByTestId('viewport');
+  const small = { width: 211, height: 169 };
+  const a = await screenPoint(viewport, small, { x: 40, y: 50 });
+  const b = await screenPoint(viewport, small, { x: 160, y: 100 });
+  await page.keyboard.press('l');
+  await page.mouse.click(a.x, a.y);
+  await page.mouse.click(b.x, b.y);
+  const mm = Number(/^([\d.]+) mm$/.exec(await page.getByTestId('viewport-tool-readout').innerText())![1]);
+  const truth = Math.hypot(120 * 1.2, 50 * 1.2012);
+  assert.ok(Math.abs(mm - truth) < 0.02 * truth, `length ${mm} mm, drawn ${truth.toFixed(1)} mm`);
+  await page.keyboard.press('a');
+  const vertex = await screenPoint(viewport, small, { x: 100, y: 100 });
+  const arm1 = await screenPoint(viewport, small, { x: 160, y: 100 });
+  const arm2 = await screenPoint(viewport, small, { x: 100, y: 40 });
+  for (const p of [arm1, vertex, arm2]) await page.mouse.click(p.x, p.y);
+  const angle = Number(/^([\d.]+)°$/.exec(await page.getByTestId('viewport-tool-readout').innerText())![1]);
+  assert.ok(Math.abs(angle - 90) < 1.5, `angle ${angle}°`);
+  await page.keyboard.press('Escape');
+
+  // The RG1 film and, with P, its prior beside it.
+  await page.locator('.worklist-item', { hasText: 'chest-cr-j2k-pydicom.dcm' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image')?.length);
+  await page.getByTestId('viewport').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('p');
+  await rendered('viewport-prior');
+  assert.match(await page.getByTestId('viewport-caption').innerText(), /^current · 2004-08-26/);
+  assert.match(await page.getByTestId('viewport-prior-caption').innerText(), /^prior · 2004-08-01/);
+  await page.keyboard.press('p');
+  await page.waitForFunction(() => !document.querySelector('[data-testid="viewport-prior"]'));
+
+  // Window presets from the film's histogram: the lung window brightens the (dark) lung fields.
+  const meanGrey = () => page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i]!;
+    return sum / (data.length / 4);
+  });
+  const before = await meanGrey();
+  await page.keyboard.press('w');
+  await page.locator('.viewport-overlay', { hasText: '(lung preset)' }).first().waitFor();
+  const lung = await meanGrey();
+  assert.ok(lung > before + 5, `lung preset: mean grey ${before.toFixed(1)} → ${lung.toFixed(1)}`);
+  await page.keyboard.press('w');
+  await page.locator('.viewport-overlay', { hasText: '(soft tissue preset)' }).first().waitFor();
+  await page.keyboard.press('w');
+  await page.keyboard.press('w'); // bone, then back to the file's default
+  await page.waitForFunction(() => !/preset\)/.test(document.querySelector('.viewport-overlay')?.textContent ?? ''));
+
+  // The loupe shows the film under the pointer, enlarged.
+  await page.keyboard.press('m');
+  const vbox = (await page.getByTestId('viewport').boundingBox())!;
+  await page.mouse.move(vbox.x + vbox.width / 2, vbox.y + vbox.height / 2);
+  await page.mouse.move(vbox.x + vbox.width / 2 + 3, vbox.y + vbox.height / 2 + 3);
+  await page.getByTestId('magnifier').waitFor();
+  const loupeLit = await page.evaluate(() => {
+    const data = document.querySelector<HTMLCanvasElement>('[data-testid="magnifier"]')!.getContext('2d')!.getImageData(0, 0, 180, 180).data;
+    let lit = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! > 20) lit++;
+    return lit / (data.length / 4);
+  });
+  assert.ok(loupeLit > 0.5, `the loupe shows the film (${(loupeLit * 100).toFixed(0)} % lit)`);
+  await page.keyboard.press('m');
+
+  // The lung model's map as a contour, beside the original; the finding outlines its region.
+  await page.getByRole('button', { name: 'Analyse with chest-lungs 0.1.0' }).click();
+  await page.locator('.analysis-result[data-model-id="chest-lungs"]').waitFor({ timeout: 120_000 });
+  await page.getByLabel('contour only').check();
+  await page.getByLabel('colormap').selectOption('red');
+  await page.locator('.analysis-result .finding').first().click();
+  await page.getByLabel('side by side with the original').check();
+  await page.getByTestId('side-by-side-layout').waitFor();
+  await rendered('viewport-original');
+  const painted = (testId: string) =>
+    page.evaluate((testId) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="${testId}-ai-overlay"]`)!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n / (data.length / 4);
+    }, testId);
+  await page.waitForFunction(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport-ai-overlay"]');
+    return canvas ? canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data.some((v, i) => i % 4 === 3 && v > 0) : false;
+  });
+  const overlayShare = await painted('viewport');
+  assert.equal(await painted('viewport-original'), 0, 'the original is shown without the overlay');
+  assert.ok(overlayShare > 0.002 && overlayShare < 0.15, `a contour (and the region outline) covers ${(overlayShare * 100).toFixed(2)} % of the overlay viewport, not a filled map`);
+  await page.screenshot({ path: join(artifacts, 'chest-layout-overlay.png') });
+});
