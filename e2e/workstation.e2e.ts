@@ -78,14 +78,16 @@ test('a file that is not DICOM is named in a specific error message, and the vie
   await message.waitFor();
   assert.match(await message.innerText(), /not a DICOM file/);
   assert.equal(await message.getAttribute('data-code'), 'DICOM_NOT_DICOM');
+  // The file name links to the file: a refused file's row in the quarantine list.
+  await message.getByRole('button', { name: 'scan-notes.dcm' }).click();
+  const row = page.locator('.quarantine tr.focused[data-file-name="scan-notes.dcm"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /DICOM_NOT_DICOM/);
+  await page.getByRole('button', { name: 'Close quarantine list' }).click();
   await message.getByRole('button', { name: 'Dismiss message' }).click();
   await message.waitFor({ state: 'detached' });
   assert.ok(await page.locator('[data-testid="viewport"][data-rendered-image]').count());
-
-  await page.getByRole('button', { name: 'Quarantine (1)' }).click();
-  const row = page.locator('.quarantine tr[data-file-name="scan-notes.dcm"]');
-  await row.waitFor();
-  assert.match(await row.innerText(), /DICOM_NOT_DICOM/);
+  assert.equal(await page.getByRole('button', { name: 'Quarantine (1)' }).count(), 1);
 });
 
 test('a fundus JPEG without a sidecar asks for patient and eye, then shows in colour', async () => {

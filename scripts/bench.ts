@@ -11,6 +11,9 @@ import { benchmarkCnnModel } from '../core/inference/testing/onnx-builder.ts';
 import { dicomRows, isMalformed } from '../core/testing/manifest.ts';
 import { projectRoot, sharedDataPath } from '../core/testing/shared-data.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { benchDisplay, formatDisplayFigures } from '../core/imaging/bench/display-bench.ts';
+import { redFree } from '../renderer/features/viewer/display-modes.ts';
 import { join } from 'node:path';
 
 const files = dicomRows().filter((row) => !isMalformed(row)).map((row) => sharedDataPath(row.path));
@@ -49,3 +52,9 @@ const session = await createWasmNodeEngine(2).createSession(model);
 const occlusion = await benchOcclusion(session, SIZE, 28);
 console.log(`14×14 occlusion map (196 perturbed images), WASM: batched (28/run) ${occlusion.batchedMs.toFixed(0)} ms, unbatched ${occlusion.unbatchedMs.toFixed(0)} ms, ratio ${(occlusion.unbatchedMs / occlusion.batchedMs).toFixed(2)}×`);
 await session.release();
+
+// The viewer's fundus views on a bundled photograph.
+{
+  const { data, info } = await sharp(join(projectRoot, 'dicom-samples', 'fundus-exports', 'Image_01R.jpg')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  console.log(formatDisplayFigures(benchDisplay(new Uint8Array(data), info.width, info.height, redFree)));
+}

@@ -31,6 +31,7 @@ export function App({ api }: { api: ApiClient }) {
   const [showHelp, setShowHelp] = useState(false);
   const [quarantine, setQuarantine] = useState<QuarantineEntry[]>([]);
   const [showQuarantine, setShowQuarantine] = useState(false);
+  const [quarantineFocus, setQuarantineFocus] = useState<string>();
   const [showModels, setShowModels] = useState(false);
   const [analysis, setAnalysis] = useState<PageAnalysis>();
   const [overlay, setOverlay] = useState<OverlaySettings>({ visible: true, opacity: 0.5, threshold: 0.2, colormap: 'heat', style: 'fill', sideBySide: false });
@@ -114,6 +115,14 @@ export function App({ api }: { api: ApiClient }) {
   };
   const open = instances.find((i) => i.instanceId === openId);
   const signedIn = Boolean(auth?.user);
+  const openFile = (file: string) => {
+    const image = instances.find((i) => i.fileName === file);
+    if (image) setOpenId(image.instanceId);
+    else if (quarantine.some((q) => q.fileName === file)) {
+      setQuarantineFocus(file);
+      setShowQuarantine(true);
+    }
+  };
   const username = auth?.user?.username;
   useEffect(() => {
     // Unread is per reader: look again when someone signs in or out.
@@ -177,8 +186,8 @@ export function App({ api }: { api: ApiClient }) {
       </main>
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
       {showExchange && auth?.user ? <ExchangePanel api={api} instances={instances} open={open} isAdmin={auth.user.role === 'admin'} onImported={() => void refresh()} onClose={() => setShowExchange(false)} /> : null}
-      {showQuarantine ? <QuarantinePanel entries={quarantine} onClose={() => setShowQuarantine(false)} /> : null}
-      <MessageList messages={messages} dismiss={dismiss} />
+      {showQuarantine ? <QuarantinePanel entries={quarantine} focus={quarantineFocus} onClose={() => setShowQuarantine(false)} /> : null}
+      <MessageList messages={messages} dismiss={dismiss} openFile={openFile} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
       {awaitingPhotoDetails ? (
         <PhotoImportForm

@@ -6,7 +6,8 @@ import type { ImportReport } from '../../../core/api/schemas.ts';
 
 export type QuarantineEntry = ImportReport['failed'][number];
 
-export function QuarantinePanel({ entries, onClose }: { entries: QuarantineEntry[]; onClose(): void }) {
+/** `focus` names the file a message linked to: its row is marked and scrolled into view. */
+export function QuarantinePanel({ entries, onClose, focus }: { entries: QuarantineEntry[]; onClose(): void; focus?: string }) {
   return (
     <aside className="quarantine" aria-label="Quarantined files">
       <header>
@@ -19,7 +20,7 @@ export function QuarantinePanel({ entries, onClose }: { entries: QuarantineEntry
         </thead>
         <tbody>
           {entries.map((entry, i) => (
-            <tr key={`${entry.fileName}-${i}`} data-file-name={entry.fileName}>
+            <tr key={`${entry.fileName}-${i}`} data-file-name={entry.fileName} className={entry.fileName === focus ? 'focused' : undefined} ref={entry.fileName === focus ? (row) => row?.scrollIntoView({ block: 'nearest' }) : undefined}>
               <td className="file">{entry.fileName}</td>
               <td>{entry.message}</td>
               <td><code>{entry.code}</code></td>

@@ -27,14 +27,22 @@ export function useMessages() {
   return { messages, add, dismiss };
 }
 
-export function MessageList({ messages, dismiss }: { messages: Message[]; dismiss: (id: number) => void }) {
+/** `openFile` shows the file a message names: the image in the viewer, or its row in the quarantine list. */
+export function MessageList({ messages, dismiss, openFile }: { messages: Message[]; dismiss: (id: number) => void; openFile?: (file: string) => void }) {
   if (!messages.length) return null;
   return (
     <ul className="messages" aria-live="polite">
       {messages.map((m) => (
         <li key={m.id} className={`message message-${m.kind}`} data-code={m.code}>
           <span className="message-text">
-            {m.file ? <strong className="message-file">{m.file}: </strong> : null}
+            {m.file ? (
+              openFile ? (
+                <button type="button" className="message-file link" onClick={() => openFile(m.file!)} title="Show this file">{m.file}</button>
+              ) : (
+                <strong className="message-file">{m.file}</strong>
+              )
+            ) : null}
+            {m.file ? ': ' : null}
             {m.text}
             {m.code ? <code className="message-code"> {m.code}</code> : null}
           </span>
