@@ -343,3 +343,27 @@ test('chest layout: prior comparison, length and angle, window presets, loupe, l
   assert.ok(overlayShare > 0.002 && overlayShare < 0.15, `a contour (and the region outline) covers ${(overlayShare * 100).toFixed(2)} % of the overlay viewport, not a filled map`);
   await page.screenshot({ path: join(artifacts, 'chest-layout-overlay.png') });
 });
+
+test('multi-frame images scroll with PageDown/PageUp and the wheel; CT gets Hounsfield presets', { timeout: 120_000 }, async () => {
+  await page.getByTestId('import-input').setInputFiles([sharedDataPath('dicom', 'pydicom-data', 'emri_small.dcm'), sharedDataPath('dicom', 'dicomParser', 'encapsulated', 'multi-frame', 'CT0012.not_fragmented_bot_rle.dcm')]);
+  await page.getByLabel(/all domains/).check();
+  await page.locator('.worklist-item', { hasText: 'emri_small.dcm' }).click();
+  const frameShown = (n: number) => page.waitForFunction((n) => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image')?.endsWith(`/${n}`), n, { timeout: 15_000 });
+  await frameShown(0);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
+  await frameShown(3);
+  await page.locator('.viewport-overlay', { hasText: 'frame 4/10' }).waitFor();
+  const box = (await page.getByTestId('viewport').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.wheel(0, 100);
+  await frameShown(4);
+  await page.keyboard.press('PageUp');
+  await frameShown(3);
+
+  await page.locator('.worklist-item', { hasText: 'CT0012.not_fragmented_bot_rle.dcm' }).click();
+  await frameShown(0);
+  await page.keyboard.press('w');
+  await page.locator('.viewport-overlay', { hasText: 'W 1500 / L -600 (lung preset)' }).waitFor();
+  await page.keyboard.press('w');
+  await page.locator('.viewport-overlay', { hasText: 'W 400 / L 40 (soft tissue preset)' }).waitFor();
+});
