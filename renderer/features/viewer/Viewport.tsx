@@ -8,18 +8,22 @@
  * recorded with performance.mark.
  */
 import * as cornerstone from 'cornerstone-core';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { Annotation, AnnotationKind } from '../../../core/api/contract-worklist.ts';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
 import { colourView, type ColourView } from './display-modes.ts';
 import { drawHeatOverlay, type HeatMap, type OverlayStyle } from './heat-overlay.ts';
 import { Magnifier } from './Magnifier.tsx';
-import { MeasurementLayer, type DrawnMeasurement } from './MeasurementLayer.tsx';
-import { MEASUREMENT_TOOLS, toolFor, type ImagePoint } from './measurement-tools.ts';
-import { isTyping, viewChangeFor, viewTransformLabel } from './view-keys.ts';
-import { calibrationNote, filePresets, pointerReadout, voiLabel } from './viewport-readout.ts';
+import { MeasurementLayer } from './MeasurementLayer.tsx';
+import { SavedMeasurements } from './SavedMeasurements.tsx';
+import { useCornerstoneElement } from './use-cornerstone-element.ts';
+import { useMeasurements } from './use-measurements.ts';
+import { useWindowLevelDrag } from './use-window-level-drag.ts';
+import { isTyping, viewChangeFor } from './view-keys.ts';
+import { ViewerToolbar } from './ViewerToolbar.tsx';
+import { ViewportOverlay } from './ViewportOverlay.tsx';
+import { filePresets, pointerReadout } from './viewport-readout.ts';
 import { windowPresets } from './window-presets.ts';
 
 export interface OverlayDisplay extends OverlayStyle {
@@ -51,74 +55,29 @@ interface Readout {
   voi?: VoiChoice;
 }
 
-type Tool = 'wl' | AnnotationKind;
+/** The next film/CT preset after the one shown, then back to the file's default. */
+function nextPreset(frame: DecodedFrame, modality: string, shown: VoiChoice): VoiChoice {
+  const presets = windowPresets(frame, modality);
+  const index = presets.findIndex((p) => shown.kind === 'window' && `${p.name} preset` === shown.window.explanation);
+  const next = presets[index + 1];
+  return next ? { kind: 'window', window: { center: next.center, width: next.width, explanation: `${next.name} preset` } } : defaultVoi(frame);
+}
 
 export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, toolbarExtra, testId = 'viewport' }: ViewportProps) {
-  const element = useRef<HTMLDivElement>(null);
+  const element = useCornerstoneElement();
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
   const [readout, setReadout] = useState<Readout>();
   const readoutRef = useRef<Readout>(undefined);
   readoutRef.current = readout;
-  const [tool, setTool] = useState<Tool>('wl');
-  const toolRef = useRef(tool);
-  toolRef.current = tool;
-  const [points, setPoints] = useState<ImagePoint[]>([]);
-  /** Where the points came from: the reader's clicks, or a model the reader may adjust. */
-  const [pointSource, setPointSource] = useState<string>();
-  const [saved, setSaved] = useState<Annotation[]>([]);
-  const dragging = useRef<{ index: number; moved: boolean }>(undefined);
-  const [hover, setHover] = useState<ImagePoint>();
-  const [, setRenderTick] = useState(0);
   const [pointer, setPointer] = useState<{ x: number; y: number; value: string }>();
   const [magnifier, setMagnifier] = useState(false);
   const [pointerOnCanvas, setPointerOnCanvas] = useState<{ x: number; y: number }>();
   /** The decoded frame last fetched, so switching the colour view does not fetch it again. */
   const fetched = useRef<DecodedFrame>(undefined);
+  const measurements = useMeasurements(api, instance, element, readout?.frame.spacing, onError);
 
-  const loadSaved = useCallback(() => {
-    api.call('annotations.list', { instanceId: instance.instanceId }).then(
-      (r) => setSaved(r.annotations),
-      () => setSaved([]),
-    );
-  }, [api, instance.instanceId]);
-
-  useEffect(() => {
-    const el = element.current!;
-    cornerstone.enable(el);
-    // The element changes size with the window and when side panels open or close.
-    const observer = new ResizeObserver(() => {
-      if (el.clientWidth && el.clientHeight) cornerstone.resize(el, true);
-    });
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      cornerstone.disable(el);
-    };
-  }, []);
-
-  useEffect(() => {
-    setFrameIndex(0);
-    setPoints([]);
-    setTool('wl');
-    loadSaved();
-  }, [instance.instanceId, loadSaved]);
-
-  useEffect(() => {
-    // Measurements are kept in image pixels and redrawn wherever the image is drawn. Re-render
-    // only when the geometry changed: a window/level drag re-renders through its readout.
-    const el = element.current!;
-    let lastKey = '';
-    const tick = () => {
-      const v = cornerstone.getViewport(el);
-      const key = v ? `${v.scale}/${v.translation.x}/${v.translation.y}/${v.rotation}/${v.hflip}/${v.vflip}/${el.clientWidth}/${el.clientHeight}` : '';
-      if (key === lastKey) return;
-      lastKey = key;
-      setRenderTick((t) => t + 1);
-    };
-    el.addEventListener('cornerstoneimagerendered', tick);
-    return () => el.removeEventListener('cornerstoneimagerendered', tick);
-  }, []);
+  useEffect(() => setFrameIndex(0), [instance.instanceId]);
 
   useEffect(() => {
     let cancelled = false;
@@ -131,8 +90,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
       .then((frame) => {
         if (cancelled) return;
         fetched.current = frame;
-        const shown = colourView(frame, view);
-        const image = toCornerstoneImage(shown, view === 'colour' ? '' : view);
+        const image = toCornerstoneImage(colourView(frame, view), view === 'colour' ? '' : view);
         // Switching the colour view keeps the reader's zoom and pan.
         const keep = sameFrame ? cornerstone.getViewport(el) : undefined;
         const viewport = keep ?? cornerstone.getDefaultViewportForImage(el, image);
@@ -153,7 +111,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     return () => {
       cancelled = true;
     };
-  }, [api, instance, frameIndex, onError, view]);
+  }, [api, instance, frameIndex, onError, view, element]);
 
   const applyVoi = (voi: VoiChoice) => {
     const el = element.current!;
@@ -166,88 +124,15 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     setReadout(readoutRef.current);
   };
 
-  useEffect(() => {
-    const el = element.current!;
-    let last: { x: number; y: number } | undefined;
-    let panning: { x: number; y: number } | undefined;
-    const onDown = (e: MouseEvent) => {
-      // Right drag (or Shift + left drag) pans; left drag sets window/level.
-      if (e.button === 2 || (e.button === 0 && e.shiftKey)) panning = { x: e.clientX, y: e.clientY };
-      else if (e.button === 0 && toolRef.current === 'wl') last = { x: e.clientX, y: e.clientY };
-    };
-    const onMove = (e: MouseEvent) => {
-      if (panning) {
-        const viewport = cornerstone.getViewport(el);
-        if (!viewport) return;
-        viewport.translation = { x: viewport.translation.x + (e.clientX - panning.x) / viewport.scale, y: viewport.translation.y + (e.clientY - panning.y) / viewport.scale };
-        panning = { x: e.clientX, y: e.clientY };
-        cornerstone.setViewport(el, viewport);
-        return;
-      }
+  useWindowLevelDrag(element, {
+    enabled: () => !measurements.current,
+    window: () => {
       const current = readoutRef.current;
-      if (!last || !current?.voi) return;
-      const from = current.voi.kind === 'window' ? current.voi.window : defaultWindow(current.frame);
-      // Drag right widens the window, drag down raises the level (the common PACS convention).
-      const scale = Math.max(1, from.width / 256);
-      const window = { center: from.center + (e.clientY - last.y) * scale, width: Math.max(1, from.width + (e.clientX - last.x) * scale) };
-      last = { x: e.clientX, y: e.clientY };
-      applyVoi({ kind: 'window', window });
-    };
-    const onUp = () => {
-      last = undefined;
-      panning = undefined;
-    };
-    el.addEventListener('mousedown', onDown);
-    window.addEventListener('mousemove', onMove);
-    window.addEventListener('mouseup', onUp);
-    return () => {
-      el.removeEventListener('mousedown', onDown);
-      window.removeEventListener('mousemove', onMove);
-      window.removeEventListener('mouseup', onUp);
-    };
-  }, []);
-
-  const availableTools = MEASUREMENT_TOOLS.filter((t) => t.domains.includes(instance.domain));
-  const toggleTool = (kind: AnnotationKind) => {
-    setTool((t) => (t === kind ? 'wl' : kind));
-    setPoints([]);
-    setPointSource(undefined);
-  };
-  const current = tool === 'wl' ? undefined : toolFor(tool);
-  const complete = current !== undefined && points.length === current.steps.length;
-  const reading = current?.read(points, readout?.frame.spacing);
-
-  const saveMeasurement = async () => {
-    if (!current || !complete || !reading) return;
-    try {
-      await api.call('annotations.save', { instanceId: instance.instanceId, kind: current.kind, points, label: reading });
-      setPoints([]);
-      setPointSource(undefined);
-      loadSaved();
-    } catch (error) {
-      const { message, code } = error as { message: string; code?: string };
-      onError({ message: code === 'AUTH_REQUIRED' ? 'Sign in to save measurements with the study.' : message, code, file: instance.fileName });
-    }
-  };
-  const deleteMeasurement = async (id: string) => {
-    try {
-      await api.call('annotations.delete', { id });
-      loadSaved();
-    } catch (error) {
-      const { message, code } = error as { message: string; code?: string };
-      onError({ message, code, file: instance.fileName });
-    }
-  };
-  const ctrFromModel = async () => {
-    try {
-      const estimate = await api.call('measure.ctr', { instanceId: instance.instanceId });
-      setPoints(estimate.points);
-      setPointSource(`estimated by ${estimate.model.id} ${estimate.model.version}; drag a point to adjust`);
-    } catch (error) {
-      const { message, code } = error as { message: string; code?: string };
-      onError({ message, code, file: instance.fileName });
-    }
-  };
+      if (!current?.voi) return undefined;
+      return current.voi.kind === 'window' ? current.voi.window : defaultWindow(current.frame);
+    },
+    apply: (window) => applyVoi({ kind: 'window', window }),
+  });
 
   const keyHandler = useRef<(e: KeyboardEvent) => void>(undefined);
   keyHandler.current = (e: KeyboardEvent) => {
@@ -258,28 +143,21 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     const change = viewChangeFor(e.key);
     const frame = readoutRef.current?.frame;
-    const tool = availableTools.find((t) => t.key === key);
+    const voi = readoutRef.current?.voi;
+    const tool = measurements.tools.find((t) => t.key === key);
     if (change) cornerstone.setViewport(el, change(viewport));
     else if (key === 'f') cornerstone.fitToWindow(el);
     else if (key === 'r') {
       cornerstone.reset(el);
-      if (frame && readoutRef.current?.voi) applyVoi(defaultVoi(frame));
-    } else if (key === 'v' && frame && readoutRef.current?.voi) {
+      if (frame && voi) applyVoi(defaultVoi(frame));
+    } else if (key === 'v' && frame && voi) {
       const presets = filePresets(frame);
-      if (presets.length) {
-        const index = presets.findIndex((p) => JSON.stringify(p) === JSON.stringify(readoutRef.current?.voi));
-        applyVoi(presets[(index + 1) % presets.length]!);
-      }
-    } else if (key === 'w' && frame && readoutRef.current?.voi) {
-      // Film presets (lung, soft tissue, bone), then back to the file's default.
-      const presets = windowPresets(frame, instance.modality);
-      const shown = readoutRef.current.voi.kind === 'window' ? readoutRef.current.voi.window.explanation : undefined;
-      const index = presets.findIndex((p) => `${p.name} preset` === shown);
-      const next = presets[index + 1];
-      applyVoi(next ? { kind: 'window', window: { center: next.center, width: next.width, explanation: `${next.name} preset` } } : defaultVoi(frame));
-    } else if (tool) toggleTool(tool.kind);
-    else if (key === 's' && complete) void saveMeasurement();
-    else if (key === 'Escape' && toolRef.current !== 'wl') toggleTool(toolRef.current);
+      const index = presets.findIndex((p) => JSON.stringify(p) === JSON.stringify(voi));
+      if (presets.length) applyVoi(presets[(index + 1) % presets.length]!);
+    } else if (key === 'w' && frame && voi) applyVoi(nextPreset(frame, instance.modality, voi));
+    else if (tool) measurements.toggle(tool.kind);
+    else if (key === 's' && measurements.complete) void measurements.save();
+    else if (key === 'Escape' && measurements.kind) measurements.toggle(measurements.kind);
     else if (key === 'm') setMagnifier((m) => !m);
     else if (key === 'PageDown') setFrameIndex((f) => Math.min(instance.frames - 1, f + 1));
     else if (key === 'PageUp') setFrameIndex((f) => Math.max(0, f - 1));
@@ -297,8 +175,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     const draw = () => {
       canvas.width = el.clientWidth;
       canvas.height = el.clientHeight;
-      const context = canvas.getContext('2d')!;
-      context.clearRect(0, 0, canvas.width, canvas.height);
+      canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
       const enabled = cornerstone.getEnabledElement(el);
       if (!overlay || !overlayDisplay?.visible || !enabled?.image) return;
       drawHeatOverlay(canvas, overlay, cornerstone.internal.getTransform(enabled).m, overlayDisplay, highlight);
@@ -306,45 +183,13 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     draw();
     el.addEventListener('cornerstoneimagerendered', draw);
     return () => el.removeEventListener('cornerstoneimagerendered', draw);
-  }, [overlay, overlayDisplay, highlight]);
+  }, [overlay, overlayDisplay, highlight, element]);
 
-  const toImage = (e: React.MouseEvent): ImagePoint => {
-    const p = cornerstone.pageToPixel(element.current!, e.pageX, e.pageY);
-    return { x: p.x, y: p.y };
-  };
-  const onToolDown = (e: React.MouseEvent) => {
-    onActivate?.();
-    if (tool === 'wl' || e.button !== 0 || e.shiftKey || !element.current) return;
-    // A press on a point being placed picks it up to adjust it.
-    const rect = element.current.getBoundingClientRect();
-    const at = { x: e.clientX - rect.left, y: e.clientY - rect.top };
-    const index = points.findIndex((p) => {
-      const c = cornerstone.pixelToCanvas(element.current!, p as cornerstone.PixelCoordinate);
-      return Math.hypot(c.x - at.x, c.y - at.y) <= 8;
-    });
-    if (index >= 0) dragging.current = { index, moved: false };
-  };
-  const onToolUp = (e: React.MouseEvent) => {
-    if (!current || e.button !== 0 || e.shiftKey) return;
-    if (dragging.current) {
-      const { moved } = dragging.current;
-      dragging.current = undefined;
-      if (moved) return;
-    }
-    const point = toImage(e);
-    setPointSource(undefined);
-    setPoints((placed) => (placed.length >= current.steps.length ? [point] : [...placed, point]));
-  };
   const onMove = (e: React.MouseEvent) => {
     const el = element.current;
     if (!el || !cornerstone.getViewport(el) || !readout) return;
-    const p = toImage(e);
-    if (dragging.current) {
-      const { index } = dragging.current;
-      dragging.current.moved = true;
-      setPoints((placed) => placed.map((q, i) => (i === index ? p : q)));
-    }
-    if (current) setHover(p);
+    const p = measurements.toImage(e);
+    measurements.onPointer(p);
     setPointer(pointerReadout(readout.frame, p));
     if (magnifier) {
       const rect = el.getBoundingClientRect();
@@ -357,51 +202,20 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
 
   const el = element.current;
   const drawable = Boolean(el && readout && cornerstone.getViewport(el));
-  const placing = current && points.length < current.steps.length && hover ? [...points, hover] : points;
-  const measurements: DrawnMeasurement[] = drawable
-    ? [
-        ...saved.map((a) => ({ key: a.id, kind: a.kind, points: a.points, label: a.label, saved: true })),
-        ...(current && placing.length ? [{ key: 'placing', kind: current.kind, points: placing, label: current.read(placing, readout?.frame.spacing), saved: false }] : []),
-      ]
-    : [];
-
   return (
     <div className={`viewport-frame${active ? ' active' : ''}`} data-testid={`${testId}-frame`}>
-      <div className="viewer-tools">
-        {availableTools.map((t) => (
-          <button key={t.kind} type="button" aria-pressed={tool === t.kind} onClick={() => toggleTool(t.kind)} title={`${t.name}: ${t.steps.join(', then ')} (${t.key.toUpperCase()})`}>
-            {t.name}
-          </button>
-        ))}
-        <button type="button" aria-pressed={magnifier} onClick={() => setMagnifier((m) => !m)} title="Magnifier (M)">
-          Loupe
-        </button>
-        {tool === 'ctr' && instance.domain === 'chest' ? (
-          <button type="button" onClick={() => void ctrFromModel()} title="Start from the lung model's estimate">
-            From lung model
-          </button>
-        ) : null}
-        {current ? (
-          <span className="tool-readout" data-testid={`${testId}-tool-readout`} data-kind={current.kind} title={pointSource}>
-            {reading ?? `click ${current.steps[Math.min(points.length, current.steps.length - 1)]}`}
-            {reading && pointSource ? ` · ${pointSource}` : ''}
-          </span>
-        ) : null}
-        {complete && reading ? (
-          <button type="button" onClick={() => void saveMeasurement()} title="Save this measurement with the study (S)">
-            Save
-          </button>
-        ) : null}
-        {toolbarExtra}
-      </div>
+      <ViewerToolbar measurements={measurements} chest={instance.domain === 'chest'} magnifier={magnifier} onMagnifier={() => setMagnifier((m) => !m)} extra={toolbarExtra} testId={testId} />
       <div className="viewport-stage">
         <div
-          className={current ? 'viewport measuring' : 'viewport'}
+          className={measurements.current ? 'viewport measuring' : 'viewport'}
           ref={element}
           onWheel={onWheel}
           onContextMenu={(e) => e.preventDefault()}
-          onMouseDown={onToolDown}
-          onMouseUp={onToolUp}
+          onMouseDown={(e) => {
+            onActivate?.();
+            measurements.onMouseDown(e);
+          }}
+          onMouseUp={measurements.onMouseUp}
           onMouseMove={onMove}
           onMouseLeave={() => {
             setPointer(undefined);
@@ -410,34 +224,10 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
           data-testid={testId}
         />
         <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid={`${testId}-ai-overlay`} aria-hidden="true" />
-        {drawable ? <MeasurementLayer element={el!} measurements={measurements} /> : null}
+        {drawable ? <MeasurementLayer element={el!} measurements={measurements.drawn} /> : null}
         {magnifier && pointerOnCanvas && el ? <Magnifier element={el} at={pointerOnCanvas} /> : null}
-        {saved.length ? (
-          <ul className="saved-measurements" aria-label="Saved measurements" data-testid={`${testId}-saved`}>
-            {saved.map((a) => (
-              <li key={a.id} data-kind={a.kind}>
-                <span>{toolFor(a.kind).name}: {a.label}</span> <small>{a.createdBy}</small>
-                <button type="button" aria-label={`Delete ${toolFor(a.kind).name} ${a.label}`} onClick={() => void deleteMeasurement(a.id)}>×</button>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {readout ? (
-          <div className="viewport-overlay">
-            {caption ? <span className="viewport-caption" data-testid={`${testId}-caption`}>{caption}</span> : null}
-            <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}{view !== 'colour' && readout.frame.samplesPerPixel === 3 ? ` · ${view} view` : ''}</span>
-            <span>
-              {voiLabel(readout.frame, readout.voi)} · frame {frameIndex + 1}/{instance.frames}
-            </span>
-            <span className="calibration">{calibrationNote(readout.frame)}</span>
-            {el && cornerstone.getViewport(el) ? <span data-testid={`${testId}-view-transform`}>{viewTransformLabel(cornerstone.getViewport(el)!)}</span> : null}
-            {pointer ? (
-              <span data-testid={`${testId}-pixel-readout`}>
-                ({pointer.x}, {pointer.y}) px{readout.frame.spacing ? ` · (${(pointer.x * readout.frame.spacing.column).toFixed(1)}, ${(pointer.y * readout.frame.spacing.row).toFixed(1)}) mm` : ''} · value {pointer.value}
-              </span>
-            ) : null}
-          </div>
-        ) : null}
+        <SavedMeasurements saved={measurements.saved} onDelete={(id) => void measurements.remove(id)} testId={testId} />
+        {readout ? <ViewportOverlay instance={instance} frame={readout.frame} voi={readout.voi} frameIndex={frameIndex} view={view} caption={caption} element={el} pointer={pointer} testId={testId} /> : null}
       </div>
     </div>
   );
