@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { benchDisplay, formatDisplayFigures } from '../core/imaging/bench/display-bench.ts';
 import { redFree } from '../renderer/features/viewer/display-modes.ts';
+import { benchWorklist, formatWorklistFigures } from '../core/worklist/bench/worklist-bench.ts';
 import { join } from 'node:path';
 
 const files = dicomRows().filter((row) => !isMalformed(row)).map((row) => sharedDataPath(row.path));
@@ -58,3 +59,5 @@ await session.release();
   const { data, info } = await sharp(join(projectRoot, 'dicom-samples', 'fundus-exports', 'Image_01R.jpg')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   console.log(formatDisplayFigures(benchDisplay(new Uint8Array(data), info.width, info.height, redFree)));
 }
+
+console.log(formatWorklistFigures(benchWorklist(1000)));

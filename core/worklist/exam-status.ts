@@ -56,7 +56,9 @@ function groupByExam(instances: InstanceSummary[]): Map<string, InstanceSummary[
   const exams = new Map<string, InstanceSummary[]>();
   for (const instance of instances) {
     const id = reportIdFor(instance);
-    exams.set(id, [...(exams.get(id) ?? []), instance]);
+    const images = exams.get(id);
+    if (images) images.push(instance);
+    else exams.set(id, [instance]);
   }
   return exams;
 }

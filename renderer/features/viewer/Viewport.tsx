@@ -13,7 +13,7 @@ import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts
 import type { ApiClient } from '../../api/client.ts';
 import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
 import { colourView, type ColourView } from './display-modes.ts';
-import { drawHeatOverlay, type HeatMap, type OverlayStyle } from './heat-overlay.ts';
+import { drawOverlaySource, renderOverlaySource, type HeatMap, type OverlayStyle } from './heat-overlay.ts';
 import { Magnifier } from './Magnifier.tsx';
 import { MeasurementLayer } from './MeasurementLayer.tsx';
 import { SavedMeasurements } from './SavedMeasurements.tsx';
@@ -169,16 +169,20 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
   }, []);
 
   useEffect(() => {
-    // Redraw the AI overlay whenever cornerstone redraws the image (pan, zoom, W/L, resize).
+    // Render the map once; redraw it whenever cornerstone redraws the image (pan, zoom, W/L, resize).
     const el = element.current!;
     const canvas = overlayCanvas.current!;
+    const source = overlay && overlayDisplay?.visible ? renderOverlaySource(overlay, overlayDisplay) : undefined;
     const draw = () => {
-      canvas.width = el.clientWidth;
-      canvas.height = el.clientHeight;
+      // Resizing a canvas reallocates it: only when the element changed size.
+      if (canvas.width !== el.clientWidth || canvas.height !== el.clientHeight) {
+        canvas.width = el.clientWidth;
+        canvas.height = el.clientHeight;
+      }
       canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
       const enabled = cornerstone.getEnabledElement(el);
-      if (!overlay || !overlayDisplay?.visible || !enabled?.image) return;
-      drawHeatOverlay(canvas, overlay, cornerstone.internal.getTransform(enabled).m, overlayDisplay, highlight);
+      if (!source || !overlay || !enabled?.image) return;
+      drawOverlaySource(canvas, source, overlay, cornerstone.internal.getTransform(enabled).m, overlayDisplay?.style === 'contour', highlight);
     };
     draw();
     el.addEventListener('cornerstoneimagerendered', draw);

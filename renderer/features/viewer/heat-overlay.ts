@@ -71,16 +71,17 @@ export function contourMask(map: HeatMap, threshold: number): Uint8Array {
   return mask;
 }
 
-/** Longest side of the grid a contour is traced on: about the size the image is shown at, so the line stays visible. */
-const CONTOUR_GRID = 512;
-
 /**
- * The contour traced on a coarser grid (nearest sample), thickened by one cell, so that when
- * the whole image is shown the outline is a line of a few screen pixels, not a dotted trace
- * of single image pixels.
+ * Longest side of the grid an overlay is rendered on. Model maps come from inputs of a few
+ * hundred pixels, so nothing is lost; a film-sized source (1841×1955) redrawn on every
+ * window/level frame would cost more than the film itself.
  */
-function contourImage(map: HeatMap, threshold: number, colormap: Colormap): { image: ImageData; width: number; height: number } {
-  const step = Math.max(1, Math.max(map.width, map.height) / CONTOUR_GRID);
+const OVERLAY_GRID = 512;
+
+/** The map resampled (nearest sample) so that its longer side is at most OVERLAY_GRID. */
+export function resampleMap(map: HeatMap): HeatMap {
+  const step = Math.max(1, Math.max(map.width, map.height) / OVERLAY_GRID);
+  if (step === 1) return map;
   const width = Math.max(1, Math.round(map.width / step));
   const height = Math.max(1, Math.round(map.height / step));
   const values = new Float32Array(width * height);
@@ -88,7 +89,13 @@ function contourImage(map: HeatMap, threshold: number, colormap: Colormap): { im
     const sy = Math.min(map.height - 1, Math.floor((y + 0.5) * step));
     for (let x = 0; x < width; x++) values[y * width + x] = map.values[sy * map.width + Math.min(map.width - 1, Math.floor((x + 0.5) * step))]!;
   }
-  const edge = contourMask({ width, height, values }, threshold);
+  return { width, height, values };
+}
+
+/** The contour, thickened by one cell so that it stays a visible line when the whole image is shown. */
+function contourImage(map: HeatMap, threshold: number, colormap: Colormap): ImageData {
+  const { width, height } = map;
+  const edge = contourMask(map, threshold);
   const image = new ImageData(width, height);
   const [r, g, b] = colourOf(1, colormap);
   for (let y = 0; y < height; y++) {
@@ -97,7 +104,7 @@ function contourImage(map: HeatMap, threshold: number, colormap: Colormap): { im
       if (near) image.data.set([r, g, b, 255], (y * width + x) * 4);
     }
   }
-  return { image, width, height };
+  return image;
 }
 
 /** The bounding box (image pixels) of the map above the threshold, or undefined when nothing is. */
@@ -119,22 +126,32 @@ export function regionAbove(map: HeatMap, threshold: number): { x: number; y: nu
 }
 
 /**
- * Draws the map onto the overlay canvas through `transform`, the image-to-canvas matrix the
- * viewport draws the image with (so zoom, pan, rotation and flips line up).
+ * The map rendered once per map and style, at its own resolution (or the contour grid's):
+ * redrawing on every pan, zoom or window/level frame then costs one scaled drawImage.
  */
-export function drawHeatOverlay(canvas: HTMLCanvasElement, map: HeatMap, transform: readonly number[], style: OverlayStyle, highlight?: { x: number; y: number; width: number; height: number }): void {
+export function renderOverlaySource(map: HeatMap, style: OverlayStyle): HTMLCanvasElement {
+  const grid = resampleMap(map);
+  const image = style.style === 'contour' ? contourImage(grid, style.threshold, style.colormap) : heatImage(grid, style.threshold, style.opacity, style.colormap);
+  const source = document.createElement('canvas');
+  source.width = grid.width;
+  source.height = grid.height;
+  source.getContext('2d')!.putImageData(image, 0, 0);
+  return source;
+}
+
+/**
+ * Draws a rendered map onto the overlay canvas through `transform`, the image-to-canvas
+ * matrix the viewport draws the image with (so zoom, pan, rotation and flips line up), and
+ * outlines the highlighted region.
+ */
+export function drawOverlaySource(canvas: HTMLCanvasElement, source: HTMLCanvasElement, map: HeatMap, transform: readonly number[], crisp: boolean, highlight?: { x: number; y: number; width: number; height: number }): void {
   const context = canvas.getContext('2d')!;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, canvas.width, canvas.height);
-  const drawn = style.style === 'contour' ? contourImage(map, style.threshold, style.colormap) : { image: heatImage(map, style.threshold, style.opacity, style.colormap), width: map.width, height: map.height };
-  const source = document.createElement('canvas');
-  source.width = drawn.width;
-  source.height = drawn.height;
-  source.getContext('2d')!.putImageData(drawn.image, 0, 0);
   const [a, b, c, d, e, f] = transform as [number, number, number, number, number, number];
   context.setTransform(a, b, c, d, e, f);
-  // A contour is one map pixel wide: keep it crisp when enlarged.
-  context.imageSmoothingEnabled = style.style !== 'contour';
+  // A contour is a thin line: keep it crisp when enlarged.
+  context.imageSmoothingEnabled = !crisp;
   context.drawImage(source, 0, 0, map.width, map.height);
   if (highlight) {
     const scale = Math.hypot(a, b);
