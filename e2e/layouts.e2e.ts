@@ -19,6 +19,7 @@ import dcmjs from 'dcmjs';
 import type { Locator, Page } from 'playwright-core';
 import { samplePath, sharedDataPath } from '../core/testing/shared-data.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
+import { windowPresets } from '../renderer/features/viewer/window-presets.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
 let harness: Harness;
@@ -308,23 +309,34 @@ test('chest layout: prior comparison, length and angle, window presets, loupe, l
   await page.keyboard.press('p');
   await page.waitForFunction(() => !document.querySelector('[data-testid="viewport-prior"]'));
 
-  // Window presets from the film's histogram: the lung window brightens the (dark) lung fields.
-  const meanGrey = () => page.evaluate(() => {
-    const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
-    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += data[i]!;
-    return sum / (data.length / 4);
-  });
-  const before = await meanGrey();
+  // Window presets from the film's own histogram: the page applies exactly the windows computed
+  // from the stored film, and the chest preset spreads the film over more grey levels than the
+  // file's own (very wide) window.
+  const rg1 = workstation.library.list().find((i) => i.fileName === 'chest-cr-j2k-pydicom.dcm')!;
+  const expected = windowPresets(await workstation.library.frame(rg1.instanceId, 0), rg1.modality);
+  const label = (name: string) => {
+    const p = expected.find((e) => e.name === name)!;
+    return `W ${Math.round(p.width)} / L ${Math.round(p.center)} (${name} preset)`;
+  };
+  const greySpread = () =>
+    page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const greys: number[] = [];
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 0) greys.push(data[i]!); // the film, not the black border
+      const mean = greys.reduce((a, b) => a + b, 0) / greys.length;
+      return Math.sqrt(greys.reduce((a, b) => a + (b - mean) ** 2, 0) / greys.length);
+    });
+  const fileWindow = await greySpread();
   await page.keyboard.press('w');
-  await page.locator('.viewport-overlay', { hasText: '(lung preset)' }).first().waitFor();
-  const lung = await meanGrey();
-  assert.ok(lung > before + 5, `lung preset: mean grey ${before.toFixed(1)} → ${lung.toFixed(1)}`);
+  await page.locator('.viewport-overlay', { hasText: label('chest') }).first().waitFor();
+  const chestWindow = await greySpread();
+  assert.ok(chestWindow > fileWindow * 1.2, `chest preset: grey-level spread ${fileWindow.toFixed(1)} → ${chestWindow.toFixed(1)}`);
   await page.keyboard.press('w');
-  await page.locator('.viewport-overlay', { hasText: '(soft tissue preset)' }).first().waitFor();
+  await page.locator('.viewport-overlay', { hasText: label('soft tissue') }).first().waitFor();
   await page.keyboard.press('w');
-  await page.keyboard.press('w'); // bone, then back to the file's default
+  await page.locator('.viewport-overlay', { hasText: label('bone') }).first().waitFor();
+  await page.keyboard.press('w'); // back to the file's default
   await page.waitForFunction(() => !/preset\)/.test(document.querySelector('.viewport-overlay')?.textContent ?? ''));
 
   // The loupe shows the film under the pointer, enlarged.

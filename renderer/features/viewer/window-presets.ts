@@ -2,7 +2,7 @@
  * Window/level presets. CT has fixed Hounsfield presets. A projection film (CR, DX) has no
  * absolute scale: its presets come from the film's own histogram of modality values,
  * measured on what the reader sees (dark = air), so they work for MONOCHROME1 and 2 alike:
- *   lung: the darker part of the film (air and lung),
+ *   chest: nearly the whole range of the film (lungs and mediastinum both readable),
  *   soft tissue: the brighter part (mediastinum, heart, lines and tubes),
  *   bone: the brightest part.
  * Colour images (fundus photographs) have none.
@@ -25,7 +25,7 @@ const CT_PRESETS: WindowPreset[] = [
 
 /** Display-brightness percentiles each film preset spans (0 = darkest displayed, 100 = brightest). */
 const FILM_PRESETS: Array<{ name: string; from: number; to: number }> = [
-  { name: 'lung', from: 1, to: 65 },
+  { name: 'chest', from: 1, to: 99 },
   { name: 'soft tissue', from: 40, to: 99.5 },
   { name: 'bone', from: 75, to: 100 },
 ];
