@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import dcmjs from 'dcmjs';
+import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import { samplePath, sharedDataPath } from '../core/testing/shared-data.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
@@ -318,15 +319,16 @@ test('chest layout: prior comparison, length and angle, window presets, loupe, l
     const p = expected.find((e) => e.name === name)!;
     return `W ${Math.round(p.width)} / L ${Math.round(p.center)} (${name} preset)`;
   };
-  const greySpread = () =>
-    page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-      const greys: number[] = [];
-      for (let i = 0; i < data.length; i += 4) if (data[i]! > 0) greys.push(data[i]!); // the film, not the black border
-      const mean = greys.reduce((a, b) => a + b, 0) / greys.length;
-      return Math.sqrt(greys.reduce((a, b) => a + (b - mean) ** 2, 0) / greys.length);
-    });
+  // Read what the reader sees (a screenshot of the viewport), not the canvas backing store:
+  // cornerstone's canvas is desynchronized, and a whole-canvas read right after a resize can
+  // come back blank in headless Chromium.
+  const greySpread = async () => {
+    const { data, info } = await sharp(await page.getByTestId('viewport').screenshot()).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const greys: number[] = [];
+    for (let i = 0; i < data.length; i += info.channels) if (data[i]! > 0) greys.push(data[i]!); // the film, not the black border
+    const mean = greys.reduce((a, b) => a + b, 0) / greys.length;
+    return Math.sqrt(greys.reduce((a, b) => a + (b - mean) ** 2, 0) / greys.length);
+  };
   const fileWindow = await greySpread();
   await page.keyboard.press('w');
   await page.locator('.viewport-overlay', { hasText: label('chest') }).first().waitFor();
@@ -338,6 +340,22 @@ test('chest layout: prior comparison, length and angle, window presets, loupe, l
   await page.locator('.viewport-overlay', { hasText: label('bone') }).first().waitFor();
   await page.keyboard.press('w'); // back to the file's default
   await page.waitForFunction(() => !/preset\)/.test(document.querySelector('.viewport-overlay')?.textContent ?? ''));
+
+  // A CTR drawn by the reader, saved with the film, then entered in the report as the reader's value.
+  const film = (await page.getByTestId('viewport').boundingBox())!;
+  const mid = { x: film.x + film.width / 2, y: film.y + film.height / 2 };
+  await page.keyboard.press('c');
+  for (const dx of [-200, 200, -100, 100]) await page.mouse.click(mid.x + dx, mid.y);
+  const ctr = /^CTR ([\d.]+)/.exec(await page.getByTestId('viewport-tool-readout').innerText())![1]!;
+  assert.ok(Math.abs(Number(ctr) - 0.5) <= 0.01, `CTR ${ctr} from widths of 200 and 400 screen px`);
+  await page.keyboard.press('s');
+  await page.getByTestId('viewport-saved').getByRole('button', { name: 'use in report' }).click();
+  await page.getByRole('tab', { name: 'Report' }).click();
+  const ctrField = page.locator('.review-panel tr[data-field="ctr"] input');
+  await page.waitForFunction((v) => Number((document.querySelector('.review-panel tr[data-field="ctr"] input') as HTMLInputElement | null)?.value || NaN) === v, Number(ctr));
+  assert.equal(Number(await ctrField.inputValue()), Number(ctr));
+  await page.getByRole('tab', { name: 'AI' }).click();
+  await page.keyboard.press('Escape');
 
   // The loupe shows the film under the pointer, enlarged.
   await page.keyboard.press('m');

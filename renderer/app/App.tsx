@@ -38,6 +38,8 @@ export function App({ api }: { api: ApiClient }) {
   const [exams, setExams] = useState<ExamEntry[]>([]);
   const [colourView, setColourView] = useState<ColourView>('colour');
   const [highlighted, setHighlighted] = useState<string>();
+  /** Bumped when something outside the report panel changed the report (a measurement entered in it). */
+  const [reportRevision, setReportRevision] = useState(0);
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const [auth, setAuth] = useState<AuthStatus>();
   const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
@@ -165,7 +167,7 @@ export function App({ api }: { api: ApiClient }) {
         <Worklist instances={instances} exams={exams} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
         <section className="viewer" aria-label="Viewer">
           {open ? (
-            <ViewerArea api={api} open={open} instances={instances} exams={exams} onError={reportError} overlayFor={mapOf} overlayDisplay={overlay} highlight={highlight} colourView={colourView} sideBySide={overlay.sideBySide} />
+            <ViewerArea api={api} open={open} instances={instances} exams={exams} onError={reportError} overlayFor={mapOf} overlayDisplay={overlay} highlight={highlight} colourView={colourView} sideBySide={overlay.sideBySide} onReportChanged={() => setReportRevision((r) => r + 1)} />
           ) : (
             <p className="empty">Choose an image from the worklist.</p>
           )}
@@ -179,7 +181,7 @@ export function App({ api }: { api: ApiClient }) {
             {sidePanel === 'analysis' ? (
               <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} highlighted={highlighted} onHighlight={setHighlighted} />
             ) : (
-              <ReviewPanel api={api} instance={open} signedIn={Boolean(auth?.user)} />
+              <ReviewPanel key={reportRevision} api={api} instance={open} signedIn={Boolean(auth?.user)} />
             )}
           </div>
         ) : null}

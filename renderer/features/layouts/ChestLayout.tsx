@@ -35,7 +35,7 @@ export function ChestLayout(props: LayoutProps) {
       <Viewport
         api={api}
         instance={open}
-        onError={props.onError}
+        onError={props.onError} onReportChanged={props.onReportChanged}
         active={active === 'current'}
         onActivate={() => setActive('current')}
         caption={`${comparing ? 'current · ' : ''}${dateAndPma(open, exams)}`}
@@ -45,7 +45,7 @@ export function ChestLayout(props: LayoutProps) {
         toolbarExtra={compareButton}
       />
       {comparing ? (
-        <Viewport api={api} instance={prior} onError={props.onError} active={active === 'prior'} onActivate={() => setActive('prior')} caption={`prior · ${dateAndPma(prior, exams)}`} testId="viewport-prior" />
+        <Viewport api={api} instance={prior} onError={props.onError} onReportChanged={props.onReportChanged} active={active === 'prior'} onActivate={() => setActive('prior')} caption={`prior · ${dateAndPma(prior, exams)}`} testId="viewport-prior" />
       ) : null}
     </div>
   );

@@ -36,7 +36,7 @@ export function RetinaLayout(props: LayoutProps) {
           <Viewport
             api={api}
             instance={image}
-            onError={props.onError}
+            onError={props.onError} onReportChanged={props.onReportChanged}
             active={activeEye === eye}
             onActivate={() => setActiveEye(eye)}
             view={props.colourView}

@@ -17,8 +17,8 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
   if (sideBySide && map) {
     return (
       <div className="layout side-by-side" data-testid="side-by-side-layout">
-        <Viewport api={api} instance={open} onError={props.onError} view={props.colourView} active={active === 'original'} onActivate={() => setActive('original')} caption={`original · ${dateAndPma(open, exams)}`} testId="viewport-original" />
-        <Viewport api={api} instance={open} onError={props.onError} view={props.colourView} active={active === 'overlay'} onActivate={() => setActive('overlay')} caption="with AI overlay" overlay={map} overlayDisplay={{ ...props.overlayDisplay, visible: true }} highlight={props.highlight} />
+        <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'original'} onActivate={() => setActive('original')} caption={`original · ${dateAndPma(open, exams)}`} testId="viewport-original" />
+        <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'overlay'} onActivate={() => setActive('overlay')} caption="with AI overlay" overlay={map} overlayDisplay={{ ...props.overlayDisplay, visible: true }} highlight={props.highlight} />
       </div>
     );
   }
@@ -26,7 +26,7 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
   if (open.domain === 'chest') return <ChestLayout {...props} />;
   return (
     <div className="layout">
-      <Viewport api={api} instance={open} onError={props.onError} view={props.colourView} caption={dateAndPma(open, exams)} overlay={map} overlayDisplay={props.overlayDisplay} highlight={props.highlight} />
+      <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} caption={dateAndPma(open, exams)} overlay={map} overlayDisplay={props.overlayDisplay} highlight={props.highlight} />
     </div>
   );
 }

@@ -19,6 +19,7 @@ export interface LayoutProps {
   overlayDisplay: OverlayDisplay;
   highlight?: { x: number; y: number; width: number; height: number };
   colourView: ColourView;
+  onReportChanged(): void;
 }
 
 function formatDate(dicomDate: string): string {

@@ -47,6 +47,8 @@ export interface ViewportProps {
   caption?: string;
   /** Layout controls shown at the end of the viewport's toolbar (e.g. prior comparison). */
   toolbarExtra?: ReactNode;
+  /** Called after a measurement was entered in the exam's report (the report panel reloads). */
+  onReportChanged?(): void;
   testId?: string;
 }
 
@@ -63,7 +65,7 @@ function nextPreset(frame: DecodedFrame, modality: string, shown: VoiChoice): Vo
   return next ? { kind: 'window', window: { center: next.center, width: next.width, explanation: `${next.name} preset` } } : defaultVoi(frame);
 }
 
-export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, toolbarExtra, testId = 'viewport' }: ViewportProps) {
+export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, toolbarExtra, onReportChanged, testId = 'viewport' }: ViewportProps) {
   const element = useCornerstoneElement();
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
@@ -75,7 +77,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
   const [pointerOnCanvas, setPointerOnCanvas] = useState<{ x: number; y: number }>();
   /** The decoded frame last fetched, so switching the colour view does not fetch it again. */
   const fetched = useRef<DecodedFrame>(undefined);
-  const measurements = useMeasurements(api, instance, element, readout?.frame.spacing, onError);
+  const measurements = useMeasurements(api, instance, element, readout?.frame.spacing, onError, onReportChanged);
 
   useEffect(() => setFrameIndex(0), [instance.instanceId]);
 
@@ -230,7 +232,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
         <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid={`${testId}-ai-overlay`} aria-hidden="true" />
         {drawable ? <MeasurementLayer element={el!} measurements={measurements.drawn} /> : null}
         {magnifier && pointerOnCanvas && el ? <Magnifier element={el} at={pointerOnCanvas} /> : null}
-        <SavedMeasurements saved={measurements.saved} onDelete={(id) => void measurements.remove(id)} testId={testId} />
+        <SavedMeasurements saved={measurements.saved} onDelete={(id) => void measurements.remove(id)} onUseInReport={(a) => void measurements.useInReport(a)} testId={testId} />
         {readout ? <ViewportOverlay instance={instance} frame={readout.frame} voi={readout.voi} frameIndex={frameIndex} view={view} caption={caption} element={el} pointer={pointer} testId={testId} /> : null}
       </div>
     </div>

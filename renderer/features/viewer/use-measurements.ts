@@ -9,12 +9,13 @@ import type { Annotation, AnnotationKind } from '../../../core/api/contract-work
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
 import type { DrawnMeasurement } from './MeasurementLayer.tsx';
+import { ctrReading } from './ctr-tool.ts';
 import { MEASUREMENT_TOOLS, toolFor, type ImagePoint } from './measurement-tools.ts';
 
 type ReportError = (error: { message: string; code?: string; file?: string }) => void;
 const HANDLE_RADIUS = 8; // screen pixels within which a press picks up a point
 
-export function useMeasurements(api: ApiClient, instance: InstanceSummary, element: RefObject<HTMLDivElement | null>, spacing: DecodedFrame['spacing'], onError: ReportError) {
+export function useMeasurements(api: ApiClient, instance: InstanceSummary, element: RefObject<HTMLDivElement | null>, spacing: DecodedFrame['spacing'], onError: ReportError, onReportChanged?: () => void) {
   const [kind, setKind] = useState<AnnotationKind>();
   const [points, setPoints] = useState<ImagePoint[]>([]);
   /** Where the points came from: the reader's clicks, or a model the reader may adjust. */
@@ -28,7 +29,7 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
   const reading = current?.read(points, spacing);
   const fail = (error: unknown) => {
     const { message, code } = error as { message: string; code?: string };
-    onError({ message: code === 'AUTH_REQUIRED' ? 'Sign in to save measurements with the study.' : message, code, file: instance.fileName });
+    onError({ message: code === 'AUTH_REQUIRED' ? 'Sign in to save measurements or use them in the report.' : message, code, file: instance.fileName });
   };
 
   const loadSaved = useCallback(() => {
@@ -63,6 +64,18 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
     try {
       await api.call('annotations.delete', { id });
       loadSaved();
+    } catch (error) {
+      fail(error);
+    }
+  };
+  /** A saved cardiothoracic ratio entered as the reader's CTR in the exam's report (audited there as an edit). */
+  const useInReport = async (annotation: Annotation) => {
+    const reading = ctrReading(annotation.points);
+    if (annotation.kind !== 'ctr' || !reading) return;
+    try {
+      const { content } = await api.call('review.open', { instanceIds: [instance.instanceId] });
+      await api.call('review.setField', { reportId: content.reportId, field: 'ctr', value: Number(reading.ratio.toFixed(2)) });
+      onReportChanged?.();
     } catch (error) {
       fail(error);
     }
@@ -119,7 +132,7 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
     ...(current && placing.length ? [{ key: 'placing', kind: current.kind, points: placing, label: current.read(placing, spacing), saved: false }] : []),
   ];
   const prompt = current ? (reading ?? `click ${current.steps[Math.min(points.length, current.steps.length - 1)]}`) : undefined;
-  return { tools, kind, current, complete, reading, prompt, source, saved, drawn, toggle, save, remove, ctrFromModel, toImage, onMouseDown, onMouseUp, onPointer };
+  return { tools, kind, current, complete, reading, prompt, source, saved, drawn, toggle, save, remove, useInReport, ctrFromModel, toImage, onMouseDown, onMouseUp, onPointer };
 }
 
 export type Measurements = ReturnType<typeof useMeasurements>;
