@@ -95,11 +95,17 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   const form = page.getByRole('dialog', { name: 'Fundus photo details' });
   await form.waitFor();
   await form.getByLabel('Patient ID').fill('NICU-0042');
+  await form.getByLabel('Exam date').fill('2026-11-20');
+  await form.getByLabel('Birth date').fill('2026-10-01');
+  await form.getByLabel('GA at birth, weeks').fill('28');
+  await form.getByLabel('+ days').fill('3');
   await form.getByLabel('OD (right)').check();
   await form.getByRole('button', { name: 'Import' }).click();
   const item = page.locator('.worklist-group', { hasText: 'NICU-0042' });
   await item.waitFor();
   assert.match(await item.innerText(), /retina/i);
+  // Born 2026-10-01 at 28+3 weeks, photographed 50 days later: PMA 35+4 weeks, kept with the patient.
+  await item.locator('.worklist-exam', { hasText: 'GA 28+3 weeks · PMA 35+4 weeks' }).waitFor();
   await page.waitForFunction(() => document.querySelector('[data-testid="viewport-od"]')?.getAttribute('data-rendered-image')?.length);
   const mean = await page.evaluate(() => {
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport-od"] canvas')!;

@@ -66,6 +66,11 @@ export interface LibraryOptions {
   store?: InstanceStore;
   /** Called once an instance is stored (the audit trail records the import). */
   onImported?: (summary: InstanceSummary, actor: string) => Promise<void>;
+  /**
+   * Called for a photo whose sidecar or form gives the infant's birth date and gestational
+   * age, to keep them with the patient; a returned problem becomes a warning on the image.
+   */
+  recordPatient?: (metadata: PhotoMetadata, actor: string) => Promise<Problem | undefined>;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
@@ -110,7 +115,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     report.imported.push(summary);
   }
 
-  async function importPhoto(file: ImportFile, instanceId: string, metadata: PhotoMetadata | undefined, source: string, report: ImportReport): Promise<void> {
+  async function importPhoto(file: ImportFile, instanceId: string, metadata: PhotoMetadata | undefined, source: string, report: ImportReport, actor: string): Promise<void> {
     if (!metadata) {
       throw new ImportError(
         'IMPORT_PHOTO_METADATA_MISSING',
@@ -120,6 +125,10 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     }
     const summary = await photoSummary(file.bytes, file.name, instanceId, metadata, source);
     cache.set(await decodePhotoFrame(file.bytes, instanceId, file.name));
+    if (metadata.birthDate && metadata.gestationalAgeWeeks !== undefined) {
+      const problem = await options.recordPatient?.(metadata, actor);
+      if (problem) summary.warnings.push(problem);
+    }
     await store?.save('photo', summary, file.bytes);
     entries.set(instanceId, { kind: 'photo', summary, bytes: file.bytes });
     report.imported.push(summary);
@@ -171,7 +180,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
         try {
           if (photoFormat(file.bytes)) {
             const fromCsv = lookupSidecar(sidecar, file.name);
-            await importPhoto(file, instanceId, file.photo ?? fromCsv, file.photo ? 'the import form' : 'the sidecar CSV', report);
+            await importPhoto(file, instanceId, file.photo ?? fromCsv, file.photo ? 'the import form' : 'the sidecar CSV', report, actor);
           } else await importDicom(file, instanceId, report, tags.sourceSite);
         } catch (error) {
           fail(report, file.name, error);

@@ -14,6 +14,7 @@ export interface PhotoMetadata {
   birthDate?: string;
   examDate?: string;
   eye: 'OD' | 'OS';
+  /** Gestational age at birth in weeks (27+2 is 27 + 2/7). */
   gestationalAgeWeeks?: number;
   site?: string;
 }
@@ -24,6 +25,20 @@ export function photoFormat(bytes: Uint8Array): PhotoFormat | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
   if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
   return undefined;
+}
+
+/** "27", "27+2" (weeks+days, the neonatal convention) or "27.5" → weeks; undefined when blank or not a gestational age. */
+export function parseGestationalAge(value: string): number | undefined {
+  const m = /^\s*(\d{2})(?:\s*\+\s*([0-6]))?\s*$/.exec(value) ?? /^\s*(\d{2}\.\d+)\s*$/.exec(value);
+  if (!m) return undefined;
+  const weeks = Number(m[1]) + (m[2] ? Number(m[2]) / 7 : 0);
+  return weeks >= 20 && weeks < 45 ? weeks : undefined;
+}
+
+/** Completed weeks and days of a gestational age given in weeks. */
+export function weeksAndDays(weeks: number): { weeks: number; days: number } {
+  const totalDays = Math.round(weeks * 7);
+  return { weeks: Math.floor(totalDays / 7), days: totalDays % 7 };
 }
 
 /** "OD", "OS", "R", "L", "right", "left" → OD/OS (ophthalmic convention: oculus dexter/sinister). */
@@ -90,14 +105,14 @@ export function parseSidecarCsv(text: string): { rows: Map<string, PhotoMetadata
       problems.push(`row ${index + 2}: needs file, patient_id and an eye of OD/OS/R/L`);
       return;
     }
-    const ga = Number(get('ga_weeks'));
+    const ga = parseGestationalAge(get('ga_weeks') ?? '');
     rows.set(baseName(file), {
       patientId,
       patientName: get('patient_name'),
       birthDate: date(get('birth_date')),
       examDate: date(get('exam_date')),
       eye,
-      gestationalAgeWeeks: Number.isFinite(ga) && ga > 0 ? ga : undefined,
+      gestationalAgeWeeks: ga,
       site: get('site'),
     });
   });

@@ -12,6 +12,8 @@ import { openDatabase, type Database } from './database.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { ObjectStore } from './object-store.ts';
 import { createLibrary, type InstanceStore, type Library } from '../library/library.ts';
+import { PatientRecords } from '../patients/patient-records.ts';
+import { recordPatientFromImport } from '../patients/patient-from-import.ts';
 
 export interface DataFolder {
   folder: string;
@@ -43,8 +45,10 @@ export async function openDataFolder(folder: string): Promise<DataFolder & { rec
 
 /** The library of a data folder: files stored durably, each import recorded in the audit log. */
 export function libraryFor(data: DataFolder): Library {
+  const patients = new PatientRecords(data.db, data.audit);
   return createLibrary({
     store: data.instances,
+    recordPatient: (metadata, actor) => recordPatientFromImport(patients, metadata, actor),
     onImported: async (summary, actor) =>
       void (await data.audit.append({ actor, action: 'import', subject: summary.instanceId, details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid, sourceSite: summary.sourceSite } })),
   });

@@ -10,10 +10,21 @@ export function PhotoImportForm({ count, onSubmit, onCancel }: { count: number; 
   const [patientName, setPatientName] = useState('');
   const [examDate, setExamDate] = useState('');
   const [eye, setEye] = useState<'' | 'OD' | 'OS'>('');
+  const [birthDate, setBirthDate] = useState('');
+  const [gaWeeks, setGaWeeks] = useState('');
+  const [gaDays, setGaDays] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!patientId.trim() || !eye) return;
-    onSubmit({ patientId: patientId.trim(), patientName: patientName.trim() || undefined, examDate: examDate ? examDate.replace(/-/g, '') : undefined, eye });
+    // Birth date and GA are kept with the patient (worklist GA and PMA) when both are given.
+    const ga = gaWeeks ? Number(gaWeeks) + Number(gaDays || 0) / 7 : undefined;
+    onSubmit({
+      patientId: patientId.trim(),
+      patientName: patientName.trim() || undefined,
+      examDate: examDate ? examDate.replace(/-/g, '') : undefined,
+      eye,
+      ...(birthDate && ga ? { birthDate: birthDate.replace(/-/g, ''), gestationalAgeWeeks: ga } : {}),
+    });
   };
   return (
     <div className="overlay" role="dialog" aria-label="Fundus photo details">
@@ -23,6 +34,11 @@ export function PhotoImportForm({ count, onSubmit, onCancel }: { count: number; 
         <label>Patient ID <input name="patientId" required value={patientId} onChange={(e) => setPatientId(e.target.value)} autoFocus /></label>
         <label>Patient name <input name="patientName" value={patientName} onChange={(e) => setPatientName(e.target.value)} /></label>
         <label>Exam date <input name="examDate" type="date" value={examDate} onChange={(e) => setExamDate(e.target.value)} /></label>
+        <label>Birth date <input name="birthDate" type="date" value={birthDate} onChange={(e) => setBirthDate(e.target.value)} /></label>
+        <div className="ga-inputs">
+          <label>GA at birth, weeks <input name="gaWeeks" type="number" min={20} max={44} value={gaWeeks} onChange={(e) => setGaWeeks(e.target.value)} /></label>
+          <label>+ days <input name="gaDays" type="number" min={0} max={6} value={gaDays} onChange={(e) => setGaDays(e.target.value)} /></label>
+        </div>
         <fieldset>
           <legend>Eye</legend>
           <label><input type="radio" name="eye" value="OD" checked={eye === 'OD'} onChange={() => setEye('OD')} /> OD (right)</label>
