@@ -1,10 +1,29 @@
-/** The viewport's toolbar: one button per measurement tool of the image's domain, the loupe, the live reading, Save. */
+/** The viewport's toolbar: window presets, one button per measurement tool of the image's domain, the loupe, the live reading, Save. */
 import type { ReactNode } from 'react';
 import type { Measurements } from './use-measurements.ts';
 
-export function ViewerToolbar({ measurements: m, chest, magnifier, onMagnifier, extra, testId }: { measurements: Measurements; chest: boolean; magnifier: boolean; onMagnifier(): void; extra?: ReactNode; testId: string }) {
+export interface ViewerToolbarProps {
+  measurements: Measurements;
+  chest: boolean;
+  magnifier: boolean;
+  onMagnifier(): void;
+  /** Window presets of a grey image (none for colour), the one shown, and choosing one ('' = the file's default). */
+  presets: string[];
+  preset?: string;
+  onPreset(name: string): void;
+  extra?: ReactNode;
+  testId: string;
+}
+
+export function ViewerToolbar({ measurements: m, chest, magnifier, onMagnifier, presets, preset, onPreset, extra, testId }: ViewerToolbarProps) {
   return (
     <div className="viewer-tools">
+      {presets.length ? (
+        <select aria-label="Window preset" value={preset ?? ''} onChange={(e) => onPreset(e.target.value)} title="Window presets (W)">
+          <option value="">file window</option>
+          {presets.map((p) => <option key={p} value={p}>{p}</option>)}
+        </select>
+      ) : null}
       {m.tools.map((t) => (
         <button key={t.kind} type="button" aria-pressed={m.kind === t.kind} onClick={() => m.toggle(t.kind)} title={`${t.name}: ${t.steps.join(', then ')} (${t.key.toUpperCase()})`}>
           {t.name}

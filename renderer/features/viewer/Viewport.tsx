@@ -8,7 +8,7 @@
  * recorded with performance.mark.
  */
 import * as cornerstone from 'cornerstone-core';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
@@ -24,7 +24,7 @@ import { isTyping, viewChangeFor } from './view-keys.ts';
 import { ViewerToolbar } from './ViewerToolbar.tsx';
 import { ViewportOverlay } from './ViewportOverlay.tsx';
 import { filePresets, pointerReadout } from './viewport-readout.ts';
-import { windowPresets } from './window-presets.ts';
+import { windowPresets, type WindowPreset } from './window-presets.ts';
 
 export interface OverlayDisplay extends OverlayStyle {
   visible: boolean;
@@ -57,13 +57,9 @@ interface Readout {
   voi?: VoiChoice;
 }
 
-/** The next film/CT preset after the one shown, then back to the file's default. */
-function nextPreset(frame: DecodedFrame, modality: string, shown: VoiChoice): VoiChoice {
-  const presets = windowPresets(frame, modality);
-  const index = presets.findIndex((p) => shown.kind === 'window' && `${p.name} preset` === shown.window.explanation);
-  const next = presets[index + 1];
-  return next ? { kind: 'window', window: { center: next.center, width: next.width, explanation: `${next.name} preset` } } : defaultVoi(frame);
-}
+const presetVoi = (preset: WindowPreset): VoiChoice => ({ kind: 'window', window: { center: preset.center, width: preset.width, explanation: `${preset.name} preset` } });
+/** The preset shown, by name, or undefined for any other window. */
+const shownPreset = (presets: WindowPreset[], shown: VoiChoice | undefined) => presets.find((p) => shown?.kind === 'window' && `${p.name} preset` === shown.window.explanation);
 
 export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, toolbarExtra, onReportChanged, testId = 'viewport' }: ViewportProps) {
   const element = useCornerstoneElement();
@@ -77,6 +73,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
   const [pointerOnCanvas, setPointerOnCanvas] = useState<{ x: number; y: number }>();
   /** The decoded frame last fetched, so switching the colour view does not fetch it again. */
   const fetched = useRef<DecodedFrame>(undefined);
+  const presets = useMemo(() => (readout ? windowPresets(readout.frame, instance.modality) : []), [readout?.frame, instance.modality]);
   const measurements = useMeasurements(api, instance, element, readout?.frame.spacing, onError, onReportChanged);
 
   useEffect(() => setFrameIndex(0), [instance.instanceId]);
@@ -156,7 +153,11 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
       const presets = filePresets(frame);
       const index = presets.findIndex((p) => JSON.stringify(p) === JSON.stringify(voi));
       if (presets.length) applyVoi(presets[(index + 1) % presets.length]!);
-    } else if (key === 'w' && frame && voi) applyVoi(nextPreset(frame, instance.modality, voi));
+    } else if (key === 'w' && frame && voi) {
+      // Film/CT presets in turn, then back to the file's default.
+      const next = presets[presets.indexOf(shownPreset(presets, voi)!) + 1];
+      applyVoi(next ? presetVoi(next) : defaultVoi(frame));
+    }
     else if (tool) measurements.toggle(tool.kind);
     else if (key === 's' && measurements.complete) void measurements.save();
     else if (key === 'Escape' && measurements.kind) measurements.toggle(measurements.kind);
@@ -210,7 +211,20 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
   const drawable = Boolean(el && readout && cornerstone.getViewport(el));
   return (
     <div className={`viewport-frame${active ? ' active' : ''}`} data-testid={`${testId}-frame`}>
-      <ViewerToolbar measurements={measurements} chest={instance.domain === 'chest'} magnifier={magnifier} onMagnifier={() => setMagnifier((m) => !m)} extra={toolbarExtra} testId={testId} />
+      <ViewerToolbar
+        measurements={measurements}
+        chest={instance.domain === 'chest'}
+        magnifier={magnifier}
+        onMagnifier={() => setMagnifier((m) => !m)}
+        presets={readout?.voi ? presets.map((p) => p.name) : []}
+        preset={shownPreset(presets, readout?.voi)?.name}
+        onPreset={(name) => {
+          const chosen = presets.find((p) => p.name === name);
+          if (readout) applyVoi(chosen ? presetVoi(chosen) : defaultVoi(readout.frame));
+        }}
+        extra={toolbarExtra}
+        testId={testId}
+      />
       <div className="viewport-stage">
         <div
           className={measurements.current ? 'viewport measuring' : 'viewport'}
