@@ -21,6 +21,7 @@ import type { Locator, Page } from 'playwright-core';
 import { samplePath, sharedDataPath } from '../core/testing/shared-data.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
 import { windowPresets } from '../renderer/features/viewer/window-presets.ts';
+import { dragFrameRate } from './drag-frame-rate.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
 let harness: Harness;
@@ -113,31 +114,6 @@ async function contrastAt(testId: string, at: { x: number; y: number }, half = 6
     },
     { testId, at, half },
   );
-}
-
-/** Frames cornerstone draws per second while the mouse drags window/level for 2 s. */
-async function dragFramesPerSecond(testId: string): Promise<number> {
-  await page.evaluate((testId) => {
-    const counter = window as unknown as { drawn: number; countFrame?: () => void };
-    counter.drawn = 0;
-    counter.countFrame = () => counter.drawn++;
-    document.querySelector(`[data-testid="${testId}"]`)!.addEventListener('cornerstoneimagerendered', counter.countFrame);
-  }, testId);
-  const box = (await page.getByTestId(testId).boundingBox())!;
-  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  await page.mouse.move(centre.x, centre.y);
-  await page.mouse.down();
-  const started = Date.now();
-  let step = 0;
-  while (Date.now() - started < 2000) await page.mouse.move(centre.x + (step % 40) - 20, centre.y + ((step++ % 30) - 15));
-  await page.mouse.up();
-  const seconds = (Date.now() - started) / 1000;
-  const drawn = await page.evaluate((testId) => {
-    const counter = window as unknown as { drawn: number; countFrame: () => void };
-    document.querySelector(`[data-testid="${testId}"]`)!.removeEventListener('cornerstoneimagerendered', counter.countFrame);
-    return counter.drawn;
-  }, testId);
-  return drawn / seconds;
 }
 
 async function rendered(testId: string, view?: string) {
@@ -380,10 +356,10 @@ test('chest layout: prior comparison, length and angle, window presets, loupe, l
   await page.keyboard.press('m');
 
   // The lung model's map as a contour, beside the original; the finding outlines its region.
-  const bare = await dragFramesPerSecond('viewport');
+  const bare = (await dragFrameRate(page, 'viewport')).framesPerSecond;
   await page.getByRole('button', { name: 'Analyse with chest-lungs 0.1.0' }).click();
   await page.locator('.analysis-result[data-model-id="chest-lungs"]').waitFor({ timeout: 120_000 });
-  const withMap = await dragFramesPerSecond('viewport');
+  const withMap = (await dragFrameRate(page, 'viewport')).framesPerSecond;
   console.log(`# W/L drag on the 1841×1955 film: ${bare.toFixed(1)} frames/s without the lung map, ${withMap.toFixed(1)} with it shown (${(withMap / bare).toFixed(2)}×; goal ≥ 50)`);
   await page.getByLabel('contour only').check();
   await page.getByLabel('colormap').selectOption('red');

@@ -16,6 +16,7 @@ import { connectedRegions, thresholdMap } from '../core/measurements/binary-mask
 import { deriveMeasurement } from '../core/measurements/derive-measurements.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
+import { dragFrameRate } from './drag-frame-rate.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
 let harness: Harness;
@@ -94,21 +95,9 @@ test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and dra
   const chooseToPixels = await page.evaluate(() => performance.getEntriesByName('neoscope:choose-to-pixels').at(-1)!.duration);
 
   // Frames drawn during a 2-second window/level drag.
-  await page.evaluate(() => {
-    const el = document.querySelector('[data-testid="viewport"]')!;
-    (window as unknown as { frames: number }).frames = 0;
-    el.addEventListener('cornerstoneimagerendered', () => (window as unknown as { frames: number }).frames++);
-  });
-  await page.mouse.move(centre.x, centre.y);
-  await page.mouse.down();
-  const started = Date.now();
-  let step = 0;
-  while (Date.now() - started < 2000) await page.mouse.move(centre.x + (step % 40) - 20, centre.y + ((step++ % 30) - 15));
-  await page.mouse.up();
-  const seconds = (Date.now() - started) / 1000;
-  const frames = await page.evaluate(() => (window as unknown as { frames: number }).frames);
-  console.log(`# ${instance.columns}×${instance.rows} MONOCHROME1 film: choose → first pixels ${chooseToPixels.toFixed(0)} ms (cache warm; goal < 300); W/L drag ${(frames / seconds).toFixed(1)} frames/s over ${seconds.toFixed(1)} s (${step} mouse moves; goal ≥ 50)`);
-  assert.ok(frames > 0, 'the drag redraws the image');
+  const drag = await dragFrameRate(page, 'viewport');
+  console.log(`# ${instance.columns}×${instance.rows} MONOCHROME1 film: choose → first pixels ${chooseToPixels.toFixed(0)} ms (cache warm; goal < 300); W/L drag ${drag.framesPerSecond.toFixed(1)} frames/s over ${drag.seconds.toFixed(1)} s (${drag.moves} mouse moves; goal ≥ 50)`);
+  assert.ok(drag.framesPerSecond > 0, 'the drag redraws the image');
 
   // The CTR tool: four clicks, thorax 400 px wide on screen, heart 100 px: the ratio drawn.
   await page.getByRole('button', { name: 'CTR' }).click();

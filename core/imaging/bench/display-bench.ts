@@ -4,6 +4,7 @@
  * measured in the same run (the cheapest whole-image remap, the reference).
  */
 import { claheRgb, equaliseGrey } from '../clahe.ts';
+import { medianMs } from '../../testing/median-time.ts';
 
 export interface DisplayFigures {
   width: number;
@@ -13,16 +14,6 @@ export interface DisplayFigures {
   redFreeMs: number;
 }
 
-function medianMs(run: () => void, repeats = 7): number {
-  run(); // warm
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-}
 
 export function benchDisplay(rgb: Uint8Array, width: number, height: number, redFree: (rgb: Uint8Array) => Uint8Array): DisplayFigures {
   const green = new Uint8Array(width * height);
@@ -30,9 +21,9 @@ export function benchDisplay(rgb: Uint8Array, width: number, height: number, red
   return {
     width,
     height,
-    equaliseMs: medianMs(() => equaliseGrey(green)),
-    claheMs: medianMs(() => claheRgb(rgb, width, height)),
-    redFreeMs: medianMs(() => redFree(rgb)),
+    equaliseMs: medianMs(() => equaliseGrey(green), 7),
+    claheMs: medianMs(() => claheRgb(rgb, width, height), 7),
+    redFreeMs: medianMs(() => redFree(rgb), 7),
   };
 }
 

@@ -10,6 +10,7 @@ import type { InstanceSummary } from '../../api/schemas.ts';
 import { reportIdFor } from '../../review/report-id.ts';
 import { openDatabase } from '../../store/database.ts';
 import { listExams, markViewed } from '../exam-status.ts';
+import { medianMs } from '../../testing/median-time.ts';
 
 function syntheticLibrary(count: number): InstanceSummary[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -19,16 +20,6 @@ function syntheticLibrary(count: number): InstanceSummary[] {
   }));
 }
 
-function medianMs(run: () => void, repeats = 9): number {
-  run();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    run();
-    times.push(performance.now() - start);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-}
 
 export function benchWorklist(count: number): { count: number; examsMs: number; serialiseMs: number } {
   const folder = mkdtempSync(join(tmpdir(), 'neoscope-bench-worklist-'));
@@ -43,8 +34,8 @@ export function benchWorklist(count: number): { count: number; examsMs: number; 
     const patient = { patientId: 'P', birthDate: '2026-01-01', gaWeeks: 27, gaDays: 2 };
     return {
       count,
-      examsMs: medianMs(() => listExams(instances, db, () => patient, 'ada')),
-      serialiseMs: medianMs(() => JSON.stringify({ instances })),
+      examsMs: medianMs(() => listExams(instances, db, () => patient, 'ada'), 9),
+      serialiseMs: medianMs(() => JSON.stringify({ instances }), 9),
     };
   } finally {
     db.close();
