@@ -62,7 +62,6 @@ export function App({ api }: { api: ApiClient }) {
 
   useEffect(() => {
     api.call('app.info', {}).then(setInfo, reportError);
-    void refresh();
     const unsubscribers = [api.transport.on?.('library-changed', () => void refresh()), api.transport.on?.('show-shortcuts', () => setShowHelp(true))];
     // Images also arrive without the page asking (pushed over DICOM to the C-STORE SCP):
     // look again every 15 s, and keep the sign-in state (idle lock) current.
@@ -127,7 +126,7 @@ export function App({ api }: { api: ApiClient }) {
   };
   const username = auth?.user?.username;
   useEffect(() => {
-    // Unread is per reader: look again when someone signs in or out.
+    // The first look at the library, and again when someone signs in or out (unread is per reader).
     void refresh();
   }, [username, refresh]);
 
