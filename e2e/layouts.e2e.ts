@@ -408,3 +408,14 @@ test('multi-frame images scroll with PageDown/PageUp and the wheel; CT gets Houn
   await page.keyboard.press('w');
   await page.locator('.viewport-overlay', { hasText: 'W 400 / L 40 (soft tissue preset)' }).waitFor();
 });
+
+test('? lists every shortcut, Esc closes the list', async () => {
+  await page.getByTestId('viewport').click({ position: { x: 5, y: 5 } }); // focus away from the worklist search
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  const text = await help.innerText();
+  for (const entry of ['Window / level', 'Next window preset', 'Magnifier', 'Length', 'Angle', 'Cardiothoracic ratio', 'Optic-disc ruler', 'ICROP zone I', 'red-free', 'compare with the previous film', 'AI overlay']) assert.ok(text.includes(entry), `help lists ${entry}`);
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+});
