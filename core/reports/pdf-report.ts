@@ -111,6 +111,8 @@ function shown(value: string | number | null | undefined): string {
   return value === null || value === undefined ? '-' : String(value);
 }
 
+const MEASUREMENT_NAMES: Record<string, string> = { length: 'Length', angle: 'Angle', ctr: 'Cardiothoracic ratio', 'disc-ruler': 'Disc diameter', 'zone-i': 'ICROP zone I' };
+
 export async function buildPdfReport(report: SignedReport, study: StudyContext, images: ReportImage[], models: ModelSummary[]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`NeoScope report ${report.content.reportId} v${report.version}`);
@@ -140,6 +142,11 @@ export async function buildPdfReport(report: SignedReport, study: StudyContext, 
     w.gap(4);
     w.line('Comment', { bold: true });
     w.line(report.content.freeText);
+  }
+  if (report.content.measurements?.length) {
+    w.gap(4);
+    w.line('Measurements on the images', { bold: true });
+    for (const m of report.content.measurements) w.line(`${MEASUREMENT_NAMES[m.kind] ?? m.kind}: ${m.label} - by ${m.by}, ${m.at.slice(0, 16).replace('T', ' ')}`, { size: 9 });
   }
   w.gap();
 

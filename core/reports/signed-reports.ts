@@ -38,6 +38,8 @@ export interface ReportContent {
   freeText: string;
   /** Images with the AI result drawn on them (object-store SHA-256 of a PNG), part of what is signed. */
   overlays?: { instanceId: string; model: ModelRef; png: string; description: string }[];
+  /** Measurements the readers saved with the images (length, angle, CTR, disc ruler, zone I), as read when saved. */
+  measurements?: { instanceId: string; kind: string; label: string; by: string; at: string }[];
 }
 
 export interface SignedReport {

@@ -56,6 +56,11 @@ export function patientAndStudy(study: StudyContext): Record<string, string> {
 }
 
 /** "A Reader" → "Reader^A" (DICOM PN: family^given); a name already in PN form is kept. */
+/** The signer's name without the "(username, role)" the signed report adds after it. */
+export function signerName(signer: string): string {
+  return signer.replace(/\s*\([^()]*\)\s*$/, '');
+}
+
 export function personName(name: string): string {
   if (name.includes('^')) return name;
   const words = name.trim().split(/\s+/);
@@ -126,7 +131,7 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
     VerificationFlag: 'VERIFIED',
     ReferencedPerformedProcedureStepSequence: [],
     CodingSchemeIdentificationSequence: [{ CodingSchemeDesignator: '99NEOSCOPE', CodingSchemeName: 'NeoScope workstation local concepts', CodingSchemeResponsibleOrganization: 'NeoScope' }],
-    VerifyingObserverSequence: [{ VerifyingObserverName: personName(report.signer), VerifyingOrganization: options.institutionName ?? 'NeoScope workstation', VerificationDateTime: `${signed.date}${signed.time}`, VerifyingObserverIdentificationCodeSequence: [] }],
+    VerifyingObserverSequence: [{ VerifyingObserverName: personName(signerName(report.signer)), VerifyingOrganization: options.institutionName ?? 'NeoScope workstation', VerificationDateTime: `${signed.date}${signed.time}`, VerifyingObserverIdentificationCodeSequence: [] }],
     PerformedProcedureCodeSequence: [],
     // Type 1C: present when the document references images (photo exports have no DICOM identity).
     ...(series.size
@@ -145,6 +150,8 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
     ContentSequence: [
       ...findings,
       ...(report.content.freeText ? [text('CONTAINS', code('121106', 'DCM', 'Comment'), report.content.freeText)] : []),
+      // Reader measurements as saved (the reading with its unit and calibration note), one TEXT item each.
+      ...(report.content.measurements ?? []).map((m) => text('CONTAINS', local('MEASUREMENT', 'Reader measurement'), `${m.kind}: ${m.label} (by ${m.by})`)),
       text('CONTAINS', local('HASH', 'Signed report content hash'), `sha256:${report.contentHash} version ${report.version}${report.amends ? ` amends version ${report.amends.version}: ${report.amends.reason}` : ''}`),
       ...images,
     ],

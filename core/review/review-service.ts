@@ -11,6 +11,7 @@ import type { ReportContent, SignedReport, SignedReportStore } from '../reports/
 import type { Database } from '../store/database.ts';
 import { AuthError, maySign, type Accounts, type User } from '../users/accounts.ts';
 import { fieldsFor, valueProblem } from './grading-fields.ts';
+import { AnnotationStore } from '../annotations/annotation-store.ts';
 
 export type ReviewErrorCode = 'REVIEW_NOT_FOUND' | 'REVIEW_INVALID_VALUE' | 'REVIEW_SIGNED';
 export class ReviewError extends CodedError<ReviewErrorCode> {}
@@ -141,9 +142,21 @@ export class ReviewService {
     if (!maySign(user.role, draft.content.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not sign ${draft.content.domain} reports`);
     await this.accounts.authenticate(user.username, password, 'sign-off');
     const signer = `${user.displayName} (${user.username}, ${user.role})`;
-    const signed = draft.amends ? await this.reports.amend(draft.content, signer, amendmentReason ?? '') : await this.reports.sign(draft.content, signer);
-    this.db.transaction(() => this.save({ ...draft, status: 'signed', amends: undefined }, user.username));
+    const content = this.withMeasurements(draft.content);
+    const signed = draft.amends ? await this.reports.amend(content, signer, amendmentReason ?? '') : await this.reports.sign(content, signer);
+    this.db.transaction(() => this.save({ ...draft, content, status: 'signed', amends: undefined }, user.username));
     return signed;
+  }
+
+  /**
+   * The measurements saved with the exam's images at the moment of signing become part of
+   * what is signed (none: the content is left as it was, so earlier reports hash the same).
+   */
+  private withMeasurements(content: ReportContent): ReportContent {
+    const { measurements: _previous, ...rest } = content;
+    const saved = content.instanceIds.flatMap((id) => new AnnotationStore(this.db, this.audit).list(id));
+    if (!saved.length) return rest;
+    return { ...rest, measurements: saved.map((a) => ({ instanceId: a.instanceId, kind: a.kind, label: a.label, by: a.createdBy, at: a.createdAt })) };
   }
 
   /** Opens a signed report for amendment: a new draft from the latest version. */

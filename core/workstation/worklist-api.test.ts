@@ -2,10 +2,12 @@
  * The worklist through the API on a real fundus export: an exam moves new → analysed →
  * in review → signed → sent as the reading loop runs, is unread for each user until that
  * user opens it, and shows the infant's PMA; measurements saved with the image come back,
- * malformed ones are refused, and saving and deleting are audited.
+ * malformed ones are refused, saving and deleting are audited, and signing freezes them
+ * into the report and its PDF.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -85,6 +87,25 @@ test('exam status, unread and PMA follow the reading loop; annotations are saved
     await call('annotations.delete', { id: saved.id });
     listed = ((await call('annotations.list', { instanceId: fundus.instanceId })) as { annotations: { id: string; kind: string; points: unknown }[] }).annotations;
     assert.deepEqual(listed.map((a) => a.kind), ['angle']);
+
+    // Signing (here the amendment Ada opened) freezes the saved measurements into the report and its PDF.
+    const signed = (await call('review.sign', { reportId: exam.reportId, password: 'retina-2027!', reason: 'angle measured' })) as { version: number };
+    const stored = await workstation.data!.reports.read(exam.reportId, signed.version);
+    assert.deepEqual(stored.content.measurements?.map((m) => [m.kind, m.label, m.by]), [['angle', '90.0°', 'ben']]);
+    const first = await workstation.data!.reports.read(exam.reportId, 1);
+    assert.equal(first.content.measurements, undefined, 'version 1 was signed before any measurement was saved');
+    const pdf = (await call('report.pdf', { reportId: exam.reportId, version: signed.version })) as { bytes: Uint8Array };
+    const pdfFile = join(dataFolder, 'report.pdf');
+    writeFileSync(pdfFile, pdf.bytes);
+    assert.match(spawnSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' }).stdout, /Angle: 90\.0° - by ben/);
+    const sr = (await call('report.dicom', { reportId: exam.reportId, version: signed.version })) as { bytes: Uint8Array };
+    const srFile = join(dataFolder, 'report-sr.dcm');
+    writeFileSync(srFile, sr.bytes);
+    const dump = spawnSync('dsrdump', [srFile], { encoding: 'utf8' }).stdout;
+    assert.match(dump, /TEXT:\(,,"Reader measurement"\)="angle: 90\.0° \(by ben\)"/);
+    assert.match(dump, /Verifying Observers : [\d: -]+, Reader\^Ben, /, 'the observer is the signer\'s name, without "(username, role)"');
+    assert.doesNotMatch(spawnSync('dciodvfy', [srFile], { encoding: 'utf8' }).stderr, /^Error/m);
+
     await call('auth.logout', {});
     await fails('annotations.save', length, 'AUTH_REQUIRED');
 

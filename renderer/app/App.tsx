@@ -130,14 +130,18 @@ export function App({ api }: { api: ApiClient }) {
     void refresh();
   }, [username, refresh]);
 
+  // Exams this reader opened in this session: read, whatever an earlier, slower list fetch says.
+  const [readHere, setReadHere] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setReadHere(new Set()), [username]);
   useEffect(() => {
     // Opening an exam marks it read for the signed-in reader.
     if (!openId || !signedIn) return;
     api.call('worklist.markViewed', { instanceId: openId }).then(
-      ({ reportId }) => setExams((list) => list.map((e) => (e.reportId === reportId ? { ...e, unread: false } : e))),
+      ({ reportId }) => setReadHere((read) => new Set(read).add(reportId)),
       () => undefined, // an image without a store (preview) has no reading state
     );
   }, [api, openId, signedIn]);
+  const shownExams = useMemo(() => exams.map((e) => (e.unread && readHere.has(e.reportId) ? { ...e, unread: false } : e)), [exams, readHere]);
   useEffect(() => setHighlighted(undefined), [openId, analysis]);
   const mapOf = useCallback((instanceId: string) => (analysis?.instanceId === instanceId ? analysis.map : undefined), [analysis]);
   const highlight = useMemo(() => (highlighted && analysis?.map ? regionAbove(analysis.map, overlay.threshold) : undefined), [highlighted, analysis, overlay.threshold]);
@@ -163,10 +167,10 @@ export function App({ api }: { api: ApiClient }) {
       </header>
       {progress ? <ImportProgressBar progress={progress} /> : null}
       <main className="app-main">
-        <Worklist instances={instances} exams={exams} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
+        <Worklist instances={instances} exams={shownExams} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
         <section className="viewer" aria-label="Viewer">
           {open ? (
-            <ViewerArea api={api} open={open} instances={instances} exams={exams} onError={reportError} overlayFor={mapOf} overlayDisplay={overlay} highlight={highlight} colourView={colourView} sideBySide={overlay.sideBySide} onReportChanged={() => setReportRevision((r) => r + 1)} />
+            <ViewerArea api={api} open={open} instances={instances} exams={shownExams} onError={reportError} overlayFor={mapOf} overlayDisplay={overlay} highlight={highlight} colourView={colourView} sideBySide={overlay.sideBySide} onReportChanged={() => setReportRevision((r) => r + 1)} />
           ) : (
             <p className="empty">Choose an image from the worklist.</p>
           )}
