@@ -3,7 +3,7 @@
  * for side by side, the retina layout for a fundus image with an eye, the chest layout for
  * a chest film, else a single viewport.
  */
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Viewport } from '../viewer/Viewport.tsx';
 import { ChestLayout } from './ChestLayout.tsx';
 import { eyeOf } from './exam-groups.ts';
@@ -14,11 +14,13 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
   const { api, open, exams, sideBySide } = props;
   const [active, setActive] = useState<'original' | 'overlay'>('overlay');
   const map = props.overlayFor(open.instanceId);
+  // A new object each render would make the viewport render the map again.
+  const shownOverlay = useMemo(() => ({ ...props.overlayDisplay, visible: true }), [props.overlayDisplay]);
   if (sideBySide && map) {
     return (
       <div className="layout side-by-side" data-testid="side-by-side-layout">
         <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'original'} onActivate={() => setActive('original')} caption={`original · ${dateAndPma(open, exams)}`} testId="viewport-original" />
-        <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'overlay'} onActivate={() => setActive('overlay')} caption="with AI overlay" overlay={map} overlayDisplay={{ ...props.overlayDisplay, visible: true }} highlight={props.highlight} />
+        <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'overlay'} onActivate={() => setActive('overlay')} caption="with AI overlay" overlay={map} overlayDisplay={shownOverlay} highlight={props.highlight} />
       </div>
     );
   }

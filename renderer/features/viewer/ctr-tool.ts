@@ -17,8 +17,6 @@ export interface CtrReading {
   cardiacMm?: number;
 }
 
-export const CTR_STEPS = ['thoracic: right margin', 'thoracic: left margin', 'heart: right border', 'heart: left border'] as const;
-
 export function ctrReading(points: readonly ImagePoint[], columnSpacingMm?: number): CtrReading | undefined {
   if (points.length < 4) return undefined;
   const [t1, t2, c1, c2] = points as [ImagePoint, ImagePoint, ImagePoint, ImagePoint];

@@ -45,7 +45,7 @@ export interface OverlayStyle {
   style: 'fill' | 'contour';
 }
 
-export function heatImage(map: HeatMap, threshold: number, opacity: number, colormap: Colormap = 'heat'): ImageData {
+function heatImage(map: HeatMap, threshold: number, opacity: number, colormap: Colormap = 'heat'): ImageData {
   const image = new ImageData(map.width, map.height);
   for (let i = 0; i < map.values.length; i++) {
     const v = map.values[i]!;
@@ -79,7 +79,7 @@ export function contourMask(map: HeatMap, threshold: number): Uint8Array {
 const OVERLAY_GRID = 512;
 
 /** The map resampled (nearest sample) so that its longer side is at most OVERLAY_GRID. */
-export function resampleMap(map: HeatMap): HeatMap {
+function resampleMap(map: HeatMap): HeatMap {
   const step = Math.max(1, Math.max(map.width, map.height) / OVERLAY_GRID);
   if (step === 1) return map;
   const width = Math.max(1, Math.round(map.width / step));

@@ -7,7 +7,7 @@
  */
 import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ExamEntry } from '../layouts/layout-props.ts';
+import { formatDate, type ExamEntry } from '../layouts/layout-props.ts';
 import { EXAM_SORTS, examRows, type ExamRow, type ExamSort, type StatusFilter } from './exam-rows.ts';
 
 export interface WorklistProps {
@@ -21,10 +21,6 @@ export interface WorklistProps {
   toolbar?: (visible: InstanceSummary[]) => ReactNode;
 }
 
-function formatDate(dicomDate: string): string {
-  return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6)}` : dicomDate || '—';
-}
-
 function ExamHeader({ row }: { row: ExamRow }) {
   const { exam, first } = row;
   return (
@@ -34,7 +30,7 @@ function ExamHeader({ row }: { row: ExamRow }) {
       <strong>{first.patientName || 'Unnamed'}</strong> <small>{first.patientId}</small>
       <span className="exam-meta">
         {row.eye ? `${row.eye} · ` : ''}
-        {formatDate(first.studyDate)}
+        {formatDate(first.studyDate, '—')}
         {exam.gaAtBirth ? ` · GA ${exam.gaAtBirth}` : ''}
         {exam.pma ? ` · PMA ${exam.pma}` : ''}
         {first.sourceSite ? <span className="source-site"> · from {first.sourceSite}</span> : null}

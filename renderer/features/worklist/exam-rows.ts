@@ -4,6 +4,7 @@
  * next refresh) form an exam of their own, shown as new.
  */
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import { eyeOf } from '../layouts/exam-groups.ts';
 import type { ExamEntry } from '../layouts/layout-props.ts';
 
 export type StatusFilter = 'all' | ExamEntry['status'];
@@ -38,7 +39,7 @@ export function examRows(instances: InstanceSummary[], exams: ExamEntry[], optio
     const exam: ExamEntry = examOf.get(instance.instanceId) ?? { reportId: instance.instanceId, patientId: instance.patientId, studyInstanceUid: instance.studyInstanceUid, domain: instance.domain, instanceIds: [instance.instanceId], status: 'new', unread: false };
     const row = rows.get(exam.reportId);
     if (row) row.images.push(instance);
-    else rows.set(exam.reportId, { exam, first: instance, images: [instance], eye: instance.domain === 'retina' ? (instance.laterality === 'R' ? 'OD' : instance.laterality === 'L' ? 'OS' : undefined) : undefined });
+    else rows.set(exam.reportId, { exam, first: instance, images: [instance], eye: instance.domain === 'retina' ? eyeOf(instance) : undefined });
   }
   const kept = [...rows.values()].filter((r) => (options.status === 'all' || r.exam.status === options.status) && (!options.unreadOnly || r.exam.unread));
   const byDate = (a: ExamRow, b: ExamRow) => a.first.studyDate.localeCompare(b.first.studyDate);
