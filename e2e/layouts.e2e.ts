@@ -129,8 +129,10 @@ async function rendered(testId: string, view?: string) {
 
 test('worklist: exams with status, GA and PMA, unread until opened, filtered by status', { timeout: 120_000 }, async () => {
   await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01R.jpg'), samplePath('fundus-exports/Image_01L.jpg'), samplePath('fundus-exports/fundus-exports.csv')]);
+  // One import at a time: each opens its first image, and the chest film must be the one on screen.
+  await page.locator('.worklist-item', { hasText: 'Image_01L.jpg' }).waitFor();
   await page.getByTestId('import-input').setInputFiles([samplePath('chest-cr-j2k-pydicom.dcm'), samplePath('chest-dx-lateral-highdicom.dcm')]);
-  await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).waitFor();
+  await page.locator('.worklist-item.open', { hasText: 'chest-cr-j2k-pydicom.dcm' }).waitFor();
   await signIn('ada', 'retina-2026!', 'Ada Reader · ophthalmologist');
   await page.getByLabel(/all domains/).check();
 
