@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -204,4 +204,22 @@ test('with the shipped models, a chest film gets lung masks and a CTR that match
   console.log(`# CTR on the normal film ${ratios.normal_pa_wikimedia!.toFixed(3)} vs heart outline ${reference.toFixed(3)}; RSNA film ${ratios['rsna_1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819']!.toFixed(3)}`);
   assert.ok(Math.abs(ratios.normal_pa_wikimedia! - reference) < 0.05);
   assert.match(readFileSync(join(out, 'summary.csv'), 'utf8'), /cardiothoracic ratio \(estimate\)/);
+});
+
+test('an input named "...jpg" or "..jpg" never makes analyze remove a folder outside its output', async () => {
+  const parent = mkdtempSync(join(tmpdir(), 'neoscope-traversal-'));
+  const inputs = join(parent, 'inputs');
+  const out = join(parent, 'work', 'out');
+  mkdirSync(inputs);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(parent, 'work', 'keep.txt'), 'the parent of --out');
+  writeFileSync(join(out, 'keep-too.txt'), 'inside --out');
+  const photo = readdirSync(samplePath('fundus-exports')).find((n) => /\.jpe?g$/i.test(n))!;
+  for (const hostile of ['...jpg', '..jpg', '.jpg']) copyFileSync(join(samplePath('fundus-exports'), photo), join(inputs, hostile));
+  const code = await runAnalyze({ paths: [join(inputs, '...jpg'), join(inputs, '..jpg'), join(inputs, '.jpg')], out, models: ['test-quadrant'], backend: 'wasm', modelsFolder: models, saliency: 'none' }, quiet);
+  assert.equal(code, 0);
+  assert.ok(existsSync(join(parent, 'work', 'keep.txt')), 'the parent of --out is untouched');
+  assert.ok(existsSync(join(out, 'keep-too.txt')), '--out itself is untouched');
+  const folders = readdirSync(out).filter((n) => !n.startsWith('.') && n !== 'summary.csv' && n !== 'keep-too.txt').sort();
+  assert.deepEqual(folders, ['image', 'image-2', 'image-3']);
 });

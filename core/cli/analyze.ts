@@ -25,6 +25,7 @@ import { expandZip, isZip } from '../library/archives.ts';
 import { deriveMeasurement, type DerivedMeasurement, type MeasurementKind } from '../measurements/derive-measurements.ts';
 import { enumerateInputs, type InputRef } from '../library/enumerate-inputs.ts';
 import { sha256Hex } from '../library/library.ts';
+import { safeFileName } from '../security/safe-file-name.ts';
 import { decodePhotoFrame, photoFormat } from '../library/photo-export.ts';
 import type { CliStreams } from './commands.ts';
 
@@ -135,10 +136,17 @@ interface ResultRow {
   positive?: boolean;
 }
 
+/** Names the run itself writes in the output folder: an image never takes one of them. */
+const RESERVED_STEMS = new Set(['summary.csv']);
+
+/**
+ * The output folder name for an input: a safe single segment (an input named `...jpg` must
+ * never make the run remove `out/..`), unique within the run.
+ */
 export function stemFor(name: string, used: Set<string>): string {
-  const base = basename(name).replace(/\.(dcm|dicom|jpe?g|png)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_') || 'image';
+  const base = safeFileName(basename(name).replace(/\.(dcm|dicom|jpe?g|png)$/i, ''), 'image');
   let stem = base;
-  for (let n = 2; used.has(stem); n++) stem = `${base}-${n}`;
+  for (let n = 2; used.has(stem) || RESERVED_STEMS.has(stem); n++) stem = `${base}-${n}`;
   used.add(stem);
   return stem;
 }

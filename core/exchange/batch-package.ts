@@ -14,6 +14,7 @@ import { summarizeInstance } from '../dicom/summary.ts';
 import { expandZip, isZip } from '../library/archives.ts';
 import { photoFormat } from '../library/photo-export.ts';
 import { ExchangeError, verifySignature, type PartnerKeys, type SiteIdentity } from './site-identity.ts';
+import { safeFileName } from '../security/safe-file-name.ts';
 
 export const BATCH_SCHEMA = 'neoscope.batch/1';
 
@@ -71,7 +72,7 @@ export async function createBatch(
       reidentification.set(pseudonym, entry);
       bytes = deidentifyDicom(bytes, { uidKey: options.deidentify.key, pseudonym: { patientId: pseudonym, patientName: pseudonym } }, file.name);
     }
-    const base = file.name.split('/').pop()!.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const base = safeFileName(file.name, 'file');
     const path = `files/${String(index + 1).padStart(5, '0')}-${base}`;
     entries[path] = bytes;
     listed.push({ path, sha256: sha256(bytes), bytes: bytes.length });

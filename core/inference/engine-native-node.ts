@@ -5,12 +5,16 @@
 import { wrapOrtSession } from './ort-session.ts';
 import type { InferenceEngine } from './portable/engine.ts';
 
-type OrtNode = typeof import('onnxruntime-node');
+// Typed by onnxruntime-common (installed with onnxruntime-web), so the project type-checks
+// on machines where the optional onnxruntime-node was left out.
+type OrtNode = Pick<typeof import('onnxruntime-common'), 'InferenceSession' | 'Tensor'>;
+/** A variable, not a literal: TypeScript then does not require the optional package's types. */
+const OPTIONAL_PACKAGE: string = 'onnxruntime-node';
 
 export async function createNativeNodeEngine(threads = 1): Promise<InferenceEngine> {
   let ort: OrtNode;
   try {
-    ort = await import('onnxruntime-node');
+    ort = (await import(OPTIONAL_PACKAGE)) as OrtNode;
   } catch (error) {
     throw new Error(`onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]}); use --backend wasm`);
   }

@@ -6,11 +6,12 @@
  */
 import { cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { expandZip, isZip } from '../library/archives.ts';
 import type { InferenceEngine } from './portable/engine.ts';
 import { loadModelPackage, type LoadedModel } from './load-package.ts';
 import { ModelError } from './model-errors.ts';
+import { pathInside } from '../security/safe-file-name.ts';
 
 export type RegistryEntry = { ok: true; model: LoadedModel } | { ok: false; folder: string; code: string; message: string };
 
@@ -80,8 +81,8 @@ export async function installPackageZip(registry: ModelRegistry, name: string, z
   const scratch = await mkdtemp(join(tmpdir(), 'neoscope-package-'));
   try {
     for (const entry of expandZip(zip, '')) {
-      const path = join(scratch, entry.name.replace(/^\/+/, ''));
-      if (!path.startsWith(scratch + sep)) continue; // no ../ escapes
+      const path = pathInside(scratch, entry.name);
+      if (!path) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name}: entry ${JSON.stringify(entry.name)} would be written outside the package folder`, name);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, entry.bytes);
     }

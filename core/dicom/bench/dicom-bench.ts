@@ -42,6 +42,16 @@ const DCMTK: Record<string, string[]> = {
 };
 const OPENJPEG = new Set<string>([TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000, TransferSyntax.HTJ2K, TransferSyntax.HTJ2KLossless]);
 
+/** Whether a reference tool is on PATH: a missing one leaves its column out instead of crashing the run. */
+function installed(tool: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Repeats `work` until at least `minMs` have passed; returns mean ms per run. */
 async function timeIt(work: () => unknown, minMs = 300): Promise<number> {
   await work(); // warm-up: codec instantiation, JIT
@@ -69,6 +79,13 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
     }
   }
   const figures: SyntaxFigures[] = [];
+  const missingTools = new Set<string>();
+  const available = (tool: string) => {
+    if (installed(tool)) return true;
+    if (!missingTools.has(tool)) skipped.push(`reference ${tool} is not installed: its column is left out (apt-get install dcmtk libopenjp2-tools)`);
+    missingTools.add(tool);
+    return false;
+  };
   const scratch = mkdtempSync(join(tmpdir(), 'neoscope-bench-'));
   try {
     for (const [syntax, files] of bySyntax) {
@@ -81,7 +98,8 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
       for (const { path, bytes } of files) {
         const parsed = parseDicomBytes(bytes, path);
         const module = readImagePixelModule(parsed);
-        const tool = DCMTK[syntax];
+        const candidate = DCMTK[syntax];
+        const tool = candidate && available(candidate[0]!) ? candidate : undefined;
         if (tool) {
           // Files the reference cannot decode are left out, so both sides time the same files.
           try {
@@ -104,7 +122,7 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
         if (tool) {
           dcmtkTool = tool[0];
           dcmtkMs += await timeIt(() => execFileSync(tool[0]!, [...tool.slice(1), path, join(scratch, 'out.dcm')], { stdio: 'ignore' }), 200);
-        } else if (OPENJPEG.has(syntax)) {
+        } else if (OPENJPEG.has(syntax) && available('opj_decompress')) {
           dcmtkTool = 'opj_decompress';
           const inputs = Array.from({ length: module.frames }, (_, f) => {
             const input = join(scratch, `f${f}.j2k`);
