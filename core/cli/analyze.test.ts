@@ -223,3 +223,23 @@ test('an input named "...jpg" or "..jpg" never makes analyze remove a folder out
   const folders = readdirSync(out).filter((n) => !n.startsWith('.') && n !== 'summary.csv' && n !== 'keep-too.txt').sort();
   assert.deepEqual(folders, ['image', 'image-2', 'image-3']);
 });
+
+test('a saliency method a model cannot produce is refused naming the model, before anything is written', async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'neoscope-saliency-')), 'out');
+  const errors: string[] = [];
+  const code = await runAnalyze({ paths: [samplePath('fundus-exports')], out, models: ['test-segmenter'], backend: 'wasm', modelsFolder: models, saliency: 'rise' }, { out: () => {}, err: (t) => void errors.push(t) });
+  assert.equal(code, 2);
+  assert.match(errors.join(''), /SALIENCY_UNSUPPORTED: model test-segmenter \S+ cannot produce rise saliency: it is a segmentation model/);
+  assert.ok(!existsSync(out), 'no output folder');
+
+  const ok = await runAnalyze({ paths: [samplePath('fundus-exports')], out, models: ['test-quadrant'], backend: 'wasm', modelsFolder: models, saliency: 'occlusion' }, quiet);
+  assert.equal(ok, 0);
+  const result = JSON.parse(readFileSync(join(out, 'Image_01L', 'test-quadrant.json'), 'utf8'));
+  assert.equal(result.saliency.method, 'occlusion');
+  assert.ok(result.timingsMs.saliency > 0);
+  const none = join(out, '..', 'none');
+  assert.equal(await runAnalyze({ paths: [samplePath('fundus-exports')], out: none, models: ['test-segmenter'], backend: 'wasm', modelsFolder: models, saliency: 'none' }, quiet), 0);
+  const segmented = JSON.parse(readFileSync(join(none, 'Image_01L', 'test-segmenter.json'), 'utf8'));
+  assert.equal(segmented.saliency, undefined);
+  assert.equal(segmented.timingsMs.saliency, undefined, 'no saliency time is reported when no map was made');
+});

@@ -26,6 +26,7 @@ import { deriveMeasurement, type DerivedMeasurement, type MeasurementKind } from
 import { enumerateInputs, type InputRef } from '../library/enumerate-inputs.ts';
 import { sha256Hex } from '../library/library.ts';
 import { safeFileName } from '../security/safe-file-name.ts';
+import { resolveSaliency, type SaliencyError } from '../inference/portable/saliency/saliency-methods.ts';
 import { decodePhotoFrame, photoFormat } from '../library/photo-export.ts';
 import type { CliStreams } from './commands.ts';
 
@@ -178,6 +179,19 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   }
   if (!models.length) {
     io.err(`no verified model packages in ${options.modelsFolder}: nothing to analyse (manual grading needs none)\n`);
+    return 2;
+  }
+  // A saliency method asked for by name is honoured by every model that runs, or nothing runs.
+  const refusals = models.flatMap((m) => {
+    try {
+      resolveSaliency(m.manifest, options.saliency);
+      return [];
+    } catch (error) {
+      return [`${(error as SaliencyError).code}: ${(error as Error).message}`];
+    }
+  });
+  if (refusals.length) {
+    io.err(`${refusals.join('\n')}\n(choose the models that offer it with --model, or --saliency auto|none)\n`);
     return 2;
   }
 

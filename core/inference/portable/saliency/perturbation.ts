@@ -66,43 +66,61 @@ export async function occlusionMap(target: PerturbationTarget, grid: number, bas
   return { method: 'occlusion', width, height, values: normaliseMap(map) };
 }
 
-export async function riseMap(target: PerturbationTarget, options: { masks: number; cells: number; keep: number; seed: number }): Promise<SaliencyMap> {
+/** One RISE mask: a coarse random grid, shifted by a random sub-cell offset and upsampled bilinearly. */
+function riseMask(random: () => number, height: number, width: number, cells: number, keep: number): Float32Array {
+  const cellH = height / cells;
+  const cellW = width / cells;
+  const grid = Float32Array.from({ length: (cells + 1) ** 2 }, () => (random() < keep ? 1 : 0));
+  const dx = random() * cellW;
+  const dy = random() * cellH;
+  const at = (r: number, c: number) => grid[r * (cells + 1) + c]!;
+  const mask = new Float32Array(height * width);
+  for (let y = 0; y < height; y++) {
+    const gy = (y + dy) / cellH;
+    const y0 = Math.min(cells - 1, Math.floor(gy));
+    const fy = gy - y0;
+    for (let x = 0; x < width; x++) {
+      const gx = (x + dx) / cellW;
+      const x0 = Math.min(cells - 1, Math.floor(gx));
+      const fx = gx - x0;
+      mask[y * width + x] = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy;
+    }
+  }
+  return mask;
+}
+
+/**
+ * Masks are made, scored and folded in one batch at a time, so memory stays at one batch
+ * whatever the mask count (2,000 masks of 224×224 held at once would be 800 MB).
+ * Σ(s−mean)·M = Σ s·M − mean·Σ M, so the mean score is applied at the end.
+ */
+export async function riseMap(target: PerturbationTarget, options: { masks: number; cells: number; keep: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SaliencyMap> {
   const { channels, height, width, input } = target;
   const random = seededRandom(options.seed);
-  const cellH = height / options.cells;
-  const cellW = width / options.cells;
-  const masks: Float32Array[] = [];
-  for (let m = 0; m < options.masks; m++) {
-    // A coarse random grid, shifted by a random sub-cell offset and upsampled bilinearly.
-    const grid = Float32Array.from({ length: (options.cells + 1) ** 2 }, () => (random() < options.keep ? 1 : 0));
-    const dx = random() * cellW;
-    const dy = random() * cellH;
-    const mask = new Float32Array(height * width);
-    for (let y = 0; y < height; y++) {
-      const gy = (y + dy) / cellH;
-      const y0 = Math.min(options.cells - 1, Math.floor(gy));
-      const fy = gy - y0;
-      for (let x = 0; x < width; x++) {
-        const gx = (x + dx) / cellW;
-        const x0 = Math.min(options.cells - 1, Math.floor(gx));
-        const fx = gx - x0;
-        const at = (r: number, c: number) => grid[r * (options.cells + 1) + c]!;
-        mask[y * width + x] = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy;
+  const weighted = new Float64Array(height * width);
+  const coverage = new Float64Array(height * width);
+  let scoreSum = 0;
+  const batchSize = Math.max(1, target.batchSize);
+  for (let start = 0; start < options.masks; start += batchSize) {
+    const masks = Array.from({ length: Math.min(batchSize, options.masks - start) }, () => riseMask(random, height, width, options.cells, options.keep));
+    const images = masks.map((mask) => {
+      const image = input.slice();
+      for (let c = 0; c < channels; c++) for (let i = 0; i < mask.length; i++) image[c * mask.length + i]! *= mask[i]!;
+      return image;
+    });
+    const batchScores = await scores(target, images);
+    masks.forEach((mask, m) => {
+      const score = batchScores[m]!;
+      scoreSum += score;
+      for (let i = 0; i < mask.length; i++) {
+        weighted[i]! += score * mask[i]!;
+        coverage[i]! += mask[i]!;
       }
-    }
-    masks.push(mask);
+    });
+    options.onProgress?.(start + masks.length, options.masks);
   }
-  const images = masks.map((mask) => {
-    const image = input.slice();
-    for (let c = 0; c < channels; c++) for (let i = 0; i < mask.length; i++) image[c * mask.length + i]! *= mask[i]!;
-    return image;
-  });
-  const maskScores = await scores(target, images);
-  const meanScore = maskScores.reduce((a, b) => a + b, 0) / maskScores.length;
+  const meanScore = scoreSum / options.masks;
   const map = new Float32Array(height * width);
-  maskScores.forEach((score, m) => {
-    const mask = masks[m]!;
-    for (let i = 0; i < map.length; i++) map[i]! += (score - meanScore) * mask[i]!;
-  });
+  for (let i = 0; i < map.length; i++) map[i] = weighted[i]! - meanScore * coverage[i]!;
   return { method: 'rise', width, height, values: normaliseMap(map) };
 }
