@@ -81,7 +81,7 @@ export async function installPackageZip(registry: ModelRegistry, name: string, z
   const scratch = await mkdtemp(join(tmpdir(), 'neoscope-package-'));
   try {
     for (const entry of expandZip(zip, '')) {
-      const path = pathInside(scratch, entry.name);
+      const path = pathInside(scratch, entry.name.replace(/^\//, '')); // expandZip names entries `<prefix>/<entry>`
       if (!path) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name}: entry ${JSON.stringify(entry.name)} would be written outside the package folder`, name);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, entry.bytes);

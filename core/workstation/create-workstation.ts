@@ -35,7 +35,7 @@ export async function createWorkstation(root: string, host: 'electron' | 'browse
     const installed = await installPackageZip(registry, name, zip);
     await installed.session.release();
     models = undefined; // re-verify the list with the new package in it
-    return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name };
+    return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name, sha256: installed.manifest.sha256 };
   };
   const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, data, ...folders });
   return { dispatch: createDispatcher(handlers, log), library, data, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };

@@ -15,6 +15,8 @@ import { createReviewHandlers } from './review-handlers.ts';
 import { createExchangeHandlers } from './exchange-handlers.ts';
 import { createWorklistHandlers } from './worklist-handlers.ts';
 import { Session } from '../users/session.ts';
+import { AuthError } from '../users/accounts.ts';
+import { createHash } from 'node:crypto';
 
 export interface WorkstationContext {
   version: string;
@@ -25,7 +27,7 @@ export interface WorkstationContext {
   /** Installed models, verified once per process (loading proves schema, hash and self-tests). */
   models: () => Promise<RegistryEntry[]>;
   /** Verifies and installs a package from a zip; the model list is re-read afterwards. */
-  importModelPackage: (name: string, zip: Uint8Array) => Promise<{ id: string; version: string; name: string }>;
+  importModelPackage: (name: string, zip: Uint8Array) => Promise<{ id: string; version: string; name: string; sha256: string }>;
   /** The persistent data folder (accounts, drafts, signed reports, audit log), if any. */
   data?: DataFolder;
 }
@@ -65,7 +67,14 @@ export function createApiHandlers(context: WorkstationContext): ApiHandlers {
         slots: slotStatuses(await readSlots(join(context.modelsFolder, 'slots')), installed),
       };
     },
-    'models.import': ({ name, bytes }) => context.importModelPackage(name, bytes),
+    'models.import': async ({ name, bytes }) => {
+      // Installing a model changes what every later analysis says: admins only, audited with the package hash.
+      const user = session.require();
+      if (user.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', `only an admin installs models (${user.username} is ${user.role})`);
+      const installed = await context.importModelPackage(name, bytes);
+      await context.data?.audit.append({ actor: user.username, action: 'model-install', subject: `${installed.id}@${installed.version}`, details: { name: installed.name, modelSha256: installed.sha256, packageFile: name, packageSha256: createHash('sha256').update(bytes).digest('hex') } });
+      return { id: installed.id, version: installed.version, name: installed.name };
+    },
     'models.file': async ({ id, version }) => {
       const entry = (await context.models()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);
       if (!entry?.ok) throw new ApiError({ code: 'NOT_FOUND', message: `Model ${id} ${version} is not installed or did not pass verification.` });

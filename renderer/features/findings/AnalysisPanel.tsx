@@ -9,7 +9,8 @@ import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
-import { runPageAnalysis, type PageAnalysis } from './run-analysis.ts';
+import { explainInPage, runPageAnalysis, type PageAnalysis } from './run-analysis.ts';
+import { saliencyMethodsOf } from '../../../core/inference/portable/saliency/saliency-methods.ts';
 import { COLORMAPS, type Colormap } from '../viewer/heat-overlay.ts';
 import type { OverlayDisplay } from '../viewer/Viewport.tsx';
 
@@ -31,6 +32,7 @@ export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, on
 }) {
   const [models, setModels] = useState<ModelManifest[]>();
   const [running, setRunning] = useState<string>();
+  const [explaining, setExplaining] = useState<string>();
   const [error, setError] = useState<string>();
   const client = useMemo(() => new InferenceClient(), []);
 
@@ -54,6 +56,22 @@ export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, on
   };
 
   const current = analysis?.instanceId === instance.instanceId ? analysis : undefined;
+  const currentManifest = current ? models?.find((m) => m.id === current.model.id && m.version === current.model.version) : undefined;
+  const onDemand = currentManifest ? saliencyMethodsOf(currentManifest).filter((m): m is 'occlusion' | 'rise' => m !== 'cam') : [];
+
+  const explain = async (method: 'occlusion' | 'rise') => {
+    if (!current || !currentManifest) return;
+    setError(undefined);
+    setExplaining(`${method} …`);
+    try {
+      const map = await explainInPage(api, client, instance, currentManifest, method, (done, total) => setExplaining(`${method} ${done}/${total}`));
+      onAnalysis({ ...current, map });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setExplaining(undefined);
+    }
+  };
   return (
     <aside className="analysis-panel" aria-label="AI analysis">
       <h2>AI assistance</h2>
@@ -93,6 +111,17 @@ export function AnalysisPanel({ api, instance, analysis, onAnalysis, overlay, on
               </li>
             ))}
           </ul>
+          {current.map || onDemand.length ? (
+            <div className="saliency-methods" role="group" aria-label="Saliency method">
+              {current.map ? <span className="meta" data-testid="map-kind">map: {current.map.kind}</span> : null}
+              {onDemand.map((method) => (
+                <button key={method} type="button" disabled={Boolean(explaining)} onClick={() => void explain(method)} title={method === 'rise' ? 'RISE: 1,000 random masks (Petsiuk et al. 2018); takes seconds' : 'Occlusion: a grey patch slid over a 14×14 grid (Zeiler & Fergus 2014)'}>
+                  {method === 'rise' ? 'RISE map' : 'Occlusion map'}
+                </button>
+              ))}
+              {explaining ? <span className="meta" role="status">computing {explaining}</span> : null}
+            </div>
+          ) : null}
           {current.map ? (
             <div className="overlay-controls">
               <label>

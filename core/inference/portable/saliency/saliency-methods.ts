@@ -64,3 +64,17 @@ export async function perturbationSaliency(method: 'occlusion' | 'rise', request
   const target = { session, inputName: spec.name, input: tensor, channels: spec.channels, height: spec.height, width: spec.width, outputName: output.name, scoreIndex: 0, batchSize: request.batchSize ?? 1 };
   return method === 'occlusion' ? occlusionMap(target, 14) : riseMap(target, { masks: request.riseMasks ?? 2000, cells: 8, keep: 0.5, seed: request.seed ?? 1, onProgress: request.onProgress });
 }
+
+/**
+ * How many images the session takes in one run: 16 when the model's batch dimension is
+ * symbolic (perturbation maps then need a sixteenth of the calls), else 1.
+ */
+export async function perturbationBatchSize(session: ModelSession, manifest: ModelManifest): Promise<number> {
+  const { name, channels, height, width } = manifest.input;
+  try {
+    await session.run({ [name]: { dims: [2, channels, height, width], data: new Float32Array(2 * channels * height * width) } });
+    return 16;
+  } catch {
+    return 1;
+  }
+}
