@@ -45,6 +45,8 @@ export async function buildAll(): Promise<void> {
     // Sandboxed preloads may require only a few Electron modules: bundle everything else.
     build({ ...node, packages: undefined, entryPoints: [join(root, 'electron/preload.ts')], outfile: join(out, 'electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
     build({ ...node, entryPoints: [join(root, 'host/main.ts')], outfile: join(out, 'host/main.mjs'), format: 'esm' }),
+    // The C-STORE SCP's worker thread sits beside the host bundle (core/network/scp-worker-host.ts looks there).
+    build({ ...node, entryPoints: [join(root, 'core/network/scp-worker.ts')], outfile: join(out, 'host/scp-worker.mjs'), format: 'esm' }),
     build({ ...node, entryPoints: [join(root, 'core/cli/main.ts')], outfile: join(out, 'cli/neoscope.mjs'), format: 'esm' }),
     cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html')),
     cp(join(root, 'renderer/styles.css'), join(out, 'renderer/styles.css')),
