@@ -16,6 +16,7 @@ import { writeFixturePackage, writeSegmenterPackage } from '../core/inference/te
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { startBrowserHost, type BrowserHost } from '../host/server.ts';
 import { launchChromium } from './chromium.ts';
+import { signInThroughApi } from './harness.ts';
 
 let host: BrowserHost;
 let browser: Browser;
@@ -26,7 +27,8 @@ before(async () => {
   modelsFolder = mkdtempSync(join(tmpdir(), 'neoscope-e2e-models-'));
   mkdirSync(join(modelsFolder, 'test-quadrant'));
   cpSync(writeFixturePackage(), join(modelsFolder, 'test-quadrant'), { recursive: true });
-  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder });
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { modelsFolder, dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-inference-data-')) });
+  await signInThroughApi(workstation); // installing a model needs an admin
   host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
   browser = await launchChromium();
   page = await browser.newPage();

@@ -23,6 +23,7 @@ let page: Page;
 before(async () => {
   harness = await openWorkstation('review', {
     viewport: { width: 1400, height: 860 },
+    signedOut: true,
     // The site's admin has set up a reader (accounts are not what this test is about).
     beforeServe: async (w) => {
       const call = async (op: 'users.create' | 'auth.login' | 'auth.logout', args: unknown) => {
@@ -43,16 +44,19 @@ after(async () => {
 });
 
 test('a reader accepts one AI value, corrects another, signs, and the PDF shows both and the signature', { timeout: 240_000 }, async () => {
-  await page.getByTestId('import-input').setInputFiles(samplePath('chest-dx-lateral-highdicom.dcm'));
-  await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).waitFor();
-  await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01R.jpg'), samplePath('fundus-exports/fundus-exports.csv')]);
-  await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
-
+  // Signed out, the page shows no patient data and offers no import.
+  await page.getByTestId('signed-out').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Import files…' }).count(), 0);
   await page.getByRole('button', { name: 'Sign in…' }).click();
   await page.getByLabel('User name').fill('ada');
   await page.getByLabel('Password', { exact: true }).fill('retina-2026!');
   await page.locator('form.sign-in button[type=submit]').click();
   await page.getByTestId('account').getByText('Ada Reader · ophthalmologist').waitFor();
+
+  await page.getByTestId('import-input').setInputFiles(samplePath('chest-dx-lateral-highdicom.dcm'));
+  await page.getByText('Imported 1 image(s)').first().waitFor();
+  await page.getByTestId('import-input').setInputFiles([samplePath('fundus-exports/Image_01R.jpg'), samplePath('fundus-exports/fundus-exports.csv')]);
+  await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
 
   // An ophthalmologist's worklist is the retina queue; the chest film is one switch away.
   const chestItem = page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' });

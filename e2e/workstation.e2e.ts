@@ -12,6 +12,7 @@ import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import { startBrowserHost, type BrowserHost } from '../host/server.ts';
 import { launchChromium } from './chromium.ts';
+import { signInThroughApi } from './harness.ts';
 
 const artifacts = join(projectRoot, 'e2e', 'artifacts');
 let host: BrowserHost;
@@ -22,6 +23,7 @@ const pageErrors: string[] = [];
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-data-')) });
+  await signInThroughApi(workstation);
   host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -42,7 +42,8 @@ test('malformed calls get typed errors', async () => {
   const call = wire();
   assert.equal((await call('app://neoscope/index.html', 'no.such.op', {})).error?.code, 'API_UNKNOWN_OPERATION');
   assert.equal((await call('app://neoscope/index.html', { op: 1 }, {})).error?.code, 'API_UNKNOWN_OPERATION');
-  assert.equal((await call('app://neoscope/index.html', 'image.frame', { instanceId: 3 })).error?.code, 'API_INVALID_ARGUMENTS');
+  assert.equal((await call('app://neoscope/index.html', 'auth.login', { username: 3 })).error?.code, 'API_INVALID_ARGUMENTS');
+  assert.equal((await call('app://neoscope/index.html', 'image.frame', { instanceId: 3 })).error?.code, 'AUTH_REQUIRED', 'access is checked before arguments');
   assert.equal((await call('app://neoscope/index.html', 'app.info', { unexpected: 1 })).error?.code, 'API_INVALID_ARGUMENTS');
-  assert.equal((await call('app://neoscope/index.html', 'library.importFiles', { files: 'all' })).error?.code, 'API_INVALID_ARGUMENTS');
+  assert.equal((await call('app://neoscope/index.html', 'users.create', { files: 'all' })).error?.code, 'API_INVALID_ARGUMENTS');
 });

@@ -40,16 +40,19 @@ const patientRecord = z.object({ patientId: z.string(), birthDate: z.string(), g
 
 export const reviewOperations = {
   'measure.ctr': {
+    access: 'signed-in',
     summary: "The cardiothoracic ratio estimated by the installed lung model on a chest film: its four points (thorax right/left, heart right/left, image pixels), for the reader's CTR tool to start from.",
     args: z.strictObject({ instanceId: z.string().regex(/^[0-9a-f]{64}$/) }),
     result: z.object({ points: z.array(z.object({ x: z.number(), y: z.number() })).length(4), ratio: z.number(), model: modelRef }),
   },
   'patients.set': {
+    access: 'signed-in',
     summary: 'Record the birth date and gestational age at birth of a patient (audited); exams then show their postmenstrual age.',
     args: z.strictObject({ patientId: z.string().min(1).max(64), birthDate: z.string().max(10), gaWeeks: z.number().int(), gaDays: z.number().int() }),
     result: patientRecord,
   },
   'patients.trajectory': {
+    access: 'signed-in',
     summary: "A patient's signed exams by postmenstrual age, with the tortuosity index (retina) and cardiothoracic ratio (chest) of each.",
     args: z.strictObject({ patientId: z.string().min(1).max(64) }),
     result: z.object({
@@ -68,57 +71,68 @@ export const reviewOperations = {
     }),
   },
   'auth.status': {
+    access: 'public',
     summary: 'Whether accounts exist, who is signed in (if anyone), and the idle-lock time.',
     args: z.strictObject({}),
     result: z.object({ accounts: z.number().int(), user: userSchema.optional(), idleLockMinutes: z.number() }),
   },
   'auth.login': {
+    access: 'public',
     summary: 'Sign in with a local account; five wrong passwords lock it for 15 minutes.',
     args: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
     result: userSchema,
   },
-  'auth.logout': { summary: 'Sign out.', args: z.strictObject({}), result: z.object({}) },
+  'auth.logout': { access: 'public', summary: 'Sign out.', args: z.strictObject({}), result: z.object({}) },
   'users.create': {
+    access: 'public',
     summary: 'An admin creates a local account (the first account, created when none exist, is an admin).',
     args: z.strictObject({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(128), role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']), password: z.string().min(1).max(256) }),
     result: userSchema,
   },
   'review.open': {
+    access: 'signed-in',
     summary: "Open (or create) the report draft for an exam's images, of one study and one domain.",
     args: z.strictObject({ instanceIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(64) }),
     result: draftSchema,
   },
   'review.analyze': {
+    access: 'signed-in',
     summary: "Run the installed models for the report's domain and record their values as AI values, with the model behind each.",
     args: z.strictObject({ reportId }),
     result: draftSchema,
   },
   'review.setField': {
+    access: 'signed-in',
     summary: "Set the reader's value of one field (or 'free_text'); recorded with who, when, from and to.",
     args: z.strictObject({ reportId, field: z.string().max(64), value: fieldValue }),
     result: draftSchema,
   },
   'review.sign': {
+    access: 'signed-in',
     summary: "Sign the draft with the reader's password: the report is frozen with its content hash; an amendment needs a reason.",
     args: z.strictObject({ reportId, password: z.string().min(1).max(256), reason: z.string().max(1000).optional() }),
     result: z.object({ reportId: z.string(), version: z.number(), contentHash: z.string(), signer: z.string(), signedAt: z.string() }),
   },
   'review.amend': {
+    access: 'signed-in',
     summary: 'Start an amendment of a signed report: a new draft from its latest version; the signed versions stay as they are.',
     args: z.strictObject({ reportId }),
     result: draftSchema,
   },
   'review.history': {
+    access: 'signed-in',
     summary: 'Every recorded change of a report: field, from, to, who and when.',
     args: z.strictObject({ reportId }),
     result: z.object({ changes: z.array(z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable(), who: z.string(), at: z.string() })) }),
   },
   'report.pdf': {
+    access: 'signed-in',
     summary: 'A signed version as PDF: values, AI beside reader, images, models, signature block.',
     args: z.strictObject({ reportId, version: z.number().int().positive() }),
     result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) }),
   },
   'report.dicom': {
+    access: 'signed-in',
     summary: 'A signed version as a DICOM Comprehensive SR in the original study, with a Secondary Capture of each overlay image.',
     args: z.strictObject({ reportId, version: z.number().int().positive() }),
     result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), captures: z.array(z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) })) }),

@@ -23,6 +23,7 @@ export const annotationSchema = z.object({
 
 export const worklistOperations = {
   'worklist.exams': {
+    access: 'signed-in',
     summary: 'Every exam in the library (one per study; per eye for retina) with its status (new, analysed, in review, signed, sent), whether the signed-in user has opened it, and the infant\'s gestational age at birth and postmenstrual age at the exam where recorded.',
     args: z.strictObject({}),
     result: z.object({
@@ -44,24 +45,28 @@ export const worklistOperations = {
     }),
   },
   'worklist.markViewed': {
+    access: 'signed-in',
     summary: 'Record that the signed-in user opened the exam of this image (it is no longer unread for them).',
     args: z.strictObject({ instanceId }),
     result: z.object({ reportId: z.string() }),
   },
   'annotations.list': {
+    access: 'signed-in',
     summary: 'The measurements saved with an image.',
     args: z.strictObject({ instanceId }),
     result: z.object({ annotations: z.array(annotationSchema) }),
   },
   'annotations.save': {
+    access: 'signed-in',
     summary: 'Save a measurement with an image (points in image pixels, the reading as shown); audited.',
     args: z.strictObject({ instanceId, kind: annotationKind, points: z.array(point).min(2).max(4), label: z.string().min(1).max(200) }),
     result: annotationSchema,
   },
   'annotations.delete': {
+    access: 'signed-in',
     summary: 'Delete a saved measurement; audited.',
     args: z.strictObject({ id: z.string().uuid() }),
     result: z.object({}),
   },
-};
+} as const;
 export type Annotation = z.infer<typeof annotationSchema>;

@@ -12,11 +12,20 @@ import { exchangeOperations } from './contract-exchange.ts';
 import { worklistOperations } from './contract-worklist.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
+/**
+ * Who may call an operation, declared with it and enforced by the dispatcher before the
+ * handler runs: `public` (nothing about patients: product info, sign-in, model packages),
+ * `signed-in` (any role; handlers add finer rules such as a reader's domain) or `admin`.
+ */
+export const ACCESS_LEVELS = ['public', 'signed-in', 'admin'] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
+
 /** Files sent from the renderer in one call; the UI splits larger selections. */
 export const MAX_FILES_PER_IMPORT_CALL = 64;
 
 export const contract = {
   'app.info': {
+    access: 'public',
     summary: 'Product version, which host serves the API, and the bundled content folders.',
     args: z.strictObject({}),
     result: z.object({
@@ -28,16 +37,19 @@ export const contract = {
     }),
   },
   'library.list': {
+    access: 'signed-in',
     summary: 'All images in the local library, newest import first.',
     args: z.strictObject({}),
     result: z.object({ instances: z.array(instanceSummarySchema) }),
   },
   'library.importSamples': {
+    access: 'signed-in',
     summary: 'Import the DICOM samples bundled with the workstation (dicom-samples/).',
     args: z.strictObject({}),
     result: importReportSchema,
   },
   'library.importFiles': {
+    access: 'signed-in',
     summary: 'Import files the user chose or dropped (DICOM, zip, DICOMDIR media, JPEG/PNG fundus exports with a sidecar CSV or form metadata); bad files are reported, good ones kept.',
     args: z.strictObject({
       files: z
@@ -48,6 +60,7 @@ export const contract = {
     result: importReportSchema,
   },
   'image.frame': {
+    access: 'signed-in',
     summary: 'Decoded stored pixel values of one frame, with what is needed to display them.',
     args: z.strictObject({
       instanceId: z.string().regex(/^[0-9a-f]{64}$/, 'an instance id is 64 hex digits'),
@@ -56,6 +69,7 @@ export const contract = {
     result: decodedFrameSchema,
   },
   'models.list': {
+    access: 'public',
     summary: 'Installed model packages, each verified (schema, hash, self-test) in the service; broken ones with their reason.',
     args: z.strictObject({}),
     result: z.object({
@@ -75,11 +89,13 @@ export const contract = {
     }),
   },
   'models.import': {
+    access: 'admin',
     summary: 'Install a model package from a zip (manifest.json + model.onnx); verified in full first, never replacing an installed id+version.',
     args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
     result: z.object({ id: z.string(), version: z.string(), name: z.string() }),
   },
   'models.file': {
+    access: 'public',
     summary: 'The ONNX bytes of an installed, verified package, for the page\'s inference worker.',
     args: z.strictObject({ id: z.string().min(1).max(100), version: z.string().min(1).max(40) }),
     result: z.object({ sha256: z.string(), bytes: z.instanceof(Uint8Array) }),
@@ -87,7 +103,7 @@ export const contract = {
   ...reviewOperations,
   ...exchangeOperations,
   ...worklistOperations,
-} as const;
+} as const satisfies Record<string, { access: Access; summary: string; args: z.ZodType; result: z.ZodType }>;
 
 export type ApiContract = typeof contract;
 export type OperationName = keyof ApiContract;

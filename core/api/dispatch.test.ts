@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DicomError } from '../dicom/errors.ts';
-import { createDispatcher, type ApiHandlers } from './dispatch.ts';
+import { OPERATION_NAMES, contract } from './contract.ts';
+import { createDispatcher, type ApiHandlers, type Authorizer } from './dispatch.ts';
+
+/** A signed-in caller, for tests about what happens after the access check. */
+const anyone: Authorizer = () => {};
 
 function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
   const fail = async () => {
@@ -65,7 +69,7 @@ test('unknown operations, including prototype names, are refused', async () => {
 });
 
 test('wrong argument types, extra keys and missing fields are API_INVALID_ARGUMENTS with details', async () => {
-  const dispatch = createDispatcher(handlers());
+  const dispatch = createDispatcher(handlers(), () => {}, anyone);
   const cases: unknown[] = [
     { instanceId: id, frame: -1 },
     { instanceId: id, frame: 1.5 },
@@ -98,6 +102,7 @@ test('a domain error keeps its code, message and file; an unexpected one is hidd
       },
     }),
     (line) => logged.push(line),
+    anyone,
   );
   const domain = await dispatch('image.frame', { instanceId: id, frame: 0 });
   assert.deepEqual(domain, { ok: false, error: { code: 'DICOM_TRUNCATED_PIXEL_DATA', message: 'truncated pixel data: 1,204 of 8,192 bytes', file: 'a.dcm' } });
@@ -108,7 +113,27 @@ test('a domain error keeps its code, message and file; an unexpected one is hidd
 });
 
 test('a handler result that breaks the contract is not passed on', async () => {
-  const dispatch = createDispatcher(handlers({ 'library.list': async () => ({ instances: [{ bogus: true }] }) as never }));
+  const dispatch = createDispatcher(handlers({ 'library.list': async () => ({ instances: [{ bogus: true }] }) as never }), () => {}, anyone);
   const response = await dispatch('library.list', {});
   assert.equal(!response.ok && response.error.code, 'API_INVALID_RESULT');
+});
+
+test('every operation declares its access; without a session only public ones answer, before any argument check', async () => {
+  let calls = 0;
+  const counting = Object.fromEntries(OPERATION_NAMES.map((name) => [name, async () => void calls++])) as unknown as ApiHandlers;
+  const dispatch = createDispatcher(counting);
+  const publicOps = OPERATION_NAMES.filter((name) => contract[name].access === 'public');
+  assert.deepEqual(publicOps.sort(), ['app.info', 'auth.login', 'auth.logout', 'auth.status', 'models.file', 'models.list', 'users.create']);
+  for (const name of OPERATION_NAMES) {
+    if (contract[name].access === 'public') continue;
+    const response = await dispatch(name, { not: 'valid' });
+    assert.equal(!response.ok && response.error.code, 'AUTH_REQUIRED', name);
+  }
+  assert.equal(calls, 0, 'no handler ran');
+  const refusedAdmin: Authorizer = (access) => {
+    if (access === 'admin') throw Object.assign(new Error('admins only'), { code: 'AUTH_FORBIDDEN' });
+  };
+  const asReader = createDispatcher(counting, () => {}, refusedAdmin);
+  const install = await asReader('models.import', { name: 'x.zip', bytes: new Uint8Array(1) });
+  assert.equal(!install.ok && install.error.code, 'AUTH_FORBIDDEN');
 });

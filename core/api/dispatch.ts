@@ -4,8 +4,8 @@
  * Both transports call this and nothing else.
  */
 import { z } from 'zod';
-import { contract, isOperationName, type OperationName, type OperationResult } from './contract.ts';
-import { toApiErrorBody, type ApiErrorBody } from './errors.ts';
+import { contract, isOperationName, type Access, type OperationName, type OperationResult } from './contract.ts';
+import { ApiError, toApiErrorBody, type ApiErrorBody } from './errors.ts';
 
 export type ApiHandlers = {
   [N in OperationName]: (args: z.output<(typeof contract)[N]['args']>) => Promise<OperationResult<N>>;
@@ -19,7 +19,18 @@ function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`);
 }
 
-export function createDispatcher(handlers: ApiHandlers, log: (line: string) => void = () => {}): ApiDispatcher {
+/**
+ * Checks the caller against an operation's declared access; throws a coded error
+ * (AUTH_REQUIRED, AUTH_FORBIDDEN) to refuse. The workstation passes one backed by its session.
+ */
+export type Authorizer = (access: Access, operation: OperationName) => void;
+
+/** Without a session nobody is signed in: only public operations answer. */
+export const publicOnly: Authorizer = (access) => {
+  if (access !== 'public') throw new ApiError({ code: 'AUTH_REQUIRED', message: 'sign in first' });
+};
+
+export function createDispatcher(handlers: ApiHandlers, log: (line: string) => void = () => {}, authorize: Authorizer = publicOnly): ApiDispatcher {
   return async (operation, args) => {
     if (!isOperationName(operation)) {
       return {
@@ -28,6 +39,12 @@ export function createDispatcher(handlers: ApiHandlers, log: (line: string) => v
       };
     }
     const spec = contract[operation];
+    // Access first: a caller who may not use an operation learns nothing, not even its argument rules.
+    try {
+      authorize(spec.access, operation);
+    } catch (error) {
+      return { ok: false, error: toApiErrorBody(error) };
+    }
     const parsedArgs = spec.args.safeParse(args ?? {});
     if (!parsedArgs.success) {
       const details = describeIssues(parsedArgs.error);

@@ -14,6 +14,8 @@ export const API_ERROR_CODES = [
   'API_FORBIDDEN_SENDER',
   'API_PAYLOAD_TOO_LARGE',
   'API_INTERNAL',
+  'AUTH_REQUIRED',
+  'AUTH_FORBIDDEN',
   'NOT_FOUND',
 ] as const;
 
@@ -73,7 +75,9 @@ export function httpStatusFor(code: ApiErrorCode): number {
     case 'API_MALFORMED_REQUEST':
       return 400;
     case 'API_UNAUTHORIZED':
+    case 'AUTH_REQUIRED':
       return 401;
+    case 'AUTH_FORBIDDEN':
     case 'API_FORBIDDEN_ORIGIN':
     case 'API_FORBIDDEN_HOST':
     case 'API_FORBIDDEN_SENDER':

@@ -4,6 +4,8 @@ import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
 import { createModelRegistry, installPackageZip, type RegistryEntry } from '../inference/registry.ts';
 import { createLibrary, type Library } from '../library/library.ts';
 import { createApiHandlers } from './handlers.ts';
+import { sessionAuthorizer } from './session-authorizer.ts';
+import { Session } from '../users/session.ts';
 import { libraryFor, openDataFolder, type DataFolder } from '../store/data-folder.ts';
 import { join } from 'node:path';
 import { bundledFolders, productVersion } from './paths.ts';
@@ -20,8 +22,8 @@ export interface Workstation {
   ortFolder: string;
 }
 
-export async function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void, overrides: { modelsFolder?: string; dataFolder?: string } = {}): Promise<Workstation> {
-  const { dataFolder, ...folderOverrides } = overrides;
+export async function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void, overrides: { modelsFolder?: string; dataFolder?: string; clock?: () => number } = {}): Promise<Workstation> {
+  const { dataFolder, clock, ...folderOverrides } = overrides;
   const folders = { ...bundledFolders(root), ...folderOverrides };
   const data = dataFolder ? await openDataFolder(dataFolder) : undefined;
   if (data) {
@@ -37,6 +39,7 @@ export async function createWorkstation(root: string, host: 'electron' | 'browse
     models = undefined; // re-verify the list with the new package in it
     return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name, sha256: installed.manifest.sha256 };
   };
-  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, data, ...folders });
-  return { dispatch: createDispatcher(handlers, log), library, data, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
+  const session = new Session(clock);
+  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, data, ...folders }, session);
+  return { dispatch: createDispatcher(handlers, log, sessionAuthorizer(session)), library, data, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
 }

@@ -32,9 +32,9 @@ export interface WorkstationContext {
   data?: DataFolder;
 }
 
-export function createApiHandlers(context: WorkstationContext): ApiHandlers {
+/** `session` is shared with the dispatcher's access check (see session-authorizer.ts). */
+export function createApiHandlers(context: WorkstationContext, session = new Session()): ApiHandlers {
   const { library } = context;
-  const session = new Session();
   /** Who the audit trail names for an import: the signed-in user, if any. */
   const actor = () => session.peek()?.username ?? 'not signed in';
   const review = createReviewHandlers({ data: context.data, library, models: context.models, session });

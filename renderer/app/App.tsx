@@ -51,14 +51,27 @@ export function App({ api }: { api: ApiClient }) {
 
   const reportError = useCallback((error: { message: string; code?: string; file?: string }) => add({ kind: 'error', text: error.message, code: error.code, file: error.file }), [add]);
 
+  // Patient data is fetched only while someone is signed in; signed out (or locked by the
+  // idle timer) the page holds none of it, so nothing is left on screen for a passer-by.
+  const signedInRef = useRef(false);
+  const forgetPatientData = useCallback(() => {
+    setInstances([]);
+    setExams([]);
+    setOpenId(undefined);
+    setAnalysis(undefined);
+  }, []);
   const refresh = useCallback(async () => {
+    if (!signedInRef.current) return forgetPatientData();
     try {
       setInstances((await api.call('library.list', {})).instances);
       setExams((await api.call('worklist.exams', {})).exams);
     } catch (error) {
-      reportError(error as Error);
+      if ((error as { code?: string }).code === 'AUTH_REQUIRED') {
+        forgetPatientData();
+        refreshAuth();
+      } else reportError(error as Error);
     }
-  }, [api, reportError]);
+  }, [api, reportError, forgetPatientData, refreshAuth]);
 
   useEffect(() => {
     api.call('app.info', {}).then(setInfo, reportError);
@@ -125,6 +138,7 @@ export function App({ api }: { api: ApiClient }) {
     }
   };
   const username = auth?.user?.username;
+  signedInRef.current = Boolean(username);
   useEffect(() => {
     // The first look at the library, and again when someone signs in or out (unread is per reader).
     void refresh();
@@ -152,7 +166,7 @@ export function App({ api }: { api: ApiClient }) {
         <h1>NeoScope</h1>
         <span className="subtitle">neonatal imaging workstation{info ? ` · v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}` : ''}</span>
         <div className="actions">
-          <button type="button" onClick={() => fileInput.current?.click()} title="Import DICOM files (Ctrl+O)">Import files…</button>
+          {signedIn ? <button type="button" onClick={() => fileInput.current?.click()} title="Import DICOM files (Ctrl+O)">Import files…</button> : null}
           {quarantine.length ? (
             <button type="button" className="quarantine-button" onClick={() => setShowQuarantine((v) => !v)} title="Files refused at import, with reasons">
               Quarantine ({quarantine.length})
@@ -166,6 +180,13 @@ export function App({ api }: { api: ApiClient }) {
         <input ref={fileInput} type="file" multiple hidden data-testid="import-input" onChange={(e) => { void runImport([...(e.target.files ?? [])]); e.target.value = ''; }} />
       </header>
       {progress ? <ImportProgressBar progress={progress} /> : null}
+      {!signedIn ? (
+        <main className="app-main signed-out">
+          <p className="empty" data-testid="signed-out">
+            {auth?.accounts === 0 ? 'Create the first (admin) account to start: Create admin account… above.' : 'Sign in to see the worklist and images (Sign in… above). Nothing about patients is shown or fetched while nobody is signed in.'}
+          </p>
+        </main>
+      ) : (
       <main className="app-main">
         <Worklist instances={instances} exams={shownExams} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
         <section className="viewer" aria-label="Viewer">
@@ -189,6 +210,7 @@ export function App({ api }: { api: ApiClient }) {
           </div>
         ) : null}
       </main>
+      )}
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
       {showExchange && auth?.user ? <ExchangePanel api={api} instances={instances} open={open} isAdmin={auth.user.role === 'admin'} onImported={() => void refresh()} onClose={() => setShowExchange(false)} /> : null}
       {showQuarantine ? <QuarantinePanel entries={quarantine} focus={quarantineFocus} onClose={() => setShowQuarantine(false)} /> : null}
