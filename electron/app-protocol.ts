@@ -20,7 +20,14 @@ export function registerAppSchemePrivileges(protocol: Pick<Protocol, 'registerSc
 export function serveAppProtocol(protocol: Pick<Protocol, 'handle'>, mounts: StaticMount[]): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
-    const path = url.host === APP_HOST ? resolveStaticPath(mounts, url.pathname) : undefined;
+    let path: string | undefined;
+    try {
+      path = url.host === APP_HOST ? resolveStaticPath(mounts, url.pathname) : undefined;
+    } catch (error) {
+      // A %-escape that does not decode: the address is wrong, nothing failed here.
+      if (error instanceof URIError) return new Response('Bad request', { status: 400, headers: RENDERER_SECURITY_HEADERS });
+      throw error;
+    }
     const type = path ? CONTENT_TYPES[extname(path)] : undefined;
     const bytes = path && type ? await readFile(path).catch(() => undefined) : undefined;
     if (!bytes || !type) return new Response('Not found', { status: 404, headers: RENDERER_SECURITY_HEADERS });

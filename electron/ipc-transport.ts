@@ -1,8 +1,9 @@
 /**
  * The Electron IPC transport of the API contract. One channel carries every operation;
- * the main process answers only frames of our own app:// origin (a navigated or
- * injected frame gets API_FORBIDDEN_SENDER) and passes the call to the dispatcher,
- * which validates it against the contract.
+ * the main process answers only frames of exactly our app:// origin (a navigated or
+ * injected frame gets API_FORBIDDEN_SENDER) and passes the call to the dispatcher, which
+ * validates it against the contract. In the app that dispatcher is the workstation
+ * service's, reached through electron/service-client.ts.
  */
 import type { ApiDispatcher, ApiResponse } from '../core/api/dispatch.ts';
 import { isAppUrl } from './security.ts';

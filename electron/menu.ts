@@ -1,5 +1,6 @@
 /** The application menu: import, view and help, with the usual accelerators. */
 import type { MenuItemConstructorOptions } from 'electron';
+import { devToolsAllowed } from './window-options.ts';
 
 export interface MenuActions {
   importFiles(): void;
@@ -7,7 +8,9 @@ export interface MenuActions {
   showShortcuts(): void;
 }
 
-export function workstationMenuTemplate(actions: MenuActions, isMac: boolean): MenuItemConstructorOptions[] {
+/** `app.isPackaged` decides whether View offers DevTools (only when running from source). */
+export function workstationMenuTemplate(actions: MenuActions, isMac: boolean, app: { isPackaged: boolean }): MenuItemConstructorOptions[] {
+  const devTools: MenuItemConstructorOptions[] = devToolsAllowed(app) ? [{ role: 'toggleDevTools' }] : [];
   return [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
@@ -22,7 +25,7 @@ export function workstationMenuTemplate(actions: MenuActions, isMac: boolean): M
     { label: '&Edit', submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
     {
       label: '&View',
-      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, { role: 'toggleDevTools' }],
+      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...devTools],
     },
     { label: '&Help', submenu: [{ label: 'Keyboard Shortcuts', accelerator: 'F1', click: () => actions.showShortcuts() }] },
   ];

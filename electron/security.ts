@@ -3,21 +3,33 @@
  * from the app origin, open windows, embed webviews, or get device permissions beyond
  * the few the viewer needs. Takes structural types so tests can pass fakes.
  */
-import { APP_ORIGIN } from './window-options.ts';
+import { APP_HOST, APP_SCHEME } from './window-options.ts';
 
 /** Permissions the workstation uses; everything else (camera, geolocation…) is denied. */
 export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
 
-export function isAllowedPermission(permission: string, requestingOrigin: string): boolean {
-  return ALLOWED_PERMISSIONS.has(permission) && requestingOrigin.startsWith(APP_ORIGIN);
-}
-
-export function isAppUrl(url: string): boolean {
+/**
+ * Is this URL (or bare origin) exactly our app://neoscope origin? Compared part by part
+ * after parsing, never by prefix: app://neoscope.evil, app://neoscope:8080 and
+ * app://neoscope@evil are other origins. (Node's URL gives non-special schemes the
+ * origin "null", hence the parts rather than `.origin`.)
+ */
+export function isAppOrigin(urlOrOrigin: string): boolean {
+  let url: URL;
   try {
-    return new URL(url).origin === APP_ORIGIN || url.startsWith(`${APP_ORIGIN}/`);
+    url = new URL(urlOrOrigin);
   } catch {
     return false;
   }
+  return url.protocol === `${APP_SCHEME}:` && url.hostname === APP_HOST && url.port === '' && url.username === '' && url.password === '';
+}
+
+export function isAllowedPermission(permission: string, requestingOrigin: string): boolean {
+  return ALLOWED_PERMISSIONS.has(permission) && isAppOrigin(requestingOrigin);
+}
+
+export function isAppUrl(url: string): boolean {
+  return isAppOrigin(url);
 }
 
 interface PreventableEvent {

@@ -9,7 +9,12 @@ export const APP_HOST = 'neoscope';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-export function workstationWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/** DevTools only when running from source (`electron .`); a packaged app has none. */
+export function devToolsAllowed(app: { isPackaged: boolean }): boolean {
+  return !app.isPackaged;
+}
+
+export function workstationWindowOptions(preloadPath: string, app: { isPackaged: boolean }): BrowserWindowConstructorOptions {
   return {
     width: 1600,
     height: 1000,
@@ -31,7 +36,7 @@ export function workstationWindowOptions(preloadPath: string): BrowserWindowCons
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
-      devTools: true,
+      devTools: devToolsAllowed(app),
     },
   };
 }

@@ -6,7 +6,7 @@ import { hardenSession, hardenWebContents, isAllowedPermission } from './securit
 import { workstationWindowOptions } from './window-options.ts';
 
 test('the workstation window is context-isolated, sandboxed and has no Node', () => {
-  const prefs = workstationWindowOptions('/app/preload.cjs').webPreferences!;
+  const prefs = workstationWindowOptions('/app/preload.cjs', { isPackaged: true }).webPreferences!;
   assert.equal(prefs.contextIsolation, true);
   assert.equal(prefs.sandbox, true);
   assert.equal(prefs.nodeIntegration, false);
@@ -17,6 +17,7 @@ test('the workstation window is context-isolated, sandboxed and has no Node', ()
   assert.equal(prefs.webviewTag, false);
   assert.equal(prefs.experimentalFeatures, false);
   assert.equal(prefs.preload, '/app/preload.cjs');
+  assert.equal(prefs.devTools, false, 'no DevTools in a packaged app');
 });
 
 test('the CSP allows only our own scripts and WebAssembly, nothing inline or remote', () => {
@@ -73,4 +74,20 @@ test('permissions are denied except the few the viewer needs, from our origin', 
   assert.equal(ask('fullscreen', 'https://example.com/'), false);
   assert.equal(checkHandler!(null, 'media', 'app://neoscope'), false);
   assert.equal(isAllowedPermission('clipboard-sanitized-write', 'app://neoscope'), true);
+});
+
+test('the permission origin check is exact: look-alike hosts, ports, users and schemes are refused', () => {
+  for (const origin of ['app://neoscope.evil', 'app://neoscope.evil/index.html', 'app://neoscopex', 'app://neoscope:8080', 'app://neoscope@evil', 'app://user@neoscope', 'https://neoscope', 'app://other', 'null', '']) {
+    assert.equal(isAllowedPermission('fullscreen', origin), false, origin);
+  }
+  for (const origin of ['app://neoscope', 'app://neoscope/', 'app://neoscope/index.html']) {
+    assert.equal(isAllowedPermission('fullscreen', origin), true, origin);
+  }
+  let requestHandler: ((c: unknown, p: string, cb: (g: boolean) => void, d: { requestingUrl?: string }) => void) | undefined;
+  let checkHandler: ((c: unknown, p: string, o: string) => boolean) | undefined;
+  hardenSession({ setPermissionRequestHandler: (h) => void (requestHandler = h), setPermissionCheckHandler: (h) => void (checkHandler = h) });
+  let granted: boolean | undefined;
+  requestHandler!(null, 'fullscreen', (g) => void (granted = g), { requestingUrl: 'app://neoscope.evil/index.html' });
+  assert.equal(granted, false, 'request handler');
+  assert.equal(checkHandler!(null, 'fullscreen', 'app://neoscope.evil'), false, 'check handler');
 });

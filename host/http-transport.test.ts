@@ -23,7 +23,9 @@ const staticFolder = mkdtempSync(join(tmpdir(), 'neoscope-static-'));
 before(async () => {
   writeFileSync(join(staticFolder, 'index.html'), '<!doctype html><title>t</title>');
   const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary(), models: async () => [], importModelPackage: async () => { throw new Error('not used'); } });
-  host = await startBrowserHost({ dispatch: createDispatcher(handlers), mounts: [{ prefix: '/', folder: staticFolder }] });
+  // Transport behaviour for a signed-in caller; access itself is tested in patient-data-access.test.ts.
+  const signedIn = () => {};
+  host = await startBrowserHost({ dispatch: createDispatcher(handlers, () => {}, signedIn), mounts: [{ prefix: '/', folder: staticFolder }] });
 });
 after(() => host.close());
 

@@ -3,17 +3,16 @@
  * imported, its address (with the session token) printed, and Chromium opened in app
  * mode when a display exists. Ctrl-C closes the server and the browser.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFolderFiles } from '../core/library/read-folder.ts';
 import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { defaultDataFolder } from '../core/store/data-folder.ts';
 import { startStoreScp } from '../core/network/store-scp.ts';
 import { findProjectRoot } from '../core/workstation/paths.ts';
-import { startBrowserHost } from './server.ts';
+import { openInChromium, startBrowserHost, type ChromiumLaunch } from './server.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -51,24 +50,22 @@ const reason = option('--electron-unavailable');
 if (reason) log(`Electron did not start: ${reason}.`);
 console.log(`\nNeoScope is running in browser-host mode. Open:\n\n  ${host.url}\n\nPress Ctrl-C to stop.\n`);
 
-let browser: ChildProcess | undefined;
-let profile: string | undefined;
+let browser: ChromiumLaunch<ChildProcess> | undefined;
 const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 if (!flag('--no-open') && chromium && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
-  profile = mkdtempSync(join(tmpdir(), 'neoscope-chromium-'));
-  browser = spawn(chromium, [`--app=${host.url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--enable-unsafe-webgpu'], { stdio: 'ignore' });
-  browser.on('error', (error) => log(`could not open Chromium: ${error.message}`));
+  // The token reaches Chromium through a private launch page, never its command line (see server.ts).
+  browser = openInChromium(host, chromium);
+  browser.child.on('error', (error) => log(`could not open Chromium: ${error.message}`));
 }
 
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
   stopping = true;
-  browser?.kill();
+  browser?.close();
   await scp?.close();
   await host.close();
   workstation.data?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   log('stopped');
   process.exit(0);
 }
