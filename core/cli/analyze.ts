@@ -260,8 +260,15 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   return failed.length ? 3 : 0;
 }
 
-async function writeSummary(out: string, entries: JournalLine[]): Promise<void> {
-  const quote = (v: unknown) => `"${String(v ?? '').replace(/"/g, '""')}"`;
+/**
+ * DIR/summary.csv. Cells come from file names and error messages, so a cell that a
+ * spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a leading
+ * apostrophe (OWASP CSV injection); numbers, negative ones included, stay numbers.
+ */
+export async function writeSummary(out: string, entries: JournalLine[]): Promise<void> {
+  const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+  const neutralise = (text: string) => (/^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text);
+  const quote = (v: unknown) => `"${neutralise(String(v ?? '')).replace(/"/g, '""')}"`;
   const header = ['input', 'status', 'output_folder', 'model', 'version', 'backend', 'finding', 'score', 'positive', 'ms', 'code', 'message'];
   const rows = [header.join(',')];
   for (const e of entries) {

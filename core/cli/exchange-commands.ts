@@ -1,15 +1,17 @@
 /**
  * `neoscope site …` and `neoscope batch …`: a site's identity and partner keys, and signed
- * batch packages created from files and imported after full verification.
+ * batch packages created from files (a file too large or unreadable is reported and
+ * skipped; exit 3) and imported after full verification (an old package needs
+ * --accept-old).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importBatch } from '../exchange/batch-import.ts';
-import { createBatch } from '../exchange/batch-package.ts';
+import { DEFAULT_MAX_BATCH_FILE_BYTES, readBatchInputs } from '../exchange/batch-inputs.ts';
+import { createBatch, DEFAULT_MAX_PACKAGE_AGE_DAYS, packageLimits } from '../exchange/batch-package.ts';
 import { recordReidentification } from '../exchange/reidentification-table.ts';
-import { PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
-import { enumerateInputs } from '../library/enumerate-inputs.ts';
+import { ExchangeError, PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
 import { libraryFor, openDataFolder } from '../store/data-folder.ts';
 import { findProjectRoot, productVersion } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';
@@ -27,6 +29,13 @@ function parse(args: string[], valued: string[]): Options {
     else positional.push(a);
   }
   return { values, flags, positional };
+}
+
+/** `fallback` when the option is absent, the number when it is a positive integer, else undefined. */
+function positiveInteger(value: string | undefined, fallback: number): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 export async function siteCommand(args: string[], io: CliStreams): Promise<number> {
@@ -61,7 +70,7 @@ export async function siteCommand(args: string[], io: CliStreams): Promise<numbe
 
 export async function batchCommand(args: string[], io: CliStreams): Promise<number> {
   const [sub, ...rest] = args;
-  const o = parse(rest, ['--data', '--out', '--key']);
+  const o = parse(rest, ['--data', '--out', '--key', '--max-file-bytes', '--max-age-days']);
   const data = o.values.get('--data');
   if (!data) return io.err('batch: --data DIR is required\n'), 2;
   if (sub === 'create') {
@@ -70,19 +79,26 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
     const deidentify = o.flags.has('--deidentify');
     const key = o.values.get('--key');
     if (deidentify && !key) return io.err('batch create --deidentify needs --key SECRET (kept at this site: it makes pseudonyms repeatable)\n'), 2;
+    const maxFileBytes = positiveInteger(o.values.get('--max-file-bytes'), DEFAULT_MAX_BATCH_FILE_BYTES);
+    if (maxFileBytes === undefined) return io.err('batch create: --max-file-bytes takes a positive whole number of bytes\n'), 2;
     const identity = await SiteIdentity.load(data);
-    const files = [];
-    for (const input of await enumerateInputs(o.positional)) files.push({ name: input.name, bytes: await input.read() });
+    const { files, skipped } = await readBatchInputs(o.positional, { maxFileBytes });
+    for (const s of skipped) io.err(`skipped ${s.name}: ${s.reason}\n`);
+    if (!files.length) return io.err(`batch create: no file could be packed (${skipped.length} skipped); no package written\n`), 3;
     const version = productVersion(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))));
     const { zip, manifest, reidentification } = await createBatch(files, identity, { softwareVersion: version, ...(deidentify ? { deidentify: { key: key! } } : {}) });
     await writeFile(out, zip);
     await recordReidentification(data, reidentification);
     io.out(`batch ${manifest.batchId}: ${manifest.counts.files} file(s), ${manifest.counts.bytes} bytes${deidentify ? `, de-identified (${reidentification.length} pseudonym(s) kept at this site)` : ''}, signed by ${identity.siteId} (${identity.fingerprint}) → ${out}\n`);
-    return 0;
+    if (skipped.length) io.err(`${skipped.length} file(s) skipped (listed above); the package holds the rest\n`);
+    return skipped.length ? 3 : 0;
   }
   if (sub === 'import') {
     const [file] = o.positional;
     if (!file) return io.err('batch import: a package FILE.zip is required\n'), 2;
+    const maxAgeDays = positiveInteger(o.values.get('--max-age-days'), DEFAULT_MAX_PACKAGE_AGE_DAYS);
+    if (maxAgeDays === undefined) return io.err('batch import: --max-age-days takes a positive whole number of days\n'), 2;
+    const acceptOld = o.flags.has('--accept-old');
     const folder = await openDataFolder(data);
     try {
       const library = libraryFor(folder);
@@ -94,7 +110,11 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
         const line = `[${bar}] ${done}/${total} · ${rate.toFixed(1)} images/s · ${Math.round((total - done) / Math.max(rate, 1e-3))} s left`;
         io.err(tty ? `\r${line}` : `${line}\n`);
       };
-      const { manifest, report } = await importBatch(new Uint8Array(await readFile(file)), basename(file), { library, partners: new PartnerKeys(data), audit: folder.audit, actor: 'cli', onProgress });
+      const { size } = await stat(file);
+      const { maxTotalBytes } = packageLimits();
+      // Files are stored uncompressed in a package: one larger than the limit cannot pass.
+      if (size > maxTotalBytes + 64 * 1024 ** 2) throw new ExchangeError('EXCHANGE_TOO_LARGE', `${basename(file)} is ${size} bytes, over the ${maxTotalBytes}-byte package limit`, file);
+      const { manifest, report } = await importBatch(new Uint8Array(await readFile(file)), basename(file), { library, partners: new PartnerKeys(data), audit: folder.audit, actor: 'cli', onProgress, acceptOld, maxAgeDays });
       if (tty) io.err('\n');
       const seconds = (performance.now() - started) / 1000;
       io.out(`batch ${manifest.batchId} from ${manifest.sender.siteId} verified: ${report.imported.length} imported, ${report.duplicates.length} already here, ${report.failed.length} unreadable; ${(manifest.counts.files / Math.max(seconds, 1e-3)).toFixed(1)} images/s\n`);
@@ -103,6 +123,7 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
     } catch (error) {
       const { code, message } = error as { code?: string; message: string };
       io.err(`batch import REFUSED: ${code ?? 'ERROR'}: ${message}\nNothing from this package was stored.\n`);
+      if (code === 'EXCHANGE_TOO_OLD' || code === 'EXCHANGE_FROM_FUTURE') io.err('If this package is expected, run again with --accept-old (or widen the window with --max-age-days N).\n');
       return 5;
     } finally {
       folder.close();

@@ -55,8 +55,8 @@ test('round trip: a de-identified batch from A arrives at B with every hash inta
       const hash = createHash('sha256').update(stored).digest('hex');
       assert.ok(manifest.files.some((f) => f.sha256 === hash), `${instance.fileName} arrived with a hash A did not sign`);
     }
-    const again = await importBatch(zip, 'batch.zip', { library: libraryB, partners: partnersB, audit: dataB.audit, actor: 'hub-tech' });
-    assert.equal(again.report.duplicates.length, 3, 'a package imported twice adds nothing');
+    await assert.rejects(importBatch(zip, 'batch.zip', { library: libraryB, partners: partnersB, audit: dataB.audit, actor: 'hub-tech' }), { code: 'EXCHANGE_REPLAYED' }, 'a package is imported once');
+    assert.equal(libraryB.list().length, 3);
   } finally {
     dataB.close();
   }

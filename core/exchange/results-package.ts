@@ -4,7 +4,8 @@
 /**
  * Signed results going back: the hub packs, per signed report, its DICOM SR and PDF with a
  * results.json index (report id, version, content hash, the pseudonymous patient and
- * study) into a 'results' batch. The regional site verifies the package like any batch,
+ * study) into a 'results' batch. The regional site verifies the package like any batch
+ * (an images batch, a results package imported before, or an old one is refused),
  * maps each pseudonym back to its own patient with the re-identification table that never
  * left it, rewrites the SR's patient and study to the originals, and files the results
  * under the right patient. Results for pseudonyms it never issued are refused by name.
@@ -12,6 +13,7 @@
 import dcmjs from 'dcmjs';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import type { DataFolder } from '../store/data-folder.ts';
+import { replayGuard, type ReceiveOptions } from './batch-import.ts';
 import { createBatch, verifyBatch, type BatchManifest, type Reidentification } from './batch-package.ts';
 import { ExchangeError, type PartnerKeys, type SiteIdentity } from './site-identity.ts';
 
@@ -56,13 +58,36 @@ export interface AttachedResult {
   contentHash: string;
 }
 
-export async function importResults(zip: Uint8Array, packageName: string, deps: { data: DataFolder; partners: PartnerKeys; reidentification: Reidentification[]; actor: string }): Promise<{ manifest: BatchManifest; attached: AttachedResult[] }> {
-  const { manifest, files } = await verifyBatch(zip, packageName, deps.partners);
-  if (manifest.kind !== 'results') throw new ExchangeError('EXCHANGE_MANIFEST_INVALID', `${packageName} is an image batch, not a results package`, packageName);
+export async function importResults(
+  zip: Uint8Array,
+  packageName: string,
+  deps: { data: DataFolder; partners: PartnerKeys; reidentification: Reidentification[]; actor: string } & ReceiveOptions,
+): Promise<{ manifest: BatchManifest; attached: AttachedResult[] }> {
+  const guard = replayGuard(deps.data.audit, 'results');
+  try {
+    return await importVerifiedResults(zip, packageName, deps, guard.alreadyImported);
+  } finally {
+    guard.release();
+  }
+}
+
+async function importVerifiedResults(
+  zip: Uint8Array,
+  packageName: string,
+  deps: { data: DataFolder; partners: PartnerKeys; reidentification: Reidentification[]; actor: string } & ReceiveOptions,
+  alreadyImported: (batchId: string) => Promise<string | undefined>,
+): Promise<{ manifest: BatchManifest; attached: AttachedResult[] }> {
+  const { manifest, files } = await verifyBatch(zip, packageName, deps.partners, { kind: 'results', alreadyImported, acceptOld: deps.acceptOld, maxAgeDays: deps.maxAgeDays, now: deps.now, limits: deps.limits });
   const byBase = new Map(files.map((f) => [f.name.replace(/^files\/\d{5}-/, ''), f.bytes]));
   const indexBytes = byBase.get('results.json');
   if (!indexBytes) throw new ExchangeError('EXCHANGE_MANIFEST_INVALID', `${packageName} has no results.json`, packageName);
-  const index = JSON.parse(new TextDecoder().decode(indexBytes)) as ResultEntry[];
+  let index: ResultEntry[];
+  try {
+    index = JSON.parse(new TextDecoder().decode(indexBytes)) as ResultEntry[];
+    if (!Array.isArray(index)) throw new Error('not a list');
+  } catch (error) {
+    throw new ExchangeError('EXCHANGE_MANIFEST_INVALID', `${packageName}: results.json is not a list of results (${(error as Error).message})`, packageName);
+  }
   // Check everything before storing anything.
   const plan = index.map((entry) => {
     const person = deps.reidentification.find((r) => r.pseudonym === entry.patientId);

@@ -20,7 +20,12 @@ export type ExchangeErrorCode =
   | 'EXCHANGE_FILE_ALTERED'
   | 'EXCHANGE_FILE_UNLISTED'
   | 'EXCHANGE_MANIFEST_INVALID'
-  | 'EXCHANGE_NOT_A_PACKAGE';
+  | 'EXCHANGE_NOT_A_PACKAGE'
+  | 'EXCHANGE_TOO_LARGE'
+  | 'EXCHANGE_WRONG_KIND'
+  | 'EXCHANGE_REPLAYED'
+  | 'EXCHANGE_TOO_OLD'
+  | 'EXCHANGE_FROM_FUTURE';
 export class ExchangeError extends CodedError<ExchangeErrorCode> {}
 
 export interface PublicSite {

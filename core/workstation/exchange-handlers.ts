@@ -75,10 +75,10 @@ export function createExchangeHandlers(deps: {
       await data!.audit.append({ actor: user.username, action: 'export', subject: `results:${manifest.batchId}`, details: { patientId, reports: results.length } });
       return { fileName: `neoscope-results-${identity.siteId}-${patientId}-${manifest.batchId.slice(0, 8)}.zip`, bytes: new Uint8Array(zip), reports: results.length };
     },
-    'exchange.importResults': async ({ name, bytes }) => {
+    'exchange.importResults': async ({ name, bytes, acceptOld }) => {
       const user = session.require();
       const reidentification = await readReidentification(folder());
-      const { manifest, attached } = await importResults(bytes, name, { data: data!, partners: new PartnerKeys(folder()), reidentification, actor: user.username });
+      const { manifest, attached } = await importResults(bytes, name, { data: data!, partners: new PartnerKeys(folder()), reidentification, actor: user.username, acceptOld });
       return { from: manifest.sender.siteId, attached };
     },
     'exchange.receivedResults': async ({ patientId }) => {
@@ -89,9 +89,9 @@ export function createExchangeHandlers(deps: {
       }
       return { results };
     },
-    'exchange.importBatch': async ({ name, bytes }) => {
+    'exchange.importBatch': async ({ name, bytes, acceptOld }) => {
       const user = session.require();
-      const { manifest, report } = await importBatch(bytes, name, { library, partners: new PartnerKeys(folder()), audit: data!.audit, actor: user.username });
+      const { manifest, report } = await importBatch(bytes, name, { library, partners: new PartnerKeys(folder()), audit: data!.audit, actor: user.username, acceptOld });
       return { batchId: manifest.batchId, from: manifest.sender.siteId, report };
     },
   };
