@@ -10,6 +10,7 @@ import { slotSchema } from '../inference/portable/slot-schema.ts';
 import { reviewOperations } from './contract-review.ts';
 import { exchangeOperations } from './contract-exchange.ts';
 import { worklistOperations } from './contract-worklist.ts';
+import { accountOperations } from './contract-accounts.ts';
 import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
 
 /**
@@ -103,6 +104,7 @@ export const contract = {
   ...reviewOperations,
   ...exchangeOperations,
   ...worklistOperations,
+  ...accountOperations,
 } as const satisfies Record<string, { access: Access; summary: string; args: z.ZodType; result: z.ZodType }>;
 
 export type ApiContract = typeof contract;

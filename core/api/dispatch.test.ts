@@ -48,6 +48,9 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'annotations.list': fail,
     'annotations.save': fail,
     'annotations.delete': fail,
+    'users.list': fail,
+    'users.setDisabled': fail,
+    'users.resetPassword': fail,
     ...overrides,
   };
 }

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.ts';
 import { verifyDataFolder } from '../audit/verify-store.ts';
 import { batchCommand, siteCommand } from './exchange-commands.ts';
+import { userCommand } from './user-commands.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -37,9 +38,21 @@ export const USAGE = `Usage:
   neoscope site init --data DIR --site-id ID | show --data DIR
        | add-partner --data DIR --site-id ID --public-key BASE64
                                               this site's Ed25519 identity and partner keys
-  neoscope batch create --data DIR --out FILE.zip [--deidentify --key SECRET] PATH...
-  neoscope batch import --data DIR FILE.zip   signed offline batches (import verifies the
-                                              signature and every file first; exit 5 = refused)
+  neoscope batch create --data DIR --out FILE.zip [--deidentify --key SECRET]
+                  [--max-file-bytes N] PATH...
+                                              files too large or unreadable are named and
+                                              skipped (exit 3); the rest is packed
+  neoscope batch import --data DIR FILE.zip [--accept-old] [--max-age-days N]
+                                              signed offline batches (import verifies the
+                                              signature and every file first; a replayed or
+                                              older than 30 days package is refused; exit 5)
+  neoscope user add --data DIR --username U --name "Full Name" --role ROLE [--password-stdin]
+       | list --data DIR [--json] | disable|enable --data DIR --username U
+       | reset-password --data DIR --username U [--password-stdin]
+                                              local accounts (ROLE: technician, ophthalmologist,
+                                              radiologist, admin); the password is read from
+                                              stdin or asked for on the terminal; audited as
+                                              cli:<os user>; exit 3 = refused by account rules
   neoscope deidentify IN OUT --key SECRET [--retain-dates]
                                               de-identify by the PS3.15 Basic Profile
                                               (same SECRET → same replacement UIDs)
@@ -177,6 +190,8 @@ export async function runCli(argv: string[], io: CliStreams): Promise<number> {
       return siteCommand(args, io).catch((error: unknown) => (io.err(`site: ${describeError(error)}\n`), 2));
     case 'batch':
       return batchCommand(args, io).catch((error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2));
+    case 'user':
+      return userCommand(args, io).catch((error: unknown) => (io.err(`user: ${describeError(error)}\n`), 2));
     case undefined:
     case '--help':
     case 'help':

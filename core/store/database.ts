@@ -111,6 +111,8 @@ const MIGRATIONS: string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX annotations_instance ON annotations (instance_id);`,
+  // Accounts an admin has disabled (they cannot sign in); NULL while the account is active.
+  `ALTER TABLE users ADD COLUMN disabled_at TEXT;`,
 ];
 
 export interface Database {

@@ -2,10 +2,15 @@
  * Local accounts: technician (regional sender), ophthalmologist, radiologist, admin.
  * Five wrong passwords in a row lock an account for 15 minutes; every login, failure and
  * lock is in the audit log. Which domain a role reads and which reports it may sign.
+ *
+ * An admin (or the `neoscope user` CLI) creates, disables, enables and resets accounts;
+ * each change is an `edit` audit entry on `user:<name>` naming what changed, never the
+ * password. A disabled account cannot sign in or sign off; the last enabled admin cannot be
+ * disabled, and nobody disables their own account.
  */
 import { CodedError } from '../api/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Row } from '../store/database.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 
 export type Role = 'technician' | 'ophthalmologist' | 'radiologist' | 'admin';
@@ -14,13 +19,22 @@ export const ROLES: Role[] = ['technician', 'ophthalmologist', 'radiologist', 'a
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCK_MINUTES = 15;
 
-export type AuthErrorCode = 'AUTH_INVALID' | 'AUTH_LOCKED' | 'AUTH_REQUIRED' | 'AUTH_FORBIDDEN' | 'AUTH_WEAK_PASSWORD' | 'AUTH_USER_EXISTS';
+export type AuthErrorCode = 'AUTH_INVALID' | 'AUTH_LOCKED' | 'AUTH_DISABLED' | 'AUTH_REQUIRED' | 'AUTH_FORBIDDEN' | 'AUTH_WEAK_PASSWORD' | 'AUTH_USER_EXISTS' | 'NOT_FOUND';
 export class AuthError extends CodedError<AuthErrorCode> {}
 
 export interface User {
   username: string;
   displayName: string;
   role: Role;
+}
+
+/** What an admin sees of an account (never the password hash). */
+export interface AccountInfo extends User {
+  disabled: boolean;
+  /** When it was disabled, if it is. */
+  disabledAt?: string;
+  /** Set while a lock after too many wrong passwords is in force. */
+  lockedUntil?: string;
 }
 
 /** The image domain a role reads by default (its queue), if any. */
@@ -51,8 +65,62 @@ export class Accounts {
     return Number(this.db.get('SELECT count(*) AS n FROM users')!.n);
   }
 
-  list(): User[] {
-    return this.db.all('SELECT username, display_name, role FROM users ORDER BY username').map((r) => ({ username: String(r.username), displayName: String(r.display_name), role: r.role as Role }));
+  /** Every account with its role, display name, whether it is disabled and any lock in force. */
+  list(): AccountInfo[] {
+    return this.db.all('SELECT username, display_name, role, disabled_at, locked_until FROM users ORDER BY username').map((r) => this.info(r));
+  }
+
+  /** One account as list() shows it; NOT_FOUND when there is none by that name. */
+  get(username: string): AccountInfo {
+    const row = this.db.get('SELECT username, display_name, role, disabled_at, locked_until FROM users WHERE username = ?', [username]);
+    if (!row) throw new AuthError('NOT_FOUND', `there is no account named ${JSON.stringify(username)}`);
+    return this.info(row);
+  }
+
+  private info(r: Row): AccountInfo {
+    const lockedUntil = r.locked_until && new Date(String(r.locked_until)) > this.now() ? String(r.locked_until) : undefined;
+    return {
+      username: String(r.username),
+      displayName: String(r.display_name),
+      role: r.role as Role,
+      disabled: r.disabled_at !== null && r.disabled_at !== undefined,
+      ...(r.disabled_at ? { disabledAt: String(r.disabled_at) } : {}),
+      ...(lockedUntil ? { lockedUntil } : {}),
+    };
+  }
+
+  /** Disables an account (it can no longer sign in or sign off); `by` is the admin or CLI actor. */
+  async disable(username: string, by: string): Promise<AccountInfo> {
+    return this.setDisabled(username, true, by);
+  }
+
+  async enable(username: string, by: string): Promise<AccountInfo> {
+    return this.setDisabled(username, false, by);
+  }
+
+  /** Disabling or enabling an account that already is so changes nothing and records nothing. */
+  async setDisabled(username: string, disabled: boolean, by: string): Promise<AccountInfo> {
+    const before = this.get(username);
+    if (before.disabled === disabled) return before;
+    if (disabled) {
+      if (username === by) throw new AuthError('AUTH_FORBIDDEN', 'you cannot disable your own account; another admin can');
+      const otherAdmins = Number(this.db.get("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND username <> ?", [username])!.n);
+      if (before.role === 'admin' && otherAdmins === 0) throw new AuthError('AUTH_FORBIDDEN', `${username} is the last enabled admin; create or enable another admin first`);
+    }
+    this.db.transaction(() => this.db.run('UPDATE users SET disabled_at = ? WHERE username = ?', [disabled ? this.now().toISOString() : null, username]));
+    await this.audit.append({ actor: by, action: 'edit', subject: `user:${username}`, details: { disabled } });
+    return this.get(username);
+  }
+
+  /** Sets a new password (as strong as create asks) and clears failed attempts and any lock. */
+  async resetPassword(username: string, newPassword: string, by: string): Promise<AccountInfo> {
+    const before = this.get(username);
+    const weak = passwordProblem(newPassword);
+    if (weak) throw new AuthError('AUTH_WEAK_PASSWORD', weak);
+    const hash = await hashPassword(newPassword);
+    this.db.transaction(() => this.db.run('UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?', [hash, username]));
+    await this.audit.append({ actor: by, action: 'edit', subject: `user:${username}`, details: { passwordReset: true, ...(before.lockedUntil ? { unlocked: true } : {}) } });
+    return this.get(username);
   }
 
   async create(fields: { username: string; displayName: string; role: Role; password: string }, by: string): Promise<User> {
@@ -86,6 +154,11 @@ export class Accounts {
       await this.audit.append({ actor: username, action: 'login-failed', subject: `user:${username}`, details: { purpose, failures, locked: Boolean(lock) } });
       if (lock) throw new AuthError('AUTH_LOCKED', `wrong password ${MAX_FAILED_ATTEMPTS} times: account ${username} is locked for ${LOCK_MINUTES} minutes`);
       throw new AuthError('AUTH_INVALID', 'user name or password is wrong');
+    }
+    // Checked after the password, so only someone who knows it learns that the account is disabled.
+    if (row.disabled_at) {
+      await this.audit.append({ actor: username, action: 'login-failed', subject: `user:${username}`, details: { purpose, reason: 'disabled' } });
+      throw new AuthError('AUTH_DISABLED', `account ${username} is disabled; an admin can enable it again`);
     }
     this.db.transaction(() => this.db.run('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE username = ?', [username]));
     if (purpose === 'login') await this.audit.append({ actor: username, action: 'login', subject: `user:${username}` });

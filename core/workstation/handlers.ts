@@ -14,6 +14,7 @@ import type { DataFolder } from '../store/data-folder.ts';
 import { createReviewHandlers } from './review-handlers.ts';
 import { createExchangeHandlers } from './exchange-handlers.ts';
 import { createWorklistHandlers } from './worklist-handlers.ts';
+import { createAccountHandlers } from './account-handlers.ts';
 import { Session } from '../users/session.ts';
 import { AuthError } from '../users/accounts.ts';
 import { createHash } from 'node:crypto';
@@ -45,6 +46,7 @@ export function createApiHandlers(context: WorkstationContext, session = new Ses
   return {
     ...review,
     ...createWorklistHandlers({ data: context.data, library, session }),
+    ...createAccountHandlers({ data: context.data, session }),
     ...createExchangeHandlers({ data: context.data, library, session, version: context.version, exportReport }),
     'app.info': async () => ({
       product: 'NeoScope',

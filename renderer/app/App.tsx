@@ -12,6 +12,7 @@ import { AnalysisPanel, type OverlaySettings } from '../features/findings/Analys
 import type { PageAnalysis } from '../features/findings/run-analysis.ts';
 import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
 import { AccountBar, type AuthStatus } from '../features/account/AccountBar.tsx';
+import { AccountsPanel } from '../features/account/AccountsPanel.tsx';
 import { ReviewPanel } from '../features/review/ReviewPanel.tsx';
 import { ExchangePanel } from '../features/exchange/ExchangePanel.tsx';
 import { BatchQueue } from '../features/batch/BatchQueue.tsx';
@@ -44,6 +45,7 @@ export function App({ api }: { api: ApiClient }) {
   const [auth, setAuth] = useState<AuthStatus>();
   const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
   const [showExchange, setShowExchange] = useState(false);
+  const [showAccounts, setShowAccounts] = useState(false);
   const refreshAuth = useCallback(() => void api.call('auth.status', {}).then(setAuth, () => setAuth(undefined)), [api]);
   useEffect(refreshAuth, [refreshAuth]);
   const { messages, add, dismiss } = useMessages();
@@ -147,6 +149,7 @@ export function App({ api }: { api: ApiClient }) {
   // Exams this reader opened in this session: read, whatever an earlier, slower list fetch says.
   const [readHere, setReadHere] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setReadHere(new Set()), [username]);
+  useEffect(() => setShowAccounts(false), [username]); // a new sign-in starts without the accounts dialog
   useEffect(() => {
     // Opening an exam marks it read for the signed-in reader.
     if (!openId || !signedIn) return;
@@ -174,6 +177,7 @@ export function App({ api }: { api: ApiClient }) {
           ) : null}
           <button type="button" onClick={() => setShowModels((v) => !v)} title="Installed AI models">Models</button>
           {auth?.user ? <button type="button" onClick={() => setShowExchange((v) => !v)} title="Send and receive batches with partner sites">Exchange</button> : null}
+          {auth?.user?.role === 'admin' ? <button type="button" onClick={() => setShowAccounts(true)} title="Create, disable and reset local accounts">Accounts</button> : null}
           <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
           <AccountBar api={api} status={auth} onChange={refreshAuth} />
         </div>
@@ -213,6 +217,7 @@ export function App({ api }: { api: ApiClient }) {
       )}
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
       {showExchange && auth?.user ? <ExchangePanel api={api} instances={instances} open={open} isAdmin={auth.user.role === 'admin'} onImported={() => void refresh()} onClose={() => setShowExchange(false)} /> : null}
+      {showAccounts && auth?.user?.role === 'admin' ? <AccountsPanel api={api} currentUser={auth.user.username} onClose={() => setShowAccounts(false)} /> : null}
       {showQuarantine ? <QuarantinePanel entries={quarantine} focus={quarantineFocus} onClose={() => setShowQuarantine(false)} /> : null}
       <MessageList messages={messages} dismiss={dismiss} openFile={openFile} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}

@@ -39,9 +39,9 @@ export function AccountBar({ api, status, onChange }: { api: ApiClient; status?:
   }
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)}>{firstRun ? 'Create admin account…' : 'Sign in…'}</button>
+      <button type="button" onClick={() => { setError(undefined); setOpen(true); }}>{firstRun ? 'Create admin account…' : 'Sign in…'}</button>
       {open ? (
-        <div className="overlay" role="dialog" aria-label="Sign in">
+        <div className="overlay" role="dialog" aria-label="Sign in" onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
           <form className="overlay-card sign-in" onSubmit={(e) => void submit(e)}>
             <h2>{firstRun ? 'Create the first account (admin)' : 'Sign in'}</h2>
             <label>
