@@ -8,7 +8,7 @@ import type { DecodedFrame } from '../api/schemas.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import { thresholdMap, type BinaryMask } from './binary-mask.ts';
 import { cardiothoracicRatio, type CardiothoracicMeasurement } from './cardiothoracic-ratio.ts';
-import { tortuosityOverlay, vascularMetrics, type Laterality, type VascularMetrics } from './vascular/vascular-metrics.ts';
+import { tortuosityOverlay, vascularMetrics, type Laterality, type ReaderDisc, type VascularMetrics } from './vascular/vascular-metrics.ts';
 
 export type MeasurementKind = 'cardiothoracic-ratio' | 'retinal-vascular-metrics';
 
@@ -62,7 +62,7 @@ export function lateralityOf(value: string | undefined): Laterality {
   return undefined;
 }
 
-export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, map: ProbabilityMapOnImage, context: { laterality?: string } = {}): DerivedMeasurement {
+export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, map: ProbabilityMapOnImage, context: { laterality?: string; disc?: ReaderDisc } = {}): DerivedMeasurement {
   const mask = thresholdMap(map.values, map.width, map.height, map.threshold);
   if (kind === 'cardiothoracic-ratio') {
     const measurement = cardiothoracicRatio(mask, displayLuma(frame));
@@ -82,10 +82,10 @@ export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, ma
     return result;
   }
   const { luma, field } = fundusField(frame);
-  const metrics = vascularMetrics(luma, field, mask, { laterality: lateralityOf(context.laterality) });
+  const metrics = vascularMetrics(luma, field, mask, { laterality: lateralityOf(context.laterality), disc: context.disc });
   return {
     kind,
-    method: 'Optic disc located by brightness and vessel convergence; vessel centre lines in the posterior pole measured for tortuosity index (arc/chord), integrated curvature and width; severity indicator per models/retina-vessels/CARD.md. A measurement for the reader, not a diagnosis.',
+    method: 'Optic disc detected by vessel convergence and brightness, with a confidence (or not found; or placed by the reader); major vessels traced from the disc margin to 3 disc diameters and measured for tortuosity index (arc/chord), integrated curvature and width; indicator from published thresholds (rule and sources in metrics.severity.rule), not validated on plus-labelled images. A measurement for the reader, not a diagnosis.',
     metrics: { ...metrics, vessels: metrics.vessels.map(({ pixels: _pixels, ...rest }) => rest) },
     overlay: { width: frame.columns, height: frame.rows, rgba: tortuosityOverlay(metrics, frame.columns, frame.rows) },
   };

@@ -11,7 +11,7 @@ type Course = OperationResult<'patients.trajectory'>;
 type Point = Course['points'][number];
 
 const SERIES = [
-  { name: 'tortuosity_index', title: 'Tortuosity index (retina)', colour: '#f5a524', reference: [1.15, 1.23] },
+  { name: 'tortuosity_index', title: 'Tortuosity index (retina)', colour: '#f5a524', reference: [1.15, 1.19] }, // pre-plus (RISA standard photograph) and plus (i-ROP, 0–3 DD) levels: core/measurements/vascular/plus-rule.ts
   { name: 'ctr', title: 'Cardiothoracic ratio (chest)', colour: '#4fb3ff', reference: [0.6] },
 ] as const;
 
