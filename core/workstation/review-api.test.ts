@@ -104,3 +104,29 @@ test('without a data folder the review operations say why they cannot work', asy
   const response = await workstation.dispatch('auth.login', { username: 'a', password: 'b' });
   assert.ok(!response.ok && (response.error.code as string) === 'STORE_REQUIRED');
 });
+
+test('a saved disc ruler places the optic disc for the vascular metrics (the reader clicks it, the metrics recompute)', { timeout: 180_000 }, async () => {
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-disc-')) });
+  const call = async (op: OperationName, args: unknown) => {
+    const response = await workstation.dispatch(op, args);
+    if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
+    return response.value as never;
+  };
+  try {
+    const imported = await workstation.library.importFiles(await readFolderFiles(join(projectRoot, 'dicom-samples', 'fundus-exports')));
+    const fundus = imported.imported.find((i) => i.fileName.endsWith('Image_01R.jpg'))!;
+    await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
+    await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+    await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
+    await call('auth.login', { username: 'ada', password: 'retina-2026!' });
+    const opened = (await call('review.open', { instanceIds: [fundus.instanceId] })) as { content: { reportId: string } };
+    const before = (await call('review.analyze', { reportId: opened.content.reportId })) as { aiNotes: string[] };
+    assert.ok(!before.aiNotes.some((n) => /placed by the reader/.test(n)), 'detected, not placed');
+    // The disc ruler's two points are opposite edges of the disc (CHASE Image_01R: disc near x 600, y 470).
+    await call('annotations.save', { instanceId: fundus.instanceId, kind: 'disc-ruler', points: [{ x: 560, y: 470 }, { x: 640, y: 470 }], label: '1 DD = 80 px' });
+    const after = (await call('review.analyze', { reportId: opened.content.reportId })) as { aiNotes: string[] };
+    assert.ok(after.aiNotes.some((n) => /retina-vessels: optic disc placed by the reader/.test(n)), after.aiNotes.join(' | '));
+  } finally {
+    workstation.data?.close();
+  }
+});

@@ -5,7 +5,6 @@
 import sharp from 'sharp';
 import type { ApiHandlers } from '../api/dispatch.ts';
 import { ApiError, CodedError, toApiErrorBody } from '../api/errors.ts';
-import type { InstanceSummary } from '../api/schemas.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import { analyzeImage } from '../inference/analyze-image.ts';
 import type { ModelManifest } from '../inference/portable/package-schema.ts';
@@ -13,12 +12,14 @@ import type { Finding } from '../inference/portable/interpret.ts';
 import type { RegistryEntry } from '../inference/registry.ts';
 import type { Library } from '../library/library.ts';
 import { deriveMeasurement, type DerivedMeasurement } from '../measurements/derive-measurements.ts';
+import type { ReaderDisc } from '../measurements/vascular/vascular-metrics.ts';
+import { AnnotationStore } from '../annotations/annotation-store.ts';
 import { buildPdfReport, type ModelSummary, type ReportImage } from '../reports/pdf-report.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
-import { buildStructuredReport, type StudyContext } from '../reports/structured-report.ts';
+import { studyContextOf } from '../reports/frozen-study.ts';
+import { buildStructuredReport } from '../reports/structured-report.ts';
 import { buildSecondaryCapture } from '../reports/secondary-capture.ts';
 import { overlayImage } from '../reports/overlay-image.ts';
-import { uidFromContent } from '../reports/dicom-uid.ts';
 import { fieldsFor } from '../review/grading-fields.ts';
 import { ReviewService, type Draft } from '../review/review-service.ts';
 import { reportIdFor } from '../review/report-id.ts';
@@ -48,23 +49,16 @@ function headPredictions(manifest: ModelManifest, findings: Finding[]): Map<stri
   return out;
 }
 
-function studyContext(instances: InstanceSummary[]): StudyContext {
-  const first = instances[0]!;
-  return {
-    patientName: first.patientName,
-    patientId: first.patientId,
-    patientBirthDate: '',
-    patientSex: '',
-    // A photo export has no study: the report gets a stable one made from its images.
-    studyInstanceUid: first.studyInstanceUid || uidFromContent(`neoscope-photo-exam:${instances.map((i) => i.instanceId).sort().join(',')}`),
-    studyDate: first.studyDate.replace(/-/g, ''),
-    studyTime: '',
-    studyId: '',
-    accessionNumber: '',
-    referringPhysicianName: '',
-    laterality: first.laterality || undefined,
-    images: instances.filter((i) => i.sopInstanceUid).map((i) => ({ sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid, seriesInstanceUid: i.seriesInstanceUid })),
-  };
+/**
+ * The optic disc the reader placed on this image: the latest saved disc ruler (two opposite
+ * edges of the disc), so "the reader clicks it and the metrics recompute" uses the tool the
+ * reader already has. Undefined when none is saved.
+ */
+function readerDisc(data: DataFolder, instanceId: string): ReaderDisc | undefined {
+  const ruler = new AnnotationStore(data.db, data.audit).list(instanceId).filter((a) => a.kind === 'disc-ruler').at(-1);
+  if (!ruler) return undefined;
+  const [a, b] = ruler.points as [{ x: number; y: number }, { x: number; y: number }];
+  return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, radiusPx: Math.hypot(a.x - b.x, a.y - b.y) / 2 };
 }
 
 export function createReviewHandlers(deps: { data?: DataFolder; library: Library; models: () => Promise<RegistryEntry[]>; session: Session }): Pick<ApiHandlers, ReviewOps> {
@@ -177,7 +171,7 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
         for (const kind of m.measurements ?? []) {
           let derived: DerivedMeasurement;
           try {
-            derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, { laterality: summary.laterality });
+            derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, { laterality: summary.laterality, disc: kind === 'retinal-vascular-metrics' ? readerDisc(data, content.instanceIds[0]!) : undefined });
           } catch (error) {
             notes.push(`${m.id}: ${toApiErrorBody(error).message}`);
             continue;
@@ -193,6 +187,8 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
             if (derived.kind === 'cardiothoracic-ratio' && source.key === 'ratio') value = Number(derived.measurement.ratio.toFixed(2));
             if (derived.kind === 'retinal-vascular-metrics') {
               const severity = derived.metrics.severity;
+              if (derived.metrics.disc.source === 'reader' && !notes.includes(`${m.id}: optic disc placed by the reader (saved disc ruler)`)) notes.push(`${m.id}: optic disc placed by the reader (saved disc ruler)`);
+              if (!derived.metrics.disc.found && !notes.includes(`${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`)) notes.push(`${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`);
               if (source.key === 'meanTortuosityIndex' && severity.meanTortuosityIndex !== null) value = Number(severity.meanTortuosityIndex.toFixed(3));
               if (source.key === 'category') value = severity.category;
             }
@@ -236,33 +232,38 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
     'report.pdf': async ({ reportId, version }) => {
       const { data } = need();
       const user = session.require();
-      const report = await data.reports.read(reportId, version);
-      const instances = instancesOf(report.content.instanceIds);
+      // Only the verified frozen report is rendered (hash, signature, sign-off in the audit chain).
+      const report = await data.reports.readVerified(reportId, version);
+      const frozen = report.content.study?.images ?? [];
+      const named = (instanceId: string) => frozen.find((i) => i.instanceId === instanceId);
+      instancesOf(report.content.instanceIds); // the images are still in the library
       const images: ReportImage[] = [];
       for (const overlay of report.content.overlays ?? []) {
         const png = await sharp(await data.objects.get(overlay.png)).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
-        images.push({ caption: `${instances.find((i) => i.instanceId === overlay.instanceId)?.fileName ?? overlay.instanceId.slice(0, 12)}: ${overlay.description}`, png: new Uint8Array(png) });
+        images.push({ caption: `${named(overlay.instanceId)?.fileName ?? `image ${overlay.instanceId.slice(0, 12)}`}: ${overlay.description}`, png: new Uint8Array(png) });
       }
-      for (const instance of instances.filter((i) => !(report.content.overlays ?? []).some((o) => o.instanceId === i.instanceId))) {
-        const frame = await library.frame(instance.instanceId, 0);
+      for (const instanceId of report.content.instanceIds.filter((id) => !(report.content.overlays ?? []).some((o) => o.instanceId === id))) {
+        const frame = await library.frame(instanceId, 0);
         const { channels, data: pixels } = displayBytes(frame);
         const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: frame.columns, height: frame.rows, channels } }).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
-        images.push({ caption: `${instance.fileName} - ${instance.modality || 'photo'} ${instance.laterality ? `(${instance.laterality})` : ''}`, png: new Uint8Array(png) });
+        const image = named(instanceId);
+        images.push({ caption: image ? `${image.fileName} - ${image.modality || 'photo'} ${image.laterality ? `(${image.laterality})` : ''}` : `image ${instanceId.slice(0, 12)}`, png: new Uint8Array(png) });
       }
-      const bytes = await buildPdfReport(report, studyContext(instances), images, await signedModels(report));
-      await data.audit.append({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'pdf' } });
+      const checkpoint = await data.audit.checkpoint();
+      const bytes = await buildPdfReport(report, studyContextOf(report), images, await signedModels(report), { checkpoint });
+      await data.audit.appendEmitted({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'pdf' } }, checkpoint);
       return { fileName: `${reportId}-v${version}.pdf`, bytes: new Uint8Array(bytes) };
     },
     'report.dicom': async ({ reportId, version }) => {
       const { data } = need();
       const user = session.require();
-      const report = await data.reports.read(reportId, version);
-      const instances = instancesOf(report.content.instanceIds);
-      const study = studyContext(instances);
+      const report = await data.reports.readVerified(reportId, version);
+      instancesOf(report.content.instanceIds);
+      const study = studyContextOf(report);
       const bytes = buildStructuredReport(report, study);
       const captures = [];
       for (const [n, overlay] of (report.content.overlays ?? []).entries()) {
-        const source = instances.find((i) => i.instanceId === overlay.instanceId);
+        const source = report.content.study?.images.find((i) => i.instanceId === overlay.instanceId);
         const { data: rgb, info } = await sharp(await data.objects.get(overlay.png)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
         const capture = buildSecondaryCapture({ width: info.width, height: info.height, rgb: new Uint8Array(rgb), description: overlay.description, ...(source?.sopInstanceUid ? { source: { sopClassUid: source.sopClassUid, sopInstanceUid: source.sopInstanceUid } } : {}) }, study, { operator: report.signer, instanceNumber: n + 1 });
         captures.push({ fileName: `${reportId}-v${version}-overlay-${n + 1}.dcm`, bytes: new Uint8Array(capture) });
