@@ -117,6 +117,12 @@ test('analysing the open image in the page gives the CLI score and draws the CAM
   });
   assert.equal(hidden, false, 'H hides the overlay');
   await page.keyboard.press('h');
+  assert.equal(await page.getByTestId('map-kind').innerText(), 'map: CAM');
+  // Occlusion and RISE on request, with the same model in the page.
+  for (const [button, kind] of [['Occlusion map', 'occlusion'], ['RISE map', 'RISE']] as const) {
+    await page.getByRole('button', { name: button }).click();
+    await page.getByTestId('map-kind').getByText(`map: ${kind}`).waitFor({ timeout: 60_000 });
+  }
   await page.screenshot({ path: join(projectRoot, 'e2e', 'artifacts', 'workstation-ai-overlay.png') });
   console.log(`# page score ${pageScore} = CLI score ${cli.findings[0].score}`);
 });

@@ -4,6 +4,8 @@
  */
 import { benchDicom, formatDicomFigures } from '../core/dicom/bench/dicom-bench.ts';
 import { benchBackends, benchOcclusion } from '../core/inference/bench/inference-bench.ts';
+import { benchSaliencyFaithfulness, formatSaliencyFaithfulness } from '../core/inference/bench/saliency-bench.ts';
+import { loadModelPackage } from '../core/inference/load-package.ts';
 import { createNativeNodeEngine } from '../core/inference/engine-native-node.ts';
 import { createWasmNodeEngine } from '../core/inference/engine-wasm-node.ts';
 import type { InferenceEngine } from '../core/inference/portable/engine.ts';
@@ -53,6 +55,14 @@ const session = await createWasmNodeEngine(2).createSession(model);
 const occlusion = await benchOcclusion(session, SIZE, 28);
 console.log(`14×14 occlusion map (196 perturbed images), WASM: batched (28/run) ${occlusion.batchedMs.toFixed(0)} ms, unbatched ${occlusion.unbatchedMs.toFixed(0)} ms, ratio ${(occlusion.unbatchedMs / occlusion.batchedMs).toFixed(2)}×`);
 await session.release();
+
+// Saliency faithfulness of the shipped classifier on pneumonia films of its test split.
+{
+  const loaded = await loadModelPackage(join(projectRoot, 'models', 'chest-pneumonia'), createWasmNodeEngine(2));
+  const rows = await benchSaliencyFaithfulness(loaded, sharedDataPath('cxr/kermany-pediatric-224/test/PNEUMONIA'), 8, 1000);
+  console.log(formatSaliencyFaithfulness(rows, `${loaded.manifest.id} ${loaded.manifest.version}, WASM`));
+  await loaded.session.release();
+}
 
 // The viewer's fundus views on a bundled photograph.
 {

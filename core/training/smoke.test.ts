@@ -42,6 +42,19 @@ test('chest_lungs: one tiny epoch exports a package the workstation accepts', { 
   await loaded.session.release();
 });
 
+test('chest_pneumonia: one tiny epoch exports a classifier with CAM the workstation accepts', { skip: torchMissing ? 'PyTorch not installed (apt-get install -y python3-torch python3-onnx python3-pil)' : false, timeout: 300_000 }, async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'neoscope-train-')), 'chest-pneumonia');
+  const run = spawnSync(python, ['-m', 'training.chest_pneumonia.train', '--smoke', '--out', out], { cwd: projectRoot, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /split by child/);
+  const loaded = await loadModelPackage(out, createWasmNodeEngine());
+  assert.equal(loaded.manifest.id, 'chest-pneumonia');
+  assert.equal(loaded.manifest.task, 'classification');
+  assert.equal(loaded.manifest.saliency.cam?.featuresOutput, 'features');
+  assert.equal(loaded.manifest.saliency.cam?.headWeights[0]?.length, 128);
+  await loaded.session.release();
+});
+
 test('classifier_from_csv: a site\'s labelled images become a package that fills its slot', { skip: torchMissing ? 'PyTorch not installed (apt-get install -y python3-torch python3-onnx python3-pil)' : false, timeout: 300_000 }, async () => {
   // A labelled set where the answer is visible: "yes" films carry a large bright disc,
   // "no" films a small one; 16 patients with two films each.

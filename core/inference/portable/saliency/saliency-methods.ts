@@ -9,7 +9,7 @@
 import { CodedError } from '../../../api/errors.ts';
 import type { ModelSession } from '../engine.ts';
 import type { ModelManifest } from '../package-schema.ts';
-import { occlusionMap, riseMap } from './perturbation.ts';
+import { blurredCopy, occlusionMap, riseMap } from './perturbation.ts';
 import type { SaliencyMap } from './saliency-map.ts';
 
 export const SALIENCY_METHODS = ['cam', 'occlusion', 'rise'] as const;
@@ -55,14 +55,19 @@ export interface PerturbationRequest {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Occlusion (14×14 grid) or RISE on the model's first class score. */
+/**
+ * Occlusion (14×14 grid, each patch replaced by the blurred image: see blurredCopy) or RISE
+ * on the model's first class score.
+ */
 export async function perturbationSaliency(method: 'occlusion' | 'rise', request: PerturbationRequest): Promise<SaliencyMap> {
   const { manifest, session, tensor } = request;
   const output = classScoreOutput(manifest);
   if (!output) throw new SaliencyError('SALIENCY_UNSUPPORTED', `model ${manifest.id} ${manifest.version} has no class score for ${method} saliency`);
   const spec = manifest.input;
   const target = { session, inputName: spec.name, input: tensor, channels: spec.channels, height: spec.height, width: spec.width, outputName: output.name, scoreIndex: 0, batchSize: request.batchSize ?? 1 };
-  return method === 'occlusion' ? occlusionMap(target, 14) : riseMap(target, { masks: request.riseMasks ?? 2000, cells: 8, keep: 0.5, seed: request.seed ?? 1, onProgress: request.onProgress });
+  const grid = 14;
+  if (method === 'occlusion') return occlusionMap(target, grid, blurredCopy(tensor, spec.channels, spec.height, spec.width, Math.max(2, Math.round(Math.min(spec.height, spec.width) / grid / 2))));
+  return riseMap(target, { masks: request.riseMasks ?? 2000, cells: 8, keep: 0.5, seed: request.seed ?? 1, onProgress: request.onProgress });
 }
 
 /**
