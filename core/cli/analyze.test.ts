@@ -268,3 +268,22 @@ test('summary.csv: formula-like cells are neutralised with a leading apostrophe;
   assert.equal(lines[5]!.startsWith(`"'\r=1+1"`), true, 'a leading carriage return is neutralised too');
   assert.equal(cells(5)[11], '-2.5e-3');
 });
+
+test('the shipped chest models on a chest film: the classifier writes its score and CAM; asking RISE of the segmenter is refused', { timeout: 120_000 }, async () => {
+  const out = join(mkdtempSync(join(tmpdir(), 'neoscope-chest-')), 'out');
+  const shipped = join(projectRoot, 'models');
+  assert.equal(await runAnalyze({ paths: [samplePath('chest-cr-j2k-pydicom.dcm')], out, models: [], backend: 'wasm', modelsFolder: shipped, saliency: 'auto' }, quiet), 0);
+  const result = JSON.parse(readFileSync(join(out, 'chest-cr-j2k-pydicom', 'chest-pneumonia.json'), 'utf8'));
+  assert.equal(result.findings[0].label, 'pneumonia');
+  assert.ok(result.findings[0].score >= 0 && result.findings[0].score <= 1);
+  assert.deepEqual(result.saliency, { method: 'cam', file: 'chest-pneumonia.saliency.png' });
+  const png = await sharp(join(out, 'chest-cr-j2k-pydicom', 'chest-pneumonia.saliency.png')).metadata();
+  assert.deepEqual([png.width, png.height], [1841, 1955], 'the map is in image coordinates');
+  const lungs = JSON.parse(readFileSync(join(out, 'chest-cr-j2k-pydicom', 'chest-lungs.json'), 'utf8'));
+  assert.equal(lungs.saliency, undefined, 'a segmenter writes a probability map, not saliency');
+
+  const errors: string[] = [];
+  const refused = await runAnalyze({ paths: [samplePath('chest-cr-j2k-pydicom.dcm')], out: `${out}-rise`, models: [], backend: 'wasm', modelsFolder: shipped, saliency: 'rise' }, { out: () => {}, err: (t) => void errors.push(t) });
+  assert.equal(refused, 2);
+  assert.match(errors.join(''), /model chest-lungs 0\.1\.0 cannot produce rise saliency/);
+});

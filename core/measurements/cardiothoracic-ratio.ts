@@ -1,183 +1,183 @@
 /**
- * Cardiothoracic ratio estimated from the two lung fields of a frontal chest film.
+ * Cardiothoracic ratio of a frontal chest film: the heart's widest horizontal extent over
+ * the widest horizontal extent of the two lung fields together (outer lung borders).
  *
- * Thoracic width: the widest distance between the outer borders of the lungs on one row
- * (the inner margins of the ribs), as readers measure it. Cardiac width: the heart's
- * borders are taken as the medial borders of the lungs over the lower half of the rows
- * both lungs share, down to the cardiophrenic angle, where the medial edge turns into the
- * nearly horizontal lung base (below it the edge no longer follows the heart):
- * the right heart border is the leftmost medial edge of the image-left lung, the left
- * heart border the rightmost medial edge of the image-right lung (Danzer's MRD + MLD).
+ * Thorax: from the lung model's mask (ctr/lung-fields.ts), the widest row across the outer
+ * borders of the two fields. Heart: measured on the film itself (ctr/heart-borders.ts),
+ * because the lung model, trained mostly on masks drawn behind the heart, does not stop at
+ * the heart border. Between the hila (the upper 55% of the lung height on the right, 45% on
+ * the left, are left out) and the diaphragm, each heart border is traced row by row as the
+ * edge where the dense shadow contiguous with the mediastinal midline drops into aerated
+ * lung (dark pixels of a lung field), with a bounded slope from row to row; rows off the
+ * border's arc or turning out along the diaphragm are set aside, and the widest extent on
+ * each side is read from the running median of the accepted rows.
  *
- * This is an estimate from lung segmentation, not a heart segmentation: the points are
- * returned so the reader sees and can move them in the CTR tool.
+ * No value rather than a wrong one: every border point is checked against the aerated-lung
+ * estimate, and the ratio is withheld, with a coded reason (ctr/errors.ts), when the lungs
+ * are not two plausible fields of a frontal film, a border is found on too few rows or
+ * crosses aerated lung, the rows disagree, or the ratio is implausible.
  */
-import { CodedError } from '../api/errors.ts';
-import { connectedRegions, type BinaryMask } from './binary-mask.ts';
+import type { BinaryMask } from './binary-mask.ts';
+import { MeasurementError } from './ctr/errors.ts';
+import { traceHeart, type HeartTrace, type RowStatus, type SideTrace } from './ctr/heart-borders.ts';
+import { findLungFields, type LungFields, type Point } from './ctr/lung-fields.ts';
 
-export interface Point {
-  x: number;
-  y: number;
+export { MeasurementError, type CtrErrorCode } from './ctr/errors.ts';
+export type { Point } from './ctr/lung-fields.ts';
+
+export interface SideEvidence {
+  /** Rows between the hila and the diaphragm where a border was looked for. */
+  rowsSearched: number;
+  /** Rows whose border passed every check (the measurement comes from these). */
+  rowsWithBorder: number;
+  /** Rows set aside, by reason. */
+  rowsRejected: Partial<Record<Exclude<RowStatus, 'ok' | 'lung-base'>, number>>;
+  /** Median heart-to-lung step across the accepted borders, as a share of the lung-to-mediastinum range. */
+  medianContrast: number;
+  /** Spread (median absolute deviation, px) of the accepted border around the widest point. */
+  spreadPx: number;
+  /** The accepted border points (image pixels), top to bottom, for drawing. */
+  border: Point[];
+}
+
+export interface CtrEvidence {
+  right: SideEvidence;
+  left: SideEvidence;
+  /** The rows the heart was searched in (image rows): below the hila, above the diaphragm. */
+  band: { top: number; bottom: number };
+  /** The mediastinal midline (image column). */
+  midline: number;
+  /** Accepted border points lying in aerated lung (always 0 in a returned measurement: such a film abstains). */
+  borderPointsInAeratedLung: number;
+  /** One line for the reader. */
+  summary: string;
 }
 
 export interface CardiothoracicMeasurement {
-  /** Endpoints of the thoracic width (same row). */
+  /** Endpoints of the thoracic width (same row): image-left and image-right outer lung border. */
   thoracic: [Point, Point];
-  /** The right heart border (image left) and the left heart border (image right); rows may differ. */
+  /** The right heart border (image left) and the left heart border (image right) at their widest; rows may differ. */
   cardiac: [Point, Point];
+  /** Horizontal distances between the two points of each pair, so the ratio equals the CTR tool's reading of the same points. */
   thoracicWidthPx: number;
   cardiacWidthPx: number;
   ratio: number;
+  /** 0..1: how well the borders are supported (rows found, contrast, agreement between rows). */
+  confidence: number;
+  evidence: CtrEvidence;
 }
 
-export class MeasurementError extends CodedError<'MEASUREMENT_NOT_POSSIBLE'> {}
+/** Outside this range the ratio is taken as a measurement failure, not a finding. */
+export const PLAUSIBLE_RATIO: readonly [number, number] = [0.3, 0.8];
 
-/** A medial edge moving sideways faster than this (pixels per row) is the lung base, not the heart border. */
-const FLAT_SLOPE = 1.5;
+/** A side needs at least this many accepted rows, and this share of the rows searched. */
+const MIN_ROWS = 6;
+const MIN_ROW_SHARE = 0.3;
 
-/** Lungs smaller than this share of the film are noise, not a lung field. */
-const MIN_LUNG_FRACTION = 0.01;
+/** Abstain when more than this share of the searched rows put the border across aerated lung. */
+const MAX_AERATED_SHARE = 0.4;
 
-/** Mean of five pixels along the row: the threshold test should not stop at one noisy pixel. */
-function smoothed(luma: Uint8Array, width: number, x: number, y: number): number {
-  let sum = 0;
-  let n = 0;
-  for (let dx = -2; dx <= 2; dx++) {
-    const xx = x + dx;
-    if (xx < 0 || xx >= width) continue;
-    sum += luma[y * width + xx]!;
-    n++;
+/** Abstain when the accepted rows near the widest point scatter by more than this share of the thorax (MAD). */
+const MAX_SPREAD = 0.025;
+
+const SIDE_NAME = { right: 'right heart border (image left)', left: 'left heart border (image right)' } as const;
+
+function median(values: number[]): number {
+  if (!values.length) return Number.NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+}
+
+function sideEvidence(trace: SideTrace, lungHeight: number): SideEvidence {
+  const searched = trace.rows.filter((r) => r.status !== 'lung-base');
+  const accepted = searched.filter((r) => r.status === 'ok');
+  const rejected: SideEvidence['rowsRejected'] = {};
+  for (const r of searched) if (r.status !== 'ok' && r.status !== 'lung-base') rejected[r.status] = (rejected[r.status] ?? 0) + 1;
+  // Agreement between rows near the widest point: how far each accepted row lies from the
+  // running median of its neighbours (a smooth border, however curved, scatters little).
+  let spreadPx = Number.NaN;
+  if (trace.extreme) {
+    const w = 0.04 * lungHeight;
+    const near = accepted.filter((r) => Math.abs(r.y - trace.extreme!.y) <= 0.1 * lungHeight);
+    spreadPx = median(near.map((r) => Math.abs(r.x - median(accepted.filter((o) => Math.abs(o.y - r.y) <= w).map((o) => o.x)))));
   }
-  return sum / n;
+  return {
+    rowsSearched: searched.length,
+    rowsWithBorder: accepted.length,
+    rowsRejected: rejected,
+    medianContrast: median(accepted.map((r) => r.contrast)),
+    spreadPx,
+    border: accepted.map((r) => ({ x: Math.round(r.x * 10) / 10, y: r.y })),
+  };
 }
 
-/** Otsu's threshold over the lung pixels of the given rows. */
-function otsuThreshold(luma: Uint8Array, labels: Int32Array, width: number, rows: number[], lungLabels: number[]): number {
-  const histogram = new Float64Array(256);
-  for (const y of rows) for (let x = 0; x < width; x++) if (lungLabels.includes(labels[y * width + x]!)) histogram[luma[y * width + x]!]!++;
-  const total = histogram.reduce((a, b) => a + b, 0);
-  let sumAll = 0;
-  for (let i = 0; i < 256; i++) sumAll += i * histogram[i]!;
-  let weightBelow = 0;
-  let sumBelow = 0;
-  let best = 0;
-  let threshold = 128;
-  for (let t = 0; t < 256; t++) {
-    weightBelow += histogram[t]!;
-    if (!weightBelow || weightBelow === total) continue;
-    sumBelow += t * histogram[t]!;
-    const meanBelow = sumBelow / weightBelow;
-    const meanAbove = (sumAll - sumBelow) / (total - weightBelow);
-    const between = weightBelow * (total - weightBelow) * (meanBelow - meanAbove) ** 2;
-    if (between > best) {
-      best = between;
-      threshold = t;
-    }
+function checkSide(trace: SideTrace, evidence: SideEvidence, fields: LungFields): Point {
+  const name = SIDE_NAME[trace.side];
+  const { rowsSearched, rowsWithBorder } = evidence;
+  const crossing = evidence.rowsRejected['crosses-aerated-lung'] ?? 0;
+  if (rowsSearched && crossing / rowsSearched > MAX_AERATED_SHARE) {
+    throw new MeasurementError('CTR_BORDER_IN_AERATED_LUNG', `The ${name} traced on ${crossing} of ${rowsSearched} rows lies in aerated lung, so it is not the heart; no ratio given.`);
   }
-  return threshold;
+  if (!rowsSearched) {
+    throw new MeasurementError('CTR_HEART_NOT_FOUND', `No rows between the hila and the diaphragm could be searched for the ${name} (the lung field ends too high); no ratio given.`);
+  }
+  if (rowsWithBorder < MIN_ROWS || rowsWithBorder < MIN_ROW_SHARE * rowsSearched || !trace.extreme) {
+    throw new MeasurementError('CTR_HEART_NOT_FOUND', `The ${name} was found against aerated lung on too few rows (${rowsWithBorder} of ${rowsSearched} between the hila and the diaphragm); no ratio given.`);
+  }
+  if (evidence.spreadPx > MAX_SPREAD * fields.thoracicWidthPx) {
+    throw new MeasurementError('CTR_LOW_CONFIDENCE', `The ${name} is inconsistent between rows (spread ${evidence.spreadPx.toFixed(1)} px around its widest point); no ratio given.`);
+  }
+  return trace.extreme;
 }
 
-/** The outermost border point after dropping the most extreme `trim` share (noise, vessels). */
-function robustExtreme(points: Point[], side: 'min' | 'max', trim = 0.05): Point | undefined {
-  if (!points.length) return undefined;
-  const sorted = [...points].sort((a, b) => (side === 'min' ? a.x - b.x : b.x - a.x));
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * trim))];
+function confidenceOf(evidence: SideEvidence, fields: LungFields): number {
+  const rows = Math.min(1, evidence.rowsWithBorder / Math.max(1, evidence.rowsSearched) / 0.7);
+  const contrast = Math.min(1, evidence.medianContrast / 0.5);
+  const agreement = Math.max(0, 1 - evidence.spreadPx / (MAX_SPREAD * fields.thoracicWidthPx));
+  return rows * contrast * (0.5 + 0.5 * agreement);
 }
 
 /**
- * `luma`, when given, is the film's 8-bit display rendering (air dark): the heart borders
- * are then found as the edge of the heart shadow inside the lung fields.
+ * `lungs`: the lung model's mask on the image; `luma`: the film's 8-bit display rendering
+ * (air dark), same size. Throws a MeasurementError (coded) when it abstains.
  */
-export function cardiothoracicRatio(lungs: BinaryMask, luma?: Uint8Array): CardiothoracicMeasurement {
-  const { width, height } = lungs;
-  const { labels, regions } = connectedRegions(lungs);
-  const fields = regions.slice(0, 2).filter((r) => r.area >= MIN_LUNG_FRACTION * width * height);
-  if (fields.length < 2) {
-    throw new MeasurementError('MEASUREMENT_NOT_POSSIBLE', `Two separate lung fields are needed for the cardiothoracic ratio; found ${fields.length}.`);
+export function cardiothoracicRatio(lungs: BinaryMask, luma: Uint8Array | undefined): CardiothoracicMeasurement {
+  if (!luma || luma.length !== lungs.width * lungs.height) {
+    throw new MeasurementError('CTR_NO_FILM', 'The cardiothoracic ratio needs the film itself to see the heart borders; only the lung mask was given.');
   }
-  const [imageLeft, imageRight] = fields[0]!.centroidX < fields[1]!.centroidX ? [fields[0]!, fields[1]!] : [fields[1]!, fields[0]!];
+  const fields = findLungFields(lungs);
+  const trace: HeartTrace = traceHeart(fields, luma);
+  const lungHeight = fields.bottom - fields.top;
+  const right = sideEvidence(trace.right, lungHeight);
+  const left = sideEvidence(trace.left, lungHeight);
+  const rightPoint = checkSide(trace.right, right, fields);
+  const leftPoint = checkSide(trace.left, left, fields);
 
-  // Per row: the lateral and medial edge of each lung (-1 where the lung is absent).
-  const leftOuter = new Int32Array(height).fill(-1);
-  const leftMedial = new Int32Array(height).fill(-1);
-  const rightMedial = new Int32Array(height).fill(-1);
-  const rightOuter = new Int32Array(height).fill(-1);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const label = labels[y * width + x];
-      if (label === imageLeft.label) {
-        if (leftOuter[y] === -1) leftOuter[y] = x;
-        leftMedial[y] = x;
-      } else if (label === imageRight.label) {
-        if (rightMedial[y] === -1) rightMedial[y] = x;
-        rightOuter[y] = x;
-      }
-    }
+  // The hard rule, checked again on the points the ratio is made of (and every accepted row):
+  // no heart-border point may lie in aerated lung.
+  const points = (t: SideTrace) => [...t.rows.filter((r) => r.status === 'ok'), t.extreme!];
+  const inLung = points(trace.right).filter((p) => trace.inAeratedLung(p, 'right')).length + points(trace.left).filter((p) => trace.inAeratedLung(p, 'left')).length;
+  if (inLung) {
+    throw new MeasurementError('CTR_BORDER_IN_AERATED_LUNG', `${inLung} heart-border point(s) lie in aerated lung; no ratio given.`);
   }
-
-  let thoracic: [Point, Point] | undefined;
-  let widest = -1;
-  const shared: number[] = [];
-  for (let y = 0; y < height; y++) {
-    if (leftOuter[y] === -1 || rightOuter[y] === -1) continue;
-    shared.push(y);
-    const w = rightOuter[y]! - leftOuter[y]!;
-    if (w > widest) {
-      widest = w;
-      thoracic = [{ x: leftOuter[y]!, y }, { x: rightOuter[y]!, y }];
-    }
+  if (!(rightPoint.x < fields.midline && fields.midline < leftPoint.x) || rightPoint.x <= fields.thoracic[0].x || leftPoint.x >= fields.thoracic[1].x) {
+    throw new MeasurementError('CTR_LOW_CONFIDENCE', 'The heart borders found do not straddle the midline inside the thorax; no ratio given.');
   }
-  if (!thoracic || shared.length < 4) {
-    throw new MeasurementError('MEASUREMENT_NOT_POSSIBLE', 'The lung fields share too few rows for a cardiothoracic ratio (is this a frontal film?).');
+  const thoracicWidthPx = fields.thoracic[1].x - fields.thoracic[0].x;
+  const cardiacWidthPx = leftPoint.x - rightPoint.x;
+  const ratio = cardiacWidthPx / thoracicWidthPx;
+  if (ratio < PLAUSIBLE_RATIO[0] || ratio > PLAUSIBLE_RATIO[1]) {
+    throw new MeasurementError('CTR_LOW_CONFIDENCE', `The ratio found (${ratio.toFixed(2)}) is outside ${PLAUSIBLE_RATIO[0]}–${PLAUSIBLE_RATIO[1]}, more likely a failed border than a heart of that size; no ratio given.`);
   }
-
-  // Walk down the lower half of the shared rows; each lung's medial edge follows the heart
-  // border until the lung base under the heart, where the edge turns nearly horizontal.
-  const step = Math.max(2, Math.round(0.02 * height));
-  const turnsFlat = (medial: Int32Array, y: number, outward: 1 | -1) => {
-    const below = y + step;
-    return below >= height || medial[below] === -1 || outward * (medial[below]! - medial[y]!) > FLAT_SLOPE * step;
+  const confidence = Math.min(confidenceOf(right, fields), confidenceOf(left, fields));
+  const summary = `Heart borders against aerated lung on ${right.rowsWithBorder} of ${right.rowsSearched} rows (right) and ${left.rowsWithBorder} of ${left.rowsSearched} (left); none in aerated lung.`;
+  return {
+    thoracic: fields.thoracic,
+    cardiac: [rightPoint, leftPoint],
+    thoracicWidthPx,
+    cardiacWidthPx,
+    ratio,
+    confidence: Math.round(confidence * 100) / 100,
+    evidence: { right, left, band: { top: trace.bandTop, bottom: trace.bandBottom }, midline: fields.midline, borderPointsInAeratedLung: inLung, summary },
   };
-  const leftRows: number[] = [];
-  const rightRows: number[] = [];
-  let leftDone = false;
-  let rightDone = false;
-  for (const y of shared.slice(Math.floor(shared.length / 2))) {
-    if (!leftDone) leftRows.push(y);
-    if (!rightDone) rightRows.push(y);
-    leftDone ||= turnsFlat(leftMedial, y, -1);
-    rightDone ||= turnsFlat(rightMedial, y, 1);
-  }
-  let rightBorder: Point | undefined;
-  let leftBorder: Point | undefined;
-  if (luma) {
-    // Lung masks drawn behind the heart (as many annotators do) put the medial edge at the
-    // spine: there the heart is the dense shadow inside the lung field. Scan out from the
-    // medial edge while the film stays denser than aerated lung (Otsu threshold over the
-    // lung pixels of these rows); a mask that excludes the heart stops at once.
-    const threshold = otsuThreshold(luma, labels, width, [...new Set([...leftRows, ...rightRows])], [imageLeft.label, imageRight.label]);
-    const scan = (y: number, from: number, to: number, dir: 1 | -1): number | undefined => {
-      let x = from;
-      while (x !== to && smoothed(luma, width, x, y) > threshold) x += dir;
-      return x === to ? undefined : x; // a row dense all the way out is consolidation, not heart
-    };
-    rightBorder = robustExtreme(leftRows.flatMap((y) => {
-      const x = scan(y, leftMedial[y]!, leftOuter[y]!, -1);
-      return x === undefined ? [] : [{ x, y }];
-    }), 'min');
-    leftBorder = robustExtreme(rightRows.flatMap((y) => {
-      const x = scan(y, rightMedial[y]!, rightOuter[y]!, 1);
-      return x === undefined ? [] : [{ x, y }];
-    }), 'max');
-  } else {
-    rightBorder = robustExtreme(leftRows.map((y) => ({ x: leftMedial[y]!, y })), 'min', 0);
-    leftBorder = robustExtreme(rightRows.map((y) => ({ x: rightMedial[y]!, y })), 'max', 0);
-  }
-  if (!rightBorder || !leftBorder || leftBorder.x <= rightBorder.x) {
-    throw new MeasurementError('MEASUREMENT_NOT_POSSIBLE', 'The heart borders could not be found between the lung fields.');
-  }
-  // Widths count pixels inclusively: a border pixel belongs to the measured span.
-  const thoracicWidthPx = thoracic[1].x - thoracic[0].x + 1;
-  const cardiacWidthPx = leftBorder.x - rightBorder.x - 1;
-  return { thoracic, cardiac: [rightBorder, leftBorder], thoracicWidthPx, cardiacWidthPx, ratio: cardiacWidthPx / thoracicWidthPx };
 }

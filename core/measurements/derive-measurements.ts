@@ -68,7 +68,7 @@ export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, ma
     const measurement = cardiothoracicRatio(mask, displayLuma(frame));
     const result: CtrResult = {
       kind,
-      method: 'Estimated from the two lung fields: thoracic width between their outer borders; heart borders at the edge of the heart shadow inside the lung fields (or their medial borders), above the cardiophrenic angles. Not a heart segmentation; the reader checks and adjusts the points.',
+      method: 'Thoracic width: the widest row across the outer borders of the two lung fields (lung model). Heart: its borders traced row by row on the film between the hila and the diaphragm, where the dense cardiac shadow meets aerated lung; no border point may lie in aerated lung, and the measurement abstains (no ratio, with the reason) when the heart cannot be found with confidence. Not a heart segmentation; the reader checks and adjusts the points.',
       measurement,
     };
     if (frame.spacing) {
