@@ -44,3 +44,17 @@ test('malformed messages are refused with a reason', () => {
   message.set(missingAttachment, 4);
   assert.throws(() => decodeWire(message), /attachment 0/);
 });
+
+test('an attachment named more than once in the header is refused, not copied each time', () => {
+  const attachment = new Uint8Array(8 * 1024);
+  const header = new TextEncoder().encode(JSON.stringify({ files: Array.from({ length: 1000 }, () => ({ name: 'x.dcm', bytes: { $bin: 0, type: 'Uint8Array' } })) }));
+  const message = new Uint8Array(4 + header.length + 4 + attachment.length);
+  const view = new DataView(message.buffer);
+  view.setUint32(0, header.length, true);
+  message.set(header, 4);
+  view.setUint32(4 + header.length, attachment.length, true);
+  assert.throws(() => decodeWire(message), (e: Error & { code?: string }) => e.code === 'API_MALFORMED_REQUEST' && /referenced more than once/.test(e.message));
+  // Distinct attachments still decode.
+  const ok = decodeWire(encodeWire({ a: new Uint8Array([1]), b: new Uint8Array([2]) })) as { a: Uint8Array; b: Uint8Array };
+  assert.deepEqual([ok.a[0], ok.b[0]], [1, 2]);
+});
