@@ -123,7 +123,7 @@ test('a reader accepts one AI value, corrects another, signs, and the PDF shows 
 
 test('an admin sets up the site, trusts a partner by fingerprint, and a tampered package is refused by name', { timeout: 120_000 }, async () => {
   const partnerFolder = mkdtempSync(join(tmpdir(), 'neoscope-e2e-partner-'));
-  const partner = await SiteIdentity.init(partnerFolder, 'regional-X');
+  const partner = await SiteIdentity.init(partnerFolder, 'regional-X', 'partner-site-pass-1');
   const { zip, manifest } = await createBatch([{ name: 'film.dcm', bytes: new Uint8Array(readFileSync(samplePath('chest-dx-lateral-highdicom.dcm'))) }], partner, { softwareVersion: '0.1.0' });
   const entries = unzipSync(zip);
   const target = manifest.files[0]!.path;
@@ -139,8 +139,10 @@ test('an admin sets up the site, trusts a partner by fingerprint, and a tampered
   await page.getByRole('button', { name: 'Exchange' }).click();
   const panel = page.locator('.exchange-panel');
   await panel.locator('input[name="siteId"]').first().fill('hub-B');
+  await panel.getByLabel('Site passphrase').fill('hub-site-pass-1');
   await panel.getByRole('button', { name: 'Create site keys' }).click();
   await panel.getByTestId('site-fingerprint').waitFor();
+  assert.equal(await panel.getByTestId('site-key-state').innerText(), 'key unlocked', 'creating the key leaves it unlocked for this session');
   await panel.getByLabel('Partner site id').fill('regional-X');
   await panel.getByLabel('Partner public key').fill(partner.publicKey);
   await panel.getByRole('button', { name: 'Add partner' }).click();

@@ -7,14 +7,14 @@ const site = z.object({ siteId: z.string(), publicKey: z.string(), fingerprint: 
 export const exchangeOperations = {
   'exchange.status': {
     access: 'signed-in',
-    summary: "This site's identity (if set up) and its partner sites with their key fingerprints.",
+    summary: "This site's identity (if set up), whether its key is unlocked in this workstation, and its partner sites with their key fingerprints.",
     args: z.strictObject({}),
-    result: z.object({ site: site.optional(), partners: z.array(site) }),
+    result: z.object({ site: site.optional(), siteKey: z.enum(['locked', 'unlocked']).optional(), partners: z.array(site) }),
   },
   'exchange.initSite': {
     access: 'admin',
-    summary: 'Create this installation\'s site id and Ed25519 key pair (admin, once).',
-    args: z.strictObject({ siteId: z.string().min(2).max(64) }),
+    summary: "Create this installation's site id and Ed25519 key pair sealed under the admin's site passphrase (admin, once), or unlock the existing key with it: it stays unlocked until the workstation closes (an unsealed key from an earlier version is sealed under this passphrase).",
+    args: z.strictObject({ siteId: z.string().min(2).max(64), passphrase: z.string().min(1).max(1024) }),
     result: site,
   },
   'exchange.addPartner': {

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.ts';
 import { verifyDataFolder } from '../audit/verify-store.ts';
 import { batchCommand, siteCommand } from './exchange-commands.ts';
-import { userCommand } from './user-commands.ts';
+import { processPasswordInput, userCommand, type PasswordInput } from './user-commands.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -33,15 +33,21 @@ export const USAGE = `Usage:
                                               run the installed models on files, folders,
                                               zip archives or DICOM media (DICOMDIR);
                                               JPEG/PNG count as retina unless told
-  neoscope audit verify --data DIR            check the audit log's hash chain and every
-                                              signed report (exit 4 names the first break)
-  neoscope site init --data DIR --site-id ID | show --data DIR
+  neoscope audit verify --data DIR [--checkpoint N:HASH]...
+                                              check the audit log's hash chain, every signed
+                                              report (hash, signature, sign-off), the chain
+                                              against known checkpoints (and those given,
+                                              e.g. from a PDF footer), and the database
+                                              against the log (exit 4 names the first problem)
+  neoscope site init --data DIR --site-id ID [--passphrase-stdin] | show --data DIR
        | add-partner --data DIR --site-id ID --public-key BASE64
-                                              this site's Ed25519 identity and partner keys
+                                              this site's Ed25519 identity (its key sealed
+                                              under an admin passphrase) and partner keys
   neoscope batch create --data DIR --out FILE.zip [--deidentify --key SECRET]
-                  [--max-file-bytes N] PATH...
+                  [--max-file-bytes N] [--passphrase-stdin] PATH...
                                               files too large or unreadable are named and
-                                              skipped (exit 3); the rest is packed
+                                              skipped (exit 3); the rest is packed and
+                                              signed (the site passphrase unlocks the key)
   neoscope batch import --data DIR FILE.zip [--accept-old] [--max-age-days N]
                                               signed offline batches (import verifies the
                                               signature and every file first; a replayed or
@@ -163,8 +169,16 @@ export async function auditCommand(args: string[], io: CliStreams): Promise<numb
   const at = args.indexOf('--data');
   const data = at >= 0 ? args[at + 1] : undefined;
   if (args[0] !== 'verify' || !data) return io.err(USAGE), 2;
+  // Checkpoints that left the machine (a PDF footer, a package manifest): N:HASH.
+  const checkpoints: { entries: number; hash: string }[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] !== '--checkpoint') continue;
+    const m = /^(\d+):([0-9a-f]{64})$/.exec(args[i + 1] ?? '');
+    if (!m) return io.err(`audit verify: --checkpoint takes ENTRIES:HASH (64 hex digits), as printed on a PDF or in a package manifest\n`), 2;
+    checkpoints.push({ entries: Number(m[1]), hash: m[2]! });
+  }
   try {
-    const result = await verifyDataFolder(data);
+    const result = await verifyDataFolder(data, { checkpoints });
     for (const line of result.lines) (result.ok ? io.out : io.err)(`${line}\n`);
     return result.ok ? 0 : 4;
   } catch (error) {
@@ -173,7 +187,8 @@ export async function auditCommand(args: string[], io: CliStreams): Promise<numb
   }
 }
 
-export async function runCli(argv: string[], io: CliStreams): Promise<number> {
+/** `input` supplies passwords and passphrases (stdin, a terminal prompt); tests pass their own. */
+export async function runCli(argv: string[], io: CliStreams, input?: PasswordInput): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'info':
@@ -187,11 +202,11 @@ export async function runCli(argv: string[], io: CliStreams): Promise<number> {
     case 'audit':
       return auditCommand(args, io);
     case 'site':
-      return siteCommand(args, io).catch((error: unknown) => (io.err(`site: ${describeError(error)}\n`), 2));
+      return siteCommand(args, io, input ?? processPasswordInput()).catch((error: unknown) => (io.err(`site: ${describeError(error)}\n`), 2));
     case 'batch':
-      return batchCommand(args, io).catch((error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2));
+      return batchCommand(args, io, input ?? processPasswordInput()).catch((error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2));
     case 'user':
-      return userCommand(args, io).catch((error: unknown) => (io.err(`user: ${describeError(error)}\n`), 2));
+      return userCommand(args, io, input ?? processPasswordInput()).catch((error: unknown) => (io.err(`user: ${describeError(error)}\n`), 2));
     case undefined:
     case '--help':
     case 'help':

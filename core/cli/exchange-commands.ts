@@ -3,6 +3,12 @@
  * batch packages created from files (a file too large or unreadable is reported and
  * skipped; exit 3) and imported after full verification (an old package needs
  * --accept-old).
+ *
+ * The site key is sealed under an admin passphrase: `site init` sets it (asked twice on a
+ * terminal, or one line from stdin with --passphrase-stdin) and `batch create` asks for it
+ * to sign. Given to `site init` or `batch create` on a key an earlier version stored
+ * unsealed, it seals that key. Both record what they did in the audit log (the workstation
+ * must be closed: it holds the data folder); a package carries the audit checkpoint.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -15,6 +21,7 @@ import { ExchangeError, PartnerKeys, SiteIdentity } from '../exchange/site-ident
 import { libraryFor, openDataFolder } from '../store/data-folder.ts';
 import { findProjectRoot, productVersion } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';
+import { processPasswordInput, type PasswordInput } from './user-commands.ts';
 
 type Options = { values: Map<string, string>; flags: Set<string>; positional: string[] };
 
@@ -38,7 +45,20 @@ function positiveInteger(value: string | undefined, fallback: number): number | 
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-export async function siteCommand(args: string[], io: CliStreams): Promise<number> {
+/** The site passphrase: one line of stdin with --passphrase-stdin, else asked (twice when it is new). */
+async function sitePassphrase(o: Options, input: PasswordInput, confirm: boolean): Promise<string> {
+  if (o.flags.has('--passphrase-stdin')) {
+    const line = await input.readLine();
+    if (!line) throw Object.assign(new Error('--passphrase-stdin: stdin held no passphrase line'), { code: 'CLI_USAGE' });
+    return line;
+  }
+  if (!input.prompt) throw Object.assign(new Error('no terminal to ask for the site passphrase on: pass it on stdin with --passphrase-stdin'), { code: 'CLI_USAGE' });
+  const first = await input.prompt('Site passphrase: ');
+  if (confirm && (await input.prompt('Again: ')) !== first) throw Object.assign(new Error('the two passphrases differ; nothing was changed'), { code: 'CLI_USAGE' });
+  return first;
+}
+
+export async function siteCommand(args: string[], io: CliStreams, input: PasswordInput = processPasswordInput()): Promise<number> {
   const [sub, ...rest] = args;
   const o = parse(rest, ['--data', '--site-id', '--public-key']);
   const data = o.values.get('--data');
@@ -46,13 +66,22 @@ export async function siteCommand(args: string[], io: CliStreams): Promise<numbe
   if (sub === 'init') {
     const siteId = o.values.get('--site-id');
     if (!siteId) return io.err('site init: --site-id ID is required\n'), 2;
-    const identity = await SiteIdentity.init(data, siteId);
+    const existing = await SiteIdentity.readPublic(data).catch(() => undefined);
+    const passphrase = await sitePassphrase(o, input, !existing || !existing.sealed);
+    const identity = await SiteIdentity.init(data, siteId, passphrase);
+    const folder = await openDataFolder(data);
+    try {
+      await folder.audit.append({ actor: `cli:${input.osUser}`, action: 'edit', subject: `site:${identity.siteId}`, details: { siteKey: !existing ? 'created' : identity.migrated ? 'sealed under a passphrase' : 'unlocked', fingerprint: identity.fingerprint } });
+    } finally {
+      folder.close();
+    }
+    if (identity.migrated) io.err('the site key was stored unsealed (by an earlier version); it is now sealed under this passphrase\n');
     io.out(`site ${identity.siteId}\npublic key  ${identity.publicKey}\nfingerprint ${identity.fingerprint}\n`);
     return 0;
   }
   if (sub === 'show') {
-    const identity = await SiteIdentity.load(data);
-    io.out(`site ${identity.siteId}\npublic key  ${identity.publicKey}\nfingerprint ${identity.fingerprint}\n`);
+    const identity = await SiteIdentity.readPublic(data);
+    io.out(`site ${identity.siteId}\npublic key  ${identity.publicKey}\nfingerprint ${identity.fingerprint}\nkey         ${identity.sealed ? 'sealed under the site passphrase' : 'NOT sealed: run "neoscope site init" with the site id to seal it under a passphrase'}\n`);
     for (const p of await new PartnerKeys(data).list()) io.out(`partner ${p.siteId}  fingerprint ${p.fingerprint}\n`);
     return 0;
   }
@@ -68,7 +97,7 @@ export async function siteCommand(args: string[], io: CliStreams): Promise<numbe
   return 2;
 }
 
-export async function batchCommand(args: string[], io: CliStreams): Promise<number> {
+export async function batchCommand(args: string[], io: CliStreams, input: PasswordInput = processPasswordInput()): Promise<number> {
   const [sub, ...rest] = args;
   const o = parse(rest, ['--data', '--out', '--key', '--max-file-bytes', '--max-age-days']);
   const data = o.values.get('--data');
@@ -81,14 +110,26 @@ export async function batchCommand(args: string[], io: CliStreams): Promise<numb
     if (deidentify && !key) return io.err('batch create --deidentify needs --key SECRET (kept at this site: it makes pseudonyms repeatable)\n'), 2;
     const maxFileBytes = positiveInteger(o.values.get('--max-file-bytes'), DEFAULT_MAX_BATCH_FILE_BYTES);
     if (maxFileBytes === undefined) return io.err('batch create: --max-file-bytes takes a positive whole number of bytes\n'), 2;
-    const identity = await SiteIdentity.load(data);
+    await SiteIdentity.readPublic(data);
+    const identity = await SiteIdentity.load(data, await sitePassphrase(o, input, false));
+    if (identity.migrated) io.err('the site key was stored unsealed (by an earlier version); it is now sealed under this passphrase\n');
     const { files, skipped } = await readBatchInputs(o.positional, { maxFileBytes });
     for (const s of skipped) io.err(`skipped ${s.name}: ${s.reason}\n`);
     if (!files.length) return io.err(`batch create: no file could be packed (${skipped.length} skipped); no package written\n`), 3;
     const version = productVersion(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))));
-    const { zip, manifest, reidentification } = await createBatch(files, identity, { softwareVersion: version, ...(deidentify ? { deidentify: { key: key! } } : {}) });
-    await writeFile(out, zip);
-    await recordReidentification(data, reidentification);
+    const folder = await openDataFolder(data);
+    let manifest: Awaited<ReturnType<typeof createBatch>>['manifest'];
+    let reidentification: Awaited<ReturnType<typeof createBatch>>['reidentification'];
+    try {
+      const checkpoint = await folder.audit.checkpoint();
+      const created = await createBatch(files, identity, { softwareVersion: version, checkpoint, ...(deidentify ? { deidentify: { key: key! } } : {}) });
+      ({ manifest, reidentification } = created);
+      await writeFile(out, created.zip);
+      await recordReidentification(data, reidentification);
+      await folder.audit.appendEmitted({ actor: `cli:${input.osUser}`, action: 'export', subject: `batch:${manifest.batchId}`, details: { files: manifest.counts.files, deidentified: manifest.deidentified } }, checkpoint);
+    } finally {
+      folder.close();
+    }
     io.out(`batch ${manifest.batchId}: ${manifest.counts.files} file(s), ${manifest.counts.bytes} bytes${deidentify ? `, de-identified (${reidentification.length} pseudonym(s) kept at this site)` : ''}, signed by ${identity.siteId} (${identity.fingerprint}) → ${out}\n`);
     if (skipped.length) io.err(`${skipped.length} file(s) skipped (listed above); the package holds the rest\n`);
     return skipped.length ? 3 : 0;

@@ -14,6 +14,9 @@ import { samplePath } from '../testing/shared-data.ts';
 import { createBatch } from './batch-package.ts';
 import { PartnerKeys, SiteIdentity } from './site-identity.ts';
 
+/** The site passphrase, as `--passphrase-stdin` reads it. */
+const passphrase = { readLine: async () => 'regional-A-pass-1', osUser: 'tester' };
+
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
@@ -22,7 +25,7 @@ function capture() {
 
 test('batch create: a 4 GB file, an over-cap file and an unreadable path are reported and skipped; the rest is packed', async () => {
   const data = mkdtempSync(join(tmpdir(), 'neoscope-cli-a-'));
-  await SiteIdentity.init(data, 'regional-A');
+  await SiteIdentity.init(data, 'regional-A', 'regional-A-pass-1');
   const inputs = mkdtempSync(join(tmpdir(), 'neoscope-cli-in-'));
   mkdirSync(join(inputs, 'exam'));
   copyFileSync(samplePath('chest-dx-lateral-highdicom.dcm'), join(inputs, 'exam', 'chest.dcm'));
@@ -34,7 +37,7 @@ test('batch create: a 4 GB file, an over-cap file and an unreadable path are rep
   symlinkSync(join(inputs, 'gone.dcm'), join(inputs, 'dangling.dcm'));
   const out = join(data, 'batch.zip');
   const { io, out: stdout, err } = capture();
-  const code = await batchCommand(['create', '--data', data, '--out', out, join(inputs, 'exam'), join(inputs, 'dangling.dcm')], io);
+  const code = await batchCommand(['create', '--data', data, '--out', out, '--passphrase-stdin', join(inputs, 'exam'), join(inputs, 'dangling.dcm')], io, passphrase);
   const stderr = err.join('');
   assert.equal(code, 3, stderr);
   assert.match(stderr, /skipped exam\/huge\.dcm: is 4,294,967,296 bytes, over the 1,073,741,824-byte limit/);
@@ -45,7 +48,7 @@ test('batch create: a 4 GB file, an over-cap file and an unreadable path are rep
 
   // The cap is configurable.
   const capped = capture();
-  assert.equal(await batchCommand(['create', '--data', data, '--out', out, '--max-file-bytes', '50000', join(inputs, 'exam', 'chest.dcm'), join(inputs, 'exam', 'retina.dcm')], capped.io), 3);
+  assert.equal(await batchCommand(['create', '--data', data, '--out', out, '--passphrase-stdin', '--max-file-bytes', '50000', join(inputs, 'exam', 'chest.dcm'), join(inputs, 'exam', 'retina.dcm')], capped.io, passphrase), 3);
   assert.match(capped.err.join(''), /skipped .*retina\.dcm: is 103,430 bytes, over the 50,000-byte limit/);
   assert.deepEqual(Object.keys(unzipSync(new Uint8Array(readFileSync(out)))).filter((n) => n.startsWith('files/')), ['files/00001-chest.dcm']);
 });

@@ -110,7 +110,7 @@ export async function importBatch(
       actor: deps.actor,
       action: 'import',
       subject: `batch:${manifest.batchId}`,
-      details: { from: manifest.sender.siteId, files: manifest.counts.files, imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length, createdAt: manifest.createdAt, ...(deps.acceptOld ? { acceptedOld: true } : {}) },
+      details: { from: manifest.sender.siteId, files: manifest.counts.files, imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length, createdAt: manifest.createdAt, ...(manifest.auditCheckpoint ? { senderCheckpoint: manifest.auditCheckpoint } : {}), ...(deps.acceptOld ? { acceptedOld: true } : {}) },
     });
     return { manifest, report };
   } finally {

@@ -1,6 +1,8 @@
 /**
  * Offline batch packages between sites: a zip holding the files, manifest.json (SHA-256
- * and size of every file, counts, sender, time, software version) and manifest.sig (the
+ * and size of every file, counts, sender, time, software version, and the sender's audit
+ * checkpoint: its audit chain's length and last hash, witnessed by whoever receives the
+ * package) and manifest.sig (the
  * sender's Ed25519 signature over the manifest's exact bytes). A receiving site reads the
  * zip's directory and the manifest first, checks the signature against the partner key it
  * imported, the kind, replay and age, then every file against the manifest, before
@@ -9,6 +11,7 @@
  */
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { zipSync } from 'fflate';
+import type { AuditCheckpoint } from '../audit/audit-log.ts';
 import { z } from 'zod';
 import { deidentifyDicom, replacementUid } from '../dicom/deidentify/deidentify.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
@@ -28,6 +31,8 @@ const manifestSchema = z.strictObject({
   createdAt: z.string(),
   software: z.strictObject({ product: z.literal('NeoScope'), version: z.string() }),
   deidentified: z.boolean(),
+  /** The sending workstation's audit chain when the package was made (absent from older senders). */
+  auditCheckpoint: z.strictObject({ entries: z.number().int().nonnegative(), hash: z.string().regex(/^[0-9a-f]{64}$/), time: z.string() }).optional(),
   counts: z.strictObject({ files: z.number().int().nonnegative(), bytes: z.number().int().nonnegative() }),
   files: z.array(z.strictObject({ path: z.string().regex(/^files\/[^/]+$/), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),
 });
@@ -56,7 +61,7 @@ export function pseudonymFor(patientId: string, key: string): string {
 export async function createBatch(
   files: BatchFile[],
   identity: SiteIdentity,
-  options: { kind?: 'images' | 'results'; softwareVersion: string; deidentify?: { key: string }; now?: Date },
+  options: { kind?: 'images' | 'results'; softwareVersion: string; deidentify?: { key: string }; now?: Date; checkpoint?: AuditCheckpoint },
 ): Promise<{ zip: Uint8Array; manifest: BatchManifest; reidentification: Reidentification[] }> {
   const entries: Record<string, Uint8Array> = {};
   const listed: BatchManifest['files'] = [];
@@ -87,6 +92,7 @@ export async function createBatch(
     createdAt: (options.now ?? new Date()).toISOString(),
     software: { product: 'NeoScope', version: options.softwareVersion },
     deidentified: Boolean(options.deidentify),
+    ...(options.checkpoint ? { auditCheckpoint: options.checkpoint } : {}),
     counts: { files: listed.length, bytes: listed.reduce((s, f) => s + f.bytes, 0) },
     files: listed,
   };

@@ -11,6 +11,7 @@
  * under the right patient. Results for pseudonyms it never issued are refused by name.
  */
 import dcmjs from 'dcmjs';
+import type { AuditCheckpoint } from '../audit/audit-log.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { replayGuard, type ReceiveOptions } from './batch-import.ts';
@@ -27,7 +28,7 @@ export interface ResultEntry {
   files: { sr: string; pdf?: string };
 }
 
-export async function createResultsBatch(results: { report: SignedReport; sr: Uint8Array; pdf?: Uint8Array }[], identity: SiteIdentity, softwareVersion: string) {
+export async function createResultsBatch(results: { report: SignedReport; sr: Uint8Array; pdf?: Uint8Array }[], identity: SiteIdentity, softwareVersion: string, checkpoint?: AuditCheckpoint) {
   const files: { name: string; bytes: Uint8Array }[] = [];
   const index: ResultEntry[] = [];
   for (const { report, sr, pdf } of results) {
@@ -37,7 +38,7 @@ export async function createResultsBatch(results: { report: SignedReport; sr: Ui
     index.push({ reportId: report.content.reportId, version: report.version, contentHash: report.contentHash, patientId: report.content.patientId, studyInstanceUid: report.content.studyInstanceUid, signer: report.signer, files: { sr: `${stem}-sr.dcm`, ...(pdf ? { pdf: `${stem}.pdf` } : {}) } });
   }
   files.unshift({ name: 'results.json', bytes: new TextEncoder().encode(JSON.stringify(index, null, 2)) });
-  return createBatch(files, identity, { kind: 'results', softwareVersion });
+  return createBatch(files, identity, { kind: 'results', softwareVersion, ...(checkpoint ? { checkpoint } : {}) });
 }
 
 /** The SR with the site's own patient and study put back (PS3.15 re-identification at the source). */
@@ -110,7 +111,7 @@ async function importVerifiedResults(
     );
     attached.push({ reportId: entry.reportId, version: entry.version, patientId: person.patientId, studyInstanceUid: originalStudy, contentHash: entry.contentHash });
   }
-  await deps.data.audit.append({ actor: deps.actor, action: 'import', subject: `results:${manifest.batchId}`, details: { from: manifest.sender.siteId, reports: attached.map((a) => `${a.reportId} v${a.version}`) } });
+  await deps.data.audit.append({ actor: deps.actor, action: 'import', subject: `results:${manifest.batchId}`, details: { from: manifest.sender.siteId, reports: attached.map((a) => `${a.reportId} v${a.version}`), ...(manifest.auditCheckpoint ? { senderCheckpoint: manifest.auditCheckpoint } : {}) } });
   return { manifest, attached };
 }
 

@@ -1,18 +1,30 @@
 /**
  * A site's identity for offline exchange: a site id and an Ed25519 key pair (node:crypto),
- * kept in <data>/site/. Partner sites' public keys are imported once; the fingerprint (the
- * first 20 bytes of the SHA-256 of the raw public key, in groups of four hex digits) is
- * what two people read to each other over the phone before trusting a key.
+ * kept in <data>/site/identity.json. The private key is sealed under an admin passphrase
+ * (scrypt + AES-256-GCM, core/users/sealed-key.ts): someone who copies the data folder has
+ * the public key and a sealed blob, not a key that signs packages. Signing needs the
+ * identity unlocked with the passphrase (the workstation keeps it unlocked in memory until
+ * it closes, after an admin enters it; the CLI asks each time). A key written unsealed by an
+ * earlier version is sealed under the passphrase given the first time it is unlocked.
+ * Partner sites' public keys are imported once; the fingerprint (the first 20 bytes of the
+ * SHA-256 of the raw public key, in groups of four hex digits) is what two people read to
+ * each other over the phone before trusting a key.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../api/errors.ts';
+import { ed25519PublicKey, fingerprintOf as fingerprint, newEd25519KeyPair, rawPublicKey, signEd25519, verifyEd25519 } from '../audit/ed25519.ts';
+import { passwordProblem } from '../users/passwords.ts';
+import { openSealedSecret, sealSecret } from '../users/sealed-key.ts';
 
 export type ExchangeErrorCode =
   | 'EXCHANGE_NO_IDENTITY'
   | 'EXCHANGE_BAD_KEY'
+  | 'EXCHANGE_SITE_LOCKED'
+  | 'EXCHANGE_BAD_PASSPHRASE'
+  | 'EXCHANGE_WEAK_PASSPHRASE'
   | 'EXCHANGE_UNKNOWN_SENDER'
   | 'EXCHANGE_BAD_SIGNATURE'
   | 'EXCHANGE_UNSIGNED'
@@ -36,28 +48,53 @@ export interface PublicSite {
 }
 
 const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
-
-function rawPublicKey(key: KeyObject): Buffer {
-  return Buffer.from(key.export({ format: 'jwk' }).x!, 'base64url');
-}
+const PURPOSE = 'neoscope site key';
 
 export function fingerprintOf(publicKeyBase64: string): string {
-  const hex = createHash('sha256').update(Buffer.from(publicKeyBase64, 'base64')).digest('hex').slice(0, 40);
-  return hex.match(/.{4}/g)!.join(' ');
+  return fingerprint(publicKeyBase64);
 }
 
 function publicKeyObject(publicKeyBase64: string): KeyObject {
-  const raw = Buffer.from(publicKeyBase64, 'base64');
-  if (raw.length !== 32) throw new ExchangeError('EXCHANGE_BAD_KEY', `an Ed25519 public key is 32 bytes; this one is ${raw.length}`);
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+  const key = ed25519PublicKey(publicKeyBase64);
+  if (!key) throw new ExchangeError('EXCHANGE_BAD_KEY', `an Ed25519 public key is 32 bytes; this one is ${Buffer.from(publicKeyBase64, 'base64').length}`);
+  return key;
 }
 
 export function verifySignature(publicKeyBase64: string, data: Uint8Array, signatureBase64: string): boolean {
+  return verifyEd25519(publicKeyBase64, data, signatureBase64);
+}
+
+/** identity.json: the sealed form, or the unsealed one earlier versions wrote. */
+interface StoredIdentity {
+  siteId: string;
+  publicKey: string;
+  sealedPrivateKey?: string;
+  privateKey?: string;
+}
+
+async function readStored(dataFolder: string): Promise<StoredIdentity> {
+  const file = join(dataFolder, 'site', 'identity.json');
   try {
-    return verify(null, data, publicKeyObject(publicKeyBase64), Buffer.from(signatureBase64, 'base64'));
+    return JSON.parse(await readFile(file, 'utf8')) as StoredIdentity;
   } catch {
-    return false;
+    throw new ExchangeError('EXCHANGE_NO_IDENTITY', `this installation has no site identity yet (${file}); run "neoscope site init --data DIR --site-id ID"`);
   }
+}
+
+/** Written whole or not at all (temporary file, then rename), readable by the owner only. */
+async function writeStored(dataFolder: string, stored: StoredIdentity): Promise<void> {
+  const folder = join(dataFolder, 'site');
+  await mkdir(folder, { recursive: true });
+  const file = join(folder, 'identity.json');
+  const temp = join(folder, '.identity.json.partial');
+  await writeFile(temp, JSON.stringify(stored, null, 2), { mode: 0o600 });
+  await chmod(temp, 0o600);
+  await rename(temp, file);
+}
+
+function passphraseProblem(passphrase: string): string | null {
+  const problem = passwordProblem(passphrase);
+  return problem && problem.replace('a password', 'the site passphrase');
 }
 
 export class SiteIdentity {
@@ -66,6 +103,8 @@ export class SiteIdentity {
     readonly siteId: string,
     private readonly privateKey: KeyObject,
     readonly publicKey: string,
+    /** True when this unlock sealed a key that an earlier version had stored unsealed. */
+    readonly migrated = false,
   ) {}
 
   get fingerprint(): string {
@@ -77,35 +116,63 @@ export class SiteIdentity {
   }
 
   sign(data: Uint8Array): string {
-    return sign(null, data, this.privateKey).toString('base64');
+    return signEd25519(this.privateKey, data);
   }
 
-  /** Creates the site's key pair once; later calls load it (the site id cannot change). */
-  static async init(dataFolder: string, siteId: string): Promise<SiteIdentity> {
-    const folder = join(dataFolder, 'site');
-    if (existsSync(join(folder, 'identity.json'))) {
-      const existing = await SiteIdentity.load(dataFolder);
+  /**
+   * Creates the site's key pair once, sealed under `passphrase`; later calls unlock it (the
+   * site id cannot change). Without a passphrase the key is stored unsealed, as earlier
+   * versions did: the CLI and the workstation always give one; only tests and tools omit it.
+   */
+  static async init(dataFolder: string, siteId: string, passphrase?: string): Promise<SiteIdentity> {
+    if (existsSync(join(dataFolder, 'site', 'identity.json'))) {
+      const existing = await SiteIdentity.load(dataFolder, passphrase);
       if (existing.siteId !== siteId) throw new ExchangeError('EXCHANGE_BAD_KEY', `this installation is already site ${existing.siteId}`);
       return existing;
     }
     if (!SITE_ID.test(siteId)) throw new ExchangeError('EXCHANGE_BAD_KEY', 'a site id is 2–64 letters, digits, dots, dashes or underscores');
-    await mkdir(folder, { recursive: true });
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    const file = join(folder, 'identity.json');
-    await writeFile(file, JSON.stringify({ siteId, publicKey: rawPublicKey(publicKey).toString('base64'), privateKey: privateKey.export({ format: 'pem', type: 'pkcs8' }) }, null, 2), { mode: 0o600 });
-    await chmod(file, 0o600);
-    return SiteIdentity.load(dataFolder);
+    const weak = passphrase === undefined ? null : passphraseProblem(passphrase);
+    if (weak) throw new ExchangeError('EXCHANGE_WEAK_PASSPHRASE', weak);
+    const pair = newEd25519KeyPair();
+    await writeStored(dataFolder, {
+      siteId,
+      publicKey: pair.publicKey,
+      ...(passphrase === undefined ? { privateKey: String(pair.privateKey.export({ format: 'pem', type: 'pkcs8' })) } : { sealedPrivateKey: await sealSecret(pair.privateKeyDer, passphrase, PURPOSE) }),
+    });
+    return new SiteIdentity(join(dataFolder, 'site'), siteId, pair.privateKey, pair.publicKey);
   }
 
-  static async load(dataFolder: string): Promise<SiteIdentity> {
-    const file = join(dataFolder, 'site', 'identity.json');
-    let stored: { siteId: string; publicKey: string; privateKey: string };
-    try {
-      stored = JSON.parse(await readFile(file, 'utf8'));
-    } catch {
-      throw new ExchangeError('EXCHANGE_NO_IDENTITY', `this installation has no site identity yet (${file}); run "neoscope site init --data DIR --site-id ID"`);
+  /**
+   * The identity, unlocked. A sealed key needs its passphrase (EXCHANGE_SITE_LOCKED without,
+   * EXCHANGE_BAD_PASSPHRASE when wrong); an unsealed one from an earlier version is sealed
+   * under the passphrase now, if one is given.
+   */
+  static async load(dataFolder: string, passphrase?: string): Promise<SiteIdentity> {
+    const stored = await readStored(dataFolder);
+    const folder = join(dataFolder, 'site');
+    if (stored.sealedPrivateKey) {
+      if (passphrase === undefined) throw new ExchangeError('EXCHANGE_SITE_LOCKED', `the key of site ${stored.siteId} is sealed under the site passphrase: an admin unlocks it (Exchange panel, or --passphrase-stdin on the command line)`);
+      const der = await openSealedSecret(stored.sealedPrivateKey, passphrase, PURPOSE);
+      if (!der) throw new ExchangeError('EXCHANGE_BAD_PASSPHRASE', `the site passphrase is wrong (or ${join(folder, 'identity.json')} was altered)`);
+      const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      if (rawPublicKey(createPublicKey(privateKey)).toString('base64') !== stored.publicKey) throw new ExchangeError('EXCHANGE_BAD_KEY', `${join(folder, 'identity.json')}: the sealed key does not match the site's public key (the file was altered)`);
+      return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey);
     }
-    return new SiteIdentity(join(dataFolder, 'site'), stored.siteId, createPrivateKey(stored.privateKey), stored.publicKey);
+    if (!stored.privateKey) throw new ExchangeError('EXCHANGE_BAD_KEY', `${join(folder, 'identity.json')} holds no private key`);
+    const privateKey = createPrivateKey(stored.privateKey);
+    if (passphrase === undefined) return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey);
+    // First unlock of a key an earlier version stored unsealed: seal it under this passphrase.
+    const weak = passphraseProblem(passphrase);
+    if (weak) throw new ExchangeError('EXCHANGE_WEAK_PASSPHRASE', weak);
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    await writeStored(dataFolder, { siteId: stored.siteId, publicKey: stored.publicKey, sealedPrivateKey: await sealSecret(der, passphrase, PURPOSE) });
+    return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey, true);
+  }
+
+  /** The public part and whether the key is sealed; needs no passphrase. */
+  static async readPublic(dataFolder: string): Promise<PublicSite & { sealed: boolean }> {
+    const stored = await readStored(dataFolder);
+    return { siteId: stored.siteId, publicKey: stored.publicKey, fingerprint: fingerprintOf(stored.publicKey), sealed: Boolean(stored.sealedPrivateKey) };
   }
 }
 

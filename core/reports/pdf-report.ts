@@ -2,9 +2,14 @@
  * The signed report as PDF (pdf-lib): header with patient and study, each graded field
  * with the AI value (model, version, confidence) beside the reader's, the reader's text,
  * the images with their overlays, the models behind the AI values in short, and the
- * signature block with the content hash. A4, standard fonts, no external resources.
+ * signature block with the content hash and the signer's key fingerprint, and on every page
+ * a footer with the audit checkpoint (entries and last hash of the audit chain when the PDF
+ * was made), which leaves the machine with the PDF. A4, standard fonts, no external
+ * resources. Everything printed comes from the verified frozen report (patient and study
+ * included); the caller reads it through SignedReportStore.readVerified.
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { AuditCheckpoint } from '../audit/audit-log.ts';
 import type { SignedReport } from './signed-reports.ts';
 import type { StudyContext } from './structured-report.ts';
 
@@ -113,15 +118,20 @@ function shown(value: string | number | null | undefined): string {
 
 const MEASUREMENT_NAMES: Record<string, string> = { length: 'Length', angle: 'Angle', ctr: 'Cardiothoracic ratio', 'disc-ruler': 'Disc diameter', 'zone-i': 'ICROP zone I' };
 
-export async function buildPdfReport(report: SignedReport, study: StudyContext, images: ReportImage[], models: ModelSummary[]): Promise<Uint8Array> {
+export function checkpointLine(checkpoint: AuditCheckpoint): string {
+  return `Audit checkpoint: ${checkpoint.entries} entries, hash ${checkpoint.hash}, ${checkpoint.time.replace(/\.\d+Z$/, 'Z')}`;
+}
+
+export async function buildPdfReport(report: SignedReport, study: StudyContext, images: ReportImage[], models: ModelSummary[], options: { checkpoint?: AuditCheckpoint } = {}): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(`NeoScope report ${report.content.reportId} v${report.version}`);
   doc.setProducer('NeoScope');
   doc.setCreationDate(new Date(report.signedAt));
-  const w = new Writer(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const w = new Writer(doc, regular, await doc.embedFont(StandardFonts.HelveticaBold));
 
   w.line(report.content.domain === 'retina' ? 'ROP screening report' : 'Neonatal chest film report', { size: 16, bold: true });
-  w.line(`Patient ${study.patientName.replace(/\^/g, ' ')} - ID ${study.patientId} - born ${study.patientBirthDate || 'unknown'} - sex ${study.patientSex || 'unknown'}`);
+  w.line(`Patient ${study.patientName.replace(/\^/g, ' ') || '(name not part of this signed report)'} - ID ${study.patientId} - born ${study.patientBirthDate || 'unknown'} - sex ${study.patientSex || 'unknown'}`);
   w.line(`Study ${study.studyDate} ${study.studyTime} - accession ${study.accessionNumber || '-'} - study UID ${study.studyInstanceUid}`);
   w.line(`Report ${report.content.reportId}, version ${report.version}${report.amends ? ` (amends version ${report.amends.version}: ${report.amends.reason})` : ''}`);
   w.gap();
@@ -174,5 +184,13 @@ export async function buildPdfReport(report: SignedReport, study: StudyContext, 
   w.line(`Electronically signed by ${report.signer}`);
   w.line(`Signed ${report.signedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`);
   w.line(`Content hash sha256:${report.contentHash}`, { size: 8 });
+  if (report.signature) w.line(`Ed25519 signature by ${report.signature.username}, key fingerprint ${report.signature.keyFingerprint}`, { size: 8 });
+  else w.line('Signed before per-signer keys: content hash and audit log only', { size: 8 });
+  if (options.checkpoint) {
+    const pages = doc.getPages();
+    pages.forEach((page, i) => {
+      page.drawText(pdfText(`${checkpointLine(options.checkpoint!)} - page ${i + 1} of ${pages.length}`), { x: MARGIN, y: 22, size: 6.5, font: regular, color: rgb(0.35, 0.35, 0.35) });
+    });
+  }
   return doc.save();
 }

@@ -2,11 +2,15 @@
  * Reading and signing one exam's report. A draft holds, per field of the domain's form,
  * the AI value (recorded by the service from a verified model, with its id, version and
  * SHA-256) and the reader's value; every change is recorded with who, when, from and to.
- * Signing re-checks the reader's password, freezes the report (SignedReportStore) and
- * closes the draft: a signed report cannot be edited, only amended as a new version.
+ * Signing re-checks the reader's password, unseals the reader's signing key with it, freezes
+ * the report (SignedReportStore: content with the patient and study as shown now, signed
+ * with that key) and closes the draft: a signed report cannot be edited, only amended as a
+ * new version.
  */
 import { CodedError } from '../api/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import type { InstanceSummary } from '../api/schemas.ts';
+import { freezeStudy } from '../reports/frozen-study.ts';
 import type { ReportContent, SignedReport, SignedReportStore } from '../reports/signed-reports.ts';
 import type { Database } from '../store/database.ts';
 import { AuthError, maySign, type Accounts, type User } from '../users/accounts.ts';
@@ -141,9 +145,10 @@ export class ReviewService {
     const draft = this.editable(reportId);
     if (!maySign(user.role, draft.content.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not sign ${draft.content.domain} reports`);
     await this.accounts.authenticate(user.username, password, 'sign-off');
+    const key = await this.accounts.signingKey(user.username, password);
     const signer = `${user.displayName} (${user.username}, ${user.role})`;
-    const content = this.withMeasurements(draft.content);
-    const signed = draft.amends ? await this.reports.amend(content, signer, amendmentReason ?? '') : await this.reports.sign(content, signer);
+    const content = this.withStudy(this.withMeasurements(draft.content));
+    const signed = draft.amends ? await this.reports.amend(content, signer, amendmentReason ?? '', key) : await this.reports.sign(content, signer, key);
     this.db.transaction(() => this.save({ ...draft, content, status: 'signed', amends: undefined }, user.username));
     return signed;
   }
@@ -157,6 +162,21 @@ export class ReviewService {
     const saved = content.instanceIds.flatMap((id) => new AnnotationStore(this.db, this.audit).list(id));
     if (!saved.length) return rest;
     return { ...rest, measurements: saved.map((a) => ({ instanceId: a.instanceId, kind: a.kind, label: a.label, by: a.createdBy, at: a.createdAt })) };
+  }
+
+  /**
+   * The patient and study as the library shows them at signing become part of what is
+   * signed, so exports never print a name or date that was changed in the database later.
+   * (Images not in the library: the content is left as it was.)
+   */
+  private withStudy(content: ReportContent): ReportContent {
+    const summaries: InstanceSummary[] = [];
+    for (const id of content.instanceIds) {
+      const row = this.db.get('SELECT summary_json FROM instances WHERE id = ?', [id]);
+      if (!row) return content;
+      summaries.push(JSON.parse(String(row.summary_json)) as InstanceSummary);
+    }
+    return summaries.length ? { ...content, study: freezeStudy(summaries) } : content;
   }
 
   /** Opens a signed report for amendment: a new draft from the latest version. */

@@ -2,11 +2,15 @@
  * One workstation's data folder: the SQLite index, the object store, the audit log and the
  * signed reports, opened together. Where it lives: Electron's userData/data, the browser
  * host's NEOSCOPE_DATA or ~/.local/share/neoscope (XDG_DATA_HOME respected).
+ *
+ * Each import's audit entry records the SHA-256 of the instance's summary and of the
+ * patient's name and ID, so `audit verify` notices a summary changed in SQLite later.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, readAuditEntries, recoverAuditTail } from '../audit/audit-log.ts';
-import { dataPaths } from '../audit/verify-store.ts';
+import { instanceHashes, unauditedTail } from '../audit/replay.ts';
+import { dataPaths, registerOpenDatabase } from '../audit/verify-store.ts';
 import { recoverSignedReports, SignedReportStore } from '../reports/signed-reports.ts';
 import { openDatabase, type Database } from './database.ts';
 import { createInstanceStore } from './instance-store.ts';
@@ -40,7 +44,18 @@ export async function openDataFolder(folder: string): Promise<DataFolder & { rec
   const tail = await recoverAuditTail(audit);
   if (tail) recovered.push(tail);
   recovered.push(...(await recoverSignedReports(paths.reports, await readAuditEntries(paths.auditLog))));
-  return { folder, db, objects, instances: createInstanceStore(db, objects), audit, reports: new SignedReportStore(paths.reports, audit), close: () => db.close(), recovered };
+  // A change the database committed just before a crash, whose audit entry was never written.
+  for (const details of unauditedTail(db, await readAuditEntries(paths.auditLog))) {
+    await audit.append({ actor: 'system', action: 'recovery', subject: 'fieldChange' in details ? String((details.fieldChange as { reportId: string }).reportId) : String(details.instance), details });
+    recovered.push(`recorded ${'fieldChange' in details ? 'a field change' : 'an import'} the database had committed without its audit entry`);
+  }
+  const keyHistory = (username: string) => db.all('SELECT public_key, fingerprint FROM signing_keys WHERE username = ?', [username]).map((r) => ({ publicKey: String(r.public_key), fingerprint: String(r.fingerprint) }));
+  registerOpenDatabase(folder, db);
+  const close = () => {
+    registerOpenDatabase(folder, undefined);
+    db.close();
+  };
+  return { folder, db, objects, instances: createInstanceStore(db, objects), audit, reports: new SignedReportStore(paths.reports, audit, undefined, keyHistory), close, recovered };
 }
 
 /** The library of a data folder: files stored durably, each import recorded in the audit log. */
@@ -50,6 +65,11 @@ export function libraryFor(data: DataFolder): Library {
     store: data.instances,
     recordPatient: (metadata, actor) => recordPatientFromImport(patients, metadata, actor),
     onImported: async (summary, actor) =>
-      void (await data.audit.append({ actor, action: 'import', subject: summary.instanceId, details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid, sourceSite: summary.sourceSite } })),
+      void (await data.audit.append({
+        actor,
+        action: 'import',
+        subject: summary.instanceId,
+        details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid, sourceSite: summary.sourceSite, ...instanceHashes(JSON.parse(JSON.stringify(summary))) },
+      })),
   });
 }

@@ -113,6 +113,18 @@ const MIGRATIONS: string[] = [
    CREATE INDEX annotations_instance ON annotations (instance_id);`,
   // Accounts an admin has disabled (they cannot sign in); NULL while the account is active.
   `ALTER TABLE users ADD COLUMN disabled_at TEXT;`,
+  // Each signer's Ed25519 key: the private key sealed under their password (users), and every
+  // public key an account ever had (signing_keys; retired_at set when a reset replaced it).
+  `ALTER TABLE users ADD COLUMN signing_key_sealed TEXT;
+   CREATE TABLE signing_keys (
+     username TEXT NOT NULL,
+     public_key TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     retired_at TEXT,
+     audit_seq INTEGER,
+     PRIMARY KEY (username, public_key)
+   );`,
 ];
 
 export interface Database {

@@ -7,11 +7,24 @@
  * each change is an `edit` audit entry on `user:<name>` naming what changed, never the
  * password. A disabled account cannot sign in or sign off; the last enabled admin cannot be
  * disabled, and nobody disables their own account.
+ *
+ * Signing keys (21 CFR 11.70: a signature only that reader could make): every account has an
+ * Ed25519 key pair; the public key is recorded in signing_keys and in the audit log
+ * (`signing-key` on `user:<name>`), the private key is kept sealed under the account's
+ * password (scrypt + AES-256-GCM, core/users/sealed-key.ts). At sign-off the password the
+ * reader re-enters unseals it. Accounts made before keys existed get theirs at their first
+ * sign-off; a password reset makes a new pair (nobody knows the old password to unseal the
+ * old key) and retires the old public key, which stays on record so that earlier signatures
+ * still verify.
  */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { CodedError } from '../api/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
+import { newEd25519KeyPair, rawPublicKey, signEd25519, fingerprintOf } from '../audit/ed25519.ts';
+import type { ReportSigner } from '../reports/signed-reports.ts';
 import type { Database, Row } from '../store/database.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { openSealedSecret, sealSecret } from './sealed-key.ts';
 
 export type Role = 'technician' | 'ophthalmologist' | 'radiologist' | 'admin';
 export const ROLES: Role[] = ['technician', 'ophthalmologist', 'radiologist', 'admin'];
@@ -19,7 +32,7 @@ export const ROLES: Role[] = ['technician', 'ophthalmologist', 'radiologist', 'a
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCK_MINUTES = 15;
 
-export type AuthErrorCode = 'AUTH_INVALID' | 'AUTH_LOCKED' | 'AUTH_DISABLED' | 'AUTH_REQUIRED' | 'AUTH_FORBIDDEN' | 'AUTH_WEAK_PASSWORD' | 'AUTH_USER_EXISTS' | 'NOT_FOUND';
+export type AuthErrorCode = 'AUTH_INVALID' | 'AUTH_LOCKED' | 'AUTH_DISABLED' | 'AUTH_REQUIRED' | 'AUTH_FORBIDDEN' | 'AUTH_WEAK_PASSWORD' | 'AUTH_USER_EXISTS' | 'AUTH_SIGNING_KEY' | 'NOT_FOUND';
 export class AuthError extends CodedError<AuthErrorCode> {}
 
 export interface User {
@@ -53,6 +66,18 @@ export function maySign(role: Role, domain: 'retina' | 'chest'): boolean {
 }
 
 const USERNAME = /^[a-z][a-z0-9._-]{1,31}$/;
+
+/** What a sealed signing key is bound to: it opens only as this account's key. */
+const keyPurpose = (username: string) => `neoscope signing key of ${username}`;
+
+/** One public key an account has had. */
+export interface SigningKeyRecord {
+  username: string;
+  publicKey: string;
+  fingerprint: string;
+  createdAt: string;
+  retiredAt?: string;
+}
 
 export class Accounts {
   constructor(
@@ -118,9 +143,74 @@ export class Accounts {
     const weak = passwordProblem(newPassword);
     if (weak) throw new AuthError('AUTH_WEAK_PASSWORD', weak);
     const hash = await hashPassword(newPassword);
-    this.db.transaction(() => this.db.run('UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?', [hash, username]));
+    const key = await this.sealedKeyPair(username, newPassword);
+    const replaced = this.currentKey(username);
+    this.db.transaction(() => {
+      this.db.run('UPDATE users SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?', [hash, username]);
+      this.storeKey(username, key);
+    });
     await this.audit.append({ actor: by, action: 'edit', subject: `user:${username}`, details: { passwordReset: true, ...(before.lockedUntil ? { unlocked: true } : {}) } });
+    await this.recordKey(username, key, by, 'password reset', replaced?.fingerprint);
     return this.get(username);
+  }
+
+  /** Every public key the account has had, oldest first (the last without retiredAt is current). */
+  keyHistory(username: string): SigningKeyRecord[] {
+    return this.db.all('SELECT username, public_key, fingerprint, created_at, retired_at FROM signing_keys WHERE username = ? ORDER BY created_at, rowid', [username]).map((r) => ({
+      username: String(r.username),
+      publicKey: String(r.public_key),
+      fingerprint: String(r.fingerprint),
+      createdAt: String(r.created_at),
+      ...(r.retired_at ? { retiredAt: String(r.retired_at) } : {}),
+    }));
+  }
+
+  private currentKey(username: string): { publicKey: string; fingerprint: string; auditSeq: number | null } | undefined {
+    const row = this.db.get('SELECT public_key, fingerprint, audit_seq FROM signing_keys WHERE username = ? AND retired_at IS NULL', [username]);
+    return row ? { publicKey: String(row.public_key), fingerprint: String(row.fingerprint), auditSeq: row.audit_seq === null ? null : Number(row.audit_seq) } : undefined;
+  }
+
+  private async sealedKeyPair(username: string, password: string): Promise<{ publicKey: string; fingerprint: string; sealed: string }> {
+    const pair = newEd25519KeyPair();
+    return { publicKey: pair.publicKey, fingerprint: pair.fingerprint, sealed: await sealSecret(pair.privateKeyDer, password, keyPurpose(username)) };
+  }
+
+  /** Inside a transaction: the new key becomes current, the previous one is retired. */
+  private storeKey(username: string, key: { publicKey: string; fingerprint: string; sealed: string }): void {
+    const now = this.now().toISOString();
+    this.db.run('UPDATE signing_keys SET retired_at = ? WHERE username = ? AND retired_at IS NULL', [now, username]);
+    this.db.run('INSERT INTO signing_keys (username, public_key, fingerprint, created_at) VALUES (?, ?, ?, ?)', [username, key.publicKey, key.fingerprint, now]);
+    this.db.run('UPDATE users SET signing_key_sealed = ? WHERE username = ?', [key.sealed, username]);
+  }
+
+  /** The key's audit entry (what `audit verify` and every export check signatures against). */
+  private async recordKey(username: string, key: { publicKey: string; fingerprint: string }, by: string, reason: string, replaces?: string): Promise<void> {
+    const entry = await this.audit.append({ actor: by, action: 'signing-key', subject: `user:${username}`, details: { publicKey: key.publicKey, fingerprint: key.fingerprint, reason, ...(replaces ? { replaces } : {}) } });
+    this.db.transaction(() => this.db.run('UPDATE signing_keys SET audit_seq = ? WHERE username = ? AND public_key = ?', [entry.seq, username, key.publicKey]));
+  }
+
+  /**
+   * The account's signing key, unsealed with the password the signer has just re-entered
+   * (call authenticate first). An account without a key gets one now, sealed under it.
+   */
+  async signingKey(username: string, password: string): Promise<ReportSigner> {
+    const row = this.db.get('SELECT signing_key_sealed FROM users WHERE username = ?', [username]);
+    if (!row) throw new AuthError('NOT_FOUND', `there is no account named ${JSON.stringify(username)}`);
+    const current = this.currentKey(username);
+    if (!row.signing_key_sealed || !current) {
+      const key = await this.sealedKeyPair(username, password);
+      this.db.transaction(() => this.storeKey(username, key));
+      await this.recordKey(username, key, username, 'first sign-off');
+      return this.signingKey(username, password);
+    }
+    const der = await openSealedSecret(String(row.signing_key_sealed), password, keyPurpose(username));
+    if (!der) throw new AuthError('AUTH_SIGNING_KEY', `the signing key of ${username} cannot be opened with this password: it was altered; an admin resets the password, which makes a new key`);
+    const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    const publicKey = rawPublicKey(createPublicKey(privateKey)).toString('base64');
+    if (publicKey !== current.publicKey) throw new AuthError('AUTH_SIGNING_KEY', `the sealed signing key of ${username} is not the account's current key (${current.fingerprint}): the accounts database was altered`);
+    // Interrupted between the database and the audit log when it was made: record it now.
+    if (current.auditSeq === null) await this.recordKey(username, current, username, 'recorded at sign-off (interrupted when made)');
+    return { username, publicKey, fingerprint: fingerprintOf(publicKey), sign: (bytes) => signEd25519(privateKey, bytes) };
   }
 
   async create(fields: { username: string; displayName: string; role: Role; password: string }, by: string): Promise<User> {
@@ -129,10 +219,13 @@ export class Accounts {
     if (weak) throw new AuthError('AUTH_WEAK_PASSWORD', weak);
     if (this.db.get('SELECT 1 AS x FROM users WHERE username = ?', [fields.username])) throw new AuthError('AUTH_USER_EXISTS', `user ${fields.username} already exists`);
     const hash = await hashPassword(fields.password);
-    this.db.transaction(() =>
-      this.db.run('INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [fields.username, fields.displayName, fields.role, hash, this.now().toISOString()]),
-    );
+    const key = await this.sealedKeyPair(fields.username, fields.password);
+    this.db.transaction(() => {
+      this.db.run('INSERT INTO users (username, display_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [fields.username, fields.displayName, fields.role, hash, this.now().toISOString()]);
+      this.storeKey(fields.username, key);
+    });
     await this.audit.append({ actor: by, action: 'edit', subject: `user:${fields.username}`, details: { created: true, role: fields.role } });
+    await this.recordKey(fields.username, key, by, 'account created');
     return { username: fields.username, displayName: fields.displayName, role: fields.role };
   }
 

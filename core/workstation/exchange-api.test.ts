@@ -22,7 +22,7 @@ async function site(id: string) {
   };
   await call('users.create', { username: 'admin', displayName: 'Admin', role: 'admin', password: 'admin-pass-1' });
   await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
-  const keys = (await call('exchange.initSite', { siteId: id })) as { siteId: string; publicKey: string; fingerprint: string };
+  const keys = (await call('exchange.initSite', { siteId: id, passphrase: `${id}-site-pass-1` })) as { siteId: string; publicKey: string; fingerprint: string };
   return { workstation, call, keys };
 }
 

@@ -41,7 +41,7 @@ test('exam status, unread and PMA follow the reading loop; annotations are saved
     await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
     await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
     await call('users.create', { username: 'ben', displayName: 'Ben Reader', role: 'ophthalmologist', password: 'retina-2027!' });
-    await call('exchange.initSite', { siteId: 'hub-nicu' });
+    await call('exchange.initSite', { siteId: 'hub-nicu', passphrase: 'hub-nicu-pass-1' });
     await call('auth.logout', {});
 
     await call('auth.login', { username: 'ada', password: 'retina-2026!' });

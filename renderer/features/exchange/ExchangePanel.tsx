@@ -2,7 +2,9 @@
  * Offline exchange from the workstation: this site's identity and partners (with the key
  * fingerprints to read out by phone), sending the open patient's images as a signed
  * package (optionally de-identified), and receiving a package, which is verified in full
- * before anything is stored; a refusal says which file or check failed.
+ * before anything is stored; a refusal says which file or check failed. The site key is
+ * sealed under an admin passphrase: an admin creates it with one, and unlocks it here once
+ * after the workstation starts (it stays unlocked until the workstation closes).
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
@@ -45,10 +47,23 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
         <button type="button" onClick={onClose} aria-label="Close exchange">×</button>
       </header>
       {status?.site ? (
-        <p>This site: <strong>{status.site.siteId}</strong> · key fingerprint <code data-testid="site-fingerprint">{status.site.fingerprint}</code></p>
+        <>
+          <p>This site: <strong>{status.site.siteId}</strong> · key fingerprint <code data-testid="site-fingerprint">{status.site.fingerprint}</code> · <span data-testid="site-key-state">{status.siteKey === 'unlocked' ? 'key unlocked' : 'key locked'}</span></p>
+          {status.siteKey !== 'unlocked' ? (
+            isAdmin ? (
+              <form className="unlock-form" onSubmit={(e) => { const f = form(e); const siteId = status.site!.siteId; void act(async () => { const s = await api.call('exchange.initSite', { siteId, passphrase: String(f.get('passphrase')) }); return `Site key of ${s.siteId} unlocked until the workstation closes.`; }); }}>
+                <input name="passphrase" type="password" required autoComplete="off" placeholder="site passphrase" aria-label="Site passphrase" />
+                <button type="submit">Unlock site key</button>
+              </form>
+            ) : (
+              <p className="hint">The site key is locked: an admin unlocks it here once after the workstation starts; until then nothing can be sent.</p>
+            )
+          ) : null}
+        </>
       ) : isAdmin ? (
-        <form onSubmit={(e) => { const f = form(e); void act(async () => { const s = await api.call('exchange.initSite', { siteId: String(f.get('siteId')) }); return `Site ${s.siteId} created; fingerprint ${s.fingerprint}`; }); }}>
+        <form onSubmit={(e) => { const f = form(e); void act(async () => { const s = await api.call('exchange.initSite', { siteId: String(f.get('siteId')), passphrase: String(f.get('passphrase')) }); return `Site ${s.siteId} created; fingerprint ${s.fingerprint}. The key is sealed under the site passphrase.`; }); }}>
           <label>Site id <input name="siteId" required placeholder="e.g. regional-nicu-east" /></label>
+          <label>Site passphrase <input name="passphrase" type="password" required minLength={10} autoComplete="new-password" placeholder="at least 10 characters, not only letters" aria-label="Site passphrase" /></label>
           <button type="submit">Create site keys</button>
         </form>
       ) : (
