@@ -32,13 +32,13 @@ test('exam status, unread and PMA follow the reading loop; annotations are saved
     const fundus = imported.imported.find((i) => i.fileName.endsWith('Image_01R.jpg'))!;
     const examOf = async () => ((await call('worklist.exams', {})) as { exams: Exam[] }).exams.find((e) => e.instanceIds.includes(fundus.instanceId))!;
 
-    let exam = await examOf();
-    assert.equal(exam.status, 'new');
-    assert.equal(exam.unread, false, 'nobody is signed in: nothing is unread for anyone');
-    assert.equal(exam.pma, undefined);
+    await fails('worklist.exams', {}, 'AUTH_REQUIRED'); // nobody signed in: no worklist at all
 
     await call('users.create', { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' });
     await call('auth.login', { username: 'admin', password: 'admin-pass-1' });
+    let exam = await examOf();
+    assert.equal(exam.status, 'new');
+    assert.equal(exam.pma, undefined);
     await call('users.create', { username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' });
     await call('users.create', { username: 'ben', displayName: 'Ben Reader', role: 'ophthalmologist', password: 'retina-2027!' });
     await call('exchange.initSite', { siteId: 'hub-nicu', passphrase: 'hub-nicu-pass-1' });
