@@ -92,3 +92,28 @@ def prepared(sample: Sample) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     vessels = (letterbox(load_mask(sample.vessels).astype(np.float32)) >= 0.5).astype(np.float32)
     fov = (letterbox(field_of_view(sample).astype(np.float32)) >= 0.5).astype(np.float32)
     return green, vessels, fov
+
+
+# Training subjects held back (per dataset) to choose the decision threshold on images the
+# model never trained on; the held-out test subjects above are never touched.
+TUNING_SUBJECTS = {"CHASE_DB1": 1, "DRIVE": 1, "VEVIO": 2, "AV-WIDE": 0}
+
+
+def carve_tuning(train: list[Sample], counts: dict[str, int] = TUNING_SUBJECTS, seed: int = 20261207) -> tuple[list[Sample], list[Sample]]:
+    """(fit, tune) from the training samples, by subject, with a fixed seed."""
+    rng = np.random.default_rng(seed)
+    fit, tune = [], []
+    for dataset in sorted({s.dataset for s in train}):
+        subjects = sorted({s.subject for s in train if s.dataset == dataset})
+        rng.shuffle(subjects)
+        n = counts.get(dataset, 0) if len(subjects) > counts.get(dataset, 0) else 0
+        chosen = set(subjects[:n])
+        for s in train:
+            if s.dataset == dataset:
+                (tune if s.subject in chosen else fit).append(s)
+    return fit, tune
+
+
+def is_frame(sample: Sample) -> bool:
+    """A single VEVIO video frame (…_d.png, 640×480), as opposed to a mosaic of frames."""
+    return sample.dataset == "VEVIO" and sample.image.endswith("_d.png")
