@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { unzipSync, zipSync } from 'fflate';
 import { createBatch } from '../core/exchange/batch-package.ts';
 import { SiteIdentity } from '../core/exchange/site-identity.ts';
-import { samplePath } from '../core/testing/shared-data.ts';
+import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
 let harness: Harness;
@@ -97,7 +97,8 @@ test('a reader accepts one AI value, corrects another, signs, and the PDF shows 
   await download.saveAs(pdfPath);
 
   const text = spawnSync('pdftotext', ['-layout', pdfPath, '-'], { encoding: 'utf8' }).stdout;
-  assert.ok(text.includes(`${aiTi} (retina-vessels 0.1.0)`) && text.includes(`${aiTi} (accepted AI)`), `accepted value in the PDF:\n${text}`);
+  const vesselsVersion = (JSON.parse(readFileSync(join(projectRoot, 'models', 'retina-vessels', 'manifest.json'), 'utf8')) as { version: string }).version;
+  assert.ok(text.includes(`${aiTi} (retina-vessels ${vesselsVersion})`) && text.includes(`${aiTi} (accepted AI)`), `accepted value in the PDF:\n${text}`);
   assert.ok(text.includes(`${aiCategory} (retina-vessels`) && text.includes(`${corrected} (corrected AI)`), `AI and corrected values in the PDF:\n${text}`);
   assert.match(text, /Electronically signed by Ada Reader \(ada, ophthalmologist\)/);
   assert.match(text, /Content hash sha256:[0-9a-f]{64}/);
