@@ -19,24 +19,22 @@ MODEL_ID = "retina-vessels"
 VERSION = "0.1.0"
 
 
-def export_package(model, out: str, *, mean: float, std: float, threshold: float, metrics: list, train: list, test: list, train_seconds: float, iterations: int, smoke: bool) -> None:
-    size = data.INPUT_SIZE
-    sha, self_tests = export_segmentation_onnx(model, out, size)
-
+def vessel_manifest(*, version: str, sha: str, size: int, mean: float, std: float, threshold: float, calibration: str, metrics: list, self_tests: list) -> dict:
+    """The package manifest every retina-vessels version shares; only its numbers differ."""
     metric_rows = []
     for row in metrics:
         for name in ("auc", "f1", "sensitivity", "specificity"):
             metric_rows.append({"dataset": row["dataset"], "split": "test subjects (held out by subject)", "metric": name.upper() if name == "auc" else name, "value": round(row[name], 4), "n": row["images"]})
-    manifest = {
+    return {
         "schema": "neoscope.model-package/1",
         "id": MODEL_ID,
-        "version": VERSION,
+        "version": version,
         "name": "Retinal vessel segmentation (compact U-Net)",
         "sha256": sha,
         "task": "segmentation",
         "domain": "retina",
         "input": {"name": "image", "height": size, "width": size, "channels": 1, "colour": "green-channel", "scaleTo01": True, "mean": [round(mean, 6)], "std": [round(std, 6)], "resize": "letterbox"},
-        "outputs": [{"name": "probability_map", "kind": "probability-map", "labels": ["vessel"], "activation": "none", "thresholds": {"vessel": round(threshold, 3)}, "calibration": "uncalibrated; threshold chosen for best F1 on the training images"}],
+        "outputs": [{"name": "probability_map", "kind": "probability-map", "labels": ["vessel"], "activation": "none", "thresholds": {"vessel": round(threshold, 3)}, "calibration": calibration}],
         "saliency": {"methods": ["probability-map"]},
         "measurements": ["retinal-vascular-metrics"],
         "intendedUse": "Measurement support: a vessel map from which plus-disease vascular metrics are computed. Not a diagnosis; investigational.",
@@ -46,6 +44,13 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
         "licence": "Weights derived from CHASE_DB1 (CC BY 4.0) and from DRIVE, VEVIO and AV-WIDE, whose licences are unverified: internal evaluation only until confirmed.",
         "selfTest": self_tests,
     }
+
+
+def export_package(model, out: str, *, mean: float, std: float, threshold: float, metrics: list, train: list, test: list, train_seconds: float, iterations: int, smoke: bool) -> None:
+    size = data.INPUT_SIZE
+    sha, self_tests = export_segmentation_onnx(model, out, size)
+
+    manifest = vessel_manifest(version=VERSION, sha=sha, size=size, mean=mean, std=std, threshold=threshold, calibration="uncalibrated; threshold chosen for best F1 on the training images", metrics=metrics, self_tests=self_tests)
 
     params = sum(p.numel() for p in model.parameters())
     lines = [

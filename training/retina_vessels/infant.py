@@ -31,6 +31,7 @@ import torch.nn.functional as F
 from ..common import export_segmentation_onnx, prepare_torch, write_package_text
 from . import data
 from .evaluate import load_package_model, pooled
+from .export import vessel_manifest
 from .metrics import at_threshold, auc
 from .model import CompactUNet
 
@@ -208,29 +209,7 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
     size = data.INPUT_SIZE
     sha, self_tests = export_segmentation_onnx(model, out, size)
 
-    metric_rows = []
-    for row in metrics:
-        for name in ("auc", "f1", "sensitivity", "specificity"):
-            metric_rows.append({"dataset": row["dataset"], "split": "test subjects (held out by subject)", "metric": name.upper() if name == "auc" else name, "value": round(row[name], 4), "n": row["images"]})
-    manifest = {
-        "schema": "neoscope.model-package/1",
-        "id": MODEL_ID,
-        "version": VERSION,
-        "name": "Retinal vessel segmentation (compact U-Net)",
-        "sha256": sha,
-        "task": "segmentation",
-        "domain": "retina",
-        "input": {"name": "image", "height": size, "width": size, "channels": 1, "colour": "green-channel", "scaleTo01": True, "mean": [round(mean, 6)], "std": [round(std, 6)], "resize": "letterbox"},
-        "outputs": [{"name": "probability_map", "kind": "probability-map", "labels": ["vessel"], "activation": "none", "thresholds": {"vessel": round(threshold, 3)}, "calibration": f"uncalibrated; threshold: {threshold_source}"}],
-        "saliency": {"methods": ["probability-map"]},
-        "measurements": ["retinal-vascular-metrics"],
-        "intendedUse": "Measurement support: a vessel map from which plus-disease vascular metrics are computed. Not a diagnosis; investigational.",
-        "investigational": True,
-        "trainingData": "CHASE_DB1 (children), DRIVE (adults), VEVIO (infant video ophthalmoscopy), AV-WIDE (wide-field); training subjects only. See CARD.md.",
-        "metrics": metric_rows,
-        "licence": "Weights derived from CHASE_DB1 (CC BY 4.0) and from DRIVE, VEVIO and AV-WIDE, whose licences are unverified: internal evaluation only until confirmed.",
-        "selfTest": self_tests,
-    }
+    manifest = vessel_manifest(version=VERSION, sha=sha, size=size, mean=mean, std=std, threshold=threshold, calibration=f"uncalibrated; threshold: {threshold_source}", metrics=metrics, self_tests=self_tests)
 
     params = sum(p.numel() for p in model.parameters())
     fine_tuned = (f"Fine-tuned from retina-vessels 0.1.0 (its weights, batch norms folded and fixed; on crops that are not infant frames a BCE toward 0.1.0's own output, weight {args.keep:g}, keeps the child and adult photographs where they were): " if args.init else "From scratch: ")
