@@ -14,12 +14,27 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:$
 
 const rendererRule = {
   paths: [
-    ...nodeBuiltins.map((name) => ({ name, message: 'The renderer is sandboxed: reach privileged code through the API client (renderer/api).' })),
-    { name: 'electron', message: 'The renderer never imports Electron; the preload bridge is reached through renderer/api.' },
+    ...nodeBuiltins.map((name) => ({
+      name,
+      message:
+        'The renderer is sandboxed: reach privileged code through the API client (renderer/api).',
+    })),
+    {
+      name: 'electron',
+      message:
+        'The renderer never imports Electron; the preload bridge is reached through renderer/api.',
+    },
   ],
   patterns: [
-    { group: ['**/electron/**', '**/host/**'], message: 'The renderer may not import the Electron main process or the browser host.' },
-    { regex: '(^|/)core/(?!api/|imaging/|inference/portable/)', message: 'The renderer may import only core/api (the contract), core/imaging (pure pixel code) and core/inference/portable (runtime-neutral inference code).' },
+    {
+      group: ['**/electron/**', '**/host/**'],
+      message: 'The renderer may not import the Electron main process or the browser host.',
+    },
+    {
+      regex: '(^|/)core/(?!api/|imaging/|inference/portable/)',
+      message:
+        'The renderer may import only core/api (the contract), core/imaging (pure pixel code) and core/inference/portable (runtime-neutral inference code).',
+    },
   ],
 };
 
@@ -29,7 +44,12 @@ const coreRule = {
     { name: 'react', message: 'core/ has no UI: no React.' },
     { name: 'react-dom', message: 'core/ has no UI: no React.' },
   ],
-  patterns: [{ group: ['**/renderer/**', '**/electron/**', '**/host/**', 'react-dom/*', 'cornerstone-core'], message: 'core/ may not import UI or shell layers.' }],
+  patterns: [
+    {
+      group: ['**/renderer/**', '**/electron/**', '**/host/**', 'react-dom/*', 'cornerstone-core'],
+      message: 'core/ may not import UI or shell layers.',
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -39,7 +59,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
@@ -52,7 +75,16 @@ export default tseslint.config(
   { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', coreRule] } },
   {
     files: ['electron/**/*.ts', 'host/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**'], message: 'Main-side code does not import the renderer.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/renderer/**'], message: 'Main-side code does not import the renderer.' },
+          ],
+        },
+      ],
+    },
   },
   { files: ['e2e/**/*.ts'], languageOptions: { globals: { ...globals.browser, ...globals.node } } },
 );

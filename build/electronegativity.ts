@@ -32,7 +32,15 @@ interface ScanError {
   message: string;
   tolerable: boolean;
 }
-type Run = (options: Record<string, unknown>, forCli: boolean) => Promise<{ errors: ScanError[]; issues: Finding[]; globalChecks: number; atomicChecks: number }>;
+type Run = (
+  options: Record<string, unknown>,
+  forCli: boolean,
+) => Promise<{
+  errors: ScanError[];
+  issues: Finding[];
+  globalChecks: number;
+  atomicChecks: number;
+}>;
 
 export interface Explanation {
   check: string;
@@ -51,7 +59,8 @@ export const EXPLAINED: Explanation[] = [
   {
     check: 'AUXCLICK_JS_CHECK',
     file: 'electron/browser-main.ts',
-    reason: 'middle-click can only ask for a new window or a navigation: setWindowOpenHandler denies every new window and will-navigate/will-redirect refuse any URL outside app://neoscope (electron/security.ts, tested)',
+    reason:
+      'middle-click can only ask for a new window or a navigation: setWindowOpenHandler denies every new window and will-navigate/will-redirect refuse any URL outside app://neoscope (electron/security.ts, tested)',
   },
   {
     check: 'CSP_GLOBAL_CHECK',
@@ -66,7 +75,8 @@ const require = createRequire(import.meta.url);
 
 function copyScanTree(extraFiles: Record<string, string>): string {
   const tree = mkdtempSync(join(tmpdir(), 'neoscope-electronegativity-'));
-  const keep = (source: string) => !/\.test\.tsx?$/.test(source) && !source.split(sep).includes('node_modules');
+  const keep = (source: string) =>
+    !/\.test\.tsx?$/.test(source) && !source.split(sep).includes('node_modules');
   cpSync(join(root, 'electron'), join(tree, 'electron'), { recursive: true, filter: keep });
   cpSync(join(root, 'renderer'), join(tree, 'renderer'), { recursive: true, filter: keep });
   for (const [path, text] of Object.entries(extraFiles)) writeFileSync(join(tree, path), text);
@@ -74,9 +84,15 @@ function copyScanTree(extraFiles: Record<string, string>): string {
 }
 
 /** `extraFiles` (path relative to the root → text) lets a test plant a file to prove the gate fails. */
-export async function scan(options: { extraFiles?: Record<string, string> } = {}): Promise<{ failures: string[]; report: string[] }> {
+export async function scan(
+  options: { extraFiles?: Record<string, string> } = {},
+): Promise<{ failures: string[]; report: string[] }> {
   const run = require('@doyensec/electronegativity') as Run;
-  const electronVersion = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+  const electronVersion = (
+    JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const tree = copyScanTree(options.extraFiles ?? {});
   try {
     const result = await run(
@@ -93,10 +109,14 @@ export async function scan(options: { extraFiles?: Record<string, string> } = {}
       },
       false,
     );
-    const where = (file: string) => (file.startsWith(tree) ? relative(tree, file).split(sep).join('/') : file);
+    const where = (file: string) =>
+      file.startsWith(tree) ? relative(tree, file).split(sep).join('/') : file;
     const failures: string[] = [];
-    const report: string[] = [`electronegativity: ${result.atomicChecks} atomic + ${result.globalChecks} global checks, Electron ${electronVersion}`];
-    for (const error of result.errors) failures.push(`could not parse ${where(error.file)}: ${error.message}`);
+    const report: string[] = [
+      `electronegativity: ${result.atomicChecks} atomic + ${result.globalChecks} global checks, Electron ${electronVersion}`,
+    ];
+    for (const error of result.errors)
+      failures.push(`could not parse ${where(error.file)}: ${error.message}`);
     const used = new Set<Explanation>();
     for (const issue of result.issues) {
       const file = issue.file === 'N/A' ? 'N/A' : where(issue.file);
@@ -111,7 +131,10 @@ export async function scan(options: { extraFiles?: Record<string, string> } = {}
       }
     }
     for (const explanation of EXPLAINED) {
-      if (!used.has(explanation)) failures.push(`stale explanation: ${explanation.check} in ${explanation.file} no longer reported; remove it here and in README.md`);
+      if (!used.has(explanation))
+        failures.push(
+          `stale explanation: ${explanation.check} in ${explanation.file} no longer reported; remove it here and in README.md`,
+        );
     }
     return { failures, report };
   } finally {
@@ -123,6 +146,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { failures, report } = await scan();
   for (const line of report) console.log(line);
   for (const line of failures) console.error(`FAIL ${line}`);
-  console.log(failures.length ? `electronegativity: ${failures.length} problem(s)` : 'electronegativity: every file parsed, no unexplained finding');
+  console.log(
+    failures.length
+      ? `electronegativity: ${failures.length} problem(s)`
+      : 'electronegativity: every file parsed, no unexplained finding',
+  );
   process.exitCode = failures.length ? 1 : 0;
 }

@@ -4,12 +4,18 @@
  */
 import type { Page } from 'playwright-core';
 
-export async function dragFrameRate(page: Page, testId: string, durationMs = 2000): Promise<{ framesPerSecond: number; seconds: number; moves: number }> {
+export async function dragFrameRate(
+  page: Page,
+  testId: string,
+  durationMs = 2000,
+): Promise<{ framesPerSecond: number; seconds: number; moves: number }> {
   await page.evaluate((testId) => {
     const counter = window as unknown as { drawn: number; countFrame?: () => void };
     counter.drawn = 0;
     counter.countFrame = () => counter.drawn++;
-    document.querySelector(`[data-testid="${testId}"]`)!.addEventListener('cornerstoneimagerendered', counter.countFrame);
+    document
+      .querySelector(`[data-testid="${testId}"]`)!
+      .addEventListener('cornerstoneimagerendered', counter.countFrame);
   }, testId);
   const box = (await page.getByTestId(testId).boundingBox())!;
   const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
@@ -17,12 +23,15 @@ export async function dragFrameRate(page: Page, testId: string, durationMs = 200
   await page.mouse.down();
   const started = Date.now();
   let moves = 0;
-  while (Date.now() - started < durationMs) await page.mouse.move(centre.x + (moves % 40) - 20, centre.y + ((moves++ % 30) - 15));
+  while (Date.now() - started < durationMs)
+    await page.mouse.move(centre.x + (moves % 40) - 20, centre.y + ((moves++ % 30) - 15));
   await page.mouse.up();
   const seconds = (Date.now() - started) / 1000;
   const drawn = await page.evaluate((testId) => {
     const counter = window as unknown as { drawn: number; countFrame: () => void };
-    document.querySelector(`[data-testid="${testId}"]`)!.removeEventListener('cornerstoneimagerendered', counter.countFrame);
+    document
+      .querySelector(`[data-testid="${testId}"]`)!
+      .removeEventListener('cornerstoneimagerendered', counter.countFrame);
     return counter.drawn;
   }, testId);
   return { framesPerSecond: drawn / seconds, seconds, moves };

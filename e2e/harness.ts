@@ -22,21 +22,48 @@ export interface Harness {
 }
 
 /** Patient data needs a signed-in user: files that are not about accounts start signed in as this admin. */
-export const E2E_ADMIN = { username: 'admin', displayName: 'Site Admin', role: 'admin', password: 'admin-pass-1' } as const;
+export const E2E_ADMIN = {
+  username: 'admin',
+  displayName: 'Site Admin',
+  role: 'admin',
+  password: 'admin-pass-1',
+} as const;
 
-export async function signInThroughApi(workstation: Workstation, account: { username: string; password: string } = E2E_ADMIN): Promise<void> {
+export async function signInThroughApi(
+  workstation: Workstation,
+  account: { username: string; password: string } = E2E_ADMIN,
+): Promise<void> {
   const status = await workstation.dispatch('auth.status', {});
-  if (status.ok && (status.value as { accounts: number }).accounts === 0) await workstation.dispatch('users.create', E2E_ADMIN);
-  const login = await workstation.dispatch('auth.login', { username: account.username, password: account.password });
+  if (status.ok && (status.value as { accounts: number }).accounts === 0)
+    await workstation.dispatch('users.create', E2E_ADMIN);
+  const login = await workstation.dispatch('auth.login', {
+    username: account.username,
+    password: account.password,
+  });
   if (!login.ok) throw new Error(`e2e sign-in failed: ${login.error.message}`);
 }
 
-export async function openWorkstation(name: string, options: { viewport: { width: number; height: number }; beforeServe?: (workstation: Workstation) => Promise<void>; signedOut?: boolean }): Promise<Harness> {
+export async function openWorkstation(
+  name: string,
+  options: {
+    viewport: { width: number; height: number };
+    beforeServe?: (workstation: Workstation) => Promise<void>;
+    signedOut?: boolean;
+  },
+): Promise<Harness> {
   mkdirSync(artifacts, { recursive: true });
-  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), `neoscope-e2e-${name}-`)) });
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
+    dataFolder: mkdtempSync(join(tmpdir(), `neoscope-e2e-${name}-`)),
+  });
   await options.beforeServe?.(workstation);
   if (!options.signedOut) await signInThroughApi(workstation);
-  const host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
+  const host = await startBrowserHost({
+    dispatch: workstation.dispatch,
+    mounts: [
+      { prefix: '/', folder: workstation.rendererFolder },
+      { prefix: '/vendor/ort/', folder: workstation.ortFolder },
+    ],
+  });
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: options.viewport, acceptDownloads: true });
   await page.goto(host.url);

@@ -33,7 +33,10 @@ after(async () => {
 });
 
 /** Mean grey of a 9×9 block of the viewport canvas around an image point (image fitted and centred, as displayed by default). */
-async function greyAt(point: { x: number; y: number }, image: { width: number; height: number }): Promise<number> {
+async function greyAt(
+  point: { x: number; y: number },
+  image: { width: number; height: number },
+): Promise<number> {
   return page.evaluate(
     ({ point, image }) => {
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
@@ -49,106 +52,211 @@ async function greyAt(point: { x: number; y: number }, image: { width: number; h
   );
 }
 
-test('MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and drag frame rate', { timeout: 240_000 }, async () => {
-  await page.getByTestId('import-input').setInputFiles([samplePath('chest-cr-j2k-pydicom.dcm'), samplePath('chest-dx-lateral-highdicom.dcm')]);
-  const film = page.locator('.worklist-item', { hasText: 'chest-cr-j2k-pydicom.dcm' });
-  await film.click();
-  const instance = workstation.library.list().find((i) => i.fileName.endsWith('chest-cr-j2k-pydicom.dcm'))!;
-  assert.equal(instance.photometric, 'MONOCHROME1');
-  await page.waitForFunction((id) => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image') === `${id}/0`, instance.instanceId);
+test(
+  'MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and drag frame rate',
+  { timeout: 240_000 },
+  async () => {
+    await page
+      .getByTestId('import-input')
+      .setInputFiles([
+        samplePath('chest-cr-j2k-pydicom.dcm'),
+        samplePath('chest-dx-lateral-highdicom.dcm'),
+      ]);
+    const film = page.locator('.worklist-item', { hasText: 'chest-cr-j2k-pydicom.dcm' });
+    await film.click();
+    const instance = workstation.library
+      .list()
+      .find((i) => i.fileName.endsWith('chest-cr-j2k-pydicom.dcm'))!;
+    assert.equal(instance.photometric, 'MONOCHROME1');
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image') ===
+        `${id}/0`,
+      instance.instanceId,
+    );
 
-  // Where the lungs and the mediastinum are on this film, from the shipped lung model.
-  const frame = await workstation.library.frame(instance.instanceId, 0);
-  const model = await loadModelPackage(join(projectRoot, 'models', 'chest-lungs'), createWasmNodeEngine());
-  const map = (await analyzeImage(frame, model, 'none')).probabilityMap!;
-  await model.session.release();
-  const mask = thresholdMap(map.values, map.width, map.height, map.threshold);
-  const [lungA, lungB] = connectedRegions(mask).regions;
-  const imageLeftLung = lungA!.centroidX < lungB!.centroidX ? lungA! : lungB!;
-  const row = Math.round(imageLeftLung.centroidY);
-  const lung = { x: Math.round(imageLeftLung.centroidX), y: row };
-  const mediastinum = { x: Math.round(frame.columns / 2), y: row };
-  assert.equal(mask.data[row * mask.width + mediastinum.x], 0, 'the midline at that row is not lung');
-  const size = { width: frame.columns, height: frame.rows };
-  const [lungGrey, mediastinumGrey] = [await greyAt(lung, size), await greyAt(mediastinum, size)];
-  console.log(`# MONOCHROME1 film: lung field grey ${lungGrey.toFixed(0)}, mediastinum ${mediastinumGrey.toFixed(0)}`);
-  assert.ok(lungGrey + 30 < mediastinumGrey, 'air is shown dark');
-  await page.screenshot({ path: join(artifacts, 'viewer-chest-monochrome1.png') });
+    // Where the lungs and the mediastinum are on this film, from the shipped lung model.
+    const frame = await workstation.library.frame(instance.instanceId, 0);
+    const model = await loadModelPackage(
+      join(projectRoot, 'models', 'chest-lungs'),
+      createWasmNodeEngine(),
+    );
+    const map = (await analyzeImage(frame, model, 'none')).probabilityMap!;
+    await model.session.release();
+    const mask = thresholdMap(map.values, map.width, map.height, map.threshold);
+    const [lungA, lungB] = connectedRegions(mask).regions;
+    const imageLeftLung = lungA!.centroidX < lungB!.centroidX ? lungA! : lungB!;
+    const row = Math.round(imageLeftLung.centroidY);
+    const lung = { x: Math.round(imageLeftLung.centroidX), y: row };
+    const mediastinum = { x: Math.round(frame.columns / 2), y: row };
+    assert.equal(
+      mask.data[row * mask.width + mediastinum.x],
+      0,
+      'the midline at that row is not lung',
+    );
+    const size = { width: frame.columns, height: frame.rows };
+    const [lungGrey, mediastinumGrey] = [await greyAt(lung, size), await greyAt(mediastinum, size)];
+    console.log(
+      `# MONOCHROME1 film: lung field grey ${lungGrey.toFixed(0)}, mediastinum ${mediastinumGrey.toFixed(0)}`,
+    );
+    assert.ok(lungGrey + 30 < mediastinumGrey, 'air is shown dark');
+    await page.screenshot({ path: join(artifacts, 'viewer-chest-monochrome1.png') });
 
-  // Drag down raises the window level. On a MONOCHROME1 film the VOI output is inverted
-  // for display, so raising the level makes every pixel brighter.
-  const canvasBox = (await page.locator('[data-testid="viewport"] canvas').boundingBox())!;
-  const centre = { x: canvasBox.x + canvasBox.width / 2, y: canvasBox.y + canvasBox.height / 2 };
-  await page.mouse.move(centre.x, centre.y);
-  await page.mouse.down();
-  for (let i = 1; i <= 10; i++) await page.mouse.move(centre.x, centre.y + i * 6);
-  await page.mouse.up();
-  const afterDrag = await greyAt(lung, size);
-  console.log(`# W/L drag down 60 px: lung field grey ${lungGrey.toFixed(0)} → ${afterDrag.toFixed(0)}`);
-  assert.ok(afterDrag > lungGrey + 5, 'raising the level brightens a MONOCHROME1 display');
+    // Drag down raises the window level. On a MONOCHROME1 film the VOI output is inverted
+    // for display, so raising the level makes every pixel brighter.
+    const canvasBox = (await page.locator('[data-testid="viewport"] canvas').boundingBox())!;
+    const centre = { x: canvasBox.x + canvasBox.width / 2, y: canvasBox.y + canvasBox.height / 2 };
+    await page.mouse.move(centre.x, centre.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(centre.x, centre.y + i * 6);
+    await page.mouse.up();
+    const afterDrag = await greyAt(lung, size);
+    console.log(
+      `# W/L drag down 60 px: lung field grey ${lungGrey.toFixed(0)} → ${afterDrag.toFixed(0)}`,
+    );
+    assert.ok(afterDrag > lungGrey + 5, 'raising the level brightens a MONOCHROME1 display');
 
-  // Time from choosing the film to its first pixels, decode cache warm (second visit).
-  await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).click();
-  await page.waitForFunction(() => !document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image')?.includes('chest-cr'));
-  await film.click();
-  await page.waitForFunction((id) => document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image') === `${id}/0`, instance.instanceId);
-  const chooseToPixels = await page.evaluate(() => performance.getEntriesByName('neoscope:choose-to-pixels').at(-1)!.duration);
+    // Time from choosing the film to its first pixels, decode cache warm (second visit).
+    await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).click();
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector('[data-testid="viewport"]')
+          ?.getAttribute('data-rendered-image')
+          ?.includes('chest-cr'),
+    );
+    await film.click();
+    await page.waitForFunction(
+      (id) =>
+        document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image') ===
+        `${id}/0`,
+      instance.instanceId,
+    );
+    const chooseToPixels = await page.evaluate(
+      () => performance.getEntriesByName('neoscope:choose-to-pixels').at(-1)!.duration,
+    );
 
-  // Frames drawn during a 2-second window/level drag.
-  const drag = await dragFrameRate(page, 'viewport');
-  console.log(`# ${instance.columns}×${instance.rows} MONOCHROME1 film: choose → first pixels ${chooseToPixels.toFixed(0)} ms (cache warm; goal < 300); W/L drag ${drag.framesPerSecond.toFixed(1)} frames/s over ${drag.seconds.toFixed(1)} s (${drag.moves} mouse moves; goal ≥ 50)`);
-  assert.ok(drag.framesPerSecond > 0, 'the drag redraws the image');
+    // Frames drawn during a 2-second window/level drag.
+    const drag = await dragFrameRate(page, 'viewport');
+    console.log(
+      `# ${instance.columns}×${instance.rows} MONOCHROME1 film: choose → first pixels ${chooseToPixels.toFixed(0)} ms (cache warm; goal < 300); W/L drag ${drag.framesPerSecond.toFixed(1)} frames/s over ${drag.seconds.toFixed(1)} s (${drag.moves} mouse moves; goal ≥ 50)`,
+    );
+    assert.ok(drag.framesPerSecond > 0, 'the drag redraws the image');
 
-  // The CTR tool: four clicks, thorax 400 px wide on screen, heart 100 px: the ratio drawn.
-  await page.getByRole('button', { name: 'CTR' }).click();
-  const y = centre.y + 120;
-  for (const [x, dy] of [[-200, 0], [200, 0], [-60, -40], [40, -40]] as const) await page.mouse.click(centre.x + x, y + dy);
-  const readout = await page.getByTestId('viewport-tool-readout').innerText();
-  console.log(`# CTR tool after four clicks: ${readout}`);
-  assert.match(readout, /^CTR 0\.25 · heart \d+ px \/ thorax \d+ px$/);
-  await page.screenshot({ path: join(artifacts, 'viewer-ctr-tool.png') });
+    // The CTR tool: four clicks, thorax 400 px wide on screen, heart 100 px: the ratio drawn.
+    await page.getByRole('button', { name: 'CTR' }).click();
+    const y = centre.y + 120;
+    for (const [x, dy] of [
+      [-200, 0],
+      [200, 0],
+      [-60, -40],
+      [40, -40],
+    ] as const)
+      await page.mouse.click(centre.x + x, y + dy);
+    const readout = await page.getByTestId('viewport-tool-readout').innerText();
+    console.log(`# CTR tool after four clicks: ${readout}`);
+    assert.match(readout, /^CTR 0\.25 · heart \d+ px \/ thorax \d+ px$/);
+    await page.screenshot({ path: join(artifacts, 'viewer-ctr-tool.png') });
 
-  // Start from the lung model's estimate, then adjust it: drag the left heart border outward.
-  await page.getByRole('button', { name: 'From lung model' }).click();
-  const expected = deriveMeasurement('cardiothoracic-ratio', frame, map);
-  assert.equal(expected.kind, 'cardiothoracic-ratio');
-  const estimate = expected.kind === 'cardiothoracic-ratio' ? expected.measurement : undefined;
-  await page.waitForFunction((r) => document.querySelector('[data-testid="viewport-tool-readout"]')?.textContent?.startsWith(`CTR ${r}`), estimate!.ratio.toFixed(2), { timeout: 60_000 });
-  assert.match(await page.getByTestId('viewport-tool-readout').innerText(), /estimated by chest-lungs 0\.1\.0; drag a point to adjust/);
-  const fit = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
-  const onPage = (p: { x: number; y: number }) => ({ x: canvasBox.x + canvasBox.width / 2 + (p.x - size.width / 2) * fit, y: canvasBox.y + canvasBox.height / 2 + (p.y - size.height / 2) * fit });
-  const heartLeft = onPage(estimate!.cardiac[1]);
-  await page.mouse.move(heartLeft.x, heartLeft.y);
-  await page.mouse.down();
-  for (let i = 1; i <= 5; i++) await page.mouse.move(heartLeft.x + i * 6, heartLeft.y);
-  await page.mouse.up();
-  const adjusted = Number(/^CTR ([\d.]+)/.exec(await page.getByTestId('viewport-tool-readout').innerText())![1]);
-  console.log(`# CTR from the lung model ${estimate!.ratio.toFixed(3)}; after dragging the left heart border 30 px out: ${adjusted}`);
-  assert.ok(adjusted > Number(estimate!.ratio.toFixed(2)) + 0.01, 'the reader adjusts the estimate');
-  await page.keyboard.press('c'); // leave the CTR tool
+    // Start from the lung model's estimate, then adjust it: drag the left heart border outward.
+    await page.getByRole('button', { name: 'From lung model' }).click();
+    const expected = deriveMeasurement('cardiothoracic-ratio', frame, map);
+    assert.equal(expected.kind, 'cardiothoracic-ratio');
+    const estimate = expected.kind === 'cardiothoracic-ratio' ? expected.measurement : undefined;
+    await page.waitForFunction(
+      (r) =>
+        document
+          .querySelector('[data-testid="viewport-tool-readout"]')
+          ?.textContent?.startsWith(`CTR ${r}`),
+      estimate!.ratio.toFixed(2),
+      { timeout: 60_000 },
+    );
+    assert.match(
+      await page.getByTestId('viewport-tool-readout').innerText(),
+      /estimated by chest-lungs 0\.1\.0; drag a point to adjust/,
+    );
+    const fit = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
+    const onPage = (p: { x: number; y: number }) => ({
+      x: canvasBox.x + canvasBox.width / 2 + (p.x - size.width / 2) * fit,
+      y: canvasBox.y + canvasBox.height / 2 + (p.y - size.height / 2) * fit,
+    });
+    const heartLeft = onPage(estimate!.cardiac[1]);
+    await page.mouse.move(heartLeft.x, heartLeft.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(heartLeft.x + i * 6, heartLeft.y);
+    await page.mouse.up();
+    const adjusted = Number(
+      /^CTR ([\d.]+)/.exec(await page.getByTestId('viewport-tool-readout').innerText())![1],
+    );
+    console.log(
+      `# CTR from the lung model ${estimate!.ratio.toFixed(3)}; after dragging the left heart border 30 px out: ${adjusted}`,
+    );
+    assert.ok(
+      adjusted > Number(estimate!.ratio.toFixed(2)) + 0.01,
+      'the reader adjusts the estimate',
+    );
+    await page.keyboard.press('c'); // leave the CTR tool
 
-  // Zoom, rotate, flip and reset from the keyboard, as the overlay reports them.
-  const transform = page.getByTestId('viewport-view-transform');
-  // The overlay follows cornerstone's redraw, so each check waits for the text it expects.
-  await page.keyboard.press('r');
-  await page.waitForFunction(() => !document.querySelector('[data-testid="viewport-view-transform"]')?.textContent?.includes('rotated'), undefined, { timeout: 5000 });
-  const fitted = Number(/zoom ([\d.]+)×/.exec(await transform.innerText())![1]);
-  await page.keyboard.press('+');
-  const zoomed = (fitted * 1.25).toFixed(2);
-  await page.waitForFunction((z) => document.querySelector('[data-testid="viewport-view-transform"]')?.textContent?.startsWith(`zoom ${z}×`), zoomed, { timeout: 5000 });
-  await page.keyboard.press(']');
-  await page.keyboard.press('x');
-  await page.waitForFunction(() => /rotated 90° · flipped horizontally/.test(document.querySelector('[data-testid="viewport-view-transform"]')?.textContent ?? ''), undefined, { timeout: 5000 });
-  await page.keyboard.press('r');
-  await page.waitForFunction((z) => document.querySelector('[data-testid="viewport-view-transform"]')?.textContent === `zoom ${z}×`, fitted.toFixed(2), { timeout: 5000 });
+    // Zoom, rotate, flip and reset from the keyboard, as the overlay reports them.
+    const transform = page.getByTestId('viewport-view-transform');
+    // The overlay follows cornerstone's redraw, so each check waits for the text it expects.
+    await page.keyboard.press('r');
+    await page.waitForFunction(
+      () =>
+        !document
+          .querySelector('[data-testid="viewport-view-transform"]')
+          ?.textContent?.includes('rotated'),
+      undefined,
+      { timeout: 5000 },
+    );
+    const fitted = Number(/zoom ([\d.]+)×/.exec(await transform.innerText())![1]);
+    await page.keyboard.press('+');
+    const zoomed = (fitted * 1.25).toFixed(2);
+    await page.waitForFunction(
+      (z) =>
+        document
+          .querySelector('[data-testid="viewport-view-transform"]')
+          ?.textContent?.startsWith(`zoom ${z}×`),
+      zoomed,
+      { timeout: 5000 },
+    );
+    await page.keyboard.press(']');
+    await page.keyboard.press('x');
+    await page.waitForFunction(
+      () =>
+        /rotated 90° · flipped horizontally/.test(
+          document.querySelector('[data-testid="viewport-view-transform"]')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 5000 },
+    );
+    await page.keyboard.press('r');
+    await page.waitForFunction(
+      (z) =>
+        document.querySelector('[data-testid="viewport-view-transform"]')?.textContent ===
+        `zoom ${z}×`,
+      fitted.toFixed(2),
+      { timeout: 5000 },
+    );
 
-  // The pixel under the pointer is read out with the film's own stored value there.
-  const scale = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
-  await page.mouse.move(canvasBox.x + canvasBox.width / 2 + (lung.x - size.width / 2) * scale, canvasBox.y + canvasBox.height / 2 + (lung.y - size.height / 2) * scale);
-  const pixel = await page.getByTestId('viewport-pixel-readout').innerText();
-  const [, px, py, value] = /\((\d+), (\d+)\) px · value (\d+)/.exec(pixel)!;
-  const slack = Math.ceil(1 / scale) + 1; // one screen pixel covers 1/scale image pixels
-  assert.ok(Math.abs(Number(px) - lung.x) <= slack && Math.abs(Number(py) - lung.y) <= slack, `pointer at (${px}, ${py}), aimed at (${lung.x}, ${lung.y})`);
-  assert.equal(Number(value), frame.pixels[Number(py) * frame.columns + Number(px)], 'the stored value read out is the film\'s');
-  console.log(`# pixel readout: ${pixel}`);
-});
+    // The pixel under the pointer is read out with the film's own stored value there.
+    const scale = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
+    await page.mouse.move(
+      canvasBox.x + canvasBox.width / 2 + (lung.x - size.width / 2) * scale,
+      canvasBox.y + canvasBox.height / 2 + (lung.y - size.height / 2) * scale,
+    );
+    const pixel = await page.getByTestId('viewport-pixel-readout').innerText();
+    const [, px, py, value] = /\((\d+), (\d+)\) px · value (\d+)/.exec(pixel)!;
+    const slack = Math.ceil(1 / scale) + 1; // one screen pixel covers 1/scale image pixels
+    assert.ok(
+      Math.abs(Number(px) - lung.x) <= slack && Math.abs(Number(py) - lung.y) <= slack,
+      `pointer at (${px}, ${py}), aimed at (${lung.x}, ${lung.y})`,
+    );
+    assert.equal(
+      Number(value),
+      frame.pixels[Number(py) * frame.columns + Number(px)],
+      "the stored value read out is the film's",
+    );
+    console.log(`# pixel readout: ${pixel}`);
+  },
+);

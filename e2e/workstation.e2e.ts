@@ -22,9 +22,17 @@ const pageErrors: string[] = [];
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-data-')) });
+  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
+    dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-data-')),
+  });
   await signInThroughApi(workstation);
-  host = await startBrowserHost({ dispatch: workstation.dispatch, mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }] });
+  host = await startBrowserHost({
+    dispatch: workstation.dispatch,
+    mounts: [
+      { prefix: '/', folder: workstation.rendererFolder },
+      { prefix: '/vendor/ort/', folder: workstation.ortFolder },
+    ],
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -58,7 +66,9 @@ test('the page is cross-origin isolated and the token left the address bar', asy
 });
 
 test('importing a sample draws its real pixels on the viewport canvas', async () => {
-  await page.getByTestId('import-input').setInputFiles(samplePath('chest-dx-lateral-highdicom.dcm'));
+  await page
+    .getByTestId('import-input')
+    .setInputFiles(samplePath('chest-dx-lateral-highdicom.dcm'));
   const item = page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' });
   await item.waitFor();
   assert.match(await item.innerText(), /chest/i, 'classified as a chest film');
@@ -69,13 +79,20 @@ test('importing a sample draws its real pixels on the viewport canvas', async ()
   const distinct = new Set(grey).size;
   assert.ok(distinct > 64, `a radiograph has many grey levels; the canvas has ${distinct}`);
   const mean = grey.reduce((a, b) => a + b, 0) / grey.length;
-  assert.ok(mean > 10 && mean < 245, `mean grey ${mean.toFixed(1)} is neither blank black nor blank white`);
+  assert.ok(
+    mean > 10 && mean < 245,
+    `mean grey ${mean.toFixed(1)} is neither blank black nor blank white`,
+  );
   await page.screenshot({ path: join(artifacts, 'workstation-chest.png') });
   assert.deepEqual(pageErrors, []);
 });
 
 test('a file that is not DICOM is named in a specific error message, and the viewer keeps working', async () => {
-  await page.getByTestId('import-input').setInputFiles({ name: 'scan-notes.dcm', mimeType: 'application/octet-stream', buffer: Buffer.from('not a dicom file '.repeat(20)) });
+  await page.getByTestId('import-input').setInputFiles({
+    name: 'scan-notes.dcm',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from('not a dicom file '.repeat(20)),
+  });
   const message = page.locator('.message-error', { hasText: 'scan-notes.dcm' });
   await message.waitFor();
   assert.match(await message.innerText(), /not a DICOM file/);
@@ -108,38 +125,60 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   assert.match(await item.innerText(), /retina/i);
   // Born 2026-10-01 at 28+3 weeks, photographed 50 days later: PMA 35+4 weeks, kept with the patient.
   await item.locator('.worklist-exam', { hasText: 'GA 28+3 weeks · PMA 35+4 weeks' }).waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid="viewport-od"]')?.getAttribute('data-rendered-image')?.length);
+  await page.waitForFunction(
+    () =>
+      document.querySelector('[data-testid="viewport-od"]')?.getAttribute('data-rendered-image')
+        ?.length,
+  );
   const mean = await page.evaluate(() => {
     const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport-od"] canvas')!;
     const { width, height } = canvas;
-    const data = canvas.getContext('2d')!.getImageData(Math.floor(width * 0.4), Math.floor(height * 0.4), Math.floor(width * 0.2), Math.floor(height * 0.2)).data;
+    const data = canvas
+      .getContext('2d')!
+      .getImageData(
+        Math.floor(width * 0.4),
+        Math.floor(height * 0.4),
+        Math.floor(width * 0.2),
+        Math.floor(height * 0.2),
+      ).data;
     const sum = [0, 0, 0];
     for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!;
     return sum.map((s) => s / (data.length / 4));
   });
-  assert.ok(mean[0]! > mean[1]! && mean[1]! > mean[2]!, `retina keeps its colours: mean R/G/B ${mean.map((m) => m.toFixed(0)).join('/')}`);
+  assert.ok(
+    mean[0]! > mean[1]! && mean[1]! > mean[2]!,
+    `retina keeps its colours: mean R/G/B ${mean.map((m) => m.toFixed(0)).join('/')}`,
+  );
   await page.screenshot({ path: join(artifacts, 'workstation-fundus.png') });
 });
 
-test('every shipped package passes its self-tests in Chromium too; empty grading tasks say so', { timeout: 240_000 }, async () => {
-  await page.getByRole('button', { name: 'Models' }).click();
-  const shipped = readdirSync(join(projectRoot, 'models'), { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(projectRoot, 'models', d.name, 'manifest.json')));
-  assert.ok(shipped.length >= 2, 'retina-vessels and chest-lungs ship');
-  for (const { name } of shipped) {
-    const model = page.locator(`.model[data-model-id="${name}"]`);
-    await model.waitFor({ timeout: 60_000 });
-    await model.getByRole('button', { name: 'Run self-test in this window' }).click();
-    const line = model.locator('.verification[data-state="passed"], .verification[data-state="failed"]');
-    await line.waitFor({ timeout: 90_000 });
-    const text = await line.innerText();
-    assert.equal(await line.getAttribute('data-state'), 'passed', `${name}: ${text}`);
-    console.log(`# ${name} in Chromium: ${text.replace(/\s+/g, ' ')}`);
-  }
-  // No shipped package predicts ROP stage, BPD or PDA: the panel says so for each.
-  for (const slot of ['rop-icrop3', 'bpd-grade', 'pda-significance']) {
-    const row = page.locator(`.slot[data-slot-id="${slot}"]`);
-    assert.equal(await row.getAttribute('data-filled'), 'no');
-    assert.match(await row.innerText(), /no model installed: nothing predicts this/);
-  }
-  await page.getByRole('button', { name: 'Close models' }).click();
-});
+test(
+  'every shipped package passes its self-tests in Chromium too; empty grading tasks say so',
+  { timeout: 240_000 },
+  async () => {
+    await page.getByRole('button', { name: 'Models' }).click();
+    const shipped = readdirSync(join(projectRoot, 'models'), { withFileTypes: true }).filter(
+      (d) => d.isDirectory() && existsSync(join(projectRoot, 'models', d.name, 'manifest.json')),
+    );
+    assert.ok(shipped.length >= 2, 'retina-vessels and chest-lungs ship');
+    for (const { name } of shipped) {
+      const model = page.locator(`.model[data-model-id="${name}"]`);
+      await model.waitFor({ timeout: 60_000 });
+      await model.getByRole('button', { name: 'Run self-test in this window' }).click();
+      const line = model.locator(
+        '.verification[data-state="passed"], .verification[data-state="failed"]',
+      );
+      await line.waitFor({ timeout: 90_000 });
+      const text = await line.innerText();
+      assert.equal(await line.getAttribute('data-state'), 'passed', `${name}: ${text}`);
+      console.log(`# ${name} in Chromium: ${text.replace(/\s+/g, ' ')}`);
+    }
+    // No shipped package predicts ROP stage, BPD or PDA: the panel says so for each.
+    for (const slot of ['rop-icrop3', 'bpd-grade', 'pda-significance']) {
+      const row = page.locator(`.slot[data-slot-id="${slot}"]`);
+      assert.equal(await row.getAttribute('data-filled'), 'no');
+      assert.match(await row.innerText(), /no model installed: nothing predicts this/);
+    }
+    await page.getByRole('button', { name: 'Close models' }).click();
+  },
+);

@@ -10,7 +10,13 @@ function handler(): (request: Request) => Promise<Response> {
   const folder = mkdtempSync(join(tmpdir(), 'neoscope-app-'));
   writeFileSync(join(folder, 'index.html'), '<!doctype html>');
   let registered: ((request: Request) => Promise<Response>) | undefined;
-  serveAppProtocol({ handle: (_scheme: string, fn: (request: Request) => Promise<Response>) => void (registered = fn) } as never, [{ prefix: '/', folder }]);
+  serveAppProtocol(
+    {
+      handle: (_scheme: string, fn: (request: Request) => Promise<Response>) =>
+        void (registered = fn),
+    } as never,
+    [{ prefix: '/', folder }],
+  );
   return registered!;
 }
 

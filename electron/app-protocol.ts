@@ -11,9 +11,20 @@ import { resolveStaticPath, type StaticMount } from '../host/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './window-options.ts';
 
 /** Must run before the app is ready (Electron requirement for privileged schemes). */
-export function registerAppSchemePrivileges(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
+export function registerAppSchemePrivileges(
+  protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>,
+): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, codeCache: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: {
+        standard: true,
+        secure: true,
+        supportFetchAPI: true,
+        stream: true,
+        codeCache: true,
+      },
+    },
   ]);
 }
 
@@ -25,12 +36,17 @@ export function serveAppProtocol(protocol: Pick<Protocol, 'handle'>, mounts: Sta
       path = url.host === APP_HOST ? resolveStaticPath(mounts, url.pathname) : undefined;
     } catch (error) {
       // A %-escape that does not decode: the address is wrong, nothing failed here.
-      if (error instanceof URIError) return new Response('Bad request', { status: 400, headers: RENDERER_SECURITY_HEADERS });
+      if (error instanceof URIError)
+        return new Response('Bad request', { status: 400, headers: RENDERER_SECURITY_HEADERS });
       throw error;
     }
     const type = path ? CONTENT_TYPES[extname(path)] : undefined;
     const bytes = path && type ? await readFile(path).catch(() => undefined) : undefined;
-    if (!bytes || !type) return new Response('Not found', { status: 404, headers: RENDERER_SECURITY_HEADERS });
-    return new Response(new Uint8Array(bytes), { status: 200, headers: { ...RENDERER_SECURITY_HEADERS, 'Content-Type': type } });
+    if (!bytes || !type)
+      return new Response('Not found', { status: 404, headers: RENDERER_SECURITY_HEADERS });
+    return new Response(new Uint8Array(bytes), {
+      status: 200,
+      headers: { ...RENDERER_SECURITY_HEADERS, 'Content-Type': type },
+    });
   });
 }

@@ -4,7 +4,16 @@
  * (a utilityProcess, electron/workstation-service.ts); main forwards the page's API calls
  * to it and never reads or parses an imported file itself.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  session,
+  utilityProcess,
+} from 'electron';
 import { join } from 'node:path';
 import { bundledFolders, findProjectRoot } from '../core/workstation/paths.ts';
 import { registerAppSchemePrivileges, serveAppProtocol } from './app-protocol.ts';
@@ -19,7 +28,10 @@ const log = (line: string) => console.log(`[neoscope] ${line}`);
 
 function fatal(error: unknown): void {
   console.error(error);
-  dialog.showErrorBox('NeoScope could not start', error instanceof Error ? error.message : String(error));
+  dialog.showErrorBox(
+    'NeoScope could not start',
+    error instanceof Error ? error.message : String(error),
+  );
   app.exit(1);
 }
 
@@ -39,7 +51,10 @@ export function runMainProcess(): void {
 
 /** The service is this same bundle started as a utility process (main.ts picks the role). */
 function startWorkstationService(root: string): ServiceClient {
-  const child = utilityProcess.fork(__filename, [], { serviceName: SERVICE_NAME, stdio: 'inherit' });
+  const child = utilityProcess.fork(__filename, [], {
+    serviceName: SERVICE_NAME,
+    stdio: 'inherit',
+  });
   return createServiceClient(
     {
       post: (message) => child.postMessage(message),
@@ -68,7 +83,10 @@ async function start(): Promise<void> {
   void service.exited.then((code) => {
     if (quitting) return;
     log(`the workstation service exited unexpectedly (code ${code})`);
-    dialog.showErrorBox('NeoScope', `The workstation service stopped unexpectedly (exit code ${code}). NeoScope will close; saved work is kept in the data folder.`);
+    dialog.showErrorBox(
+      'NeoScope',
+      `The workstation service stopped unexpectedly (exit code ${code}). NeoScope will close; saved work is kept in the data folder.`,
+    );
     app.exit(1);
   });
 
@@ -92,13 +110,17 @@ async function start(): Promise<void> {
     window.focus();
   });
 
-  const importChosen = async (properties: Array<'openFile' | 'openDirectory' | 'multiSelections'>) => {
+  const importChosen = async (
+    properties: Array<'openFile' | 'openDirectory' | 'multiSelections'>,
+  ) => {
     const choice = await dialog.showOpenDialog(window, { title: 'Import images', properties });
     if (choice.canceled) return;
     for (const path of choice.filePaths) {
       try {
         const summary = await service.importPath(path);
-        log(`imported ${summary.imported}, duplicates ${summary.duplicates}, failed ${summary.failed} from ${path}`);
+        log(
+          `imported ${summary.imported}, duplicates ${summary.duplicates}, failed ${summary.failed} from ${path}`,
+        );
       } catch (error) {
         log(`import from ${path} failed: ${(error as Error).message}`);
       }

@@ -12,10 +12,26 @@ test('an unparsable file and unexplained findings each fail the gate', async () 
   const { failures } = await scan({
     extraFiles: {
       'electron/planted-broken.ts': 'export const = ;\n',
-      'electron/planted-window.ts': "import { BrowserWindow } from 'electron';\nexport const w = new BrowserWindow({ webPreferences: { contextIsolation: false, nodeIntegration: true } });\n",
+      'electron/planted-window.ts':
+        "import { BrowserWindow } from 'electron';\nexport const w = new BrowserWindow({ webPreferences: { contextIsolation: false, nodeIntegration: true } });\n",
     },
   });
-  assert.ok(failures.some((line) => line.startsWith('could not parse electron/planted-broken.ts')), failures.join('\n'));
-  assert.ok(failures.some((line) => /^unexplained HIGH\/\w+ CONTEXT_ISOLATION_JS_CHECK electron\/planted-window\.ts/.test(line)), failures.join('\n'));
-  assert.ok(failures.some((line) => /^unexplained INFORMATIONAL\/\w+ NODE_INTEGRATION_JS_CHECK electron\/planted-window\.ts/.test(line)), failures.join('\n'));
+  assert.ok(
+    failures.some((line) => line.startsWith('could not parse electron/planted-broken.ts')),
+    failures.join('\n'),
+  );
+  assert.ok(
+    failures.some((line) =>
+      /^unexplained HIGH\/\w+ CONTEXT_ISOLATION_JS_CHECK electron\/planted-window\.ts/.test(line),
+    ),
+    failures.join('\n'),
+  );
+  assert.ok(
+    failures.some((line) =>
+      /^unexplained INFORMATIONAL\/\w+ NODE_INTEGRATION_JS_CHECK electron\/planted-window\.ts/.test(
+        line,
+      ),
+    ),
+    failures.join('\n'),
+  );
 });

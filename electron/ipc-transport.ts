@@ -21,14 +21,23 @@ export interface IpcSenderEvent {
 }
 
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>): void;
+  handle(
+    channel: string,
+    listener: (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>,
+  ): void;
 }
 
 export function createIpcApiListener(dispatch: ApiDispatcher) {
   return async (event: IpcSenderEvent, operation: unknown, args: unknown): Promise<ApiResponse> => {
     const url = event.senderFrame?.url ?? '';
     if (!isAppUrl(url)) {
-      return { ok: false, error: { code: 'API_FORBIDDEN_SENDER', message: `API calls are accepted only from the workstation page, not ${url || 'an unknown frame'}.` } };
+      return {
+        ok: false,
+        error: {
+          code: 'API_FORBIDDEN_SENDER',
+          message: `API calls are accepted only from the workstation page, not ${url || 'an unknown frame'}.`,
+        },
+      };
     }
     return dispatch(operation, args);
   };

@@ -9,15 +9,25 @@ export interface MenuActions {
 }
 
 /** `app.isPackaged` decides whether View offers DevTools (only when running from source). */
-export function workstationMenuTemplate(actions: MenuActions, isMac: boolean, app: { isPackaged: boolean }): MenuItemConstructorOptions[] {
-  const devTools: MenuItemConstructorOptions[] = devToolsAllowed(app) ? [{ role: 'toggleDevTools' }] : [];
+export function workstationMenuTemplate(
+  actions: MenuActions,
+  isMac: boolean,
+  app: { isPackaged: boolean },
+): MenuItemConstructorOptions[] {
+  const devTools: MenuItemConstructorOptions[] = devToolsAllowed(app)
+    ? [{ role: 'toggleDevTools' }]
+    : [];
   return [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
       label: '&File',
       submenu: [
         { label: 'Import Files…', accelerator: 'CmdOrCtrl+O', click: () => actions.importFiles() },
-        { label: 'Import Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: () => actions.importFolder() },
+        {
+          label: 'Import Folder…',
+          accelerator: 'CmdOrCtrl+Shift+O',
+          click: () => actions.importFolder(),
+        },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -25,8 +35,20 @@ export function workstationMenuTemplate(actions: MenuActions, isMac: boolean, ap
     { label: '&Edit', submenu: [{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }] },
     {
       label: '&View',
-      submenu: [{ role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }, ...devTools],
+      submenu: [
+        { role: 'resetZoom' },
+        { role: 'zoomIn' },
+        { role: 'zoomOut' },
+        { type: 'separator' },
+        { role: 'togglefullscreen' },
+        ...devTools,
+      ],
     },
-    { label: '&Help', submenu: [{ label: 'Keyboard Shortcuts', accelerator: 'F1', click: () => actions.showShortcuts() }] },
+    {
+      label: '&Help',
+      submenu: [
+        { label: 'Keyboard Shortcuts', accelerator: 'F1', click: () => actions.showShortcuts() },
+      ],
+    },
   ];
 }

@@ -50,7 +50,11 @@ async function loadBuilderConfig(): Promise<BuilderConfig> {
 test('every Electron fuse is set explicitly to its reviewed value', async () => {
   const config = await loadBuilderConfig();
   assert.deepEqual(config.electronFuses, EXPECTED_FUSES, `${CONFIG} electronFuses`);
-  assert.notEqual(config.asar, false, 'onlyLoadAppFromAsar and asar integrity need the app packed into app.asar');
+  assert.notEqual(
+    config.asar,
+    false,
+    'onlyLoadAppFromAsar and asar integrity need the app packed into app.asar',
+  );
 });
 
 test('electron-builder writes a wire with every fuse @electron/fuses knows', async () => {
@@ -58,12 +62,21 @@ test('electron-builder writes a wire with every fuse @electron/fuses knows', asy
   const { PlatformPackager } = require('app-builder-lib');
   const { FuseV1Options, FuseVersion } = require('@electron/fuses');
   // generateFuseConfig does not use `this`: it is the exact mapping used before signing.
-  const wire = (await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses)) as Record<string, unknown>;
+  const wire = (await PlatformPackager.prototype.generateFuseConfig.call(
+    {},
+    config.electronFuses,
+  )) as Record<string, unknown>;
   assert.equal(wire.version, FuseVersion.V1);
-  const options = Object.entries(FuseV1Options as Record<string, string | number>).filter(([, value]) => typeof value === 'number');
+  const options = Object.entries(FuseV1Options as Record<string, string | number>).filter(
+    ([, value]) => typeof value === 'number',
+  );
   assert.ok(options.length >= 8, 'the fuse list was read');
   for (const [name, index] of options) {
-    assert.equal(typeof wire[index], 'boolean', `fuse ${name} (${index}) is left at Electron's default`);
+    assert.equal(
+      typeof wire[index],
+      'boolean',
+      `fuse ${name} (${index}) is left at Electron's default`,
+    );
   }
   assert.equal(wire[FuseV1Options.RunAsNode], false);
   assert.equal(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable], false);

@@ -9,7 +9,10 @@ import { API_CHANNEL, EVENT_CHANNELS, type WorkstationEvent } from './ipc-transp
 contextBridge.exposeInMainWorld('neoscopeBridge', {
   call: (operation: string, args: unknown) => {
     if (typeof operation !== 'string' || operation.length > 100) {
-      return Promise.resolve({ ok: false, error: { code: 'API_MALFORMED_REQUEST', message: 'operation must be a short string' } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'API_MALFORMED_REQUEST', message: 'operation must be a short string' },
+      });
     }
     return ipcRenderer.invoke(API_CHANNEL, operation, args);
   },

@@ -70,7 +70,9 @@ test("Electron's main process statically loads no parser, codec, store or infere
   const { files, externals } = staticallyReached(await mainMetafile(), 'electron/main.ts');
   const unexpected = [...files].filter((file) => !MAIN_PROCESS_MODULES.has(file)).sort();
   assert.deepEqual(unexpected, [], `main would load: ${unexpected.join(', ')}`);
-  const packages = [...externals].filter((name) => name !== 'electron' && !nodeBuiltins.has(name)).sort();
+  const packages = [...externals]
+    .filter((name) => name !== 'electron' && !nodeBuiltins.has(name))
+    .sort();
   assert.deepEqual(packages, [], `main would load packages: ${packages.join(', ')}`);
 });
 
@@ -80,6 +82,12 @@ test('the only code main defers is the workstation service, which runs in the ut
   assert.deepEqual([...dynamicTargets], [SERVICE_ENTRY]);
   // ...and that is where the parsers are.
   const service = staticallyReached(meta, SERVICE_ENTRY);
-  assert.ok([...service.files].some((file) => file.startsWith('core/library/')), 'the service imports the library');
-  assert.ok(service.externals.has('dcmjs') || service.externals.has('dicom-parser'), 'the service loads the DICOM parser');
+  assert.ok(
+    [...service.files].some((file) => file.startsWith('core/library/')),
+    'the service imports the library',
+  );
+  assert.ok(
+    service.externals.has('dcmjs') || service.externals.has('dicom-parser'),
+    'the service loads the DICOM parser',
+  );
 });

@@ -6,7 +6,10 @@
 import { APP_HOST, APP_SCHEME } from './window-options.ts';
 
 /** Permissions the workstation uses; everything else (camera, geolocation…) is denied. */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set([
+  'clipboard-sanitized-write',
+  'fullscreen',
+]);
 
 /**
  * Is this URL (or bare origin) exactly our app://neoscope origin? Compared part by part
@@ -21,7 +24,13 @@ export function isAppOrigin(urlOrOrigin: string): boolean {
   } catch {
     return false;
   }
-  return url.protocol === `${APP_SCHEME}:` && url.hostname === APP_HOST && url.port === '' && url.username === '' && url.password === '';
+  return (
+    url.protocol === `${APP_SCHEME}:` &&
+    url.hostname === APP_HOST &&
+    url.port === '' &&
+    url.username === '' &&
+    url.password === ''
+  );
 }
 
 export function isAllowedPermission(permission: string, requestingOrigin: string): boolean {
@@ -37,7 +46,10 @@ interface PreventableEvent {
 }
 
 export interface HardenableContents {
-  on(event: 'will-navigate' | 'will-redirect', listener: (event: PreventableEvent, url: string) => void): unknown;
+  on(
+    event: 'will-navigate' | 'will-redirect',
+    listener: (event: PreventableEvent, url: string) => void,
+  ): unknown;
   on(event: 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' }): void;
 }
@@ -59,13 +71,24 @@ export function hardenWebContents(contents: HardenableContents, log: (line: stri
 }
 
 export interface HardenableSession {
-  setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string }) => void): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean): void;
+  setPermissionRequestHandler(
+    handler: (
+      contents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { requestingUrl?: string },
+    ) => void,
+  ): void;
+  setPermissionCheckHandler(
+    handler: (contents: unknown, permission: string, requestingOrigin: string) => boolean,
+  ): void;
 }
 
 export function hardenSession(session: HardenableSession): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     callback(isAllowedPermission(permission, details.requestingUrl ?? ''));
   });
-  session.setPermissionCheckHandler((_contents, permission, origin) => isAllowedPermission(permission, origin));
+  session.setPermissionCheckHandler((_contents, permission, origin) =>
+    isAllowedPermission(permission, origin),
+  );
 }

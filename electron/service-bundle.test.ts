@@ -25,7 +25,18 @@ const bundle = join(work, 'main.cjs');
 const env = { ...process.env, NODE_PATH: join(root, 'node_modules') };
 
 before(async () => {
-  await build({ absWorkingDir: root, entryPoints: ['electron/main.ts'], outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', external: ['electron'], logLevel: 'warning' });
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['electron/main.ts'],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    external: ['electron'],
+    logLevel: 'warning',
+  });
   writeFileSync(
     join(work, 'as-utility.cjs'),
     `const Module = require('node:module');
@@ -56,7 +67,12 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('in its utility role the bundle is the workstation service: samples, calls, imports, clean stop', async () => {
   const dataFolder = mkdtempSync(join(tmpdir(), 'neoscope-service-data-'));
-  const child = fork(bundle, [], { execArgv: ['--require', join(work, 'as-utility.cjs')], env, serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const child = fork(bundle, [], {
+    execArgv: ['--require', join(work, 'as-utility.cjs')],
+    env,
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -71,11 +87,24 @@ test('in its utility role the bundle is the workstation service: samples, calls,
       () => {},
     );
     const samples = await service.ready;
-    assert.ok(samples.imported > 0, `bundled samples imported: ${JSON.stringify(samples)}\n${output}`);
+    assert.ok(
+      samples.imported > 0,
+      `bundled samples imported: ${JSON.stringify(samples)}\n${output}`,
+    );
     const info = await service.call('app.info', {});
-    assert.ok(info.ok && (info.value as { host: string }).host === 'electron', JSON.stringify(info));
-    assert.equal(((await service.call('library.list', {})) as { error: { code: string } }).error.code, 'AUTH_REQUIRED', 'patient data still needs sign-in');
-    assert.deepEqual(await service.importPath(join(root, 'dicom-samples', 'chest-dx-lateral-highdicom.dcm')), { imported: 0, duplicates: 1, failed: 0 });
+    assert.ok(
+      info.ok && (info.value as { host: string }).host === 'electron',
+      JSON.stringify(info),
+    );
+    assert.equal(
+      ((await service.call('library.list', {})) as { error: { code: string } }).error.code,
+      'AUTH_REQUIRED',
+      'patient data still needs sign-in',
+    );
+    assert.deepEqual(
+      await service.importPath(join(root, 'dicom-samples', 'chest-dx-lateral-highdicom.dcm')),
+      { imported: 0, duplicates: 1, failed: 0 },
+    );
     assert.equal(await service.stop(10_000), true, output);
     assert.equal(await service.exited, 0);
   } finally {
@@ -85,7 +114,11 @@ test('in its utility role the bundle is the workstation service: samples, calls,
 });
 
 test('in its main role the bundle loads Electron and Node built-ins only: no parser package', async () => {
-  const child = fork(bundle, [], { execArgv: ['--require', join(work, 'as-main.cjs')], env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = fork(bundle, [], {
+    execArgv: ['--require', join(work, 'as-main.cjs')],
+    env,
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

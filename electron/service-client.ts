@@ -7,7 +7,12 @@
  * Takes a structural channel so tests can wire it to a fake utility process.
  */
 import type { ApiDispatcher, ApiResponse } from '../core/api/dispatch.ts';
-import { isImportSummary, isServiceMessage, type ImportSummary, type ServiceRequest } from './service-protocol.ts';
+import {
+  isImportSummary,
+  isServiceMessage,
+  type ImportSummary,
+  type ServiceRequest,
+} from './service-protocol.ts';
 
 export interface ServiceChannel {
   post(message: ServiceRequest): void;
@@ -29,10 +34,17 @@ export interface ServiceClient {
 
 const stoppedError = (code: number | undefined): ApiResponse => ({
   ok: false,
-  error: { code: 'API_INTERNAL', message: `The workstation service has stopped${code === undefined ? '' : ` (exit code ${code})`}; restart NeoScope.` },
+  error: {
+    code: 'API_INTERNAL',
+    message: `The workstation service has stopped${code === undefined ? '' : ` (exit code ${code})`}; restart NeoScope.`,
+  },
 });
 
-export function createServiceClient(channel: ServiceChannel, start: { root: string; dataFolder: string }, log: (line: string) => void): ServiceClient {
+export function createServiceClient(
+  channel: ServiceChannel,
+  start: { root: string; dataFolder: string },
+  log: (line: string) => void,
+): ServiceClient {
   const pending = new Map<number, (response: ApiResponse) => void>();
   let nextId = 1;
   let exitCode: number | undefined;
@@ -53,11 +65,20 @@ export function createServiceClient(channel: ServiceChannel, start: { root: stri
   channel.onMessage((message) => {
     if (!isServiceMessage(message)) {
       // A reply whose id we know but whose body is wrong still answers that call.
-      const id = (message as { kind?: unknown; id?: unknown } | null)?.kind === 'reply' ? (message as { id: unknown }).id : undefined;
+      const id =
+        (message as { kind?: unknown; id?: unknown } | null)?.kind === 'reply'
+          ? (message as { id: unknown }).id
+          : undefined;
       const answer = typeof id === 'number' ? pending.get(id) : undefined;
       if (answer && typeof id === 'number') {
         pending.delete(id);
-        answer({ ok: false, error: { code: 'API_INVALID_RESULT', message: 'The workstation service sent a reply that is not a valid API response.' } });
+        answer({
+          ok: false,
+          error: {
+            code: 'API_INVALID_RESULT',
+            message: 'The workstation service sent a reply that is not a valid API response.',
+          },
+        });
       }
       log('ignored a malformed message from the workstation service');
       return;
@@ -105,14 +126,26 @@ export function createServiceClient(channel: ServiceChannel, start: { root: stri
       } catch (error) {
         // Structured clone refuses functions, symbols and the like: the caller's mistake.
         pending.delete(id);
-        resolve({ ok: false, error: { code: 'API_MALFORMED_REQUEST', message: `The call cannot be passed to the workstation service: ${(error as Error).message}` } });
+        resolve({
+          ok: false,
+          error: {
+            code: 'API_MALFORMED_REQUEST',
+            message: `The call cannot be passed to the workstation service: ${(error as Error).message}`,
+          },
+        });
       }
     });
   };
 
   const call: ApiDispatcher = (operation, args) => {
     if (typeof operation !== 'string' || operation.length > 100) {
-      return Promise.resolve({ ok: false, error: { code: 'API_UNKNOWN_OPERATION', message: `Unknown operation ${JSON.stringify(String(operation)).slice(0, 80)}.` } });
+      return Promise.resolve({
+        ok: false,
+        error: {
+          code: 'API_UNKNOWN_OPERATION',
+          message: `Unknown operation ${JSON.stringify(String(operation)).slice(0, 80)}.`,
+        },
+      });
     }
     return request((id) => ({ kind: 'call', id, operation, args }));
   };
@@ -120,7 +153,8 @@ export function createServiceClient(channel: ServiceChannel, start: { root: stri
   const importPath = async (path: string): Promise<ImportSummary> => {
     const response = await request((id) => ({ kind: 'import-path', id, path }));
     if (!response.ok) throw new Error(`${response.error.code}: ${response.error.message}`);
-    if (!isImportSummary(response.value)) throw new Error('the workstation service sent an import summary that is not one');
+    if (!isImportSummary(response.value))
+      throw new Error('the workstation service sent an import summary that is not one');
     return response.value;
   };
 
@@ -133,7 +167,9 @@ export function createServiceClient(channel: ServiceChannel, start: { root: stri
       return false;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    const timedOut = new Promise<false>(
+      (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+    );
     const result = await Promise.race([done.then(() => true as const), timedOut]);
     clearTimeout(timer);
     return result;

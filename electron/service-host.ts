@@ -34,10 +34,23 @@ export function serveWorkstation(
       port.postMessage({ kind: 'reply', id, response });
     } catch (error) {
       log(`reply ${id} could not be sent: ${(error as Error).message}`);
-      port.postMessage({ kind: 'reply', id, response: { ok: false, error: { code: 'API_INTERNAL', message: 'The result could not be passed back from the workstation service.' } } });
+      port.postMessage({
+        kind: 'reply',
+        id,
+        response: {
+          ok: false,
+          error: {
+            code: 'API_INTERNAL',
+            message: 'The result could not be passed back from the workstation service.',
+          },
+        },
+      });
     }
   };
-  const notStarted: ApiResponse = { ok: false, error: { code: 'API_INTERNAL', message: 'The workstation service has not been started.' } };
+  const notStarted: ApiResponse = {
+    ok: false,
+    error: { code: 'API_INTERNAL', message: 'The workstation service has not been started.' },
+  };
 
   port.on('message', ({ data }) => {
     if (!isServiceRequest(data)) {
@@ -54,8 +67,13 @@ export function serveWorkstation(
         void backend.then(
           (opened) => port.postMessage({ kind: 'ready', samples: opened.samples }),
           (error: unknown) => {
-            log(`start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-            port.postMessage({ kind: 'start-failed', message: error instanceof Error ? error.message : String(error) });
+            log(
+              `start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+            );
+            port.postMessage({
+              kind: 'start-failed',
+              message: error instanceof Error ? error.message : String(error),
+            });
           },
         );
         return;
@@ -72,7 +90,12 @@ export function serveWorkstation(
             return reply(data.id, notStarted);
           }
           try {
-            reply(data.id, data.kind === 'call' ? await opened.dispatch(data.operation, data.args) : { ok: true, value: await opened.importPath(data.path) });
+            reply(
+              data.id,
+              data.kind === 'call'
+                ? await opened.dispatch(data.operation, data.args)
+                : { ok: true, value: await opened.importPath(data.path) },
+            );
           } catch (error) {
             reply(data.id, { ok: false, error: toApiErrorBody(error) });
           }

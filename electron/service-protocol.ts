@@ -30,13 +30,18 @@ export type ServiceMessage =
   | { kind: 'reply'; id: number; response: ApiResponse }
   | { kind: 'stopped' };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isCount = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0;
 const isId = isCount;
-const isShortText = (value: unknown, max = 10_000): value is string => typeof value === 'string' && value.length <= max;
+const isShortText = (value: unknown, max = 10_000): value is string =>
+  typeof value === 'string' && value.length <= max;
 
 export function isImportSummary(value: unknown): value is ImportSummary {
-  return isObject(value) && isCount(value.imported) && isCount(value.duplicates) && isCount(value.failed);
+  return (
+    isObject(value) && isCount(value.imported) && isCount(value.duplicates) && isCount(value.failed)
+  );
 }
 
 /** An ApiResponse as the page expects it: ok with a value, or an error body with a code and message. */
@@ -44,7 +49,11 @@ export function isApiResponse(value: unknown): value is ApiResponse {
   if (!isObject(value)) return false;
   if (value.ok === true) return 'value' in value;
   if (value.ok !== false || !isObject(value.error)) return false;
-  return isShortText(value.error.code, 100) && /^[A-Z][A-Z0-9_]*$/.test(value.error.code) && isShortText(value.error.message);
+  return (
+    isShortText(value.error.code, 100) &&
+    /^[A-Z][A-Z0-9_]*$/.test(value.error.code) &&
+    isShortText(value.error.message)
+  );
 }
 
 export function isServiceMessage(value: unknown): value is ServiceMessage {

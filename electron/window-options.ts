@@ -14,7 +14,10 @@ export function devToolsAllowed(app: { isPackaged: boolean }): boolean {
   return !app.isPackaged;
 }
 
-export function workstationWindowOptions(preloadPath: string, app: { isPackaged: boolean }): BrowserWindowConstructorOptions {
+export function workstationWindowOptions(
+  preloadPath: string,
+  app: { isPackaged: boolean },
+): BrowserWindowConstructorOptions {
   return {
     width: 1600,
     height: 1000,

@@ -1,7 +1,10 @@
 /** The window's security settings, the CSP, and the navigation/permission guards. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONTENT_SECURITY_POLICY, RENDERER_SECURITY_HEADERS } from '../core/security/content-policy.ts';
+import {
+  CONTENT_SECURITY_POLICY,
+  RENDERER_SECURITY_HEADERS,
+} from '../core/security/content-policy.ts';
 import { hardenSession, hardenWebContents, isAllowedPermission } from './security.ts';
 import { workstationWindowOptions } from './window-options.ts';
 
@@ -21,7 +24,9 @@ test('the workstation window is context-isolated, sandboxed and has no Node', ()
 });
 
 test('the CSP allows only our own scripts and WebAssembly, nothing inline or remote', () => {
-  const directives = new Map(CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
+  const directives = new Map(
+    CONTENT_SECURITY_POLICY.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]),
+  );
   assert.deepEqual(directives.get('default-src'), ["'none'"]);
   assert.deepEqual(directives.get('script-src'), ["'self'", "'wasm-unsafe-eval'"]);
   assert.deepEqual(directives.get('object-src'), ["'none'"]);
@@ -39,7 +44,12 @@ test('the page cannot navigate away, open windows or attach webviews', () => {
   let openHandler: ((d: { url: string }) => { action: string }) | undefined;
   const logged: string[] = [];
   hardenWebContents(
-    { on: (name: string, fn: (event: { preventDefault(): void }, url?: string) => void) => listeners.set(name, fn), setWindowOpenHandler: (fn: (d: { url: string }) => { action: string }) => void (openHandler = fn) } as never,
+    {
+      on: (name: string, fn: (event: { preventDefault(): void }, url?: string) => void) =>
+        listeners.set(name, fn),
+      setWindowOpenHandler: (fn: (d: { url: string }) => { action: string }) =>
+        void (openHandler = fn),
+    } as never,
     (line) => logged.push(line),
   );
   const navigate = (name: string, url: string) => {
@@ -59,15 +69,29 @@ test('the page cannot navigate away, open windows or attach webviews', () => {
 });
 
 test('permissions are denied except the few the viewer needs, from our origin', () => {
-  let requestHandler: ((c: unknown, p: string, cb: (g: boolean) => void, d: { requestingUrl?: string }) => void) | undefined;
+  let requestHandler:
+    | ((c: unknown, p: string, cb: (g: boolean) => void, d: { requestingUrl?: string }) => void)
+    | undefined;
   let checkHandler: ((c: unknown, p: string, o: string) => boolean) | undefined;
-  hardenSession({ setPermissionRequestHandler: (h) => void (requestHandler = h), setPermissionCheckHandler: (h) => void (checkHandler = h) });
+  hardenSession({
+    setPermissionRequestHandler: (h) => void (requestHandler = h),
+    setPermissionCheckHandler: (h) => void (checkHandler = h),
+  });
   const ask = (permission: string, url: string) => {
     let granted: boolean | undefined;
     requestHandler!(null, permission, (g) => void (granted = g), { requestingUrl: url });
     return granted;
   };
-  for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'midi', 'hid', 'serial', 'usb']) {
+  for (const permission of [
+    'media',
+    'geolocation',
+    'notifications',
+    'openExternal',
+    'midi',
+    'hid',
+    'serial',
+    'usb',
+  ]) {
     assert.equal(ask(permission, 'app://neoscope/index.html'), false, permission);
   }
   assert.equal(ask('fullscreen', 'app://neoscope/index.html'), true);
@@ -77,17 +101,35 @@ test('permissions are denied except the few the viewer needs, from our origin', 
 });
 
 test('the permission origin check is exact: look-alike hosts, ports, users and schemes are refused', () => {
-  for (const origin of ['app://neoscope.evil', 'app://neoscope.evil/index.html', 'app://neoscopex', 'app://neoscope:8080', 'app://neoscope@evil', 'app://user@neoscope', 'https://neoscope', 'app://other', 'null', '']) {
+  for (const origin of [
+    'app://neoscope.evil',
+    'app://neoscope.evil/index.html',
+    'app://neoscopex',
+    'app://neoscope:8080',
+    'app://neoscope@evil',
+    'app://user@neoscope',
+    'https://neoscope',
+    'app://other',
+    'null',
+    '',
+  ]) {
     assert.equal(isAllowedPermission('fullscreen', origin), false, origin);
   }
   for (const origin of ['app://neoscope', 'app://neoscope/', 'app://neoscope/index.html']) {
     assert.equal(isAllowedPermission('fullscreen', origin), true, origin);
   }
-  let requestHandler: ((c: unknown, p: string, cb: (g: boolean) => void, d: { requestingUrl?: string }) => void) | undefined;
+  let requestHandler:
+    | ((c: unknown, p: string, cb: (g: boolean) => void, d: { requestingUrl?: string }) => void)
+    | undefined;
   let checkHandler: ((c: unknown, p: string, o: string) => boolean) | undefined;
-  hardenSession({ setPermissionRequestHandler: (h) => void (requestHandler = h), setPermissionCheckHandler: (h) => void (checkHandler = h) });
+  hardenSession({
+    setPermissionRequestHandler: (h) => void (requestHandler = h),
+    setPermissionCheckHandler: (h) => void (checkHandler = h),
+  });
   let granted: boolean | undefined;
-  requestHandler!(null, 'fullscreen', (g) => void (granted = g), { requestingUrl: 'app://neoscope.evil/index.html' });
+  requestHandler!(null, 'fullscreen', (g) => void (granted = g), {
+    requestingUrl: 'app://neoscope.evil/index.html',
+  });
   assert.equal(granted, false, 'request handler');
   assert.equal(checkHandler!(null, 'fullscreen', 'app://neoscope.evil'), false, 'check handler');
 });

@@ -24,20 +24,42 @@ const allowAll = () => {};
 
 function realBackend(): ServiceBackend {
   const library = createLibrary();
-  const dispatch = createDispatcher(createApiHandlers({ version: '0.0.0-test', host: 'electron', samplesFolder: '/s', modelsFolder: '/m', library, models: async () => [], importModelPackage: async () => { throw new Error('not used'); } }), () => {}, allowAll);
+  const dispatch = createDispatcher(
+    createApiHandlers({
+      version: '0.0.0-test',
+      host: 'electron',
+      samplesFolder: '/s',
+      modelsFolder: '/m',
+      library,
+      models: async () => [],
+      importModelPackage: async () => {
+        throw new Error('not used');
+      },
+    }),
+    () => {},
+    allowAll,
+  );
   return {
     samples: { imported: 0, duplicates: 0, failed: 0 },
     dispatch,
     importPath: async (path) => {
       const report = await library.importFiles(await readImportPath(path));
-      return { imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length };
+      return {
+        imported: report.imported.length,
+        duplicates: report.duplicates.length,
+        failed: report.failed.length,
+      };
     },
     close: () => {},
   };
 }
 
 /** Main and the service joined by a fake utility process; `service: false` leaves the other end to the test. */
-function wire(open: (start: { root: string; dataFolder: string }) => Promise<ServiceBackend> = async () => realBackend(), options: { service?: boolean } = {}) {
+function wire(
+  open: (start: { root: string; dataFolder: string }) => Promise<ServiceBackend> = async () =>
+    realBackend(),
+  options: { service?: boolean } = {},
+) {
   const toService: Array<(event: { data: unknown }) => void> = [];
   const toMain: Array<(message: unknown) => void> = [];
   const exitListeners: Array<(code: number) => void> = [];
@@ -50,7 +72,13 @@ function wire(open: (start: { root: string; dataFolder: string }) => Promise<Ser
   };
   if (options.service !== false) {
     serveWorkstation(
-      { on: (_event, listener) => toService.push(listener), postMessage: (message) => { const copy = structuredClone(message); setImmediate(() => toMain.forEach((listener) => listener(copy))); } },
+      {
+        on: (_event, listener) => toService.push(listener),
+        postMessage: (message) => {
+          const copy = structuredClone(message);
+          setImmediate(() => toMain.forEach((listener) => listener(copy)));
+        },
+      },
       open,
       (line) => logged.push(`service: ${line}`),
       exit,
@@ -69,8 +97,14 @@ function wire(open: (start: { root: string; dataFolder: string }) => Promise<Ser
     { root: '/app', dataFolder: '/data' },
     (line) => logged.push(`main: ${line}`),
   );
-  const registered = new Map<string, (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>>();
-  registerApiIpc({ handle: (channel, listener) => void registered.set(channel, listener) }, client.call);
+  const registered = new Map<
+    string,
+    (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>
+  >();
+  registerApiIpc(
+    { handle: (channel, listener) => void registered.set(channel, listener) },
+    client.call,
+  );
   const fromPage = (operation: unknown, args: unknown, url = 'app://neoscope/index.html') =>
     registered.get(API_CHANNEL)!({ senderFrame: { url } }, operation, args) as Promise<ApiResponse>;
   return {
@@ -94,11 +128,15 @@ test('a page call crosses main into the service and back; decoded pixels arrive 
   const bytes = new Uint8Array(readFileSync(samplePath('chest-dx-lateral-highdicom.dcm')));
   const imported = await fromPage('library.importFiles', { files: [{ name: 'chest.dcm', bytes }] });
   assert.equal(imported.ok, true, JSON.stringify(imported));
-  const instanceId = (imported as { value: { imported: Array<{ instanceId: string }> } }).value.imported[0]!.instanceId;
+  const instanceId = (imported as { value: { imported: Array<{ instanceId: string }> } }).value
+    .imported[0]!.instanceId;
   const frame = await fromPage('image.frame', { instanceId, frame: 0 });
   assert.equal(frame.ok, true);
   const pixels = (frame as { value: { pixels: unknown } }).value.pixels;
-  assert.ok(ArrayBuffer.isView(pixels), 'pixel data is still a typed array after two structured clones');
+  assert.ok(
+    ArrayBuffer.isView(pixels),
+    'pixel data is still a typed array after two structured clones',
+  );
 });
 
 test('the service, not main, reads and parses what the Import dialog chose', async () => {
@@ -106,7 +144,11 @@ test('the service, not main, reads and parses what the Import dialog chose', asy
   await client.ready;
   const summary = await client.importPath(samplePath('chest-dx-lateral-highdicom.dcm'));
   assert.deepEqual(summary, { imported: 1, duplicates: 0, failed: 0 });
-  assert.deepEqual(sentToService.at(-1), { kind: 'import-path', id: 1, path: samplePath('chest-dx-lateral-highdicom.dcm') }, 'main sent only the path');
+  assert.deepEqual(
+    sentToService.at(-1),
+    { kind: 'import-path', id: 1, path: samplePath('chest-dx-lateral-highdicom.dcm') },
+    'main sent only the path',
+  );
   await assert.rejects(client.importPath('/no/such/file.dcm'), /ENOENT/);
 });
 
@@ -121,10 +163,19 @@ test('frames from other origins are still refused in main, before anything reach
 
 test('contract errors come back from the service unchanged; non-string operations never leave main', async () => {
   const { fromPage, sentToService } = wire();
-  assert.equal(((await fromPage('no.such.op', {})) as { error: { code: string } }).error.code, 'API_UNKNOWN_OPERATION');
-  assert.equal(((await fromPage('image.frame', { instanceId: 3 })) as { error: { code: string } }).error.code, 'API_INVALID_ARGUMENTS');
+  assert.equal(
+    ((await fromPage('no.such.op', {})) as { error: { code: string } }).error.code,
+    'API_UNKNOWN_OPERATION',
+  );
+  assert.equal(
+    ((await fromPage('image.frame', { instanceId: 3 })) as { error: { code: string } }).error.code,
+    'API_INVALID_ARGUMENTS',
+  );
   const count = sentToService.length;
-  assert.equal(((await fromPage({ op: 1 }, {})) as { error: { code: string } }).error.code, 'API_UNKNOWN_OPERATION');
+  assert.equal(
+    ((await fromPage({ op: 1 }, {})) as { error: { code: string } }).error.code,
+    'API_UNKNOWN_OPERATION',
+  );
   assert.equal(sentToService.length, count);
 });
 
@@ -151,13 +202,25 @@ test('a service that fails to start rejects ready with its reason', async () => 
 });
 
 test('a service that dies answers every pending and later call with API_INTERNAL', async () => {
-  const { client, fromPage, crash } = wire(async () => ({ ...realBackend(), dispatch: () => new Promise<ApiResponse>(() => {}) }));
+  const { client, fromPage, crash } = wire(async () => ({
+    ...realBackend(),
+    dispatch: () => new Promise<ApiResponse>(() => {}),
+  }));
   await client.ready;
   const pending = fromPage('app.info', {});
   await tick();
   crash(139);
-  assert.deepEqual(await pending, { ok: false, error: { code: 'API_INTERNAL', message: 'The workstation service has stopped (exit code 139); restart NeoScope.' } });
-  assert.equal(((await fromPage('app.info', {})) as { error: { code: string } }).error.code, 'API_INTERNAL');
+  assert.deepEqual(await pending, {
+    ok: false,
+    error: {
+      code: 'API_INTERNAL',
+      message: 'The workstation service has stopped (exit code 139); restart NeoScope.',
+    },
+  });
+  assert.equal(
+    ((await fromPage('app.info', {})) as { error: { code: string } }).error.code,
+    'API_INTERNAL',
+  );
   assert.equal(await client.exited, 139);
 });
 
@@ -169,18 +232,31 @@ test('replies out of shape from the service are refused; the call they claim to 
   await tick();
   const { id } = sentToService.at(-1) as { id: number };
   fromService({ kind: 'reply', id: 999, response: { ok: true, value: 1 } }); // nobody asked
-  fromService({ kind: 'reply', id, response: { ok: false, error: { code: '<script>', message: 1 } } });
+  fromService({
+    kind: 'reply',
+    id,
+    response: { ok: false, error: { code: '<script>', message: 1 } },
+  });
   fromService({ kind: 'reply', id, response: { ok: true, value: 'late second answer' } });
   fromService('a string');
   fromService({ kind: 'run-this', code: 'process.exit()' });
-  assert.deepEqual(await call, { ok: false, error: { code: 'API_INVALID_RESULT', message: 'The workstation service sent a reply that is not a valid API response.' } });
+  assert.deepEqual(await call, {
+    ok: false,
+    error: {
+      code: 'API_INVALID_RESULT',
+      message: 'The workstation service sent a reply that is not a valid API response.',
+    },
+  });
   assert.ok(logged.some((line) => line.includes('ignored a malformed message')));
   assert.ok(logged.some((line) => line.includes('no pending call')));
 });
 
 test('stop closes the data folder and exits the service', async () => {
   let closed = false;
-  const { client, exits } = wire(async () => ({ ...realBackend(), close: () => void (closed = true) }));
+  const { client, exits } = wire(async () => ({
+    ...realBackend(),
+    close: () => void (closed = true),
+  }));
   await client.ready;
   assert.equal(await client.stop(1000), true);
   assert.equal(closed, true);

@@ -12,7 +12,11 @@ import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { serveWorkstation, type ParentPortLike } from './service-host.ts';
 import type { ImportSummary } from './service-protocol.ts';
 
-const summarize = (report: ImportReport): ImportSummary => ({ imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length });
+const summarize = (report: ImportReport): ImportSummary => ({
+  imported: report.imported.length,
+  duplicates: report.duplicates.length,
+  failed: report.failed.length,
+});
 
 export function runWorkstationService(parentPort: ParentPortLike = process.parentPort): void {
   const log = (line: string) => console.log(`[neoscope service] ${line}`);
@@ -22,12 +26,18 @@ export function runWorkstationService(parentPort: ParentPortLike = process.paren
       const workstation = await createWorkstation(root, 'electron', log, { dataFolder });
       const importPath = async (path: string) => {
         const report = await workstation.library.importFiles(await readImportPath(path));
-        for (const failure of report.failed) log(`not readable: ${failure.fileName}: ${failure.message}`);
+        for (const failure of report.failed)
+          log(`not readable: ${failure.fileName}: ${failure.message}`);
         return summarize(report);
       };
       // The bundled samples are listed from the first moment, as in the browser host.
       const samples = await importPath(workstation.samplesFolder);
-      return { samples, dispatch: workstation.dispatch, importPath, close: () => workstation.data?.close() };
+      return {
+        samples,
+        dispatch: workstation.dispatch,
+        importPath,
+        close: () => workstation.data?.close(),
+      };
     },
     log,
     (code) => process.exit(code),

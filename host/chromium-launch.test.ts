@@ -22,19 +22,40 @@ const staticFolder = mkdtempSync(join(tmpdir(), 'neoscope-static-'));
 
 before(async () => {
   writeFileSync(join(staticFolder, 'index.html'), '<!doctype html><title>t</title>');
-  const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary(), models: async () => [], importModelPackage: async () => { throw new Error('not used'); } });
-  host = await startBrowserHost({ dispatch: createDispatcher(handlers), mounts: [{ prefix: '/', folder: staticFolder }] });
+  const handlers = createApiHandlers({
+    version: '0.0.0-test',
+    host: 'browser',
+    samplesFolder: '/none',
+    modelsFolder: '/none',
+    library: createLibrary(),
+    models: async () => [],
+    importModelPackage: async () => {
+      throw new Error('not used');
+    },
+  });
+  host = await startBrowserHost({
+    dispatch: createDispatcher(handlers),
+    mounts: [{ prefix: '/', folder: staticFolder }],
+  });
 });
 after(() => host.close());
 
 /** What the page does first once it has the token: an API call presenting it. */
 function callWithToken(token: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const headers = { Host: `127.0.0.1:${host.port}`, Origin: host.origin, Authorization: `Bearer ${token}`, 'Content-Type': WIRE_CONTENT_TYPE };
-    const req = request({ host: '127.0.0.1', port: host.port, path: '/api/app.info', method: 'POST', headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const headers = {
+      Host: `127.0.0.1:${host.port}`,
+      Origin: host.origin,
+      Authorization: `Bearer ${token}`,
+      'Content-Type': WIRE_CONTENT_TYPE,
+    };
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path: '/api/app.info', method: 'POST', headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(encodeWire({}));
   });
@@ -51,10 +72,15 @@ test("Chromium's command line carries no session token; a private launch page do
     const commandLine = [spawned[0]!.command, ...spawned[0]!.args].join(' ');
     assert.ok(!commandLine.includes(host.token), `token on the command line: ${commandLine}`);
     assert.ok(!commandLine.includes('token='), commandLine);
-    assert.ok(spawned[0]!.args.includes(`--app=${pathToFileURL(launch.launchPage).href}`), commandLine);
+    assert.ok(
+      spawned[0]!.args.includes(`--app=${pathToFileURL(launch.launchPage).href}`),
+      commandLine,
+    );
     assert.ok(spawned[0]!.args.includes(`--user-data-dir=${launch.profile}`), commandLine);
     // The page that carries the token is readable by this user only, in a folder only this user can enter.
-    assert.ok(readFileSync(launch.launchPage, 'utf8').includes(`${host.origin}/#token=${host.token}`));
+    assert.ok(
+      readFileSync(launch.launchPage, 'utf8').includes(`${host.origin}/#token=${host.token}`),
+    );
     if (process.platform !== 'win32') {
       assert.equal(statSync(launch.launchPage).mode & 0o777, 0o600);
       assert.equal(statSync(launch.profile).mode & 0o777, 0o700);

@@ -68,38 +68,65 @@ async function readBody(req: IncomingMessage): Promise<Uint8Array | 'too-large'>
   return new Uint8Array(Buffer.concat(chunks));
 }
 
-export async function handleApiRequest(req: IncomingMessage, res: ServerResponse, options: HttpTransportOptions): Promise<void> {
+export async function handleApiRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: HttpTransportOptions,
+): Promise<void> {
   const port = options.port();
   if (!hostIsAllowed(req, port)) {
-    return refuse(res, { code: 'API_FORBIDDEN_HOST', message: `Host "${req.headers.host ?? ''}" is not this workstation's address.` });
+    return refuse(res, {
+      code: 'API_FORBIDDEN_HOST',
+      message: `Host "${req.headers.host ?? ''}" is not this workstation's address.`,
+    });
   }
   const origin = req.headers.origin;
   if (origin !== undefined && !allowedOrigins(port).includes(origin)) {
-    return refuse(res, { code: 'API_FORBIDDEN_ORIGIN', message: `Requests from ${origin} are not accepted.` });
+    return refuse(res, {
+      code: 'API_FORBIDDEN_ORIGIN',
+      message: `Requests from ${origin} are not accepted.`,
+    });
   }
   const auth = req.headers.authorization ?? '';
   const presented = auth.startsWith('Bearer ') ? auth.slice(7) : '';
   if (!presented || !tokensMatch(presented, options.token)) {
-    return refuse(res, { code: 'API_UNAUTHORIZED', message: 'Missing or wrong session token; open the address printed at start-up.' });
+    return refuse(res, {
+      code: 'API_UNAUTHORIZED',
+      message: 'Missing or wrong session token; open the address printed at start-up.',
+    });
   }
   if (req.method !== 'POST') {
     res.setHeader('Allow', 'POST');
-    return refuse(res, { code: 'API_MALFORMED_REQUEST', message: `API calls use POST, not ${req.method}.` });
+    return refuse(res, {
+      code: 'API_MALFORMED_REQUEST',
+      message: `API calls use POST, not ${req.method}.`,
+    });
   }
   if (!(req.headers['content-type'] ?? '').startsWith(WIRE_CONTENT_TYPE)) {
-    return refuse(res, { code: 'API_MALFORMED_REQUEST', message: `API calls send ${WIRE_CONTENT_TYPE}.` });
+    return refuse(res, {
+      code: 'API_MALFORMED_REQUEST',
+      message: `API calls send ${WIRE_CONTENT_TYPE}.`,
+    });
   }
   const body = await readBody(req);
   if (body === 'too-large') {
-    return refuse(res, { code: 'API_PAYLOAD_TOO_LARGE', message: `A call may carry at most ${MAX_REQUEST_BYTES / 1024 / 1024} MiB; send fewer files at once.` });
+    return refuse(res, {
+      code: 'API_PAYLOAD_TOO_LARGE',
+      message: `A call may carry at most ${MAX_REQUEST_BYTES / 1024 / 1024} MiB; send fewer files at once.`,
+    });
   }
   let args: unknown;
   try {
     args = decodeWire(body);
   } catch (error) {
-    return refuse(res, { code: 'API_MALFORMED_REQUEST', message: `Unreadable request body: ${(error as Error).message}.` });
+    return refuse(res, {
+      code: 'API_MALFORMED_REQUEST',
+      message: `Unreadable request body: ${(error as Error).message}.`,
+    });
   }
-  const operation = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(API_PREFIX.length));
+  const operation = decodeURIComponent(
+    new URL(req.url ?? '/', 'http://x').pathname.slice(API_PREFIX.length),
+  );
   const response = await options.dispatch(operation, args);
   send(res, response.ok ? 200 : httpStatusFor(response.error.code), response);
 }

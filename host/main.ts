@@ -20,9 +20,15 @@ const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) 
 const log = (line: string) => console.log(`[neoscope] ${line}`);
 
 const root = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
-const workstation = await createWorkstation(root, 'browser', log, { dataFolder: option('--data') ?? defaultDataFolder() });
-const samples = await workstation.library.importFiles(await readFolderFiles(workstation.samplesFolder));
-log(`bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable${samples.failed.map((f) => `\n  ${f.fileName}: ${f.message}`).join('')}`);
+const workstation = await createWorkstation(root, 'browser', log, {
+  dataFolder: option('--data') ?? defaultDataFolder(),
+});
+const samples = await workstation.library.importFiles(
+  await readFolderFiles(workstation.samplesFolder),
+);
+log(
+  `bundled samples: ${samples.imported.length} imported, ${samples.failed.length} not readable${samples.failed.map((f) => `\n  ${f.fileName}: ${f.message}`).join('')}`,
+);
 
 // A modality or PACS can push images in over DICOM when a port is given (loopback unless --dicom-host).
 const dicomPort = option('--dicom-port');
@@ -33,25 +39,37 @@ const scp = dicomPort
       host: option('--dicom-host') ?? '127.0.0.1',
       log,
       onInstance: async (bytes, callingAe) => {
-        const report = await workstation.library.importFiles([{ name: `c-store-from-${callingAe}.dcm`, bytes }], `dicom:${callingAe}`);
-        return report.failed.length ? { ok: false, message: report.failed[0]!.message } : { ok: true };
+        const report = await workstation.library.importFiles(
+          [{ name: `c-store-from-${callingAe}.dcm`, bytes }],
+          `dicom:${callingAe}`,
+        );
+        return report.failed.length
+          ? { ok: false, message: report.failed[0]!.message }
+          : { ok: true };
       },
     })
   : undefined;
 
 const host = await startBrowserHost({
   dispatch: workstation.dispatch,
-  mounts: [{ prefix: '/', folder: workstation.rendererFolder }, { prefix: '/vendor/ort/', folder: workstation.ortFolder }],
+  mounts: [
+    { prefix: '/', folder: workstation.rendererFolder },
+    { prefix: '/vendor/ort/', folder: workstation.ortFolder },
+  ],
   port: Number(option('--port') ?? process.env.NEOSCOPE_PORT ?? 0),
   log,
 });
 
 const reason = option('--electron-unavailable');
 if (reason) log(`Electron did not start: ${reason}.`);
-console.log(`\nNeoScope is running in browser-host mode. Open:\n\n  ${host.url}\n\nPress Ctrl-C to stop.\n`);
+console.log(
+  `\nNeoScope is running in browser-host mode. Open:\n\n  ${host.url}\n\nPress Ctrl-C to stop.\n`,
+);
 
 let browser: ChromiumLaunch<ChildProcess> | undefined;
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
+  (p) => existsSync(p),
+);
 if (!flag('--no-open') && chromium && (process.env.DISPLAY || process.env.WAYLAND_DISPLAY)) {
   // The token reaches Chromium through a private launch page, never its command line (see server.ts).
   browser = openInChromium(host, chromium);

@@ -21,18 +21,46 @@ const staticFolder = mkdtempSync(join(tmpdir(), 'neoscope-static-'));
 
 before(async () => {
   writeFileSync(join(staticFolder, 'index.html'), '<!doctype html><title>t</title>');
-  const handlers = createApiHandlers({ version: '0.0.0-test', host: 'browser', samplesFolder: '/none', modelsFolder: '/none', library: createLibrary(), models: async () => [], importModelPackage: async () => { throw new Error('not used'); } });
-  host = await startBrowserHost({ dispatch: createDispatcher(handlers), mounts: [{ prefix: '/', folder: staticFolder }], log: (line) => logged.push(line) });
+  const handlers = createApiHandlers({
+    version: '0.0.0-test',
+    host: 'browser',
+    samplesFolder: '/none',
+    modelsFolder: '/none',
+    library: createLibrary(),
+    models: async () => [],
+    importModelPackage: async () => {
+      throw new Error('not used');
+    },
+  });
+  host = await startBrowserHost({
+    dispatch: createDispatcher(handlers),
+    mounts: [{ prefix: '/', folder: staticFolder }],
+    log: (line) => logged.push(line),
+  });
 });
 after(() => host.close());
 
-function send(path: string, method: string, headers: Record<string, string> = {}, body?: Uint8Array): Promise<{ status: number; body: Buffer }> {
+function send(
+  path: string,
+  method: string,
+  headers: Record<string, string> = {},
+  body?: Uint8Array,
+): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, method, headers: { Host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        path,
+        method,
+        headers: { Host: `127.0.0.1:${host.port}`, ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -43,13 +71,25 @@ test('a malformed %-escape in a page address is 400, logged without a stack trac
     logged.length = 0;
     const reply = await send(path, 'GET');
     assert.equal(reply.status, 400, path);
-    assert.ok(!logged.some((line) => /\n\s+at /.test(line) || line.includes('URIError')), `no stack trace for ${path}: ${logged.join(' | ')}`);
+    assert.ok(
+      !logged.some((line) => /\n\s+at /.test(line) || line.includes('URIError')),
+      `no stack trace for ${path}: ${logged.join(' | ')}`,
+    );
   }
 });
 
 test('a malformed %-escape in an API operation is 400 API_MALFORMED_REQUEST, without a stack trace', async () => {
   logged.length = 0;
-  const reply = await send('/api/app.%zz', 'POST', { Authorization: `Bearer ${host.token}`, 'Content-Type': WIRE_CONTENT_TYPE, Origin: host.origin }, encodeWire({}));
+  const reply = await send(
+    '/api/app.%zz',
+    'POST',
+    {
+      Authorization: `Bearer ${host.token}`,
+      'Content-Type': WIRE_CONTENT_TYPE,
+      Origin: host.origin,
+    },
+    encodeWire({}),
+  );
   assert.equal(reply.status, 400);
   const body = decodeWire(new Uint8Array(reply.body)) as { ok: boolean; error: { code: string } };
   assert.equal(body.ok, false);

@@ -13,7 +13,12 @@ import { pathToFileURL } from 'node:url';
 import type { ApiDispatcher } from '../core/api/dispatch.ts';
 import { encodeWire } from '../core/api/wire.ts';
 import { RENDERER_SECURITY_HEADERS } from '../core/security/content-policy.ts';
-import { API_PREFIX, handleApiRequest, hostIsAllowed, WIRE_CONTENT_TYPE } from './http-transport.ts';
+import {
+  API_PREFIX,
+  handleApiRequest,
+  hostIsAllowed,
+  WIRE_CONTENT_TYPE,
+} from './http-transport.ts';
 import { serveStatic, type StaticMount } from './static-files.ts';
 
 export interface BrowserHostOptions {
@@ -50,10 +55,18 @@ function refuseMalformedPath(res: ServerResponse, api: boolean): void {
   const message = 'The address has a malformed %-escape.';
   if (api) {
     const body = encodeWire({ ok: false, error: { code: 'API_MALFORMED_REQUEST', message } });
-    res.writeHead(400, { ...RENDERER_SECURITY_HEADERS, 'Content-Type': WIRE_CONTENT_TYPE, 'Content-Length': body.byteLength, 'Cache-Control': 'no-store' });
+    res.writeHead(400, {
+      ...RENDERER_SECURITY_HEADERS,
+      'Content-Type': WIRE_CONTENT_TYPE,
+      'Content-Length': body.byteLength,
+      'Cache-Control': 'no-store',
+    });
     res.end(body);
   } else {
-    res.writeHead(400, { ...RENDERER_SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(400, {
+      ...RENDERER_SECURITY_HEADERS,
+      'Content-Type': 'text/plain; charset=utf-8',
+    });
     res.end(message);
   }
 }
@@ -75,7 +88,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const api = path.startsWith(API_PREFIX);
     if (hasMalformedEscape(path)) {
-      log(`request ${req.method} ${JSON.stringify(path.slice(0, 200))} refused (400): malformed %-escape`);
+      log(
+        `request ${req.method} ${JSON.stringify(path.slice(0, 200))} refused (400): malformed %-escape`,
+      );
       return refuseMalformedPath(res, api);
     }
     if (api && presentsToken(req, token)) markTokenUsed();
@@ -87,7 +102,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     work.catch((error: unknown) => {
       if (error instanceof URIError) {
         // Belt and braces for decoding deeper down: still the client's address, still no stack.
-        log(`request ${req.method} ${JSON.stringify(path.slice(0, 200))} refused (400): ${error.message}`);
+        log(
+          `request ${req.method} ${JSON.stringify(path.slice(0, 200))} refused (400): ${error.message}`,
+        );
         if (!res.headersSent) return refuseMalformedPath(res, api);
         return void res.end();
       }
@@ -139,7 +156,8 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 export function openInChromium<Child extends { kill(): unknown }>(
   host: Pick<BrowserHost, 'url' | 'tokenUsed'>,
   chromium: string,
-  spawnProcess: (command: string, args: string[]) => Child = (command, args) => spawn(command, args, { stdio: 'ignore' }) as unknown as Child,
+  spawnProcess: (command: string, args: string[]) => Child = (command, args) =>
+    spawn(command, args, { stdio: 'ignore' }) as unknown as Child,
 ): ChromiumLaunch<Child> {
   const profile = mkdtempSync(join(tmpdir(), 'neoscope-chromium-'));
   const launchPage = join(profile, 'open-neoscope.html');
@@ -149,7 +167,14 @@ export function openInChromium<Child extends { kill(): unknown }>(
     `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta http-equiv="refresh" content="0;url=${target}"><title>Opening NeoScope</title><p><a href="${target}">Open NeoScope</a></p>\n`,
     { mode: 0o600, flag: 'wx' },
   );
-  const child = spawnProcess(chromium, [`--app=${pathToFileURL(launchPage).href}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-sync', '--enable-unsafe-webgpu']);
+  const child = spawnProcess(chromium, [
+    `--app=${pathToFileURL(launchPage).href}`,
+    `--user-data-dir=${profile}`,
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-sync',
+    '--enable-unsafe-webgpu',
+  ]);
   const launchPageRemoved = host.tokenUsed.then(() => rmSync(launchPage, { force: true }));
   return {
     child,

@@ -24,7 +24,11 @@ export function resolveStaticPath(mounts: StaticMount[], urlPath: string): strin
   return undefined;
 }
 
-export async function serveStatic(req: IncomingMessage, res: ServerResponse, mounts: StaticMount[]): Promise<void> {
+export async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  mounts: StaticMount[],
+): Promise<void> {
   const path = resolveStaticPath(mounts, new URL(req.url ?? '/', 'http://x').pathname);
   const type = path ? CONTENT_TYPES[extname(path)] : undefined;
   let bytes: Buffer | undefined;
@@ -32,10 +36,18 @@ export async function serveStatic(req: IncomingMessage, res: ServerResponse, mou
     bytes = await readFile(path).catch(() => undefined);
   }
   if (!bytes || !type) {
-    res.writeHead(404, { ...RENDERER_SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+    res.writeHead(404, {
+      ...RENDERER_SECURITY_HEADERS,
+      'Content-Type': 'text/plain; charset=utf-8',
+    });
     res.end('Not found');
     return;
   }
-  res.writeHead(200, { ...RENDERER_SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': bytes.length, 'Cache-Control': 'no-cache' });
+  res.writeHead(200, {
+    ...RENDERER_SECURITY_HEADERS,
+    'Content-Type': type,
+    'Content-Length': bytes.length,
+    'Cache-Control': 'no-cache',
+  });
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }

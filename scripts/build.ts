@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'dist');
 
-const node: BuildOptions = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', packages: 'external', logLevel: 'warning' };
+const node: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  packages: 'external',
+  logLevel: 'warning',
+};
 
 export async function buildAll(): Promise<void> {
   await rm(out, { recursive: true, force: true });
@@ -41,13 +48,41 @@ export async function buildAll(): Promise<void> {
       sourcemap: 'linked',
       logLevel: 'warning',
     }),
-    build({ ...node, entryPoints: [join(root, 'electron/main.ts')], outfile: join(out, 'electron/main.cjs'), format: 'cjs', external: ['electron'] }),
+    build({
+      ...node,
+      entryPoints: [join(root, 'electron/main.ts')],
+      outfile: join(out, 'electron/main.cjs'),
+      format: 'cjs',
+      external: ['electron'],
+    }),
     // Sandboxed preloads may require only a few Electron modules: bundle everything else.
-    build({ ...node, packages: undefined, entryPoints: [join(root, 'electron/preload.ts')], outfile: join(out, 'electron/preload.cjs'), format: 'cjs', external: ['electron'] }),
-    build({ ...node, entryPoints: [join(root, 'host/main.ts')], outfile: join(out, 'host/main.mjs'), format: 'esm' }),
+    build({
+      ...node,
+      packages: undefined,
+      entryPoints: [join(root, 'electron/preload.ts')],
+      outfile: join(out, 'electron/preload.cjs'),
+      format: 'cjs',
+      external: ['electron'],
+    }),
+    build({
+      ...node,
+      entryPoints: [join(root, 'host/main.ts')],
+      outfile: join(out, 'host/main.mjs'),
+      format: 'esm',
+    }),
     // The C-STORE SCP's worker thread sits beside the host bundle (core/network/scp-worker-host.ts looks there).
-    build({ ...node, entryPoints: [join(root, 'core/network/scp-worker.ts')], outfile: join(out, 'host/scp-worker.mjs'), format: 'esm' }),
-    build({ ...node, entryPoints: [join(root, 'core/cli/main.ts')], outfile: join(out, 'cli/neoscope.mjs'), format: 'esm' }),
+    build({
+      ...node,
+      entryPoints: [join(root, 'core/network/scp-worker.ts')],
+      outfile: join(out, 'host/scp-worker.mjs'),
+      format: 'esm',
+    }),
+    build({
+      ...node,
+      entryPoints: [join(root, 'core/cli/main.ts')],
+      outfile: join(out, 'cli/neoscope.mjs'),
+      format: 'esm',
+    }),
     cp(join(root, 'renderer/index.html'), join(out, 'renderer/index.html')),
     cp(join(root, 'renderer/styles.css'), join(out, 'renderer/styles.css')),
   ]);

@@ -10,19 +10,31 @@ export type ElectronBinary = { ok: true; path: string } | { ok: false; reason: s
 
 export function findElectronBinary(root: string): ElectronBinary {
   const pkg = join(root, 'node_modules', 'electron');
-  if (!existsSync(join(pkg, 'package.json'))) return { ok: false, reason: 'the electron package is not installed (run npm install)' };
+  if (!existsSync(join(pkg, 'package.json')))
+    return { ok: false, reason: 'the electron package is not installed (run npm install)' };
   const pathFile = join(pkg, 'path.txt');
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
     const relative = existsSync(pathFile) ? readFileSync(pathFile, 'utf8') : 'electron';
     const path = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, relative);
-    return existsSync(path) ? { ok: true, path } : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no Electron at ${path}` };
+    return existsSync(path)
+      ? { ok: true, path }
+      : { ok: false, reason: `ELECTRON_OVERRIDE_DIST_PATH has no Electron at ${path}` };
   }
-  if (!existsSync(pathFile)) return { ok: false, reason: "Electron's binary has not been downloaded (node_modules/electron/path.txt is missing)" };
+  if (!existsSync(pathFile))
+    return {
+      ok: false,
+      reason:
+        "Electron's binary has not been downloaded (node_modules/electron/path.txt is missing)",
+    };
   const path = join(pkg, 'dist', readFileSync(pathFile, 'utf8'));
-  return existsSync(path) ? { ok: true, path } : { ok: false, reason: `Electron's binary is missing at ${path}` };
+  return existsSync(path)
+    ? { ok: true, path }
+    : { ok: false, reason: `Electron's binary is missing at ${path}` };
 }
 
 /** A window needs a display on Linux; headless machines get the browser host. */
 export function displayAvailable(): boolean {
-  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  return (
+    process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+  );
 }

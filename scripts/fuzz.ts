@@ -14,7 +14,12 @@ const seed = Number(process.argv[3] ?? Date.now() % 2 ** 31);
 const archiveIterations = Math.max(500, Math.round(iterations / 10));
 
 console.log(`fuzzing ${archiveIterations} hostile zips and packages, seed ${seed}…`);
-const archives = await runArchiveFuzz({ seed, iterations: archiveIterations, perCaseLimitMs: 2000, rssCeilingMiB: RSS_CEILING_MIB });
+const archives = await runArchiveFuzz({
+  seed,
+  iterations: archiveIterations,
+  perCaseLimitMs: 2000,
+  rssCeilingMiB: RSS_CEILING_MIB,
+});
 console.log(JSON.stringify({ ...archives, uncaught: archives.uncaught.slice(0, 10) }, null, 2));
 const archiveFailures = archiveFuzzFailures(archives);
 
@@ -26,7 +31,15 @@ const failures = [
   ...archiveFailures.map((f) => `archives: ${f}`),
   ...(report.uncaught.length ? [`dicom: ${report.uncaught.length} uncaught`] : []),
   ...(report.overLimit ? [`dicom: ${report.overLimit} file(s) over the time limit`] : []),
-  ...(peakMiB >= RSS_CEILING_MIB ? [`peak RSS of the whole run ${peakMiB.toFixed(0)} MiB reached the ${RSS_CEILING_MIB} MiB ceiling`] : []),
+  ...(peakMiB >= RSS_CEILING_MIB
+    ? [
+        `peak RSS of the whole run ${peakMiB.toFixed(0)} MiB reached the ${RSS_CEILING_MIB} MiB ceiling`,
+      ]
+    : []),
 ];
-console.log(failures.length ? `FUZZ FAILED:\n  ${failures.join('\n  ')}` : `fuzz passed; peak RSS ${peakMiB.toFixed(0)} MiB (ceiling ${RSS_CEILING_MIB} MiB)`);
+console.log(
+  failures.length
+    ? `FUZZ FAILED:\n  ${failures.join('\n  ')}`
+    : `fuzz passed; peak RSS ${peakMiB.toFixed(0)} MiB (ceiling ${RSS_CEILING_MIB} MiB)`,
+);
 process.exitCode = failures.length ? 1 : 0;

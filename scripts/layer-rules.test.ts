@@ -27,20 +27,40 @@ test('renderer files may not import Node built-ins, Electron, the host or Node-s
     "import { createLibrary } from '../../core/library/library.ts';",
   ];
   for (const line of forbidden) {
-    const errors = await restrictedImportErrors('renderer/features/viewer/Example.tsx', `${line}\nexport const x = 1;\n`);
+    const errors = await restrictedImportErrors(
+      'renderer/features/viewer/Example.tsx',
+      `${line}\nexport const x = 1;\n`,
+    );
     assert.equal(errors.length, 1, `expected a layer error for: ${line}`);
   }
 });
 
 test('renderer files may import the contract', async () => {
-  const errors = await restrictedImportErrors('renderer/features/viewer/Example.tsx', "import { contract } from '../../../core/api/contract.ts';\nexport const x = contract;\n");
+  const errors = await restrictedImportErrors(
+    'renderer/features/viewer/Example.tsx',
+    "import { contract } from '../../../core/api/contract.ts';\nexport const x = contract;\n",
+  );
   assert.deepEqual(errors, []);
 });
 
 test('core files may not import Electron, React or the renderer', async () => {
-  for (const line of ["import { app } from 'electron';", "import React from 'react';", "import { App } from '../../renderer/app/App.tsx';", "import * as cs from 'cornerstone-core';"]) {
-    const errors = await restrictedImportErrors('core/dicom/example.ts', `${line}\nexport const x = 1;\n`);
+  for (const line of [
+    "import { app } from 'electron';",
+    "import React from 'react';",
+    "import { App } from '../../renderer/app/App.tsx';",
+    "import * as cs from 'cornerstone-core';",
+  ]) {
+    const errors = await restrictedImportErrors(
+      'core/dicom/example.ts',
+      `${line}\nexport const x = 1;\n`,
+    );
     assert.equal(errors.length, 1, `expected a layer error for: ${line}`);
   }
-  assert.deepEqual(await restrictedImportErrors('core/dicom/example.ts', "import { inflateRawSync } from 'node:zlib';\nexport const x = inflateRawSync;\n"), []);
+  assert.deepEqual(
+    await restrictedImportErrors(
+      'core/dicom/example.ts',
+      "import { inflateRawSync } from 'node:zlib';\nexport const x = inflateRawSync;\n",
+    ),
+    [],
+  );
 });

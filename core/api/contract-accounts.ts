@@ -22,19 +22,22 @@ export const accountSchema = z.object({
 export const accountOperations = {
   'users.list': {
     access: 'admin',
-    summary: 'Every local account with its role, full name, whether it is disabled, and any lock after wrong passwords.',
+    summary:
+      'Every local account with its role, full name, whether it is disabled, and any lock after wrong passwords.',
     args: z.strictObject({}),
     result: z.object({ users: z.array(accountSchema) }),
   },
   'users.setDisabled': {
     access: 'admin',
-    summary: 'Disable an account (it can no longer sign in or sign off) or enable it again; audited. Nobody disables their own account or the last enabled admin.',
+    summary:
+      'Disable an account (it can no longer sign in or sign off) or enable it again; audited. Nobody disables their own account or the last enabled admin.',
     args: z.strictObject({ username, disabled: z.boolean() }),
     result: accountSchema,
   },
   'users.resetPassword': {
     access: 'admin',
-    summary: 'Give an account a new password (as strong as at creation), clearing failed attempts and any lock; audited without the password.',
+    summary:
+      'Give an account a new password (as strong as at creation), clearing failed attempts and any lock; audited without the password.',
     args: z.strictObject({ username, password: z.string().min(1).max(256) }),
     result: accountSchema,
   },

@@ -7,50 +7,112 @@ const site = z.object({ siteId: z.string(), publicKey: z.string(), fingerprint: 
 export const exchangeOperations = {
   'exchange.status': {
     access: 'signed-in',
-    summary: "This site's identity (if set up), whether its key is unlocked in this workstation, and its partner sites with their key fingerprints.",
+    summary:
+      "This site's identity (if set up), whether its key is unlocked in this workstation, and its partner sites with their key fingerprints.",
     args: z.strictObject({}),
-    result: z.object({ site: site.optional(), siteKey: z.enum(['locked', 'unlocked']).optional(), partners: z.array(site) }),
+    result: z.object({
+      site: site.optional(),
+      siteKey: z.enum(['locked', 'unlocked']).optional(),
+      partners: z.array(site),
+    }),
   },
   'exchange.initSite': {
     access: 'admin',
-    summary: "Create this installation's site id and Ed25519 key pair sealed under the admin's site passphrase (admin, once), or unlock the existing key with it: it stays unlocked until the workstation closes (an unsealed key from an earlier version is sealed under this passphrase).",
-    args: z.strictObject({ siteId: z.string().min(2).max(64), passphrase: z.string().min(1).max(1024) }),
+    summary:
+      "Create this installation's site id and Ed25519 key pair sealed under the admin's site passphrase (admin, once), or unlock the existing key with it: it stays unlocked until the workstation closes (an unsealed key from an earlier version is sealed under this passphrase).",
+    args: z.strictObject({
+      siteId: z.string().min(2).max(64),
+      passphrase: z.string().min(1).max(1024),
+    }),
     result: site,
   },
   'exchange.addPartner': {
     access: 'admin',
-    summary: "Trust a partner site's public key (admin); check the returned fingerprint with the partner by phone.",
-    args: z.strictObject({ siteId: z.string().min(2).max(64), publicKey: z.string().min(40).max(64) }),
+    summary:
+      "Trust a partner site's public key (admin); check the returned fingerprint with the partner by phone.",
+    args: z.strictObject({
+      siteId: z.string().min(2).max(64),
+      publicKey: z.string().min(40).max(64),
+    }),
     result: site,
   },
   'exchange.createBatch': {
     access: 'signed-in',
-    summary: 'Pack the given images into a signed batch package, optionally de-identified with a keyed pseudonym.',
-    args: z.strictObject({ instanceIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(5000), deidentifyKey: z.string().min(8).max(256).optional() }),
-    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), files: z.number(), pseudonyms: z.number() }),
+    summary:
+      'Pack the given images into a signed batch package, optionally de-identified with a keyed pseudonym.',
+    args: z.strictObject({
+      instanceIds: z
+        .array(z.string().regex(/^[0-9a-f]{64}$/))
+        .min(1)
+        .max(5000),
+      deidentifyKey: z.string().min(8).max(256).optional(),
+    }),
+    result: z.object({
+      fileName: z.string(),
+      bytes: z.instanceof(Uint8Array),
+      files: z.number(),
+      pseudonyms: z.number(),
+    }),
   },
   'exchange.importBatch': {
     access: 'signed-in',
-    summary: 'Verify a batch package (signature, every file; refused when replayed, of the wrong kind, or older than 30 days unless acceptOld) and only then import it, tagged with the sending site.',
-    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array), acceptOld: z.boolean().optional() }),
+    summary:
+      'Verify a batch package (signature, every file; refused when replayed, of the wrong kind, or older than 30 days unless acceptOld) and only then import it, tagged with the sending site.',
+    args: z.strictObject({
+      name: z.string().min(1).max(1024),
+      bytes: z.instanceof(Uint8Array),
+      acceptOld: z.boolean().optional(),
+    }),
     result: z.object({ batchId: z.string(), from: z.string(), report: importReportSchema }),
   },
   'exchange.exportResults': {
     access: 'signed-in',
-    summary: "Pack the latest signed version of each of a patient's reports (SR and PDF) into a signed results package for the site the images came from.",
+    summary:
+      "Pack the latest signed version of each of a patient's reports (SR and PDF) into a signed results package for the site the images came from.",
     args: z.strictObject({ patientId: z.string().min(1).max(64) }),
-    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), reports: z.number() }),
+    result: z.object({
+      fileName: z.string(),
+      bytes: z.instanceof(Uint8Array),
+      reports: z.number(),
+    }),
   },
   'exchange.importResults': {
     access: 'signed-in',
-    summary: 'Verify a results package from a partner and file each result under the local patient its pseudonym stands for.',
-    args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array), acceptOld: z.boolean().optional() }),
-    result: z.object({ from: z.string(), attached: z.array(z.object({ reportId: z.string(), version: z.number(), patientId: z.string(), studyInstanceUid: z.string(), contentHash: z.string() })) }),
+    summary:
+      'Verify a results package from a partner and file each result under the local patient its pseudonym stands for.',
+    args: z.strictObject({
+      name: z.string().min(1).max(1024),
+      bytes: z.instanceof(Uint8Array),
+      acceptOld: z.boolean().optional(),
+    }),
+    result: z.object({
+      from: z.string(),
+      attached: z.array(
+        z.object({
+          reportId: z.string(),
+          version: z.number(),
+          patientId: z.string(),
+          studyInstanceUid: z.string(),
+          contentHash: z.string(),
+        }),
+      ),
+    }),
   },
   'exchange.receivedResults': {
     access: 'signed-in',
-    summary: "Signed results received from partner sites for a local patient, with the re-identified SR and the PDF.",
+    summary:
+      'Signed results received from partner sites for a local patient, with the re-identified SR and the PDF.',
     args: z.strictObject({ patientId: z.string().min(1).max(64) }),
-    result: z.object({ results: z.array(z.object({ reportId: z.string(), version: z.number(), fromSite: z.string(), contentHash: z.string(), pdf: z.instanceof(Uint8Array).optional() })) }),
+    result: z.object({
+      results: z.array(
+        z.object({
+          reportId: z.string(),
+          version: z.number(),
+          fromSite: z.string(),
+          contentHash: z.string(),
+          pdf: z.instanceof(Uint8Array).optional(),
+        }),
+      ),
+    }),
   },
 } as const;

@@ -7,12 +7,30 @@ import { z } from 'zod';
 
 const reportId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a report id');
 const modelRef = z.object({ id: z.string(), version: z.string(), sha256: z.string() });
-const userSchema = z.object({ username: z.string(), displayName: z.string(), role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']) });
+const userSchema = z.object({
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']),
+});
 const fieldValue = z.union([z.string().max(4000), z.number(), z.null()]);
 
 const fieldSpecSchema = z.union([
-  z.object({ name: z.string(), label: z.string(), kind: z.literal('choice'), options: z.array(z.string()), aiSource: z.unknown().optional() }),
-  z.object({ name: z.string(), label: z.string(), kind: z.literal('number'), min: z.number(), max: z.number(), decimals: z.number(), aiSource: z.unknown().optional() }),
+  z.object({
+    name: z.string(),
+    label: z.string(),
+    kind: z.literal('choice'),
+    options: z.array(z.string()),
+    aiSource: z.unknown().optional(),
+  }),
+  z.object({
+    name: z.string(),
+    label: z.string(),
+    kind: z.literal('number'),
+    min: z.number(),
+    max: z.number(),
+    decimals: z.number(),
+    aiSource: z.unknown().optional(),
+  }),
 ]);
 
 export const draftSchema = z.object({
@@ -22,9 +40,30 @@ export const draftSchema = z.object({
     studyInstanceUid: z.string(),
     instanceIds: z.array(z.string()),
     domain: z.enum(['retina', 'chest']),
-    fields: z.array(z.object({ field: z.string(), ai: z.object({ value: z.union([z.string(), z.number()]), confidence: z.number().optional(), model: modelRef }).optional(), reader: fieldValue })),
+    fields: z.array(
+      z.object({
+        field: z.string(),
+        ai: z
+          .object({
+            value: z.union([z.string(), z.number()]),
+            confidence: z.number().optional(),
+            model: modelRef,
+          })
+          .optional(),
+        reader: fieldValue,
+      }),
+    ),
     freeText: z.string(),
-    overlays: z.array(z.object({ instanceId: z.string(), model: modelRef, png: z.string(), description: z.string() })).optional(),
+    overlays: z
+      .array(
+        z.object({
+          instanceId: z.string(),
+          model: modelRef,
+          png: z.string(),
+          description: z.string(),
+        }),
+      )
+      .optional(),
   }),
   status: z.enum(['open', 'signed']),
   amends: z.number().optional(),
@@ -36,24 +75,41 @@ export const draftSchema = z.object({
   analysedWith: z.array(z.string()),
 });
 
-const patientRecord = z.object({ patientId: z.string(), birthDate: z.string(), gaWeeks: z.number().int(), gaDays: z.number().int() });
+const patientRecord = z.object({
+  patientId: z.string(),
+  birthDate: z.string(),
+  gaWeeks: z.number().int(),
+  gaDays: z.number().int(),
+});
 
 export const reviewOperations = {
   'measure.ctr': {
     access: 'signed-in',
-    summary: "The cardiothoracic ratio estimated by the installed lung model on a chest film: its four points (thorax right/left, heart right/left, image pixels), for the reader's CTR tool to start from.",
+    summary:
+      "The cardiothoracic ratio estimated by the installed lung model on a chest film: its four points (thorax right/left, heart right/left, image pixels), for the reader's CTR tool to start from.",
     args: z.strictObject({ instanceId: z.string().regex(/^[0-9a-f]{64}$/) }),
-    result: z.object({ points: z.array(z.object({ x: z.number(), y: z.number() })).length(4), ratio: z.number(), model: modelRef }),
+    result: z.object({
+      points: z.array(z.object({ x: z.number(), y: z.number() })).length(4),
+      ratio: z.number(),
+      model: modelRef,
+    }),
   },
   'patients.set': {
     access: 'signed-in',
-    summary: 'Record the birth date and gestational age at birth of a patient (audited); exams then show their postmenstrual age.',
-    args: z.strictObject({ patientId: z.string().min(1).max(64), birthDate: z.string().max(10), gaWeeks: z.number().int(), gaDays: z.number().int() }),
+    summary:
+      'Record the birth date and gestational age at birth of a patient (audited); exams then show their postmenstrual age.',
+    args: z.strictObject({
+      patientId: z.string().min(1).max(64),
+      birthDate: z.string().max(10),
+      gaWeeks: z.number().int(),
+      gaDays: z.number().int(),
+    }),
     result: patientRecord,
   },
   'patients.trajectory': {
     access: 'signed-in',
-    summary: "A patient's signed exams by postmenstrual age, with the tortuosity index (retina) and cardiothoracic ratio (chest) of each.",
+    summary:
+      "A patient's signed exams by postmenstrual age, with the tortuosity index (retina) and cardiothoracic ratio (chest) of each.",
     args: z.strictObject({ patientId: z.string().min(1).max(64) }),
     result: z.object({
       patient: patientRecord.optional(),
@@ -65,7 +121,13 @@ export const reviewOperations = {
           examDate: z.string(),
           pmaDays: z.number().nullable(),
           pma: z.string(),
-          measure: z.object({ name: z.enum(['tortuosity_index', 'ctr']), value: z.number(), source: z.enum(['reader', 'AI']) }).nullable(),
+          measure: z
+            .object({
+              name: z.enum(['tortuosity_index', 'ctr']),
+              value: z.number(),
+              source: z.enum(['reader', 'AI']),
+            })
+            .nullable(),
         }),
       ),
     }),
@@ -74,48 +136,85 @@ export const reviewOperations = {
     access: 'public',
     summary: 'Whether accounts exist, who is signed in (if anyone), and the idle-lock time.',
     args: z.strictObject({}),
-    result: z.object({ accounts: z.number().int(), user: userSchema.optional(), idleLockMinutes: z.number() }),
+    result: z.object({
+      accounts: z.number().int(),
+      user: userSchema.optional(),
+      idleLockMinutes: z.number(),
+    }),
   },
   'auth.login': {
     access: 'public',
     summary: 'Sign in with a local account; five wrong passwords lock it for 15 minutes.',
-    args: z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }),
+    args: z.strictObject({
+      username: z.string().min(1).max(64),
+      password: z.string().min(1).max(256),
+    }),
     result: userSchema,
   },
-  'auth.logout': { access: 'public', summary: 'Sign out.', args: z.strictObject({}), result: z.object({}) },
+  'auth.logout': {
+    access: 'public',
+    summary: 'Sign out.',
+    args: z.strictObject({}),
+    result: z.object({}),
+  },
   'users.create': {
     access: 'public',
-    summary: 'An admin creates a local account (the first account, created when none exist, is an admin).',
-    args: z.strictObject({ username: z.string().min(1).max(64), displayName: z.string().min(1).max(128), role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']), password: z.string().min(1).max(256) }),
+    summary:
+      'An admin creates a local account (the first account, created when none exist, is an admin).',
+    args: z.strictObject({
+      username: z.string().min(1).max(64),
+      displayName: z.string().min(1).max(128),
+      role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']),
+      password: z.string().min(1).max(256),
+    }),
     result: userSchema,
   },
   'review.open': {
     access: 'signed-in',
     summary: "Open (or create) the report draft for an exam's images, of one study and one domain.",
-    args: z.strictObject({ instanceIds: z.array(z.string().regex(/^[0-9a-f]{64}$/)).min(1).max(64) }),
+    args: z.strictObject({
+      instanceIds: z
+        .array(z.string().regex(/^[0-9a-f]{64}$/))
+        .min(1)
+        .max(64),
+    }),
     result: draftSchema,
   },
   'review.analyze': {
     access: 'signed-in',
-    summary: "Run the installed models for the report's domain and record their values as AI values, with the model behind each.",
+    summary:
+      "Run the installed models for the report's domain and record their values as AI values, with the model behind each.",
     args: z.strictObject({ reportId }),
     result: draftSchema,
   },
   'review.setField': {
     access: 'signed-in',
-    summary: "Set the reader's value of one field (or 'free_text'); recorded with who, when, from and to.",
+    summary:
+      "Set the reader's value of one field (or 'free_text'); recorded with who, when, from and to.",
     args: z.strictObject({ reportId, field: z.string().max(64), value: fieldValue }),
     result: draftSchema,
   },
   'review.sign': {
     access: 'signed-in',
-    summary: "Sign the draft with the reader's password: the report is frozen with its content hash; an amendment needs a reason.",
-    args: z.strictObject({ reportId, password: z.string().min(1).max(256), reason: z.string().max(1000).optional() }),
-    result: z.object({ reportId: z.string(), version: z.number(), contentHash: z.string(), signer: z.string(), signedAt: z.string() }),
+    summary:
+      "Sign the draft with the reader's password: the report is frozen with its content hash; an amendment needs a reason.",
+    args: z.strictObject({
+      reportId,
+      password: z.string().min(1).max(256),
+      reason: z.string().max(1000).optional(),
+    }),
+    result: z.object({
+      reportId: z.string(),
+      version: z.number(),
+      contentHash: z.string(),
+      signer: z.string(),
+      signedAt: z.string(),
+    }),
   },
   'review.amend': {
     access: 'signed-in',
-    summary: 'Start an amendment of a signed report: a new draft from its latest version; the signed versions stay as they are.',
+    summary:
+      'Start an amendment of a signed report: a new draft from its latest version; the signed versions stay as they are.',
     args: z.strictObject({ reportId }),
     result: draftSchema,
   },
@@ -123,7 +222,17 @@ export const reviewOperations = {
     access: 'signed-in',
     summary: 'Every recorded change of a report: field, from, to, who and when.',
     args: z.strictObject({ reportId }),
-    result: z.object({ changes: z.array(z.object({ field: z.string(), from: z.string().nullable(), to: z.string().nullable(), who: z.string(), at: z.string() })) }),
+    result: z.object({
+      changes: z.array(
+        z.object({
+          field: z.string(),
+          from: z.string().nullable(),
+          to: z.string().nullable(),
+          who: z.string(),
+          at: z.string(),
+        }),
+      ),
+    }),
   },
   'report.pdf': {
     access: 'signed-in',
@@ -133,8 +242,13 @@ export const reviewOperations = {
   },
   'report.dicom': {
     access: 'signed-in',
-    summary: 'A signed version as a DICOM Comprehensive SR in the original study, with a Secondary Capture of each overlay image.',
+    summary:
+      'A signed version as a DICOM Comprehensive SR in the original study, with a Secondary Capture of each overlay image.',
     args: z.strictObject({ reportId, version: z.number().int().positive() }),
-    result: z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array), captures: z.array(z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) })) }),
+    result: z.object({
+      fileName: z.string(),
+      bytes: z.instanceof(Uint8Array),
+      captures: z.array(z.object({ fileName: z.string(), bytes: z.instanceof(Uint8Array) })),
+    }),
   },
 } as const;

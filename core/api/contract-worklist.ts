@@ -9,7 +9,13 @@ const point = z.object({ x: z.number().finite(), y: z.number().finite() });
 /** Measurements a reader saves with an image, and how many points (clicks) each takes. */
 export const ANNOTATION_KINDS = ['length', 'angle', 'ctr', 'disc-ruler', 'zone-i'] as const;
 export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
-export const POINTS_PER_KIND: Record<AnnotationKind, number> = { length: 2, angle: 3, ctr: 4, 'disc-ruler': 2, 'zone-i': 2 };
+export const POINTS_PER_KIND: Record<AnnotationKind, number> = {
+  length: 2,
+  angle: 3,
+  ctr: 4,
+  'disc-ruler': 2,
+  'zone-i': 2,
+};
 const annotationKind = z.enum(ANNOTATION_KINDS);
 export const annotationSchema = z.object({
   id: z.string(),
@@ -24,7 +30,8 @@ export const annotationSchema = z.object({
 export const worklistOperations = {
   'worklist.exams': {
     access: 'signed-in',
-    summary: 'Every exam in the library (one per study; per eye for retina) with its status (new, analysed, in review, signed, sent), whether the signed-in user has opened it, and the infant\'s gestational age at birth and postmenstrual age at the exam where recorded.',
+    summary:
+      "Every exam in the library (one per study; per eye for retina) with its status (new, analysed, in review, signed, sent), whether the signed-in user has opened it, and the infant's gestational age at birth and postmenstrual age at the exam where recorded.",
     args: z.strictObject({}),
     result: z.object({
       exams: z.array(
@@ -46,7 +53,8 @@ export const worklistOperations = {
   },
   'worklist.markViewed': {
     access: 'signed-in',
-    summary: 'Record that the signed-in user opened the exam of this image (it is no longer unread for them).',
+    summary:
+      'Record that the signed-in user opened the exam of this image (it is no longer unread for them).',
     args: z.strictObject({ instanceId }),
     result: z.object({ reportId: z.string() }),
   },
@@ -58,8 +66,14 @@ export const worklistOperations = {
   },
   'annotations.save': {
     access: 'signed-in',
-    summary: 'Save a measurement with an image (points in image pixels, the reading as shown); audited.',
-    args: z.strictObject({ instanceId, kind: annotationKind, points: z.array(point).min(2).max(4), label: z.string().min(1).max(200) }),
+    summary:
+      'Save a measurement with an image (points in image pixels, the reading as shown); audited.',
+    args: z.strictObject({
+      instanceId,
+      kind: annotationKind,
+      points: z.array(point).min(2).max(4),
+      label: z.string().min(1).max(200),
+    }),
     result: annotationSchema,
   },
   'annotations.delete': {

@@ -11,7 +11,12 @@ import { reviewOperations } from './contract-review.ts';
 import { exchangeOperations } from './contract-exchange.ts';
 import { worklistOperations } from './contract-worklist.ts';
 import { accountOperations } from './contract-accounts.ts';
-import { decodedFrameSchema, importReportSchema, instanceSummarySchema, photoMetadataSchema } from './schemas.ts';
+import {
+  decodedFrameSchema,
+  importReportSchema,
+  instanceSummarySchema,
+  photoMetadataSchema,
+} from './schemas.ts';
 
 /**
  * Who may call an operation, declared with it and enforced by the dispatcher before the
@@ -51,10 +56,17 @@ export const contract = {
   },
   'library.importFiles': {
     access: 'signed-in',
-    summary: 'Import files the user chose or dropped (DICOM, zip, DICOMDIR media, JPEG/PNG fundus exports with a sidecar CSV or form metadata); bad files are reported, good ones kept.',
+    summary:
+      'Import files the user chose or dropped (DICOM, zip, DICOMDIR media, JPEG/PNG fundus exports with a sidecar CSV or form metadata); bad files are reported, good ones kept.',
     args: z.strictObject({
       files: z
-        .array(z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array), photo: photoMetadataSchema.optional() }))
+        .array(
+          z.strictObject({
+            name: z.string().min(1).max(1024),
+            bytes: z.instanceof(Uint8Array),
+            photo: photoMetadataSchema.optional(),
+          }),
+        )
         .min(1)
         .max(MAX_FILES_PER_IMPORT_CALL),
     }),
@@ -71,33 +83,42 @@ export const contract = {
   },
   'models.list': {
     access: 'public',
-    summary: 'Installed model packages, each verified (schema, hash, self-test) in the service; broken ones with their reason.',
+    summary:
+      'Installed model packages, each verified (schema, hash, self-test) in the service; broken ones with their reason.',
     args: z.strictObject({}),
     result: z.object({
       models: z.array(
         z.discriminatedUnion('ok', [
           z.object({ ok: z.literal(true), manifest: manifestSchema, verifiedBackend: z.string() }),
-          z.object({ ok: z.literal(false), folder: z.string(), code: z.string(), message: z.string() }),
+          z.object({
+            ok: z.literal(false),
+            folder: z.string(),
+            code: z.string(),
+            message: z.string(),
+          }),
         ]),
       ),
       slots: z.array(
         z.object({
           slot: slotSchema,
           filledBy: z.array(z.object({ id: z.string(), version: z.string() })),
-          mismatched: z.array(z.object({ id: z.string(), version: z.string(), reason: z.string() })),
+          mismatched: z.array(
+            z.object({ id: z.string(), version: z.string(), reason: z.string() }),
+          ),
         }),
       ),
     }),
   },
   'models.import': {
     access: 'admin',
-    summary: 'Install a model package from a zip (manifest.json + model.onnx); verified in full first, never replacing an installed id+version.',
+    summary:
+      'Install a model package from a zip (manifest.json + model.onnx); verified in full first, never replacing an installed id+version.',
     args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
     result: z.object({ id: z.string(), version: z.string(), name: z.string() }),
   },
   'models.file': {
     access: 'public',
-    summary: 'The ONNX bytes of an installed, verified package, for the page\'s inference worker.',
+    summary: "The ONNX bytes of an installed, verified package, for the page's inference worker.",
     args: z.strictObject({ id: z.string().min(1).max(100), version: z.string().min(1).max(40) }),
     result: z.object({ sha256: z.string(), bytes: z.instanceof(Uint8Array) }),
   },
@@ -105,7 +126,10 @@ export const contract = {
   ...exchangeOperations,
   ...worklistOperations,
   ...accountOperations,
-} as const satisfies Record<string, { access: Access; summary: string; args: z.ZodType; result: z.ZodType }>;
+} as const satisfies Record<
+  string,
+  { access: Access; summary: string; args: z.ZodType; result: z.ZodType }
+>;
 
 export type ApiContract = typeof contract;
 export type OperationName = keyof ApiContract;

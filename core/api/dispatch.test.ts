@@ -12,7 +12,13 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     throw new Error('not used in this test');
   };
   return {
-    'app.info': async () => ({ product: 'NeoScope', version: '1.2.3', host: 'browser', samplesFolder: '/s', modelsFolder: '/m' }),
+    'app.info': async () => ({
+      product: 'NeoScope',
+      version: '1.2.3',
+      host: 'browser',
+      samplesFolder: '/s',
+      modelsFolder: '/m',
+    }),
     'library.list': async () => ({ instances: [] }),
     'library.importSamples': fail,
     'library.importFiles': fail,
@@ -59,7 +65,16 @@ const id = 'a'.repeat(64);
 
 test('a valid call returns the validated result', async () => {
   const response = await createDispatcher(handlers())('app.info', {});
-  assert.deepEqual(response, { ok: true, value: { product: 'NeoScope', version: '1.2.3', host: 'browser', samplesFolder: '/s', modelsFolder: '/m' } });
+  assert.deepEqual(response, {
+    ok: true,
+    value: {
+      product: 'NeoScope',
+      version: '1.2.3',
+      host: 'browser',
+      samplesFolder: '/s',
+      modelsFolder: '/m',
+    },
+  });
 });
 
 test('unknown operations, including prototype names, are refused', async () => {
@@ -89,7 +104,9 @@ test('wrong argument types, extra keys and missing fields are API_INVALID_ARGUME
       assert.ok(response.error.details?.length, 'details name the offending field');
     }
   }
-  const files = await dispatch('library.importFiles', { files: [{ name: 'x.dcm', bytes: [1, 2, 3] }] });
+  const files = await dispatch('library.importFiles', {
+    files: [{ name: 'x.dcm', bytes: [1, 2, 3] }],
+  });
   assert.equal(!files.ok && files.error.code, 'API_INVALID_ARGUMENTS');
 });
 
@@ -98,7 +115,11 @@ test('a domain error keeps its code, message and file; an unexpected one is hidd
   const dispatch = createDispatcher(
     handlers({
       'image.frame': async () => {
-        throw new DicomError('DICOM_TRUNCATED_PIXEL_DATA', 'truncated pixel data: 1,204 of 8,192 bytes', 'a.dcm');
+        throw new DicomError(
+          'DICOM_TRUNCATED_PIXEL_DATA',
+          'truncated pixel data: 1,204 of 8,192 bytes',
+          'a.dcm',
+        );
       },
       'library.list': async () => {
         throw new TypeError('secret internal detail');
@@ -108,25 +129,49 @@ test('a domain error keeps its code, message and file; an unexpected one is hidd
     anyone,
   );
   const domain = await dispatch('image.frame', { instanceId: id, frame: 0 });
-  assert.deepEqual(domain, { ok: false, error: { code: 'DICOM_TRUNCATED_PIXEL_DATA', message: 'truncated pixel data: 1,204 of 8,192 bytes', file: 'a.dcm' } });
+  assert.deepEqual(domain, {
+    ok: false,
+    error: {
+      code: 'DICOM_TRUNCATED_PIXEL_DATA',
+      message: 'truncated pixel data: 1,204 of 8,192 bytes',
+      file: 'a.dcm',
+    },
+  });
   const internal = await dispatch('library.list', {});
   assert.equal(!internal.ok && internal.error.code, 'API_INTERNAL');
   assert.ok(!internal.ok && !internal.error.message.includes('secret'));
-  assert.ok(logged.some((line) => line.includes('secret internal detail')), 'the log keeps the detail');
+  assert.ok(
+    logged.some((line) => line.includes('secret internal detail')),
+    'the log keeps the detail',
+  );
 });
 
 test('a handler result that breaks the contract is not passed on', async () => {
-  const dispatch = createDispatcher(handlers({ 'library.list': async () => ({ instances: [{ bogus: true }] }) as never }), () => {}, anyone);
+  const dispatch = createDispatcher(
+    handlers({ 'library.list': async () => ({ instances: [{ bogus: true }] }) as never }),
+    () => {},
+    anyone,
+  );
   const response = await dispatch('library.list', {});
   assert.equal(!response.ok && response.error.code, 'API_INVALID_RESULT');
 });
 
 test('every operation declares its access; without a session only public ones answer, before any argument check', async () => {
   let calls = 0;
-  const counting = Object.fromEntries(OPERATION_NAMES.map((name) => [name, async () => void calls++])) as unknown as ApiHandlers;
+  const counting = Object.fromEntries(
+    OPERATION_NAMES.map((name) => [name, async () => void calls++]),
+  ) as unknown as ApiHandlers;
   const dispatch = createDispatcher(counting);
   const publicOps = OPERATION_NAMES.filter((name) => contract[name].access === 'public');
-  assert.deepEqual(publicOps.sort(), ['app.info', 'auth.login', 'auth.logout', 'auth.status', 'models.file', 'models.list', 'users.create']);
+  assert.deepEqual(publicOps.sort(), [
+    'app.info',
+    'auth.login',
+    'auth.logout',
+    'auth.status',
+    'models.file',
+    'models.list',
+    'users.create',
+  ]);
   for (const name of OPERATION_NAMES) {
     if (contract[name].access === 'public') continue;
     const response = await dispatch(name, { not: 'valid' });
@@ -134,7 +179,8 @@ test('every operation declares its access; without a session only public ones an
   }
   assert.equal(calls, 0, 'no handler ran');
   const refusedAdmin: Authorizer = (access) => {
-    if (access === 'admin') throw Object.assign(new Error('admins only'), { code: 'AUTH_FORBIDDEN' });
+    if (access === 'admin')
+      throw Object.assign(new Error('admins only'), { code: 'AUTH_FORBIDDEN' });
   };
   const asReader = createDispatcher(counting, () => {}, refusedAdmin);
   const install = await asReader('models.import', { name: 'x.zip', bytes: new Uint8Array(1) });

@@ -4,11 +4,19 @@
  * Both transports call this and nothing else.
  */
 import { z } from 'zod';
-import { contract, isOperationName, type Access, type OperationName, type OperationResult } from './contract.ts';
+import {
+  contract,
+  isOperationName,
+  type Access,
+  type OperationName,
+  type OperationResult,
+} from './contract.ts';
 import { ApiError, toApiErrorBody, type ApiErrorBody } from './errors.ts';
 
 export type ApiHandlers = {
-  [N in OperationName]: (args: z.output<(typeof contract)[N]['args']>) => Promise<OperationResult<N>>;
+  [N in OperationName]: (
+    args: z.output<(typeof contract)[N]['args']>,
+  ) => Promise<OperationResult<N>>;
 };
 
 export type ApiResponse = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };
@@ -16,7 +24,9 @@ export type ApiResponse = { ok: true; value: unknown } | { ok: false; error: Api
 export type ApiDispatcher = (operation: unknown, args: unknown) => Promise<ApiResponse>;
 
 function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`);
+  return error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join('.') : '(arguments)'}: ${issue.message}`,
+  );
 }
 
 /**
@@ -30,12 +40,19 @@ export const publicOnly: Authorizer = (access) => {
   if (access !== 'public') throw new ApiError({ code: 'AUTH_REQUIRED', message: 'sign in first' });
 };
 
-export function createDispatcher(handlers: ApiHandlers, log: (line: string) => void = () => {}, authorize: Authorizer = publicOnly): ApiDispatcher {
+export function createDispatcher(
+  handlers: ApiHandlers,
+  log: (line: string) => void = () => {},
+  authorize: Authorizer = publicOnly,
+): ApiDispatcher {
   return async (operation, args) => {
     if (!isOperationName(operation)) {
       return {
         ok: false,
-        error: { code: 'API_UNKNOWN_OPERATION', message: `Unknown operation ${JSON.stringify(String(operation)).slice(0, 80)}.` },
+        error: {
+          code: 'API_UNKNOWN_OPERATION',
+          message: `Unknown operation ${JSON.stringify(String(operation)).slice(0, 80)}.`,
+        },
       };
     }
     const spec = contract[operation];
@@ -50,7 +67,11 @@ export function createDispatcher(handlers: ApiHandlers, log: (line: string) => v
       const details = describeIssues(parsedArgs.error);
       return {
         ok: false,
-        error: { code: 'API_INVALID_ARGUMENTS', message: `Invalid arguments for ${operation}: ${details[0]}`, details },
+        error: {
+          code: 'API_INVALID_ARGUMENTS',
+          message: `Invalid arguments for ${operation}: ${details[0]}`,
+          details,
+        },
       };
     }
     let value: unknown;
@@ -59,14 +80,22 @@ export function createDispatcher(handlers: ApiHandlers, log: (line: string) => v
       value = await handler(parsedArgs.data);
     } catch (error) {
       const body = toApiErrorBody(error);
-      if (body.code === 'API_INTERNAL') log(`${operation} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      if (body.code === 'API_INTERNAL')
+        log(`${operation} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return { ok: false, error: body };
     }
     const parsedResult = spec.result.safeParse(value);
     if (!parsedResult.success) {
       const details = describeIssues(parsedResult.error);
       log(`${operation} returned an invalid result: ${details.join('; ')}`);
-      return { ok: false, error: { code: 'API_INVALID_RESULT', message: `The service returned an invalid result for ${operation}.`, details } };
+      return {
+        ok: false,
+        error: {
+          code: 'API_INVALID_RESULT',
+          message: `The service returned an invalid result for ${operation}.`,
+          details,
+        },
+      };
     }
     return { ok: true, value: parsedResult.data };
   };

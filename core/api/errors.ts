@@ -19,7 +19,8 @@ export const API_ERROR_CODES = [
   'NOT_FOUND',
 ] as const;
 
-export type ApiErrorCode = (typeof API_ERROR_CODES)[number] | `DICOM_${string}` | `IMPORT_${string}`;
+export type ApiErrorCode =
+  (typeof API_ERROR_CODES)[number] | `DICOM_${string}` | `IMPORT_${string}`;
 
 export interface ApiErrorBody {
   code: ApiErrorCode;
@@ -62,7 +63,10 @@ export function toApiErrorBody(error: unknown): ApiErrorBody {
       return body;
     }
   }
-  return { code: 'API_INTERNAL', message: 'Internal error in the workstation service; see the log for details.' };
+  return {
+    code: 'API_INTERNAL',
+    message: 'Internal error in the workstation service; see the log for details.',
+  };
 }
 
 /** HTTP status that goes with an error code (the browser host's transport uses it). */

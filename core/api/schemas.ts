@@ -64,16 +64,31 @@ export const importReportSchema = z.object({
 export const photoMetadataSchema = z.strictObject({
   patientId: z.string().min(1).max(64),
   patientName: z.string().max(64).optional(),
-  birthDate: z.string().regex(/^\d{8}$/).optional(),
-  examDate: z.string().regex(/^\d{8}$/).optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{8}$/)
+    .optional(),
+  examDate: z
+    .string()
+    .regex(/^\d{8}$/)
+    .optional(),
   eye: z.enum(['OD', 'OS']),
   gestationalAgeWeeks: z.number().min(20).max(45).optional(),
   site: z.string().max(64).optional(),
 });
 export type ImportReport = z.infer<typeof importReportSchema>;
 
-export type PixelArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array;
-const PIXEL_ARRAY_TYPES = [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array, Float32Array];
+export type PixelArray =
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array;
+const PIXEL_ARRAY_TYPES = [
+  Uint8Array,
+  Int8Array,
+  Uint16Array,
+  Int16Array,
+  Uint32Array,
+  Int32Array,
+  Float32Array,
+];
 
 const pixelArraySchema = z.custom<PixelArray>(
   (value) => PIXEL_ARRAY_TYPES.some((type) => value instanceof type),
@@ -87,7 +102,11 @@ export const lookupTableSchema = z.object({
   explanation: z.string().optional(),
 });
 
-export const voiWindowSchema = z.object({ center: z.number(), width: z.number().positive(), explanation: z.string().optional() });
+export const voiWindowSchema = z.object({
+  center: z.number(),
+  width: z.number().positive(),
+  explanation: z.string().optional(),
+});
 
 export const decodedFrameSchema = z.object({
   instanceId: z.string(),
@@ -113,7 +132,11 @@ export const decodedFrameSchema = z.object({
   inverted: z.boolean(),
   /** Row and column spacing in mm, and which attribute it came from (PS3.3 10.7.1.3). */
   spacing: z
-    .object({ row: z.number(), column: z.number(), source: z.enum(['PixelSpacing', 'ImagerPixelSpacing', 'NominalScannedPixelSpacing']) })
+    .object({
+      row: z.number(),
+      column: z.number(),
+      source: z.enum(['PixelSpacing', 'ImagerPixelSpacing', 'NominalScannedPixelSpacing']),
+    })
     .optional(),
 });
 export type DecodedFrame = z.infer<typeof decodedFrameSchema>;

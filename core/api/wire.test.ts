@@ -5,7 +5,9 @@ import { decodeWire, encodeWire, WireFormatError } from './wire.ts';
 test('typed arrays survive the wire with their type and values', () => {
   const pixels = new Int16Array([-32768, -1, 0, 1, 32767]);
   const bytes = new Uint8Array([0, 255, 7]);
-  const decoded = decodeWire(encodeWire({ a: pixels, nested: [{ b: bytes }], text: 'é', n: null })) as {
+  const decoded = decodeWire(
+    encodeWire({ a: pixels, nested: [{ b: bytes }], text: 'é', n: null }),
+  ) as {
     a: Int16Array;
     nested: Array<{ b: Uint8Array }>;
     text: string;
@@ -47,14 +49,28 @@ test('malformed messages are refused with a reason', () => {
 
 test('an attachment named more than once in the header is refused, not copied each time', () => {
   const attachment = new Uint8Array(8 * 1024);
-  const header = new TextEncoder().encode(JSON.stringify({ files: Array.from({ length: 1000 }, () => ({ name: 'x.dcm', bytes: { $bin: 0, type: 'Uint8Array' } })) }));
+  const header = new TextEncoder().encode(
+    JSON.stringify({
+      files: Array.from({ length: 1000 }, () => ({
+        name: 'x.dcm',
+        bytes: { $bin: 0, type: 'Uint8Array' },
+      })),
+    }),
+  );
   const message = new Uint8Array(4 + header.length + 4 + attachment.length);
   const view = new DataView(message.buffer);
   view.setUint32(0, header.length, true);
   message.set(header, 4);
   view.setUint32(4 + header.length, attachment.length, true);
-  assert.throws(() => decodeWire(message), (e: Error & { code?: string }) => e.code === 'API_MALFORMED_REQUEST' && /referenced more than once/.test(e.message));
+  assert.throws(
+    () => decodeWire(message),
+    (e: Error & { code?: string }) =>
+      e.code === 'API_MALFORMED_REQUEST' && /referenced more than once/.test(e.message),
+  );
   // Distinct attachments still decode.
-  const ok = decodeWire(encodeWire({ a: new Uint8Array([1]), b: new Uint8Array([2]) })) as { a: Uint8Array; b: Uint8Array };
+  const ok = decodeWire(encodeWire({ a: new Uint8Array([1]), b: new Uint8Array([2]) })) as {
+    a: Uint8Array;
+    b: Uint8Array;
+  };
   assert.deepEqual([ok.a[0], ok.b[0]], [1, 2]);
 });

@@ -83,11 +83,15 @@ function restoreBinaries(value: unknown, parts: Uint8Array[], used = new Set<num
     if (typeof record.$bin === 'number' && typeof record.type === 'string') {
       const bytes = parts[record.$bin];
       const Ctor = TYPED_ARRAYS[record.type as TypedArrayName];
-      if (!bytes || !Ctor) throw new WireFormatError(`attachment ${record.$bin} (${record.type}) is missing`);
-      if (used.has(record.$bin)) throw new WireFormatError(`attachment ${record.$bin} is referenced more than once`);
+      if (!bytes || !Ctor)
+        throw new WireFormatError(`attachment ${record.$bin} (${record.type}) is missing`);
+      if (used.has(record.$bin))
+        throw new WireFormatError(`attachment ${record.$bin} is referenced more than once`);
       used.add(record.$bin);
       if (bytes.byteLength % Ctor.BYTES_PER_ELEMENT !== 0) {
-        throw new WireFormatError(`attachment ${record.$bin} has ${bytes.byteLength} bytes, not a whole ${record.type}`);
+        throw new WireFormatError(
+          `attachment ${record.$bin} has ${bytes.byteLength} bytes, not a whole ${record.type}`,
+        );
       }
       // Copy so the typed array is aligned and owns its buffer.
       const copy = bytes.slice();
@@ -101,25 +105,35 @@ function restoreBinaries(value: unknown, parts: Uint8Array[], used = new Set<num
 }
 
 export function decodeWire(bytes: Uint8Array): unknown {
-  if (bytes.byteLength < 4) throw new WireFormatError(`message is ${bytes.byteLength} bytes, shorter than its 4-byte header`);
+  if (bytes.byteLength < 4)
+    throw new WireFormatError(
+      `message is ${bytes.byteLength} bytes, shorter than its 4-byte header`,
+    );
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
   if (headerLength > MAX_HEADER_BYTES || 4 + headerLength > bytes.byteLength) {
-    throw new WireFormatError(`header length ${headerLength} exceeds the ${bytes.byteLength}-byte message`);
+    throw new WireFormatError(
+      `header length ${headerLength} exceeds the ${bytes.byteLength}-byte message`,
+    );
   }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + headerLength)));
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + headerLength)),
+    );
   } catch {
     throw new WireFormatError('header is not valid UTF-8 JSON');
   }
   const parts: Uint8Array[] = [];
   let offset = 4 + headerLength;
   while (offset < bytes.byteLength) {
-    if (offset + 4 > bytes.byteLength) throw new WireFormatError(`attachment length at offset ${offset} is cut off`);
+    if (offset + 4 > bytes.byteLength)
+      throw new WireFormatError(`attachment length at offset ${offset} is cut off`);
     const length = view.getUint32(offset, true);
     if (offset + 4 + length > bytes.byteLength) {
-      throw new WireFormatError(`attachment at offset ${offset} claims ${length} bytes, message has ${bytes.byteLength - offset - 4}`);
+      throw new WireFormatError(
+        `attachment at offset ${offset} claims ${length} bytes, message has ${bytes.byteLength - offset - 4}`,
+      );
     }
     parts.push(bytes.subarray(offset + 4, offset + 4 + length));
     offset += 4 + length;

@@ -8,17 +8,30 @@ import { AuditLog, readAuditEntries, verifyAuditLog, verifyAuditText } from './a
 async function logWith(entries: number): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'neoscope-audit-')), 'audit.log');
   const log = new AuditLog(path, () => new Date('2026-11-23T10:00:00Z'));
-  for (let i = 0; i < entries; i++) await log.append({ actor: 'dr.a', action: i % 2 ? 'view' : 'import', subject: `instance-${i}`, details: { n: i } });
+  for (let i = 0; i < entries; i++)
+    await log.append({
+      actor: 'dr.a',
+      action: i % 2 ? 'view' : 'import',
+      subject: `instance-${i}`,
+      details: { n: i },
+    });
   return path;
 }
 
 test('an intact chain verifies; concurrent appends keep sequence and links', async () => {
   const path = await logWith(0);
   const log = new AuditLog(path);
-  await Promise.all(Array.from({ length: 20 }, (_, i) => log.append({ actor: 'tech', action: 'import', subject: `s${i}` })));
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      log.append({ actor: 'tech', action: 'import', subject: `s${i}` }),
+    ),
+  );
   const check = await verifyAuditLog(path);
   assert.deepEqual({ ok: check.ok, entries: check.entries }, { ok: true, entries: 20 });
-  assert.deepEqual((await readAuditEntries(path)).map((e) => e.seq), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(
+    (await readAuditEntries(path)).map((e) => e.seq),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
   // A fresh writer continues the chain where the file ends.
   await new AuditLog(path).append({ actor: 'tech', action: 'export', subject: 'batch-1' });
   assert.equal((await verifyAuditLog(path)).entries, 21);
@@ -34,9 +47,17 @@ test('flipping any single byte of the log is detected, at or before the entry th
     const copy = Buffer.from(bytes);
     copy[i] = copy[i]! ^ 0x01;
     const check = verifyAuditText(copy.toString('latin1'));
-    assert.equal(check.ok, false, `byte ${i} (${JSON.stringify(String.fromCharCode(bytes[i]!))}) flipped undetected`);
+    assert.equal(
+      check.ok,
+      false,
+      `byte ${i} (${JSON.stringify(String.fromCharCode(bytes[i]!))}) flipped undetected`,
+    );
     const entryOfByte = lineStarts.filter((s) => s <= i).length;
-    if (!check.ok) assert.ok(check.brokenAt <= entryOfByte + 1, `byte ${i} in entry ${entryOfByte} reported at ${check.brokenAt}`);
+    if (!check.ok)
+      assert.ok(
+        check.brokenAt <= entryOfByte + 1,
+        `byte ${i} in entry ${entryOfByte} reported at ${check.brokenAt}`,
+      );
     detected++;
   }
   assert.equal(detected, bytes.length);
@@ -46,15 +67,22 @@ test('a removed entry, a torn last line and a broken chain each get their own re
   const path = await logWith(3);
   const lines = readFileSync(path, 'utf8').split('\n');
   const removed = verifyAuditText([lines[0], lines[2], ''].join('\n'));
-  assert.ok(!removed.ok && removed.brokenAt === 2 && /sequence number 3 where 2/.test(removed.reason));
+  assert.ok(
+    !removed.ok && removed.brokenAt === 2 && /sequence number 3 where 2/.test(removed.reason),
+  );
   const torn = verifyAuditText(readFileSync(path, 'utf8').slice(0, -20));
   assert.ok(!torn.ok && torn.brokenAt === 3 && /incomplete/.test(torn.reason));
 
   const edited = lines[1]!.replace('"view"', '"edit"');
   writeFileSync(path, [lines[0], edited, lines[2], ''].join('\n'));
   const check = await verifyAuditLog(path);
-  assert.ok(!check.ok && check.brokenAt === 2 && /content does not match its hash/.test(check.reason));
-  await assert.rejects(new AuditLog(path).append({ actor: 'x', action: 'view', subject: 'y' }), /broken at entry 2/);
+  assert.ok(
+    !check.ok && check.brokenAt === 2 && /content does not match its hash/.test(check.reason),
+  );
+  await assert.rejects(
+    new AuditLog(path).append({ actor: 'x', action: 'view', subject: 'y' }),
+    /broken at entry 2/,
+  );
 });
 
 test('neoscope audit verify: exit 0 on an intact folder, 4 naming the first broken entry or report', async () => {
@@ -64,11 +92,25 @@ test('neoscope audit verify: exit 0 on an intact folder, 4 naming the first brok
   const log = new AuditLog(join(folder, 'audit.log'));
   await log.append({ actor: 'tech', action: 'import', subject: 'study-1' });
   const store = new SignedReportStore(join(folder, 'reports'), log);
-  await store.sign({ reportId: 'r1', patientId: 'p', studyInstanceUid: '2.25.9', instanceIds: [], domain: 'chest', fields: [{ field: 'ctr', reader: 0.55 }], freeText: '' }, 'dr.rad');
+  await store.sign(
+    {
+      reportId: 'r1',
+      patientId: 'p',
+      studyInstanceUid: '2.25.9',
+      instanceIds: [],
+      domain: 'chest',
+      fields: [{ field: 'ctr', reader: 0.55 }],
+      freeText: '',
+    },
+    'dr.rad',
+  );
   const run = async () => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runCli(['audit', 'verify', '--data', folder], { out: (t) => out.push(t), err: (t) => err.push(t) });
+    const code = await runCli(['audit', 'verify', '--data', folder], {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+    });
     return { code, out: out.join(''), err: err.join('') };
   };
   const intact = await run();
@@ -81,7 +123,10 @@ test('neoscope audit verify: exit 0 on an intact folder, 4 naming the first brok
   writeFileSync(report, original.replace('0.55', '0.45'));
   const tamperedReport = await run();
   assert.equal(tamperedReport.code, 4);
-  assert.match(tamperedReport.err, /signed report BROKEN: .*r1\/v1\.json: its content does not match its signed hash/);
+  assert.match(
+    tamperedReport.err,
+    /signed report BROKEN: .*r1\/v1\.json: its content does not match its signed hash/,
+  );
   writeFileSync(report, original);
 
   const logText = readFileSync(join(folder, 'audit.log'), 'utf8');

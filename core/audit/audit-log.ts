@@ -93,7 +93,10 @@ export class AuditLog {
     const next = this.tail.then(async () => {
       if (!this.state) {
         const check = await verifyAuditLog(this.path);
-        if (!check.ok) throw new Error(`audit log ${this.path} is broken at entry ${check.brokenAt} (line ${check.line}): ${check.reason}; run "neoscope audit verify"`);
+        if (!check.ok)
+          throw new Error(
+            `audit log ${this.path} is broken at entry ${check.brokenAt} (line ${check.line}): ${check.reason}; run "neoscope audit verify"`,
+          );
         this.state = { seq: check.entries, hash: check.lastHash };
       }
       return { entries: this.state.seq, hash: this.state.hash, time: this.now().toISOString() };
@@ -107,11 +110,21 @@ export class AuditLog {
    * in details.checkpoint, and the checkpoint and the recording entry are also kept in
    * audit-checkpoints.jsonl beside the log, so a log cut back past either is noticed.
    */
-  async appendEmitted(fields: { actor: string; action: AuditAction; subject: string; details?: Record<string, unknown> }, checkpoint: AuditCheckpoint): Promise<AuditEntry> {
+  async appendEmitted(
+    fields: {
+      actor: string;
+      action: AuditAction;
+      subject: string;
+      details?: Record<string, unknown>;
+    },
+    checkpoint: AuditCheckpoint,
+  ): Promise<AuditEntry> {
     const entry = await this.append({ ...fields, details: { ...fields.details, checkpoint } });
     const file = await open(this.checkpointsPath, 'a');
     try {
-      await file.write(`${JSON.stringify({ ...checkpoint, recordedIn: { entries: entry.seq, hash: entry.hash } })}\n`);
+      await file.write(
+        `${JSON.stringify({ ...checkpoint, recordedIn: { entries: entry.seq, hash: entry.hash } })}\n`,
+      );
       await file.sync();
     } finally {
       await file.close();
@@ -120,14 +133,27 @@ export class AuditLog {
   }
 
   /** Appends one entry after the last; refuses to write onto a broken chain. */
-  append(fields: { actor: string; action: AuditAction; subject: string; details?: Record<string, unknown> }): Promise<AuditEntry> {
+  append(fields: {
+    actor: string;
+    action: AuditAction;
+    subject: string;
+    details?: Record<string, unknown>;
+  }): Promise<AuditEntry> {
     const next = this.tail.then(async () => {
       if (!this.state) {
         const check = await verifyAuditLog(this.path);
-        if (!check.ok) throw new Error(`audit log ${this.path} is broken at entry ${check.brokenAt} (line ${check.line}): ${check.reason}; nothing more is written to it`);
+        if (!check.ok)
+          throw new Error(
+            `audit log ${this.path} is broken at entry ${check.brokenAt} (line ${check.line}): ${check.reason}; nothing more is written to it`,
+          );
         this.state = { seq: check.entries, hash: check.lastHash };
       }
-      const body: Omit<AuditEntry, 'hash'> = { seq: this.state.seq + 1, time: this.now().toISOString(), ...fields, prevHash: this.state.hash };
+      const body: Omit<AuditEntry, 'hash'> = {
+        seq: this.state.seq + 1,
+        time: this.now().toISOString(),
+        ...fields,
+        prevHash: this.state.hash,
+      };
       const entry: AuditEntry = { ...body, hash: entryHash(body) };
       const file = await open(this.path, 'a');
       try {
@@ -149,7 +175,9 @@ export class AuditLog {
  * and the cut is itself recorded. Anything else broken is left for `audit verify` to name.
  */
 export async function recoverAuditTail(log: AuditLog): Promise<string | undefined> {
-  const text = await readFile(log.path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
+  const text = await readFile(log.path, 'utf8').catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? '' : Promise.reject(e),
+  );
   if (text === '' || text.endsWith('\n')) return undefined;
   const keep = text.slice(0, text.lastIndexOf('\n') + 1);
   if (!verifyAuditText(keep).ok) return undefined;
@@ -161,12 +189,19 @@ export async function recoverAuditTail(log: AuditLog): Promise<string | undefine
     await file.close();
   }
   const removed = Buffer.byteLength(text) - Buffer.byteLength(keep);
-  await log.append({ actor: 'system', action: 'recovery', subject: 'audit.log', details: { removedIncompleteBytes: removed } });
+  await log.append({
+    actor: 'system',
+    action: 'recovery',
+    subject: 'audit.log',
+    details: { removedIncompleteBytes: removed },
+  });
   return `removed an incomplete last audit entry (${removed} bytes)`;
 }
 
 export async function readAuditEntries(path: string): Promise<AuditEntry[]> {
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e)));
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? '' : Promise.reject(e),
+  );
   return text
     .split('\n')
     .filter((l) => l.length)
@@ -181,7 +216,10 @@ export function checkpointsPathOf(auditLogPath: string): string {
  * Every point the chain must still pass through: the checkpoints kept beside the log (each
  * with the entry that recorded it) and those recorded inside the log's own entries.
  */
-export async function knownAnchors(auditLogPath: string, entries: AuditEntry[]): Promise<ChainAnchor[]> {
+export async function knownAnchors(
+  auditLogPath: string,
+  entries: AuditEntry[],
+): Promise<ChainAnchor[]> {
   const anchors: ChainAnchor[] = [];
   const text = await readFile(checkpointsPathOf(auditLogPath), 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
@@ -192,32 +230,62 @@ export async function knownAnchors(auditLogPath: string, entries: AuditEntry[]):
     } catch {
       continue; // a torn last line: the write never finished
     }
-    if (Number.isSafeInteger(record.entries) && typeof record.hash === 'string') anchors.push({ entries: record.entries, hash: record.hash, source: `checkpoint of ${record.time} (audit-checkpoints.jsonl)` });
-    if (record.recordedIn && Number.isSafeInteger(record.recordedIn.entries)) anchors.push({ entries: record.recordedIn.entries, hash: record.recordedIn.hash, source: `the entry that recorded the checkpoint of ${record.time} (audit-checkpoints.jsonl)` });
+    if (Number.isSafeInteger(record.entries) && typeof record.hash === 'string')
+      anchors.push({
+        entries: record.entries,
+        hash: record.hash,
+        source: `checkpoint of ${record.time} (audit-checkpoints.jsonl)`,
+      });
+    if (record.recordedIn && Number.isSafeInteger(record.recordedIn.entries))
+      anchors.push({
+        entries: record.recordedIn.entries,
+        hash: record.recordedIn.hash,
+        source: `the entry that recorded the checkpoint of ${record.time} (audit-checkpoints.jsonl)`,
+      });
   }
   for (const e of entries) {
     const c = e.details?.checkpoint as AuditCheckpoint | undefined;
-    if (c && Number.isSafeInteger(c.entries) && typeof c.hash === 'string') anchors.push({ entries: c.entries, hash: c.hash, source: `checkpoint recorded in entry ${e.seq}` });
+    if (c && Number.isSafeInteger(c.entries) && typeof c.hash === 'string')
+      anchors.push({
+        entries: c.entries,
+        hash: c.hash,
+        source: `checkpoint recorded in entry ${e.seq}`,
+      });
   }
   return anchors;
 }
 
 /** The first anchor the chain does not pass through: too short for it, or another hash at its entry. */
-export function anchorProblem(entries: AuditEntry[], anchors: ChainAnchor[]): { code: 'AUDIT_TRUNCATED' | 'AUDIT_CHECKPOINT_MISMATCH'; message: string } | undefined {
+export function anchorProblem(
+  entries: AuditEntry[],
+  anchors: ChainAnchor[],
+): { code: 'AUDIT_TRUNCATED' | 'AUDIT_CHECKPOINT_MISMATCH'; message: string } | undefined {
   for (const a of [...anchors].sort((x, y) => y.entries - x.entries)) {
-    if (a.entries > entries.length) return { code: 'AUDIT_TRUNCATED', message: `the audit log has ${entries.length} entries but ${a.source} says it had ${a.entries}: entries were removed from its end` };
+    if (a.entries > entries.length)
+      return {
+        code: 'AUDIT_TRUNCATED',
+        message: `the audit log has ${entries.length} entries but ${a.source} says it had ${a.entries}: entries were removed from its end`,
+      };
   }
   for (const a of [...anchors].sort((x, y) => x.entries - y.entries)) {
     if (a.entries === 0) continue;
     const entry = entries[a.entries - 1]!;
-    if (entry.hash !== a.hash) return { code: 'AUDIT_CHECKPOINT_MISMATCH', message: `entry ${a.entries} hashes to ${entry.hash}, but ${a.source} says ${a.hash}: the log was rewritten up to there` };
+    if (entry.hash !== a.hash)
+      return {
+        code: 'AUDIT_CHECKPOINT_MISMATCH',
+        message: `entry ${a.entries} hashes to ${entry.hash}, but ${a.source} says ${a.hash}: the log was rewritten up to there`,
+      };
   }
   return undefined;
 }
 
 /** Walks the chain from the start; a missing file is an empty, intact log. */
 export async function verifyAuditLog(path: string): Promise<AuditVerification> {
-  return verifyAuditText(await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? '' : Promise.reject(e))));
+  return verifyAuditText(
+    await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? '' : Promise.reject(e),
+    ),
+  );
 }
 
 export function verifyAuditText(text: string): AuditVerification {
@@ -229,19 +297,34 @@ export function verifyAuditText(text: string): AuditVerification {
     const line = lines[i]!;
     if (line === '' && i === lines.length - 1) break;
     const seq = count + 1;
-    const broken = (reason: string): AuditVerification => ({ ok: false, entries: count, brokenAt: seq, line: i + 1, reason });
-    if (torn && i === lines.length - 1) return broken('the last entry is incomplete (the writer stopped mid-line)');
+    const broken = (reason: string): AuditVerification => ({
+      ok: false,
+      entries: count,
+      brokenAt: seq,
+      line: i + 1,
+      reason,
+    });
+    if (torn && i === lines.length - 1)
+      return broken('the last entry is incomplete (the writer stopped mid-line)');
     let entry: AuditEntry;
     try {
       entry = JSON.parse(line) as AuditEntry;
     } catch {
       return broken('the entry is not valid JSON (altered or corrupted)');
     }
-    if (JSON.stringify(entry) !== line) return broken("the entry's bytes differ from the form it was written in (altered)");
-    if (entry.seq !== seq) return broken(`sequence number ${entry.seq} where ${seq} was expected (an entry was removed or inserted)`);
-    if (entry.prevHash !== prev) return broken('its link to the previous entry does not match (an earlier entry was changed, removed or inserted)');
+    if (JSON.stringify(entry) !== line)
+      return broken("the entry's bytes differ from the form it was written in (altered)");
+    if (entry.seq !== seq)
+      return broken(
+        `sequence number ${entry.seq} where ${seq} was expected (an entry was removed or inserted)`,
+      );
+    if (entry.prevHash !== prev)
+      return broken(
+        'its link to the previous entry does not match (an earlier entry was changed, removed or inserted)',
+      );
     const { hash, ...body } = entry;
-    if (entryHash(body) !== hash) return broken('its content does not match its hash (the entry was altered)');
+    if (entryHash(body) !== hash)
+      return broken('its content does not match its hash (the entry was altered)');
     prev = hash;
     count = seq;
   }

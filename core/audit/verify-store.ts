@@ -17,7 +17,13 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openDatabase, type Database } from '../store/database.ts';
 import { checkSignedReports } from '../reports/signed-reports.ts';
-import { anchorProblem, knownAnchors, readAuditEntries, verifyAuditLog, type ChainAnchor } from './audit-log.ts';
+import {
+  anchorProblem,
+  knownAnchors,
+  readAuditEntries,
+  verifyAuditLog,
+  type ChainAnchor,
+} from './audit-log.ts';
 import { replayAgainstDatabase } from './replay.ts';
 
 export function dataPaths(dataFolder: string): { auditLog: string; reports: string } {
@@ -42,41 +48,80 @@ export interface VerifyOptions {
   checkpoints?: { entries: number; hash: string }[];
 }
 
-export async function verifyDataFolder(dataFolder: string, options: VerifyOptions = {}): Promise<{ ok: boolean; lines: string[]; problems: VerifyProblem[] }> {
+export async function verifyDataFolder(
+  dataFolder: string,
+  options: VerifyOptions = {},
+): Promise<{ ok: boolean; lines: string[]; problems: VerifyProblem[] }> {
   const paths = dataPaths(dataFolder);
   const chain = await verifyAuditLog(paths.auditLog);
   if (!chain.ok) {
-    const problem = { code: 'AUDIT_CHAIN_BROKEN', message: `audit log BROKEN at entry ${chain.brokenAt} (line ${chain.line} of ${paths.auditLog}): ${chain.reason}` };
-    return { ok: false, lines: [`${problem.code}: ${problem.message}`, `${chain.entries} entries before it verify`], problems: [problem] };
+    const problem = {
+      code: 'AUDIT_CHAIN_BROKEN',
+      message: `audit log BROKEN at entry ${chain.brokenAt} (line ${chain.line} of ${paths.auditLog}): ${chain.reason}`,
+    };
+    return {
+      ok: false,
+      lines: [`${problem.code}: ${problem.message}`, `${chain.entries} entries before it verify`],
+      problems: [problem],
+    };
   }
   const entries = await readAuditEntries(paths.auditLog);
   const lines = [`audit log intact: ${chain.entries} entries, last hash ${chain.lastHash}`];
   const problems: VerifyProblem[] = [];
 
   const held = openHere.get(resolve(dataFolder));
-  const db = held ?? (existsSync(join(dataFolder, 'neoscope.sqlite')) ? openDatabase(dataFolder) : undefined);
+  const db =
+    held ??
+    (existsSync(join(dataFolder, 'neoscope.sqlite')) ? openDatabase(dataFolder) : undefined);
   try {
-    const keyHistory = db ? (username: string) => db.all('SELECT public_key, fingerprint FROM signing_keys WHERE username = ?', [username]).map((r) => ({ publicKey: String(r.public_key), fingerprint: String(r.fingerprint) })) : undefined;
+    const keyHistory = db
+      ? (username: string) =>
+          db
+            .all('SELECT public_key, fingerprint FROM signing_keys WHERE username = ?', [username])
+            .map((r) => ({ publicKey: String(r.public_key), fingerprint: String(r.fingerprint) }))
+      : undefined;
     const reports = await checkSignedReports(paths.reports, entries, keyHistory);
-    for (const p of reports.problems) problems.push({ code: p.code, message: `signed report BROKEN: ${p.file}: ${p.reason}` });
-    if (!reports.problems.length) lines.push(`signed reports intact: ${reports.reports} version(s)${reports.legacyUnsigned ? `, ${reports.legacyUnsigned} of them signed before per-signer keys (hash and audit log checked, no signature)` : ''}`);
+    for (const p of reports.problems)
+      problems.push({ code: p.code, message: `signed report BROKEN: ${p.file}: ${p.reason}` });
+    if (!reports.problems.length)
+      lines.push(
+        `signed reports intact: ${reports.reports} version(s)${reports.legacyUnsigned ? `, ${reports.legacyUnsigned} of them signed before per-signer keys (hash and audit log checked, no signature)` : ''}`,
+      );
 
-    const anchors: ChainAnchor[] = [...(await knownAnchors(paths.auditLog, entries)), ...(options.checkpoints ?? []).map((c) => ({ ...c, source: 'the checkpoint given to audit verify' }))];
+    const anchors: ChainAnchor[] = [
+      ...(await knownAnchors(paths.auditLog, entries)),
+      ...(options.checkpoints ?? []).map((c) => ({
+        ...c,
+        source: 'the checkpoint given to audit verify',
+      })),
+    ];
     const cut = anchorProblem(entries, anchors);
     if (cut) problems.push(cut);
-    else lines.push(anchors.length ? `checkpoints: the chain passes through all ${anchors.length} known` : 'checkpoints: none has left this machine yet (entries removed from the end cannot be noticed until one has)');
+    else
+      lines.push(
+        anchors.length
+          ? `checkpoints: the chain passes through all ${anchors.length} known`
+          : 'checkpoints: none has left this machine yet (entries removed from the end cannot be noticed until one has)',
+      );
 
     if (db) {
       const replay = replayAgainstDatabase(db, entries);
       problems.push(...replay.problems);
       if (!replay.problems.length) {
         const c = replay.counts;
-        lines.push(`database agrees with the audit log: ${c.accounts} account(s), ${c.keys} signing key(s), ${c.patients} patient record(s), ${c.instances} instance(s)${c.legacyInstances ? ` (${c.legacyInstances} imported before summaries were recorded: present, not compared)` : ''}, ${c.fieldChanges} field change(s)`);
+        lines.push(
+          `database agrees with the audit log: ${c.accounts} account(s), ${c.keys} signing key(s), ${c.patients} patient record(s), ${c.instances} instance(s)${c.legacyInstances ? ` (${c.legacyInstances} imported before summaries were recorded: present, not compared)` : ''}, ${c.fieldChanges} field change(s)`,
+        );
       }
-    } else lines.push('no database in this folder: accounts, patients and field changes not checked');
+    } else
+      lines.push('no database in this folder: accounts, patients and field changes not checked');
   } finally {
     if (db && !held) db.close();
   }
-  if (problems.length) lines.push(...problems.map((p) => `${p.code}: ${p.message}`), `audit verify FAILED: ${problems.length} problem(s); the first: ${problems[0]!.code}`);
+  if (problems.length)
+    lines.push(
+      ...problems.map((p) => `${p.code}: ${p.message}`),
+      `audit verify FAILED: ${problems.length} problem(s); the first: ${problems[0]!.code}`,
+    );
   return { ok: problems.length === 0, lines, problems };
 }

@@ -16,17 +16,28 @@ import type { DecodedFrame } from '../api/schemas.ts';
 import { buildDisplayFrame } from '../dicom/display-frame.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { summarizeInstance } from '../dicom/summary.ts';
-import { analyzeImage, type ImageAnalysis, type SaliencyChoice } from '../inference/analyze-image.ts';
+import {
+  analyzeImage,
+  type ImageAnalysis,
+  type SaliencyChoice,
+} from '../inference/analyze-image.ts';
 import { BatchJournal, type JournalLine } from '../inference/batch/journal.ts';
 import { createNativeNodeEngine } from '../inference/engine-native-node.ts';
 import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
 import { createModelRegistry } from '../inference/registry.ts';
 import { expandZip, isZip } from '../library/archives.ts';
-import { deriveMeasurement, type DerivedMeasurement, type MeasurementKind } from '../measurements/derive-measurements.ts';
+import {
+  deriveMeasurement,
+  type DerivedMeasurement,
+  type MeasurementKind,
+} from '../measurements/derive-measurements.ts';
 import { enumerateInputs, type InputRef } from '../library/enumerate-inputs.ts';
 import { sha256Hex } from '../library/library.ts';
 import { safeFileName } from '../security/safe-file-name.ts';
-import { resolveSaliency, type SaliencyError } from '../inference/portable/saliency/saliency-methods.ts';
+import {
+  resolveSaliency,
+  type SaliencyError,
+} from '../inference/portable/saliency/saliency-methods.ts';
 import { decodePhotoFrame, photoFormat } from '../library/photo-export.ts';
 import type { CliStreams } from './commands.ts';
 
@@ -50,21 +61,42 @@ interface Decoded {
   laterality?: string;
 }
 
-async function decodeInput(bytes: Uint8Array, name: string, photoDomain: 'retina' | 'chest'): Promise<Decoded> {
-  if (photoFormat(bytes)) return { frame: await decodePhotoFrame(bytes, 'cli', name), domain: photoDomain };
+async function decodeInput(
+  bytes: Uint8Array,
+  name: string,
+  photoDomain: 'retina' | 'chest',
+): Promise<Decoded> {
+  if (photoFormat(bytes))
+    return { frame: await decodePhotoFrame(bytes, 'cli', name), domain: photoDomain };
   const parsed = parseDicomBytes(bytes, name);
   const summary = summarizeInstance(parsed, 'cli');
-  return { frame: await buildDisplayFrame(parsed, 'cli', 0), domain: summary.domain, laterality: summary.laterality };
+  return {
+    frame: await buildDisplayFrame(parsed, 'cli', 0),
+    domain: summary.domain,
+    laterality: summary.laterality,
+  };
 }
 
-function grayPng(values: Float32Array, width: number, height: number, transform: (v: number) => number): Promise<Buffer> {
+function grayPng(
+  values: Float32Array,
+  width: number,
+  height: number,
+  transform: (v: number) => number,
+): Promise<Buffer> {
   const bytes = Buffer.alloc(width * height);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Math.max(0, Math.min(255, Math.round(transform(values[i]!))));
-  return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  for (let i = 0; i < bytes.length; i++)
+    bytes[i] = Math.max(0, Math.min(255, Math.round(transform(values[i]!))));
+  return sharp(bytes, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** The package's declared measurements on this image; one that cannot be made is reported, not fatal. */
-function measure(kinds: readonly MeasurementKind[], decoded: Decoded, analysis: ImageAnalysis): (DerivedMeasurement | { kind: MeasurementKind; error: { code: string; message: string } })[] {
+function measure(
+  kinds: readonly MeasurementKind[],
+  decoded: Decoded,
+  analysis: ImageAnalysis,
+): (DerivedMeasurement | { kind: MeasurementKind; error: { code: string; message: string } })[] {
   const prob = analysis.probabilityMap;
   if (!prob) return [];
   return kinds.map((kind) => {
@@ -77,7 +109,12 @@ function measure(kinds: readonly MeasurementKind[], decoded: Decoded, analysis: 
   });
 }
 
-async function writeMeasurements(folder: string, id: string, measured: ReturnType<typeof measure>, base: Omit<ResultRow, 'label' | 'score'>): Promise<ResultRow[]> {
+async function writeMeasurements(
+  folder: string,
+  id: string,
+  measured: ReturnType<typeof measure>,
+  base: Omit<ResultRow, 'label' | 'score'>,
+): Promise<ResultRow[]> {
   if (!measured.length) return [];
   const rows: ResultRow[] = [];
   const json = measured.map((m) => {
@@ -86,21 +123,37 @@ async function writeMeasurements(folder: string, id: string, measured: ReturnTyp
       rows.push({ ...base, label: 'cardiothoracic ratio (estimate)', score: m.measurement.ratio });
       return m;
     }
-    rows.push({ ...base, label: 'vascular severity: mean tortuosity index', score: m.metrics.severity.meanTortuosityIndex ?? Number.NaN });
+    rows.push({
+      ...base,
+      label: 'vascular severity: mean tortuosity index',
+      score: m.metrics.severity.meanTortuosityIndex ?? Number.NaN,
+    });
     const { overlay: _overlay, ...rest } = m;
     return { ...rest, overlayFile: `${id}.tortuosity.png` };
   });
   for (const m of measured) {
     if (!('error' in m) && m.kind === 'retinal-vascular-metrics') {
       const { width, height, rgba } = m.overlay;
-      await writeFile(join(folder, `${id}.tortuosity.png`), await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).png().toBuffer());
+      await writeFile(
+        join(folder, `${id}.tortuosity.png`),
+        await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
+          raw: { width, height, channels: 4 },
+        })
+          .png()
+          .toBuffer(),
+      );
     }
   }
   await writeFile(join(folder, `${id}.measurements.json`), `${JSON.stringify(json, null, 2)}\n`);
   return rows;
 }
 
-async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapsedMs: number, measured: ReturnType<typeof measure> = []): Promise<ResultRow[]> {
+async function writeImageOutputs(
+  folder: string,
+  analysis: ImageAnalysis,
+  elapsedMs: number,
+  measured: ReturnType<typeof measure> = [],
+): Promise<ResultRow[]> {
   const id = analysis.model.id;
   const { probabilityMap: prob, saliency } = analysis;
   const json = {
@@ -108,23 +161,55 @@ async function writeImageOutputs(folder: string, analysis: ImageAnalysis, elapse
     backend: analysis.backend,
     timingsMs: { ...analysis.timingsMs, total: elapsedMs },
     findings: analysis.findings,
-    segmentation: prob ? { threshold: prob.threshold, files: [`${id}.prob.png`, `${id}.mask.png`] } : undefined,
+    segmentation: prob
+      ? { threshold: prob.threshold, files: [`${id}.prob.png`, `${id}.mask.png`] }
+      : undefined,
     saliency: saliency ? { method: saliency.method, file: `${id}.saliency.png` } : undefined,
-    measurements: measured.length ? { kinds: measured.map((m) => m.kind), file: `${id}.measurements.json` } : undefined,
+    measurements: measured.length
+      ? { kinds: measured.map((m) => m.kind), file: `${id}.measurements.json` }
+      : undefined,
   };
   await writeFile(join(folder, `${id}.json`), `${JSON.stringify(json, null, 2)}\n`);
   if (prob) {
-    await writeFile(join(folder, `${id}.prob.png`), await grayPng(prob.values, prob.width, prob.height, (v) => v * 255));
-    await writeFile(join(folder, `${id}.mask.png`), await grayPng(prob.values, prob.width, prob.height, (v) => (v >= prob.threshold ? 255 : 0)));
+    await writeFile(
+      join(folder, `${id}.prob.png`),
+      await grayPng(prob.values, prob.width, prob.height, (v) => v * 255),
+    );
+    await writeFile(
+      join(folder, `${id}.mask.png`),
+      await grayPng(prob.values, prob.width, prob.height, (v) => (v >= prob.threshold ? 255 : 0)),
+    );
   }
-  if (saliency) await writeFile(join(folder, `${id}.saliency.png`), await grayPng(saliency.imageValues, saliency.imageWidth, saliency.imageHeight, (v) => v * 255));
-  const base = { model: id, version: analysis.model.version, backend: analysis.backend, ms: Math.round(elapsedMs) };
+  if (saliency)
+    await writeFile(
+      join(folder, `${id}.saliency.png`),
+      await grayPng(
+        saliency.imageValues,
+        saliency.imageWidth,
+        saliency.imageHeight,
+        (v) => v * 255,
+      ),
+    );
+  const base = {
+    model: id,
+    version: analysis.model.version,
+    backend: analysis.backend,
+    ms: Math.round(elapsedMs),
+  };
   if (prob) {
     let above = 0;
     for (const v of prob.values) if (v >= prob.threshold) above++;
-    return [{ ...base, label: 'segmented fraction', score: above / prob.values.length }, ...(await writeMeasurements(folder, id, measured, base))];
+    return [
+      { ...base, label: 'segmented fraction', score: above / prob.values.length },
+      ...(await writeMeasurements(folder, id, measured, base)),
+    ];
   }
-  return analysis.findings.map((f) => ({ ...base, label: f.label, score: f.score, positive: f.positive }));
+  return analysis.findings.map((f) => ({
+    ...base,
+    label: f.label,
+    score: f.score,
+    positive: f.positive,
+  }));
 }
 
 interface ResultRow {
@@ -165,9 +250,12 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   // Every PNG written is of a new image: libvips' operation cache would only grow toward
   // its 50 MB limit without ever being hit. Bounded memory over long batches matters more.
   sharp.cache(false);
-  const engine = options.backend === 'node' ? await createNativeNodeEngine() : createWasmNodeEngine();
+  const engine =
+    options.backend === 'node' ? await createNativeNodeEngine() : createWasmNodeEngine();
   const entries = await createModelRegistry(options.modelsFolder, engine).list();
-  for (const broken of entries.filter((e) => !e.ok)) if (!broken.ok) io.err(`model not loaded: ${broken.folder}: ${broken.code}: ${broken.message}\n`);
+  for (const broken of entries.filter((e) => !e.ok))
+    if (!broken.ok)
+      io.err(`model not loaded: ${broken.folder}: ${broken.code}: ${broken.message}\n`);
   let models = entries.flatMap((e) => (e.ok ? [e.model] : []));
   if (options.models.length) {
     const missing = options.models.filter((id) => !models.some((m) => m.manifest.id === id));
@@ -178,7 +266,9 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     models = models.filter((m) => options.models.includes(m.manifest.id));
   }
   if (!models.length) {
-    io.err(`no verified model packages in ${options.modelsFolder}: nothing to analyse (manual grading needs none)\n`);
+    io.err(
+      `no verified model packages in ${options.modelsFolder}: nothing to analyse (manual grading needs none)\n`,
+    );
     return 2;
   }
   // A saliency method asked for by name is honoured by every model that runs, or nothing runs.
@@ -191,7 +281,9 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     }
   });
   if (refusals.length) {
-    io.err(`${refusals.join('\n')}\n(choose the models that offer it with --model, or --saliency auto|none)\n`);
+    io.err(
+      `${refusals.join('\n')}\n(choose the models that offer it with --model, or --saliency auto|none)\n`,
+    );
     return 2;
   }
 
@@ -215,7 +307,13 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
       const { frame, domain } = decoded;
       const applicable = models.filter((m) => m.manifest.domain === domain);
       if (!applicable.length) {
-        journal.record({ key, input: name, status: 'done', outputs: '', message: `no installed model for ${domain} images` });
+        journal.record({
+          key,
+          input: name,
+          status: 'done',
+          outputs: '',
+          message: `no installed model for ${domain} images`,
+        });
         return;
       }
       await rm(partial, { recursive: true, force: true });
@@ -225,7 +323,9 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
         const t0 = performance.now();
         const analysis = await analyzeImage(frame, model, options.saliency);
         const measured = measure(model.manifest.measurements ?? [], decoded, analysis);
-        results.push(...(await writeImageOutputs(partial, analysis, performance.now() - t0, measured)));
+        results.push(
+          ...(await writeImageOutputs(partial, analysis, performance.now() - t0, measured)),
+        );
       }
       await rm(final, { recursive: true, force: true });
       await rename(partial, final);
@@ -233,7 +333,13 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     } catch (error) {
       await rm(partial, { recursive: true, force: true });
       const body = toApiErrorBody(error);
-      journal.record({ key, input: name, status: 'failed', code: body.code, message: body.message });
+      journal.record({
+        key,
+        input: name,
+        status: 'failed',
+        code: body.code,
+        message: body.message,
+      });
     }
   };
 
@@ -244,7 +350,13 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
         for (const inner of expandZip(bytes, input.name)) await analyseOne(inner.name, inner.bytes);
       } catch (error) {
         const body = toApiErrorBody(error);
-        journal.record({ key: `${input.name}#${sha256Hex(bytes)}`, input: input.name, status: 'failed', code: body.code, message: body.message });
+        journal.record({
+          key: `${input.name}#${sha256Hex(bytes)}`,
+          input: input.name,
+          status: 'failed',
+          code: body.code,
+          message: body.message,
+        });
       }
     } else await analyseOne(input.name, bytes);
     index++;
@@ -256,7 +368,9 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   await writeSummary(options.out, journal.entries);
   const failed = journal.entries.filter((e) => e.status === 'failed');
   for (const f of failed) io.err(`${f.input}: ${f.code}: ${f.message}\n`);
-  io.out(`${journal.entries.length - failed.length} image(s) analysed or skipped, ${failed.length} failed; results in ${options.out}\n`);
+  io.out(
+    `${journal.entries.length - failed.length} image(s) analysed or skipped, ${failed.length} failed; results in ${options.out}\n`,
+  );
   return failed.length ? 3 : 0;
 }
 
@@ -267,14 +381,51 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
  */
 export async function writeSummary(out: string, entries: JournalLine[]): Promise<void> {
   const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-  const neutralise = (text: string) => (/^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text);
+  const neutralise = (text: string) =>
+    /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
   const quote = (v: unknown) => `"${neutralise(String(v ?? '')).replace(/"/g, '""')}"`;
-  const header = ['input', 'status', 'output_folder', 'model', 'version', 'backend', 'finding', 'score', 'positive', 'ms', 'code', 'message'];
+  const header = [
+    'input',
+    'status',
+    'output_folder',
+    'model',
+    'version',
+    'backend',
+    'finding',
+    'score',
+    'positive',
+    'ms',
+    'code',
+    'message',
+  ];
   const rows = [header.join(',')];
   for (const e of entries) {
     const results = (e.results as ResultRow[] | undefined) ?? [];
-    if (!results.length) rows.push([e.input, e.status, e.outputs, '', '', '', '', '', '', '', e.code, e.message].map(quote).join(','));
-    for (const r of results) rows.push([e.input, e.status, e.outputs, r.model, r.version, r.backend, r.label, r.score.toFixed(6), r.positive ?? '', r.ms, '', ''].map(quote).join(','));
+    if (!results.length)
+      rows.push(
+        [e.input, e.status, e.outputs, '', '', '', '', '', '', '', e.code, e.message]
+          .map(quote)
+          .join(','),
+      );
+    for (const r of results)
+      rows.push(
+        [
+          e.input,
+          e.status,
+          e.outputs,
+          r.model,
+          r.version,
+          r.backend,
+          r.label,
+          r.score.toFixed(6),
+          r.positive ?? '',
+          r.ms,
+          '',
+          '',
+        ]
+          .map(quote)
+          .join(','),
+      );
   }
   await writeFile(join(out, 'summary.csv'), `${rows.join('\n')}\n`);
 }

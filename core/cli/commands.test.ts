@@ -37,20 +37,49 @@ test('info recognises the ophthalmic photograph as retina with its laterality', 
 
 test('pixels writes the stored values of the requested frame', async () => {
   const out = join(mkdtempSync(join(tmpdir(), 'neoscope-cli-')), 'f1.raw');
-  const { code } = await run('pixels', sharedDataPath('dicom/dicomParser/encapsulated/multi-frame/CT0012.not_fragmented_bot_rle.dcm'), '--frame', '1', '--out', out);
+  const { code } = await run(
+    'pixels',
+    sharedDataPath('dicom/dicomParser/encapsulated/multi-frame/CT0012.not_fragmented_bot_rle.dcm'),
+    '--frame',
+    '1',
+    '--out',
+    out,
+  );
   assert.equal(code, 0);
   const bytes = readFileSync(out);
   assert.equal(bytes.length, 512 * 512 * 2);
   const frame0 = join(tmpdir(), `neoscope-f0-${process.pid}.raw`);
-  await run('pixels', sharedDataPath('dicom/dicomParser/encapsulated/multi-frame/CT0012.not_fragmented_bot_rle.dcm'), '--frame', '0', '--out', frame0);
+  await run(
+    'pixels',
+    sharedDataPath('dicom/dicomParser/encapsulated/multi-frame/CT0012.not_fragmented_bot_rle.dcm'),
+    '--frame',
+    '0',
+    '--out',
+    frame0,
+  );
   assert.notDeepEqual(readFileSync(frame0), bytes, 'frames differ');
 });
 
 test('bad input and bad usage give specific errors and exit codes', async () => {
-  const truncated = await run('pixels', sharedDataPath('dicom/pydicom/MR_truncated.dcm'), '--out', join(tmpdir(), 'x.raw'));
+  const truncated = await run(
+    'pixels',
+    sharedDataPath('dicom/pydicom/MR_truncated.dcm'),
+    '--out',
+    join(tmpdir(), 'x.raw'),
+  );
   assert.equal(truncated.code, 3);
-  assert.match(truncated.err, /DICOM_TRUNCATED_PIXEL_DATA: truncated pixel data: 8,130 of 8,192 bytes/);
-  const outOfRange = await run('pixels', samplePath('chest-dx-lateral-highdicom.dcm'), '--frame', '5', '--out', join(tmpdir(), 'y.raw'));
+  assert.match(
+    truncated.err,
+    /DICOM_TRUNCATED_PIXEL_DATA: truncated pixel data: 8,130 of 8,192 bytes/,
+  );
+  const outOfRange = await run(
+    'pixels',
+    samplePath('chest-dx-lateral-highdicom.dcm'),
+    '--frame',
+    '5',
+    '--out',
+    join(tmpdir(), 'y.raw'),
+  );
   assert.equal(outOfRange.code, 3);
   assert.match(outOfRange.err, /DICOM_FRAME_OUT_OF_RANGE/);
   assert.equal((await run('pixels', 'x.dcm')).code, 2);
@@ -60,7 +89,13 @@ test('bad input and bad usage give specific errors and exit codes', async () => 
 test('deidentify writes a file without the patient name, readable by our own parser', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'neoscope-cli-deid-'));
   const out = join(dir, 'anon.dcm');
-  const { code } = await run('deidentify', sharedDataPath('dicom/pydicom/CT_small.dcm'), out, '--key', 'site-secret');
+  const { code } = await run(
+    'deidentify',
+    sharedDataPath('dicom/pydicom/CT_small.dcm'),
+    out,
+    '--key',
+    'site-secret',
+  );
   assert.equal(code, 0);
   const info = JSON.parse((await run('info', out, '--json')).out);
   assert.equal(info.patient.name, '');

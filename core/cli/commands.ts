@@ -71,7 +71,7 @@ function describeError(error: unknown): string {
 
 export async function infoCommand(args: string[], io: CliStreams): Promise<number> {
   const file = args.find((a) => !a.startsWith('--'));
-  if (!file) return io.err(USAGE), 2;
+  if (!file) return (io.err(USAGE), 2);
   try {
     const parsed = parseDicomBytes(new Uint8Array(await readFile(file)), basename(file));
     const description = describeInstance(parsed);
@@ -86,9 +86,15 @@ export async function infoCommand(args: string[], io: CliStreams): Promise<numbe
           `modality      ${description.series.modality}`,
           `SOP class     ${description.sopClassUid}`,
           `transfer      ${description.transferSyntax.name} (${description.transferSyntax.uid})`,
-          image ? `image         ${image.columns}×${image.rows}×${image.frames} frame(s), ${image.samplesPerPixel} sample(s), ${image.bitsStored}/${image.bitsAllocated} bits, ${image.photometric}` : 'image         none (no Pixel Data)',
-          description.calibration ? `spacing       ${description.spacing ? `${description.spacing.rowMm} × ${description.spacing.columnMm} mm; ` : ''}${description.calibration}` : '',
-          description.domain ? `domain        ${description.domain} (${description.domainReason})` : '',
+          image
+            ? `image         ${image.columns}×${image.rows}×${image.frames} frame(s), ${image.samplesPerPixel} sample(s), ${image.bitsStored}/${image.bitsAllocated} bits, ${image.photometric}`
+            : 'image         none (no Pixel Data)',
+          description.calibration
+            ? `spacing       ${description.spacing ? `${description.spacing.rowMm} × ${description.spacing.columnMm} mm; ` : ''}${description.calibration}`
+            : '',
+          description.domain
+            ? `domain        ${description.domain} (${description.domainReason})`
+            : '',
         ]
           .filter(Boolean)
           .join('\n') + '\n',
@@ -105,14 +111,18 @@ export async function pixelsCommand(args: string[], io: CliStreams): Promise<num
   const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const out = value('--out');
   const frameText = value('--frame') ?? '0';
-  const file = args.find((a, i) => !a.startsWith('--') && !['--out', '--frame'].includes(args[i - 1] ?? ''));
-  if (!file || !out || !/^\d+$/.test(frameText)) return io.err(USAGE), 2;
+  const file = args.find(
+    (a, i) => !a.startsWith('--') && !['--out', '--frame'].includes(args[i - 1] ?? ''),
+  );
+  if (!file || !out || !/^\d+$/.test(frameText)) return (io.err(USAGE), 2);
   try {
     const parsed = parseDicomBytes(new Uint8Array(await readFile(file)), basename(file));
     const module = readImagePixelModule(parsed);
     const bytes = await decodeStoredPixels(parsed, module, Number(frameText));
     await writeFile(out, bytes);
-    io.out(`${out}: ${bytes.length} bytes, frame ${frameText} of ${module.frames}, ${module.columns}×${module.rows}×${module.samplesPerPixel}, ${module.bitsAllocated}-bit\n`);
+    io.out(
+      `${out}: ${bytes.length} bytes, frame ${frameText} of ${module.frames}, ${module.columns}×${module.rows}×${module.samplesPerPixel}, ${module.bitsAllocated}-bit\n`,
+    );
     return 0;
   } catch (error) {
     io.err(`${file}: ${describeError(error)}\n`);
@@ -124,11 +134,17 @@ export async function deidentifyCommand(args: string[], io: CliStreams): Promise
   const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const key = value('--key');
   const [input, output] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--key');
-  if (!input || !output || !key) return io.err(USAGE), 2;
+  if (!input || !output || !key) return (io.err(USAGE), 2);
   try {
-    const bytes = deidentifyDicom(new Uint8Array(await readFile(input)), { uidKey: key, retainLongitudinalFullDates: args.includes('--retain-dates') }, basename(input));
+    const bytes = deidentifyDicom(
+      new Uint8Array(await readFile(input)),
+      { uidKey: key, retainLongitudinalFullDates: args.includes('--retain-dates') },
+      basename(input),
+    );
     await writeFile(output, bytes);
-    io.out(`${output}: de-identified (PS3.15 Basic Profile${args.includes('--retain-dates') ? ', full dates retained' : ''})\n`);
+    io.out(
+      `${output}: de-identified (PS3.15 Basic Profile${args.includes('--retain-dates') ? ', full dates retained' : ''})\n`,
+    );
     return 0;
   } catch (error) {
     io.err(`${input}: ${describeError(error)}\n`);
@@ -137,14 +153,29 @@ export async function deidentifyCommand(args: string[], io: CliStreams): Promise
 }
 
 export async function analyzeCommand(args: string[], io: CliStreams): Promise<number> {
-  const take = (name: string) => args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]!] : []));
-  const valued = new Set(['--out', '--model', '--backend', '--models', '--saliency', '--photo-domain']);
+  const take = (name: string) =>
+    args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]!] : []));
+  const valued = new Set([
+    '--out',
+    '--model',
+    '--backend',
+    '--models',
+    '--saliency',
+    '--photo-domain',
+  ]);
   const paths = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   const out = take('--out')[0];
   const backend = take('--backend')[0] ?? 'wasm';
   const saliency = take('--saliency')[0] ?? 'auto';
   const photoDomain = take('--photo-domain')[0] ?? 'retina';
-  if (!paths.length || !out || !['wasm', 'node'].includes(backend) || !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency) || !['retina', 'chest'].includes(photoDomain)) return io.err(USAGE), 2;
+  if (
+    !paths.length ||
+    !out ||
+    !['wasm', 'node'].includes(backend) ||
+    !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency) ||
+    !['retina', 'chest'].includes(photoDomain)
+  )
+    return (io.err(USAGE), 2);
   try {
     return await runAnalyze(
       {
@@ -152,7 +183,10 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
         out,
         models: take('--model'),
         backend: backend as 'wasm' | 'node',
-        modelsFolder: take('--models')[0] ?? bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url)))).modelsFolder,
+        modelsFolder:
+          take('--models')[0] ??
+          bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))))
+            .modelsFolder,
         saliency: saliency as SaliencyChoice,
         photoDomain: photoDomain as 'retina' | 'chest',
         isTty: Boolean(process.stderr.isTTY),
@@ -168,13 +202,19 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
 export async function auditCommand(args: string[], io: CliStreams): Promise<number> {
   const at = args.indexOf('--data');
   const data = at >= 0 ? args[at + 1] : undefined;
-  if (args[0] !== 'verify' || !data) return io.err(USAGE), 2;
+  if (args[0] !== 'verify' || !data) return (io.err(USAGE), 2);
   // Checkpoints that left the machine (a PDF footer, a package manifest): N:HASH.
   const checkpoints: { entries: number; hash: string }[] = [];
   for (let i = 0; i < args.length; i++) {
     if (args[i] !== '--checkpoint') continue;
     const m = /^(\d+):([0-9a-f]{64})$/.exec(args[i + 1] ?? '');
-    if (!m) return io.err(`audit verify: --checkpoint takes ENTRIES:HASH (64 hex digits), as printed on a PDF or in a package manifest\n`), 2;
+    if (!m)
+      return (
+        io.err(
+          `audit verify: --checkpoint takes ENTRIES:HASH (64 hex digits), as printed on a PDF or in a package manifest\n`,
+        ),
+        2
+      );
     checkpoints.push({ entries: Number(m[1]), hash: m[2]! });
   }
   try {
@@ -188,7 +228,11 @@ export async function auditCommand(args: string[], io: CliStreams): Promise<numb
 }
 
 /** `input` supplies passwords and passphrases (stdin, a terminal prompt); tests pass their own. */
-export async function runCli(argv: string[], io: CliStreams, input?: PasswordInput): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: CliStreams,
+  input?: PasswordInput,
+): Promise<number> {
   const [command, ...args] = argv;
   switch (command) {
     case 'info':
@@ -202,11 +246,17 @@ export async function runCli(argv: string[], io: CliStreams, input?: PasswordInp
     case 'audit':
       return auditCommand(args, io);
     case 'site':
-      return siteCommand(args, io, input ?? processPasswordInput()).catch((error: unknown) => (io.err(`site: ${describeError(error)}\n`), 2));
+      return siteCommand(args, io, input ?? processPasswordInput()).catch(
+        (error: unknown) => (io.err(`site: ${describeError(error)}\n`), 2),
+      );
     case 'batch':
-      return batchCommand(args, io, input ?? processPasswordInput()).catch((error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2));
+      return batchCommand(args, io, input ?? processPasswordInput()).catch(
+        (error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2),
+      );
     case 'user':
-      return userCommand(args, io, input ?? processPasswordInput()).catch((error: unknown) => (io.err(`user: ${describeError(error)}\n`), 2));
+      return userCommand(args, io, input ?? processPasswordInput()).catch(
+        (error: unknown) => (io.err(`user: ${describeError(error)}\n`), 2),
+      );
     case undefined:
     case '--help':
     case 'help':

@@ -75,7 +75,8 @@ function promptHidden(question: string): Promise<string> {
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003' || ch === '\u0004') return done(Object.assign(new Error('cancelled'), { code: 'CLI_CANCELLED' }));
+        if (ch === '\u0003' || ch === '\u0004')
+          return done(Object.assign(new Error('cancelled'), { code: 'CLI_CANCELLED' }));
         if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('');
         else if (ch >= ' ') typed += ch;
       }
@@ -102,7 +103,8 @@ function parse(args: string[], valued: string[]) {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (valued.includes(a)) {
-      if (args[i + 1] === undefined || args[i + 1]!.startsWith('--')) unknown.push(`${a} needs a value`);
+      if (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))
+        unknown.push(`${a} needs a value`);
       else values.set(a, args[++i]!);
     } else if (['--json', '--password-stdin'].includes(a)) flags.add(a);
     else unknown.push(`unexpected ${JSON.stringify(a)}`);
@@ -118,11 +120,19 @@ function statusOf(account: AccountInfo): string {
 
 class UsageError extends Error {}
 
-export async function userCommand(args: string[], io: CliStreams, input: PasswordInput = processPasswordInput()): Promise<number> {
+export async function userCommand(
+  args: string[],
+  io: CliStreams,
+  input: PasswordInput = processPasswordInput(),
+): Promise<number> {
   const [sub, ...rest] = args;
   const o = parse(rest, ['--data', '--username', '--name', '--role']);
-  const usage = (problem: string) => (io.err(`user${sub ? ` ${sub}` : ''}: ${problem}\n${USER_USAGE}`), 2);
-  if (!sub || !['add', 'list', 'disable', 'enable', 'reset-password'].includes(sub)) return usage('add | list | disable | enable | reset-password');
+  const usage = (problem: string) => (
+    io.err(`user${sub ? ` ${sub}` : ''}: ${problem}\n${USER_USAGE}`),
+    2
+  );
+  if (!sub || !['add', 'list', 'disable', 'enable', 'reset-password'].includes(sub))
+    return usage('add | list | disable | enable | reset-password');
   if (o.unknown.length) return usage(o.unknown.join('; '));
   const data = o.values.get('--data');
   if (!data) return usage('--data DIR is required');
@@ -132,10 +142,12 @@ export async function userCommand(args: string[], io: CliStreams, input: Passwor
   const role = o.values.get('--role');
   if (sub === 'add') {
     if (!name) return usage('--name "Full Name" is required');
-    if (!role || !ROLES.includes(role as Role)) return usage(`--role is one of ${ROLES.join(', ')}`);
+    if (!role || !ROLES.includes(role as Role))
+      return usage(`--role is one of ${ROLES.join(', ')}`);
   }
   // Only `add` may start a new data folder (its first admin); the others need an existing one.
-  if (sub !== 'add' && !existsSync(join(data, 'neoscope.sqlite'))) return io.err(`user ${sub}: ${data} is not a NeoScope data folder (no neoscope.sqlite)\n`), 2;
+  if (sub !== 'add' && !existsSync(join(data, 'neoscope.sqlite')))
+    return (io.err(`user ${sub}: ${data} is not a NeoScope data folder (no neoscope.sqlite)\n`), 2);
 
   const password = async (): Promise<string> => {
     if (o.flags.has('--password-stdin')) {
@@ -143,7 +155,10 @@ export async function userCommand(args: string[], io: CliStreams, input: Passwor
       if (!line) throw new UsageError('--password-stdin: stdin held no password line');
       return line;
     }
-    if (!input.prompt) throw new UsageError('no terminal to ask for the password on: pass it on stdin with --password-stdin');
+    if (!input.prompt)
+      throw new UsageError(
+        'no terminal to ask for the password on: pass it on stdin with --password-stdin',
+      );
     const first = await input.prompt(`New password for ${username}: `);
     const again = await input.prompt('Again: ');
     if (first !== again) throw new UsageError('the two passwords differ; nothing was changed');
@@ -160,8 +175,17 @@ export async function userCommand(args: string[], io: CliStreams, input: Passwor
     const actor = `cli:${input.osUser}`;
     switch (sub) {
       case 'add': {
-        if (accounts.count() === 0 && role !== 'admin') return io.err('user add: REFUSED: the first account must be an admin, who then creates the readers\n'), 3;
-        const user = await accounts.create({ username: username!, displayName: name!, role: role as Role, password: secret! }, actor);
+        if (accounts.count() === 0 && role !== 'admin')
+          return (
+            io.err(
+              'user add: REFUSED: the first account must be an admin, who then creates the readers\n',
+            ),
+            3
+          );
+        const user = await accounts.create(
+          { username: username!, displayName: name!, role: role as Role, password: secret! },
+          actor,
+        );
         io.out(`created ${user.username} (${user.displayName}, ${user.role})\n`);
         return 0;
       }
@@ -169,10 +193,18 @@ export async function userCommand(args: string[], io: CliStreams, input: Passwor
         const list = accounts.list();
         if (o.flags.has('--json')) io.out(`${JSON.stringify(list, null, 2)}\n`);
         else {
-          const rows = [['USER', 'NAME', 'ROLE', 'STATUS'], ...list.map((a) => [a.username, a.displayName, a.role, statusOf(a)])];
+          const rows = [
+            ['USER', 'NAME', 'ROLE', 'STATUS'],
+            ...list.map((a) => [a.username, a.displayName, a.role, statusOf(a)]),
+          ];
           const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-          io.out(rows.map((r) => r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')).join('\n') + '\n');
-          if (!list.length) io.out('(no accounts yet: neoscope user add … --role admin creates the first)\n');
+          io.out(
+            rows
+              .map((r) => r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  '))
+              .join('\n') + '\n',
+          );
+          if (!list.length)
+            io.out('(no accounts yet: neoscope user add … --role admin creates the first)\n');
         }
         return 0;
       }
@@ -180,7 +212,11 @@ export async function userCommand(args: string[], io: CliStreams, input: Passwor
       case 'enable': {
         const before = accounts.get(username!);
         const after = await accounts.setDisabled(username!, sub === 'disable', actor);
-        io.out(before.disabled === after.disabled ? `${username} was already ${sub}d; nothing changed\n` : `${username} ${sub}d\n`);
+        io.out(
+          before.disabled === after.disabled
+            ? `${username} was already ${sub}d; nothing changed\n`
+            : `${username} ${sub}d\n`,
+        );
         return 0;
       }
       case 'reset-password': {
@@ -193,8 +229,10 @@ export async function userCommand(args: string[], io: CliStreams, input: Passwor
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
     const { code, message } = error as { code?: string; message?: string };
-    if (code === 'CLI_CANCELLED') return io.err(`user ${sub}: cancelled; nothing was changed\n`), 2;
-    if (code && (code.startsWith('AUTH_') || code === 'NOT_FOUND')) return io.err(`user ${sub}: REFUSED: ${code}: ${message}\n`), 3;
+    if (code === 'CLI_CANCELLED')
+      return (io.err(`user ${sub}: cancelled; nothing was changed\n`), 2);
+    if (code && (code.startsWith('AUTH_') || code === 'NOT_FOUND'))
+      return (io.err(`user ${sub}: REFUSED: ${code}: ${message}\n`), 3);
     io.err(`user ${sub}: ${code ? `${code}: ` : ''}${message ?? String(error)}\n`);
     return 2;
   } finally {

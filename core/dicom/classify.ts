@@ -7,7 +7,11 @@
  * The reason is recorded so a reader can see why an image is (or is not) offered to AI.
  */
 import type { ImagingDomain } from '../api/schemas.ts';
-import { OphthalmicPhotographySopClasses, SecondaryCaptureSopClass, VisibleLightPhotographySopClass } from './uids.ts';
+import {
+  OphthalmicPhotographySopClasses,
+  SecondaryCaptureSopClass,
+  VisibleLightPhotographySopClass,
+} from './uids.ts';
 
 export interface ClassificationInput {
   sopClassUid: string;
@@ -32,22 +36,47 @@ export function classifyImage(input: ClassificationInput): Classification {
   if (OphthalmicPhotographySopClasses.has(input.sopClassUid)) {
     return { domain: 'retina', reason: `Ophthalmic Photography SOP class (${input.sopClassUid})` };
   }
-  if (modality === 'OP') return { domain: 'retina', reason: 'modality OP (ophthalmic photography)' };
-  const photoClass = input.sopClassUid === VisibleLightPhotographySopClass || input.sopClassUid === SecondaryCaptureSopClass;
+  if (modality === 'OP')
+    return { domain: 'retina', reason: 'modality OP (ophthalmic photography)' };
+  const photoClass =
+    input.sopClassUid === VisibleLightPhotographySopClass ||
+    input.sopClassUid === SecondaryCaptureSopClass;
   if (photoClass || modality === 'XC' || modality === 'SC' || modality === 'OT') {
-    const eyeLaterality = input.laterality === 'R' || input.laterality === 'L' || input.laterality === 'B';
+    const eyeLaterality =
+      input.laterality === 'R' || input.laterality === 'L' || input.laterality === 'B';
     const eyeRegion = EYE_WORDS.test(input.anatomicRegion.toUpperCase()) || EYE_WORDS.test(body);
-    if (eyeRegion) return { domain: 'retina', reason: `${modality || 'photo'} with eye anatomy (${input.anatomicRegion || body})` };
-    if (modality === 'XC' && eyeLaterality && EYE_WORDS.test(input.studyDescription.toUpperCase())) {
-      return { domain: 'retina', reason: `XC photo with laterality ${input.laterality} and an eye study description` };
+    if (eyeRegion)
+      return {
+        domain: 'retina',
+        reason: `${modality || 'photo'} with eye anatomy (${input.anatomicRegion || body})`,
+      };
+    if (
+      modality === 'XC' &&
+      eyeLaterality &&
+      EYE_WORDS.test(input.studyDescription.toUpperCase())
+    ) {
+      return {
+        domain: 'retina',
+        reason: `XC photo with laterality ${input.laterality} and an eye study description`,
+      };
     }
   }
   if (modality === 'CR' || modality === 'DX') {
-    if (CHEST_WORDS.test(body)) return { domain: 'chest', reason: `${modality} with body part ${body}` };
+    if (CHEST_WORDS.test(body))
+      return { domain: 'chest', reason: `${modality} with body part ${body}` };
     if (!body && /CHEST|THORAX|TORAX/.test(input.studyDescription.toUpperCase())) {
-      return { domain: 'chest', reason: `${modality} with chest study description "${input.studyDescription}"` };
+      return {
+        domain: 'chest',
+        reason: `${modality} with chest study description "${input.studyDescription}"`,
+      };
     }
-    return { domain: 'other', reason: `${modality} but body part is ${body ? `"${body}"` : 'not given'}, not chest` };
+    return {
+      domain: 'other',
+      reason: `${modality} but body part is ${body ? `"${body}"` : 'not given'}, not chest`,
+    };
   }
-  return { domain: 'other', reason: `modality ${modality || 'not given'} is not retinal photography or chest radiography` };
+  return {
+    domain: 'other',
+    reason: `modality ${modality || 'not given'} is not retinal photography or chest radiography`,
+  };
 }

@@ -13,11 +13,18 @@ function clampByte(value: number): number {
 }
 
 /** Colour-by-plane samples (R…, G…, B…) to colour-by-pixel (RGB RGB …), any sample width. */
-export function planarToInterleaved(planar: Uint8Array, pixelCount: number, components = 3, bytesPerSample = 1): Uint8Array {
+export function planarToInterleaved(
+  planar: Uint8Array,
+  pixelCount: number,
+  components = 3,
+  bytesPerSample = 1,
+): Uint8Array {
   const out = new Uint8Array(pixelCount * components * bytesPerSample);
   for (let c = 0; c < components; c++) {
     for (let i = 0; i < pixelCount; i++) {
-      for (let b = 0; b < bytesPerSample; b++) out[(i * components + c) * bytesPerSample + b] = planar[(c * pixelCount + i) * bytesPerSample + b]!;
+      for (let b = 0; b < bytesPerSample; b++)
+        out[(i * components + c) * bytesPerSample + b] =
+          planar[(c * pixelCount + i) * bytesPerSample + b]!;
     }
   }
   return out;
@@ -48,7 +55,11 @@ export function ybr422ToYbrFull(data: Uint8Array, pixelCount: number): Uint8Arra
   return out;
 }
 
-export function toDisplayRgb(interleaved: Uint8Array, photometric: string, fileName: string): Uint8Array {
+export function toDisplayRgb(
+  interleaved: Uint8Array,
+  photometric: string,
+  fileName: string,
+): Uint8Array {
   switch (photometric) {
     case 'RGB':
       return interleaved;
@@ -56,6 +67,10 @@ export function toDisplayRgb(interleaved: Uint8Array, photometric: string, fileN
     case 'YBR_FULL_422':
       return ybrFullToRgb(interleaved);
     default:
-      throw new DicomError('DICOM_UNSUPPORTED_PHOTOMETRIC', `photometric interpretation ${photometric} with 3 samples is not supported`, fileName);
+      throw new DicomError(
+        'DICOM_UNSUPPORTED_PHOTOMETRIC',
+        `photometric interpretation ${photometric} with 3 samples is not supported`,
+        fileName,
+      );
   }
 }

@@ -12,12 +12,27 @@ import { readNativeFrame } from './native-frame.ts';
 import type { ParsedDicom } from './parse.ts';
 import { isNativeTransferSyntax } from './uids.ts';
 
-export async function decodeFrameBytes(parsed: ParsedDicom, module: ImagePixelModule, frame: number, warn?: (warning: DecodeWarning) => void): Promise<Uint8Array> {
+export async function decodeFrameBytes(
+  parsed: ParsedDicom,
+  module: ImagePixelModule,
+  frame: number,
+  warn?: (warning: DecodeWarning) => void,
+): Promise<Uint8Array> {
   if (!Number.isInteger(frame) || frame < 0 || frame >= module.frames) {
-    throw new DicomError('DICOM_FRAME_OUT_OF_RANGE', `frame ${frame} requested; the image has ${module.frames} frame(s), numbered from 0`, parsed.fileName);
+    throw new DicomError(
+      'DICOM_FRAME_OUT_OF_RANGE',
+      `frame ${frame} requested; the image has ${module.frames} frame(s), numbered from 0`,
+      parsed.fileName,
+    );
   }
-  if (isNativeTransferSyntax(parsed.transferSyntaxUid)) return readNativeFrame(parsed, module, frame);
+  if (isNativeTransferSyntax(parsed.transferSyntaxUid))
+    return readNativeFrame(parsed, module, frame);
   const decode = decoderFor(parsed.transferSyntaxUid, parsed.fileName);
-  const encoded = encapsulatedFrame(parsed, module, frame, JPEG_FAMILY.has(parsed.transferSyntaxUid));
+  const encoded = encapsulatedFrame(
+    parsed,
+    module,
+    frame,
+    JPEG_FAMILY.has(parsed.transferSyntaxUid),
+  );
   return decode(encoded, module, parsed.fileName, warn);
 }

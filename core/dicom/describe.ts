@@ -21,18 +21,34 @@ export interface SpacingDescription {
 }
 
 /** PS3.3 10.7.1.3: Pixel Spacing, if present, is in the patient plane; otherwise the detector's. */
-export function describeSpacing(parsed: ParsedDicom): { spacing?: SpacingDescription; calibration: CalibrationStatus } {
+export function describeSpacing(parsed: ParsedDicom): {
+  spacing?: SpacingDescription;
+  calibration: CalibrationStatus;
+} {
   const read = (tag: string) => {
     const row = readDecimal(parsed.dataSet, tag, 0);
     const column = readDecimal(parsed.dataSet, tag, 1);
     return row && column && row > 0 && column > 0 ? { rowMm: row, columnMm: column } : undefined;
   };
   const pixel = read(Tag.PixelSpacing);
-  if (pixel) return { spacing: { ...pixel, source: 'PixelSpacing' }, calibration: 'calibrated: Pixel Spacing (patient plane)' };
+  if (pixel)
+    return {
+      spacing: { ...pixel, source: 'PixelSpacing' },
+      calibration: 'calibrated: Pixel Spacing (patient plane)',
+    };
   const imager = read(Tag.ImagerPixelSpacing);
-  if (imager) return { spacing: { ...imager, source: 'ImagerPixelSpacing' }, calibration: 'detector plane: Imager Pixel Spacing, not corrected for geometric magnification' };
+  if (imager)
+    return {
+      spacing: { ...imager, source: 'ImagerPixelSpacing' },
+      calibration:
+        'detector plane: Imager Pixel Spacing, not corrected for geometric magnification',
+    };
   const nominal = read(Tag.NominalScannedPixelSpacing);
-  if (nominal) return { spacing: { ...nominal, source: 'NominalScannedPixelSpacing' }, calibration: 'nominal: Nominal Scanned Pixel Spacing of a film digitiser' };
+  if (nominal)
+    return {
+      spacing: { ...nominal, source: 'NominalScannedPixelSpacing' },
+      calibration: 'nominal: Nominal Scanned Pixel Spacing of a film digitiser',
+    };
   return { calibration: 'uncalibrated: no pixel spacing; distances only in pixels' };
 }
 
@@ -58,12 +74,26 @@ export function describeInstance(parsed: ParsedDicom, instanceId = ''): Instance
   const ds = parsed.dataSet;
   const base: InstanceDescription = {
     file: parsed.fileName,
-    patient: { name: readString(ds, Tag.PatientName), id: readString(ds, Tag.PatientID), birthDate: readString(ds, Tag.PatientBirthDate) },
-    study: { instanceUid: readString(ds, Tag.StudyInstanceUID), date: readString(ds, Tag.StudyDate), description: readString(ds, Tag.StudyDescription) },
-    series: { instanceUid: readString(ds, Tag.SeriesInstanceUID), modality: readString(ds, Tag.Modality) },
+    patient: {
+      name: readString(ds, Tag.PatientName),
+      id: readString(ds, Tag.PatientID),
+      birthDate: readString(ds, Tag.PatientBirthDate),
+    },
+    study: {
+      instanceUid: readString(ds, Tag.StudyInstanceUID),
+      date: readString(ds, Tag.StudyDate),
+      description: readString(ds, Tag.StudyDescription),
+    },
+    series: {
+      instanceUid: readString(ds, Tag.SeriesInstanceUID),
+      modality: readString(ds, Tag.Modality),
+    },
     sopClassUid: readString(ds, Tag.SOPClassUID),
     sopInstanceUid: readString(ds, Tag.SOPInstanceUID),
-    transferSyntax: { uid: parsed.transferSyntaxUid, name: transferSyntaxName(parsed.transferSyntaxUid) },
+    transferSyntax: {
+      uid: parsed.transferSyntaxUid,
+      name: transferSyntaxName(parsed.transferSyntaxUid),
+    },
     hasFileMeta: parsed.hasFileMeta,
   };
   if (!ds.elements[Tag.PixelData]) return base;

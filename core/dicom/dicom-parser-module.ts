@@ -5,7 +5,8 @@
 import * as namespace from 'dicom-parser';
 
 type DicomParser = typeof namespace;
-const dicomParser: DicomParser = (namespace as unknown as { default?: DicomParser }).default ?? namespace;
+const dicomParser: DicomParser =
+  (namespace as unknown as { default?: DicomParser }).default ?? namespace;
 
 export default dicomParser;
 export type { DataSet, Element, ParseDicomOptions } from 'dicom-parser';

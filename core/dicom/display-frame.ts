@@ -7,7 +7,14 @@ import type { DecodedFrame } from '../api/schemas.ts';
 import { displayInverted, lookup, type LookupTable } from '../imaging/lut.ts';
 import { readDecimal, Tag } from './attributes.ts';
 import { DicomError } from './errors.ts';
-import { readModalityLut, readPalette, readPresentationLutShape, readVoiFunction, readVoiLuts, readWindows } from './lut-attributes.ts';
+import {
+  readModalityLut,
+  readPalette,
+  readPresentationLutShape,
+  readVoiFunction,
+  readVoiLuts,
+  readWindows,
+} from './lut-attributes.ts';
 import { planarToInterleaved, toDisplayRgb, ybr422ToYbrFull } from './colour.ts';
 import { photometricAfterDecoding, type DecodeWarning } from './codecs/index.ts';
 import { decodeFrameBytes } from './decode.ts';
@@ -19,10 +26,15 @@ import { toStoredValues, valueRange } from './stored-values.ts';
 /** Spacing by the precedence rule of describe.ts (PS3.3 10.7.1.3), in the contract's shape. */
 function readSpacing(parsed: ParsedDicom): DecodedFrame['spacing'] {
   const { spacing } = describeSpacing(parsed);
-  return spacing ? { row: spacing.rowMm, column: spacing.columnMm, source: spacing.source } : undefined;
+  return spacing
+    ? { row: spacing.rowMm, column: spacing.columnMm, source: spacing.source }
+    : undefined;
 }
 
-function paletteToRgb(stored: ArrayLike<number>, palette: NonNullable<ReturnType<typeof readPalette>>): Uint8Array {
+function paletteToRgb(
+  stored: ArrayLike<number>,
+  palette: NonNullable<ReturnType<typeof readPalette>>,
+): Uint8Array {
   const rgb = new Uint8Array(stored.length * 3);
   // 16-bit palette entries keep their high byte for 8-bit display.
   const scale = (table: LookupTable) => (table.bitsPerEntry > 8 ? 1 / 256 : 1);
@@ -36,7 +48,12 @@ function paletteToRgb(stored: ArrayLike<number>, palette: NonNullable<ReturnType
   return rgb;
 }
 
-export async function buildDisplayFrame(parsed: ParsedDicom, instanceId: string, frame: number, warn?: (warning: DecodeWarning) => void): Promise<DecodedFrame> {
+export async function buildDisplayFrame(
+  parsed: ParsedDicom,
+  instanceId: string,
+  frame: number,
+  warn?: (warning: DecodeWarning) => void,
+): Promise<DecodedFrame> {
   const module = readImagePixelModule(parsed);
   const bytes = await decodeFrameBytes(parsed, module, frame, warn);
   const ds = parsed.dataSet;
@@ -54,19 +71,40 @@ export async function buildDisplayFrame(parsed: ParsedDicom, instanceId: string,
     inverted: false,
   };
   const pixelCount = module.rows * module.columns;
-  const colour = (rgb: Uint8Array): DecodedFrame => ({ ...base, samplesPerPixel: 3, photometric: 'RGB', bitsStored: 8, pixels: rgb, minValue: 0, maxValue: 255 });
+  const colour = (rgb: Uint8Array): DecodedFrame => ({
+    ...base,
+    samplesPerPixel: 3,
+    photometric: 'RGB',
+    bitsStored: 8,
+    pixels: rgb,
+    minValue: 0,
+    maxValue: 255,
+  });
 
   if (module.samplesPerPixel === 3) {
-    let interleaved = module.planarConfiguration === 1 ? planarToInterleaved(bytes, pixelCount) : bytes;
-    const nativeSubsampled = module.photometric === 'YBR_FULL_422' && bytes.length === pixelCount * 2;
+    let interleaved =
+      module.planarConfiguration === 1 ? planarToInterleaved(bytes, pixelCount) : bytes;
+    const nativeSubsampled =
+      module.photometric === 'YBR_FULL_422' && bytes.length === pixelCount * 2;
     if (nativeSubsampled) interleaved = ybr422ToYbrFull(bytes, pixelCount);
-    return colour(toDisplayRgb(interleaved, photometricAfterDecoding(parsed.transferSyntaxUid, module.photometric), parsed.fileName));
+    return colour(
+      toDisplayRgb(
+        interleaved,
+        photometricAfterDecoding(parsed.transferSyntaxUid, module.photometric),
+        parsed.fileName,
+      ),
+    );
   }
 
   const pixels = toStoredValues(bytes, module);
   if (module.photometric === 'PALETTE COLOR') {
     const palette = readPalette(ds);
-    if (!palette) throw new DicomError('DICOM_MISSING_ATTRIBUTE', 'PALETTE COLOR image without complete red, green and blue palette descriptors and data (0028,1101-1203)', parsed.fileName);
+    if (!palette)
+      throw new DicomError(
+        'DICOM_MISSING_ATTRIBUTE',
+        'PALETTE COLOR image without complete red, green and blue palette descriptors and data (0028,1101-1203)',
+        parsed.fileName,
+      );
     return colour(paletteToRgb(pixels, palette));
   }
   const { min, max } = valueRange(pixels);

@@ -13,29 +13,43 @@ function readWords(dataSet: DataSet, element: Element, signed: boolean): number[
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     const offset = element.dataOffset + i * 2;
-    out.push(signed ? dataSet.byteArrayParser.readInt16(dataSet.byteArray, offset) : dataSet.byteArrayParser.readUint16(dataSet.byteArray, offset));
+    out.push(
+      signed
+        ? dataSet.byteArrayParser.readInt16(dataSet.byteArray, offset)
+        : dataSet.byteArrayParser.readUint16(dataSet.byteArray, offset),
+    );
   }
   return out;
 }
 
 /** LUT Descriptor + LUT Data (C.11.1.1.1); an entry count of 0 means 65,536. */
-export function readLookupTable(item: DataSet, descriptorTag: string, dataTag: string, pixelRepresentation: number): LookupTable | undefined {
+export function readLookupTable(
+  item: DataSet,
+  descriptorTag: string,
+  dataTag: string,
+  pixelRepresentation: number,
+): LookupTable | undefined {
   const descriptor = item.elements[descriptorTag];
   const data = item.elements[dataTag];
   if (!descriptor || !data || descriptor.length < 6) return undefined;
   const entries = item.uint16(descriptorTag, 0) || 65536;
   // The first value mapped is signed when the mapped values are (pixel representation 1).
   const firstRaw = item.uint16(descriptorTag, 1) ?? 0;
-  const firstValueMapped = pixelRepresentation === 1 && firstRaw > 32767 ? firstRaw - 65536 : firstRaw;
+  const firstValueMapped =
+    pixelRepresentation === 1 && firstRaw > 32767 ? firstRaw - 65536 : firstRaw;
   const bitsPerEntry = item.uint16(descriptorTag, 2) ?? 16;
   let values: number[];
-  if (data.length === entries) values = Array.from(item.byteArray.subarray(data.dataOffset, data.dataOffset + entries)); // 8-bit packed
+  if (data.length === entries)
+    values = Array.from(item.byteArray.subarray(data.dataOffset, data.dataOffset + entries)); // 8-bit packed
   else values = readWords(item, data, false).slice(0, entries);
   if (values.length < entries) return undefined;
   return { firstValueMapped, bitsPerEntry, entries: values };
 }
 
-export function readModalityLut(dataSet: DataSet, pixelRepresentation: number): LookupTable | undefined {
+export function readModalityLut(
+  dataSet: DataSet,
+  pixelRepresentation: number,
+): LookupTable | undefined {
   const item = dataSet.elements.x00283000?.items?.[0]?.dataSet;
   return item ? readLookupTable(item, 'x00283002', 'x00283006', pixelRepresentation) : undefined;
 }
@@ -77,7 +91,9 @@ export function readPresentationLutShape(dataSet: DataSet): 'IDENTITY' | 'INVERS
 }
 
 /** Red, green and blue palettes of a PALETTE COLOR image (C.7.6.3.1.5), as 8-bit tables. */
-export function readPalette(dataSet: DataSet): { red: LookupTable; green: LookupTable; blue: LookupTable } | undefined {
+export function readPalette(
+  dataSet: DataSet,
+): { red: LookupTable; green: LookupTable; blue: LookupTable } | undefined {
   const read = (descriptor: string, data: string) => readLookupTable(dataSet, descriptor, data, 0);
   const red = read('x00281101', 'x00281201');
   const green = read('x00281102', 'x00281202');

@@ -9,7 +9,11 @@ import type { ParsedDicom } from './parse.ts';
 import { Tag } from './attributes.ts';
 import { TransferSyntax } from './uids.ts';
 
-export function readNativeFrame(parsed: ParsedDicom, module: ImagePixelModule, frame: number): Uint8Array {
+export function readNativeFrame(
+  parsed: ParsedDicom,
+  module: ImagePixelModule,
+  frame: number,
+): Uint8Array {
   const element = parsed.dataSet.elements[Tag.PixelData]!;
   const bytes = parsed.dataSet.byteArray;
   const perFrame = frameByteLength(module);
@@ -23,9 +27,17 @@ export function readNativeFrame(parsed: ParsedDicom, module: ImagePixelModule, f
       parsed.fileName,
     );
   }
-  if (module.bitsAllocated === 1 && module.frames > 1 && (perFrame * 8) !== module.rows * module.columns * module.samplesPerPixel) {
+  if (
+    module.bitsAllocated === 1 &&
+    module.frames > 1 &&
+    perFrame * 8 !== module.rows * module.columns * module.samplesPerPixel
+  ) {
     // Multi-frame 1-bit data is packed across frame boundaries; not needed for our domains.
-    throw new DicomError('DICOM_UNSUPPORTED_PHOTOMETRIC', 'multi-frame 1-bit pixel data whose frames do not end on a byte boundary', parsed.fileName);
+    throw new DicomError(
+      'DICOM_UNSUPPORTED_PHOTOMETRIC',
+      'multi-frame 1-bit pixel data whose frames do not end on a byte boundary',
+      parsed.fileName,
+    );
   }
   const out = new Uint8Array(perFrame);
   out.set(bytes.subarray(start, start + perFrame));

@@ -5,7 +5,10 @@
  * (PS3.5 10.1), when their first bytes look like a group 0x0008 element.
  */
 import { inflateRawSync } from 'node:zlib';
-import dicomParser, { type DataSet as ParserDataSet, type ParseDicomOptions } from './dicom-parser-module.ts';
+import dicomParser, {
+  type DataSet as ParserDataSet,
+  type ParseDicomOptions,
+} from './dicom-parser-module.ts';
 import { DicomError } from './errors.ts';
 import { describeTruncation } from './truncation.ts';
 import { TransferSyntax } from './uids.ts';
@@ -26,11 +29,15 @@ const PREAMBLE_LENGTH = 128;
 function hasDicmPrefix(bytes: Uint8Array): boolean {
   return (
     bytes.length >= PREAMBLE_LENGTH + 4 &&
-    bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d
   );
 }
 
-const isVrLetters = (a: number | undefined, b: number | undefined) => a !== undefined && b !== undefined && a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a;
+const isVrLetters = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && a >= 0x41 && a <= 0x5a && b >= 0x41 && b <= 0x5a;
 
 /**
  * Legacy files without Part 10 meta information start straight with a data set, usually
@@ -42,7 +49,8 @@ function guessRawTransferSyntax(bytes: Uint8Array): string | undefined {
   const littleEndianGroup = bytes[1] === 0x00 && (bytes[0] === 0x08 || bytes[0] === 0x02);
   const bigEndianGroup = bytes[0] === 0x00 && (bytes[1] === 0x08 || bytes[1] === 0x02);
   const explicit = isVrLetters(bytes[4], bytes[5]);
-  if (littleEndianGroup) return explicit ? TransferSyntax.ExplicitVRLittleEndian : TransferSyntax.ImplicitVRLittleEndian;
+  if (littleEndianGroup)
+    return explicit ? TransferSyntax.ExplicitVRLittleEndian : TransferSyntax.ImplicitVRLittleEndian;
   if (bigEndianGroup && explicit) return TransferSyntax.ExplicitVRBigEndian;
   return undefined;
 }
@@ -56,7 +64,10 @@ function inflateDeflatedDataSet(bytes: Uint8Array, position: number): Uint8Array
   try {
     inflated = inflateRawSync(bytes.subarray(position));
   } catch (error) {
-    throw new DicomError('DICOM_PARSE_FAILED', `deflated data set at offset ${position} does not inflate: ${(error as Error).message}`);
+    throw new DicomError(
+      'DICOM_PARSE_FAILED',
+      `deflated data set at offset ${position} does not inflate: ${(error as Error).message}`,
+    );
   }
   const whole = new Uint8Array(position + inflated.length);
   whole.set(bytes.subarray(0, position), 0);
@@ -101,16 +112,36 @@ export function parseDicomBytes(bytes: Uint8Array, fileName: string): ParsedDico
     const inner = (error as { exception?: unknown })?.exception ?? error;
     const message = parserMessage(inner);
     if (/missing required meta header attribute 0002,0010/.test(message)) {
-      throw new DicomError('DICOM_MISSING_TRANSFER_SYNTAX', 'file meta information lacks Transfer Syntax UID (0002,0010)', fileName);
+      throw new DicomError(
+        'DICOM_MISSING_TRANSFER_SYNTAX',
+        'file meta information lacks Transfer Syntax UID (0002,0010)',
+        fileName,
+      );
     }
     if (/overrun|maxPosition|past the end|beyond/i.test(message)) {
       const partial = (error as { dataSet?: DataSet })?.dataSet;
-      const syntax = rawSyntax ?? metaTransferSyntax(bytes) ?? TransferSyntax.ExplicitVRLittleEndian;
-      const specific = describeTruncation(bytes, partial, syntax !== TransferSyntax.ImplicitVRLittleEndian, syntax === TransferSyntax.ExplicitVRBigEndian, fileName);
-      throw specific ?? new DicomError('DICOM_TRUNCATED', 'file is truncated: an element runs past the end of the file', fileName);
+      const syntax =
+        rawSyntax ?? metaTransferSyntax(bytes) ?? TransferSyntax.ExplicitVRLittleEndian;
+      const specific = describeTruncation(
+        bytes,
+        partial,
+        syntax !== TransferSyntax.ImplicitVRLittleEndian,
+        syntax === TransferSyntax.ExplicitVRBigEndian,
+        fileName,
+      );
+      throw (
+        specific ??
+        new DicomError(
+          'DICOM_TRUNCATED',
+          'file is truncated: an element runs past the end of the file',
+          fileName,
+        )
+      );
     }
     throw new DicomError('DICOM_PARSE_FAILED', `cannot parse data set: ${message}`, fileName);
   }
-  const transferSyntaxUid = (dataSet.string('x00020010') ?? TransferSyntax.ImplicitVRLittleEndian).replace(/\0/g, '').trim();
+  const transferSyntaxUid = (dataSet.string('x00020010') ?? TransferSyntax.ImplicitVRLittleEndian)
+    .replace(/\0/g, '')
+    .trim();
   return { dataSet, transferSyntaxUid, hasFileMeta, fileName, byteLength: bytes.length };
 }

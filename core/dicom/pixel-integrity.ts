@@ -25,7 +25,12 @@ const ENDS_WITH_FFD9 = new Set<string>([
 /** Trailing 0x00 padding (PS3.5 A.4) or 0xFF fill bytes (ISO 10918-1 B.1.1.2) may follow the marker. */
 function endsWithEndMarker(frame: Uint8Array): boolean {
   let end = frame.length;
-  while (end > 2 && (frame[end - 1] === 0x00 || (frame[end - 1] === 0xff && frame[end - 2] === 0xd9)) && frame.length - end < 8) end--;
+  while (
+    end > 2 &&
+    (frame[end - 1] === 0x00 || (frame[end - 1] === 0xff && frame[end - 2] === 0xd9)) &&
+    frame.length - end < 8
+  )
+    end--;
   return frame[end - 2] === 0xff && frame[end - 1] === 0xd9;
 }
 
@@ -34,8 +39,16 @@ export function checkPixelData(parsed: ParsedDicom, module: ImagePixelModule): v
   if (isNativeTransferSyntax(parsed.transferSyntaxUid)) {
     const element = parsed.dataSet.elements[Tag.PixelData]!;
     const wanted = frameByteLength(module) * module.frames;
-    const available = Math.max(0, Math.min(element.length, parsed.dataSet.byteArray.length - element.dataOffset));
-    if (available < wanted) throw new DicomError('DICOM_TRUNCATED_PIXEL_DATA', `truncated pixel data: ${formatBytes(available)} of ${formatBytes(wanted)} bytes`, fileName);
+    const available = Math.max(
+      0,
+      Math.min(element.length, parsed.dataSet.byteArray.length - element.dataOffset),
+    );
+    if (available < wanted)
+      throw new DicomError(
+        'DICOM_TRUNCATED_PIXEL_DATA',
+        `truncated pixel data: ${formatBytes(available)} of ${formatBytes(wanted)} bytes`,
+        fileName,
+      );
     return;
   }
   const isJpeg = JPEG_FAMILY.has(parsed.transferSyntaxUid);

@@ -14,13 +14,20 @@ import { encapsulatedFrame } from './codecs/encapsulated-frames.ts';
 import { decodeStoredPixels } from './stored-pixels.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';
 import { parseDicomBytes } from './parse.ts';
-import { compareSamples, dcmtkReference, gdcmReference, openJpegReference, type ReferenceFrames } from './testing/reference-decoders.ts';
+import {
+  compareSamples,
+  dcmtkReference,
+  gdcmReference,
+  openJpegReference,
+  type ReferenceFrames,
+} from './testing/reference-decoders.ts';
 import { validateDataSet } from './validate.ts';
 import { TransferSyntax } from './uids.ts';
 
 /** Files dcmtk cannot decode correctly, so GDCM is the reference (checked by eye too). */
 const DCMTK_FAILS: Record<string, string> = {
-  'dicom/dcmjs/sample-op.dcm': 'a baseline-DCT stream labelled JPEG Lossless: dcmdjpeg decodes it as lossless and returns a constant image',
+  'dicom/dcmjs/sample-op.dcm':
+    'a baseline-DCT stream labelled JPEG Lossless: dcmdjpeg decodes it as lossless and returns a constant image',
 };
 
 /**
@@ -38,7 +45,13 @@ const LOSSY_BOUND: Record<string, number> = {
   [TransferSyntax.HTJ2K]: 1, // irreversible 9-7 wavelet: OpenJPH vs OpenJPEG rounding
 };
 
-const J2K = new Set<string>([TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000, TransferSyntax.HTJ2KLossless, TransferSyntax.HTJ2KLosslessRPCL, TransferSyntax.HTJ2K]);
+const J2K = new Set<string>([
+  TransferSyntax.JPEG2000Lossless,
+  TransferSyntax.JPEG2000,
+  TransferSyntax.HTJ2KLossless,
+  TransferSyntax.HTJ2KLosslessRPCL,
+  TransferSyntax.HTJ2K,
+]);
 
 const figures: string[] = [];
 
@@ -51,39 +64,70 @@ for (const row of dicomRows().filter((r) => !isMalformed(r))) {
     const ours: Uint8Array[] = [];
     const warnings: string[] = [];
     // The very function `neoscope pixels` writes with.
-    for (let f = 0; f < module.frames; f++) ours.push(await decodeStoredPixels(parsed, module, f, (w) => warnings.push(w.code)));
+    for (let f = 0; f < module.frames; f++)
+      ours.push(await decodeStoredPixels(parsed, module, f, (w) => warnings.push(w.code)));
 
     let reference: ReferenceFrames;
     if (DCMTK_FAILS[row.path]) reference = gdcmReference(path, module);
     else if (NO_INDEPENDENT_READER.has(row.path)) {
       const codes = validateDataSet(parsed).map((w) => w.code);
-      assert.ok(codes.includes('DICOM_ODD_FRAGMENT_LENGTH') && codes.includes('DICOM_META_GROUP_LENGTH_WRONG'), codes.join());
+      assert.ok(
+        codes.includes('DICOM_ODD_FRAGMENT_LENGTH') &&
+          codes.includes('DICOM_META_GROUP_LENGTH_WRONG'),
+        codes.join(),
+      );
       const values = new Set(ours[0]);
       assert.ok(values.size > 32, `decoded image has ${values.size} distinct byte values`);
-      figures.push(`${row.path}\t${parsed.transferSyntaxUid}\tno independent reader\t${values.size} distinct values`);
+      figures.push(
+        `${row.path}\t${parsed.transferSyntaxUid}\tno independent reader\t${values.size} distinct values`,
+      );
       return;
-    }
-    else if (J2K.has(parsed.transferSyntaxUid)) {
-      reference = { tool: 'opj_decompress', frames: ours.map((_, f) => openJpegReference(encapsulatedFrame(parsed, module, f, false), module)) };
+    } else if (J2K.has(parsed.transferSyntaxUid)) {
+      reference = {
+        tool: 'opj_decompress',
+        frames: ours.map((_, f) =>
+          openJpegReference(encapsulatedFrame(parsed, module, f, false), module),
+        ),
+      };
     } else reference = dcmtkReference(path, parsed.transferSyntaxUid, module)!;
     assert.ok(reference, `no reference decoder for ${parsed.transferSyntaxUid}`);
 
-    const bound = LOSSY_BOUND[parsed.transferSyntaxUid] !== undefined && !warnings.includes('DICOM_TRANSFER_SYNTAX_MISMATCH') ? LOSSY_BOUND[parsed.transferSyntaxUid]! : 0;
+    const bound =
+      LOSSY_BOUND[parsed.transferSyntaxUid] !== undefined &&
+      !warnings.includes('DICOM_TRANSFER_SYNTAX_MISMATCH')
+        ? LOSSY_BOUND[parsed.transferSyntaxUid]!
+        : 0;
     const lossyByStream = warnings.includes('DICOM_TRANSFER_SYNTAX_MISMATCH') ? 2 : bound;
     let maxAbs = 0;
     let meanAbs = 0;
     ours.forEach((frame, f) => {
-      const diff = compareSamples(frame, reference.frames[f]!, module.bitsAllocated, module.pixelRepresentation === 1);
-      assert.notEqual(diff.samples, -1, `frame ${f}: ${frame.length} bytes vs reference ${reference.frames[f]!.length}`);
+      const diff = compareSamples(
+        frame,
+        reference.frames[f]!,
+        module.bitsAllocated,
+        module.pixelRepresentation === 1,
+      );
+      assert.notEqual(
+        diff.samples,
+        -1,
+        `frame ${f}: ${frame.length} bytes vs reference ${reference.frames[f]!.length}`,
+      );
       maxAbs = Math.max(maxAbs, diff.maxAbs);
       meanAbs += diff.meanAbs / ours.length;
     });
-    figures.push(`${row.path}\t${parsed.transferSyntaxUid}\t${reference.tool}\tmax ${maxAbs}\tmean ${meanAbs.toFixed(4)}`);
-    assert.ok(maxAbs <= lossyByStream, `max difference ${maxAbs} exceeds ${lossyByStream} (${reference.tool})`);
+    figures.push(
+      `${row.path}\t${parsed.transferSyntaxUid}\t${reference.tool}\tmax ${maxAbs}\tmean ${meanAbs.toFixed(4)}`,
+    );
+    assert.ok(
+      maxAbs <= lossyByStream,
+      `max difference ${maxAbs} exceeds ${lossyByStream} (${reference.tool})`,
+    );
   });
 }
 
 test('reference comparison figures', () => {
-  console.log(`# decoder vs reference (max / mean absolute sample difference)\n# ${figures.join('\n# ')}`);
+  console.log(
+    `# decoder vs reference (max / mean absolute sample difference)\n# ${figures.join('\n# ')}`,
+  );
   assert.ok(figures.length >= 40, `compared ${figures.length} files`);
 });

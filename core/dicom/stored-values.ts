@@ -5,18 +5,27 @@
  */
 import type { ImagePixelModule } from './image-pixel-module.ts';
 
-export type StoredValues = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+export type StoredValues =
+  Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
 
 export function toStoredValues(bytes: Uint8Array, module: ImagePixelModule): StoredValues {
   const signed = module.pixelRepresentation === 1;
   const { bitsAllocated, bitsStored } = module;
-  if (bitsAllocated === 1) return unpackBits(bytes, module.rows * module.columns * module.samplesPerPixel);
+  if (bitsAllocated === 1)
+    return unpackBits(bytes, module.rows * module.columns * module.samplesPerPixel);
   const aligned = bytes.byteOffset % (bitsAllocated / 8) === 0 ? bytes : bytes.slice();
   const count = aligned.byteLength / (bitsAllocated / 8);
   let values: StoredValues;
-  if (bitsAllocated === 8) values = signed ? new Int8Array(aligned.buffer, aligned.byteOffset, count) : aligned;
-  else if (bitsAllocated === 16) values = signed ? new Int16Array(aligned.buffer, aligned.byteOffset, count) : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
-  else values = signed ? new Int32Array(aligned.buffer, aligned.byteOffset, count) : new Uint32Array(aligned.buffer, aligned.byteOffset, count);
+  if (bitsAllocated === 8)
+    values = signed ? new Int8Array(aligned.buffer, aligned.byteOffset, count) : aligned;
+  else if (bitsAllocated === 16)
+    values = signed
+      ? new Int16Array(aligned.buffer, aligned.byteOffset, count)
+      : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
+  else
+    values = signed
+      ? new Int32Array(aligned.buffer, aligned.byteOffset, count)
+      : new Uint32Array(aligned.buffer, aligned.byteOffset, count);
   if (bitsStored === bitsAllocated) return values;
 
   const mask = bitsStored >= 32 ? 0xffffffff : 2 ** bitsStored - 1;

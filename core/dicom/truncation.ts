@@ -7,34 +7,71 @@
 import type { DataSet } from './dicom-parser-module.ts';
 import { DicomError, formatBytes } from './errors.ts';
 
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+const LONG_VRS = new Set([
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'SQ',
+  'SV',
+  'UC',
+  'UN',
+  'UR',
+  'UT',
+  'UV',
+]);
 
 function tagText(group: number, element: number): string {
   const hex = (n: number) => n.toString(16).toUpperCase().padStart(4, '0');
   return `(${hex(group)},${hex(element)})`;
 }
 
-export function describeTruncation(bytes: Uint8Array, partial: DataSet | undefined, explicit: boolean, bigEndian: boolean, fileName: string): DicomError | undefined {
+export function describeTruncation(
+  bytes: Uint8Array,
+  partial: DataSet | undefined,
+  explicit: boolean,
+  bigEndian: boolean,
+  fileName: string,
+): DicomError | undefined {
   if (!partial) return undefined;
   // An element the parser already registered may itself run past the end.
   for (const [tag, parsedElement] of Object.entries(partial.elements)) {
     const end = parsedElement.dataOffset + parsedElement.length;
     if (parsedElement.length !== 0xffffffff && end > bytes.length) {
       const available = Math.max(0, bytes.length - parsedElement.dataOffset);
-      if (tag === 'x7fe00010') return new DicomError('DICOM_TRUNCATED_PIXEL_DATA', `truncated pixel data: ${formatBytes(available)} of ${formatBytes(parsedElement.length)} bytes`, fileName);
+      if (tag === 'x7fe00010')
+        return new DicomError(
+          'DICOM_TRUNCATED_PIXEL_DATA',
+          `truncated pixel data: ${formatBytes(available)} of ${formatBytes(parsedElement.length)} bytes`,
+          fileName,
+        );
       const group = parseInt(tag.slice(1, 5), 16);
       const element = parseInt(tag.slice(5), 16);
-      return new DicomError('DICOM_TRUNCATED', `file is truncated: element ${tagText(group, element)} declares ${formatBytes(parsedElement.length)} bytes, only ${formatBytes(available)} remain`, fileName);
+      return new DicomError(
+        'DICOM_TRUNCATED',
+        `file is truncated: element ${tagText(group, element)} declares ${formatBytes(parsedElement.length)} bytes, only ${formatBytes(available)} remain`,
+        fileName,
+      );
     }
   }
   let offset = 0;
   for (const element of Object.values(partial.elements)) {
     if (element.tag < 'x00030000') continue; // meta elements are parsed separately
-    offset = Math.max(offset, element.dataOffset + (element.length > 0 && element.length !== 0xffffffff ? element.length : 0));
+    offset = Math.max(
+      offset,
+      element.dataOffset +
+        (element.length > 0 && element.length !== 0xffffffff ? element.length : 0),
+    );
   }
   if (offset === 0 || offset + 8 > bytes.length) {
     return offset + 8 > bytes.length && offset > 0
-      ? new DicomError('DICOM_TRUNCATED', `file is truncated: it ends ${bytes.length - offset} bytes into an element header at offset ${offset}`, fileName)
+      ? new DicomError(
+          'DICOM_TRUNCATED',
+          `file is truncated: it ends ${bytes.length - offset} bytes into an element header at offset ${offset}`,
+          fileName,
+        )
       : undefined;
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -58,7 +95,11 @@ export function describeTruncation(bytes: Uint8Array, partial: DataSet | undefin
   const available = Math.max(0, bytes.length - valueOffset);
   if (length === 0xffffffff || length <= available) return undefined;
   if (group === 0x7fe0 && element === 0x0010) {
-    return new DicomError('DICOM_TRUNCATED_PIXEL_DATA', `truncated pixel data: ${formatBytes(available)} of ${formatBytes(length)} bytes`, fileName);
+    return new DicomError(
+      'DICOM_TRUNCATED_PIXEL_DATA',
+      `truncated pixel data: ${formatBytes(available)} of ${formatBytes(length)} bytes`,
+      fileName,
+    );
   }
   return new DicomError(
     'DICOM_TRUNCATED',

@@ -4,7 +4,17 @@
  * `neoscope batch import` refuses an old package unless --accept-old is given.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, closeSync, ftruncateSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  ftruncateSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -20,7 +30,11 @@ const passphrase = { readLine: async () => 'regional-A-pass-1', osUser: 'tester'
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+  return {
+    io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) },
+    out,
+    err,
+  };
 }
 
 test('batch create: a 4 GB file, an over-cap file and an unreadable path are reported and skipped; the rest is packed', async () => {
@@ -37,20 +51,65 @@ test('batch create: a 4 GB file, an over-cap file and an unreadable path are rep
   symlinkSync(join(inputs, 'gone.dcm'), join(inputs, 'dangling.dcm'));
   const out = join(data, 'batch.zip');
   const { io, out: stdout, err } = capture();
-  const code = await batchCommand(['create', '--data', data, '--out', out, '--passphrase-stdin', join(inputs, 'exam'), join(inputs, 'dangling.dcm')], io, passphrase);
+  const code = await batchCommand(
+    [
+      'create',
+      '--data',
+      data,
+      '--out',
+      out,
+      '--passphrase-stdin',
+      join(inputs, 'exam'),
+      join(inputs, 'dangling.dcm'),
+    ],
+    io,
+    passphrase,
+  );
   const stderr = err.join('');
   assert.equal(code, 3, stderr);
-  assert.match(stderr, /skipped exam\/huge\.dcm: is 4,294,967,296 bytes, over the 1,073,741,824-byte limit/);
+  assert.match(
+    stderr,
+    /skipped exam\/huge\.dcm: is 4,294,967,296 bytes, over the 1,073,741,824-byte limit/,
+  );
   assert.match(stderr, /skipped .*dangling\.dcm: cannot be read \(ENOENT/);
   assert.match(stdout.join(''), /2 file\(s\)/);
   const names = Object.keys(unzipSync(new Uint8Array(readFileSync(out)))).sort();
-  assert.deepEqual(names, ['files/00001-chest.dcm', 'files/00002-retina.dcm', 'manifest.json', 'manifest.sig']);
+  assert.deepEqual(names, [
+    'files/00001-chest.dcm',
+    'files/00002-retina.dcm',
+    'manifest.json',
+    'manifest.sig',
+  ]);
 
   // The cap is configurable.
   const capped = capture();
-  assert.equal(await batchCommand(['create', '--data', data, '--out', out, '--passphrase-stdin', '--max-file-bytes', '50000', join(inputs, 'exam', 'chest.dcm'), join(inputs, 'exam', 'retina.dcm')], capped.io, passphrase), 3);
-  assert.match(capped.err.join(''), /skipped .*retina\.dcm: is 103,430 bytes, over the 50,000-byte limit/);
-  assert.deepEqual(Object.keys(unzipSync(new Uint8Array(readFileSync(out)))).filter((n) => n.startsWith('files/')), ['files/00001-chest.dcm']);
+  assert.equal(
+    await batchCommand(
+      [
+        'create',
+        '--data',
+        data,
+        '--out',
+        out,
+        '--passphrase-stdin',
+        '--max-file-bytes',
+        '50000',
+        join(inputs, 'exam', 'chest.dcm'),
+        join(inputs, 'exam', 'retina.dcm'),
+      ],
+      capped.io,
+      passphrase,
+    ),
+    3,
+  );
+  assert.match(
+    capped.err.join(''),
+    /skipped .*retina\.dcm: is 103,430 bytes, over the 50,000-byte limit/,
+  );
+  assert.deepEqual(
+    Object.keys(unzipSync(new Uint8Array(readFileSync(out)))).filter((n) => n.startsWith('files/')),
+    ['files/00001-chest.dcm'],
+  );
 });
 
 test('batch import: an old package is refused with what to do; --accept-old imports it; a replay is refused', async () => {
@@ -61,14 +120,29 @@ test('batch import: an old package is refused with what to do; --accept-old impo
   await new PartnerKeys(b).add(siteA.public);
   const file = join(a, 'old.zip');
   const bytes = new Uint8Array(readFileSync(samplePath('chest-dx-lateral-highdicom.dcm')));
-  writeFileSync(file, (await createBatch([{ name: 'chest.dcm', bytes }], siteA, { softwareVersion: '0.1.0', now: new Date(Date.now() - 90 * 24 * 3600 * 1000) })).zip);
+  writeFileSync(
+    file,
+    (
+      await createBatch([{ name: 'chest.dcm', bytes }], siteA, {
+        softwareVersion: '0.1.0',
+        now: new Date(Date.now() - 90 * 24 * 3600 * 1000),
+      })
+    ).zip,
+  );
 
   const refused = capture();
   assert.equal(await batchCommand(['import', '--data', b, file], refused.io), 5);
-  assert.match(refused.err.join(''), /REFUSED: EXCHANGE_TOO_OLD: old\.zip was created .*90 days ago[^]*run again with --accept-old/);
+  assert.match(
+    refused.err.join(''),
+    /REFUSED: EXCHANGE_TOO_OLD: old\.zip was created .*90 days ago[^]*run again with --accept-old/,
+  );
 
   const accepted = capture();
-  assert.equal(await batchCommand(['import', '--data', b, '--accept-old', file], accepted.io), 0, accepted.err.join(''));
+  assert.equal(
+    await batchCommand(['import', '--data', b, '--accept-old', file], accepted.io),
+    0,
+    accepted.err.join(''),
+  );
   assert.match(accepted.out.join(''), /1 imported/);
 
   const again = capture();

@@ -36,7 +36,9 @@ async function findImport(auditPath: string, subject: string): Promise<AuditEntr
   const stream = createReadStream(auditPath, { encoding: 'utf8' });
   const opened = await new Promise<boolean>((resolve, reject) => {
     stream.once('open', () => resolve(true));
-    stream.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? resolve(false) : reject(error)));
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ENOENT' ? resolve(false) : reject(error),
+    );
   });
   if (!opened) return undefined;
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
@@ -88,29 +90,59 @@ export function replayGuard(audit: AuditLog, prefix: 'batch' | 'results') {
 export async function importBatch(
   zip: Uint8Array,
   packageName: string,
-  deps: { library: Library; partners: PartnerKeys; audit: AuditLog; actor: string; onProgress?: (progress: BatchProgress) => void } & ReceiveOptions,
+  deps: {
+    library: Library;
+    partners: PartnerKeys;
+    audit: AuditLog;
+    actor: string;
+    onProgress?: (progress: BatchProgress) => void;
+  } & ReceiveOptions,
 ): Promise<{ manifest: BatchManifest; report: ImportReport }> {
   const guard = replayGuard(deps.audit, 'batch');
   try {
-    const { manifest, read } = await openBatch(zip, packageName, deps.partners, { kind: 'images', alreadyImported: guard.alreadyImported, acceptOld: deps.acceptOld, maxAgeDays: deps.maxAgeDays, now: deps.now, limits: deps.limits });
+    const { manifest, read } = await openBatch(zip, packageName, deps.partners, {
+      kind: 'images',
+      alreadyImported: guard.alreadyImported,
+      acceptOld: deps.acceptOld,
+      maxAgeDays: deps.maxAgeDays,
+      now: deps.now,
+      limits: deps.limits,
+    });
     const report: ImportReport = { imported: [], duplicates: [], failed: [], skipped: [] };
     const started = performance.now();
     const total = manifest.files.length;
     for (let i = 0; i < total; i += CHUNK) {
       const files = [];
       for (let j = i; j < Math.min(total, i + CHUNK); j++) files.push(read(j));
-      const part = await deps.library.importFiles(files, `${deps.actor} (batch from ${manifest.sender.siteId})`, { sourceSite: manifest.sender.siteId });
+      const part = await deps.library.importFiles(
+        files,
+        `${deps.actor} (batch from ${manifest.sender.siteId})`,
+        { sourceSite: manifest.sender.siteId },
+      );
       report.imported.push(...part.imported);
       report.duplicates.push(...part.duplicates);
       report.failed.push(...part.failed);
       report.skipped.push(...part.skipped);
-      deps.onProgress?.({ done: Math.min(total, i + CHUNK), total, elapsedMs: performance.now() - started });
+      deps.onProgress?.({
+        done: Math.min(total, i + CHUNK),
+        total,
+        elapsedMs: performance.now() - started,
+      });
     }
     await deps.audit.append({
       actor: deps.actor,
       action: 'import',
       subject: `batch:${manifest.batchId}`,
-      details: { from: manifest.sender.siteId, files: manifest.counts.files, imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length, createdAt: manifest.createdAt, ...(manifest.auditCheckpoint ? { senderCheckpoint: manifest.auditCheckpoint } : {}), ...(deps.acceptOld ? { acceptedOld: true } : {}) },
+      details: {
+        from: manifest.sender.siteId,
+        files: manifest.counts.files,
+        imported: report.imported.length,
+        duplicates: report.duplicates.length,
+        failed: report.failed.length,
+        createdAt: manifest.createdAt,
+        ...(manifest.auditCheckpoint ? { senderCheckpoint: manifest.auditCheckpoint } : {}),
+        ...(deps.acceptOld ? { acceptedOld: true } : {}),
+      },
     });
     return { manifest, report };
   } finally {

@@ -16,7 +16,10 @@ export interface SkippedInput {
   reason: string;
 }
 
-export async function readBatchInputs(paths: string[], options: { maxFileBytes?: number } = {}): Promise<{ files: BatchFile[]; skipped: SkippedInput[] }> {
+export async function readBatchInputs(
+  paths: string[],
+  options: { maxFileBytes?: number } = {},
+): Promise<{ files: BatchFile[]; skipped: SkippedInput[] }> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_BATCH_FILE_BYTES;
   const files: BatchFile[] = [];
   const skipped: SkippedInput[] = [];
@@ -31,7 +34,11 @@ export async function readBatchInputs(paths: string[], options: { maxFileBytes?:
     let inputs;
     try {
       const info = await stat(path);
-      base = info.isDirectory() ? dirname(path) : basename(path).toUpperCase() === 'DICOMDIR' ? dirname(dirname(path)) : undefined;
+      base = info.isDirectory()
+        ? dirname(path)
+        : basename(path).toUpperCase() === 'DICOMDIR'
+          ? dirname(dirname(path))
+          : undefined;
       inputs = await enumerateInputs([path]);
     } catch (error) {
       skipped.push({ name: path, reason: why(error) });
@@ -42,7 +49,10 @@ export async function readBatchInputs(paths: string[], options: { maxFileBytes?:
       try {
         const { size } = await stat(real);
         if (size > maxFileBytes) {
-          skipped.push({ name: input.name, reason: `is ${size.toLocaleString('en')} bytes, over the ${maxFileBytes.toLocaleString('en')}-byte limit for one file (--max-file-bytes)` });
+          skipped.push({
+            name: input.name,
+            reason: `is ${size.toLocaleString('en')} bytes, over the ${maxFileBytes.toLocaleString('en')}-byte limit for one file (--max-file-bytes)`,
+          });
           continue;
         }
         files.push({ name: input.name, bytes: await input.read() });

@@ -18,7 +18,11 @@ import { importBatch } from './batch-import.ts';
 import { createBatch, pseudonymFor } from './batch-package.ts';
 import { PartnerKeys, SiteIdentity } from './site-identity.ts';
 
-const samples = ['chest-dx-lateral-highdicom.dcm', 'chest-cr-j2k-pydicom.dcm', 'retina-op-heidelberg-dcmjs.dcm'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(samplePath(name))) }));
+const samples = [
+  'chest-dx-lateral-highdicom.dcm',
+  'chest-cr-j2k-pydicom.dcm',
+  'retina-op-heidelberg-dcmjs.dcm',
+].map((name) => ({ name, bytes: new Uint8Array(readFileSync(samplePath(name))) }));
 
 async function sites() {
   const a = mkdtempSync(join(tmpdir(), 'neoscope-site-a-'));
@@ -27,7 +31,11 @@ async function sites() {
   await SiteIdentity.init(b, 'hub-B');
   const partnersB = new PartnerKeys(b);
   const added = await partnersB.add({ siteId: 'regional-A', publicKey: identityA.publicKey });
-  assert.equal(added.fingerprint, identityA.fingerprint, 'the fingerprint read over the phone is the one B stores');
+  assert.equal(
+    added.fingerprint,
+    identityA.fingerprint,
+    'the fingerprint read over the phone is the one B stores',
+  );
   const dataB = await openDataFolder(b);
   const libraryB = createLibrary({ store: dataB.instances });
   return { a, b, identityA, partnersB, dataB, libraryB };
@@ -42,10 +50,23 @@ function rezip(zip: Uint8Array, change: (entries: Record<string, Uint8Array>) =>
 test('round trip: a de-identified batch from A arrives at B with every hash intact, tagged with A', async () => {
   const { identityA, partnersB, dataB, libraryB } = await sites();
   try {
-    const { zip, manifest, reidentification } = await createBatch(samples, identityA, { softwareVersion: '0.1.0', deidentify: { key: 'site-A-secret' } });
+    const { zip, manifest, reidentification } = await createBatch(samples, identityA, {
+      softwareVersion: '0.1.0',
+      deidentify: { key: 'site-A-secret' },
+    });
     assert.equal(manifest.counts.files, 3);
-    assert.ok(reidentification.every((r) => r.pseudonym === pseudonymFor(r.patientId || r.patientName || 'unknown', 'site-A-secret')));
-    const { report } = await importBatch(zip, 'batch.zip', { library: libraryB, partners: partnersB, audit: dataB.audit, actor: 'hub-tech' });
+    assert.ok(
+      reidentification.every(
+        (r) =>
+          r.pseudonym === pseudonymFor(r.patientId || r.patientName || 'unknown', 'site-A-secret'),
+      ),
+    );
+    const { report } = await importBatch(zip, 'batch.zip', {
+      library: libraryB,
+      partners: partnersB,
+      audit: dataB.audit,
+      actor: 'hub-tech',
+    });
     assert.equal(report.imported.length, 3);
     for (const instance of report.imported) {
       assert.equal(instance.sourceSite, 'regional-A');
@@ -53,9 +74,21 @@ test('round trip: a de-identified batch from A arrives at B with every hash inta
       // End to end: the stored bytes are exactly the bytes A listed and signed.
       const stored = await dataB.instances.bytes(instance.instanceId);
       const hash = createHash('sha256').update(stored).digest('hex');
-      assert.ok(manifest.files.some((f) => f.sha256 === hash), `${instance.fileName} arrived with a hash A did not sign`);
+      assert.ok(
+        manifest.files.some((f) => f.sha256 === hash),
+        `${instance.fileName} arrived with a hash A did not sign`,
+      );
     }
-    await assert.rejects(importBatch(zip, 'batch.zip', { library: libraryB, partners: partnersB, audit: dataB.audit, actor: 'hub-tech' }), { code: 'EXCHANGE_REPLAYED' }, 'a package is imported once');
+    await assert.rejects(
+      importBatch(zip, 'batch.zip', {
+        library: libraryB,
+        partners: partnersB,
+        audit: dataB.audit,
+        actor: 'hub-tech',
+      }),
+      { code: 'EXCHANGE_REPLAYED' },
+      'a package is imported once',
+    );
     assert.equal(libraryB.list().length, 3);
   } finally {
     dataB.close();
@@ -67,25 +100,83 @@ test('every kind of tampering is refused with its own message, and nothing is st
   try {
     const { zip, manifest } = await createBatch(samples, identityA, { softwareVersion: '0.1.0' });
     const target = manifest.files[1]!.path;
-    const stranger = await SiteIdentity.init(mkdtempSync(join(tmpdir(), 'neoscope-site-c-')), 'regional-A'); // same name, other key
+    const stranger = await SiteIdentity.init(
+      mkdtempSync(join(tmpdir(), 'neoscope-site-c-')),
+      'regional-A',
+    ); // same name, other key
     const { zip: forged } = await createBatch(samples, stranger, { softwareVersion: '0.1.0' });
-    const unknownSender = await createBatch(samples, await SiteIdentity.init(mkdtempSync(join(tmpdir(), 'neoscope-site-d-')), 'unknown-D'), { softwareVersion: '0.1.0' });
+    const unknownSender = await createBatch(
+      samples,
+      await SiteIdentity.init(mkdtempSync(join(tmpdir(), 'neoscope-site-d-')), 'unknown-D'),
+      { softwareVersion: '0.1.0' },
+    );
     const cases: [string, Uint8Array, string, RegExp][] = [
-      ['flipped byte', rezip(zip, (e) => void (e[target]![5000]! ^= 0x01)), 'EXCHANGE_FILE_ALTERED', new RegExp(`${target} does not match its SHA-256`)],
-      ['dropped file', rezip(zip, (e) => void delete e[target]), 'EXCHANGE_FILE_MISSING', new RegExp(`${target} is listed in the manifest but missing`)],
-      ['added file', rezip(zip, (e) => void (e['files/99999-extra.dcm'] = samples[0]!.bytes)), 'EXCHANGE_FILE_UNLISTED', /files\/99999-extra\.dcm is in the package but not in the signed manifest/],
-      ['unsigned', rezip(zip, (e) => void delete e['manifest.sig']), 'EXCHANGE_UNSIGNED', /not signed/],
-      ['altered manifest', rezip(zip, (e) => void (e['manifest.json'] = new TextEncoder().encode(new TextDecoder().decode(e['manifest.json']).replace('"deidentified": false', '"deidentified": true')))), 'EXCHANGE_BAD_SIGNATURE', /signature does not match site regional-A/],
+      [
+        'flipped byte',
+        rezip(zip, (e) => void (e[target]![5000]! ^= 0x01)),
+        'EXCHANGE_FILE_ALTERED',
+        new RegExp(`${target} does not match its SHA-256`),
+      ],
+      [
+        'dropped file',
+        rezip(zip, (e) => void delete e[target]),
+        'EXCHANGE_FILE_MISSING',
+        new RegExp(`${target} is listed in the manifest but missing`),
+      ],
+      [
+        'added file',
+        rezip(zip, (e) => void (e['files/99999-extra.dcm'] = samples[0]!.bytes)),
+        'EXCHANGE_FILE_UNLISTED',
+        /files\/99999-extra\.dcm is in the package but not in the signed manifest/,
+      ],
+      [
+        'unsigned',
+        rezip(zip, (e) => void delete e['manifest.sig']),
+        'EXCHANGE_UNSIGNED',
+        /not signed/,
+      ],
+      [
+        'altered manifest',
+        rezip(
+          zip,
+          (e) =>
+            void (e['manifest.json'] = new TextEncoder().encode(
+              new TextDecoder()
+                .decode(e['manifest.json'])
+                .replace('"deidentified": false', '"deidentified": true'),
+            )),
+        ),
+        'EXCHANGE_BAD_SIGNATURE',
+        /signature does not match site regional-A/,
+      ],
       ['signed with another key', forged, 'EXCHANGE_BAD_SIGNATURE', /signature does not match/],
-      ['unknown sender', unknownSender.zip, 'EXCHANGE_UNKNOWN_SENDER', /site unknown-D .* whose key this site has not imported/],
-      ['truncated', zip.subarray(0, Math.floor(zip.length * 0.6)), 'EXCHANGE_NOT_A_PACKAGE', /damaged or truncated/],
+      [
+        'unknown sender',
+        unknownSender.zip,
+        'EXCHANGE_UNKNOWN_SENDER',
+        /site unknown-D .* whose key this site has not imported/,
+      ],
+      [
+        'truncated',
+        zip.subarray(0, Math.floor(zip.length * 0.6)),
+        'EXCHANGE_NOT_A_PACKAGE',
+        /damaged or truncated/,
+      ],
     ];
     for (const [label, bytes, code, message] of cases) {
-      await assert.rejects(importBatch(bytes, 'batch.zip', { library: libraryB, partners: partnersB, audit: dataB.audit, actor: 'hub-tech' }), (e: Error & { code?: string }) => {
-        assert.equal(e.code, code, `${label}: ${e.message}`);
-        assert.match(e.message, message, label);
-        return true;
-      });
+      await assert.rejects(
+        importBatch(bytes, 'batch.zip', {
+          library: libraryB,
+          partners: partnersB,
+          audit: dataB.audit,
+          actor: 'hub-tech',
+        }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, code, `${label}: ${e.message}`);
+          assert.match(e.message, message, label);
+          return true;
+        },
+      );
     }
     assert.equal(libraryB.list().length, 0, 'nothing from a refused package is stored');
     assert.ok(a);

@@ -11,16 +11,26 @@ function tablePath(dataFolder: string): string {
 }
 
 export async function readReidentification(dataFolder: string): Promise<Reidentification[]> {
-  return JSON.parse(await readFile(tablePath(dataFolder), 'utf8').catch(() => '[]')) as Reidentification[];
+  return JSON.parse(
+    await readFile(tablePath(dataFolder), 'utf8').catch(() => '[]'),
+  ) as Reidentification[];
 }
 
 /** Adds a batch's pseudonyms; a pseudonym already known keeps its earlier studies too. */
-export async function recordReidentification(dataFolder: string, entries: Reidentification[]): Promise<void> {
+export async function recordReidentification(
+  dataFolder: string,
+  entries: Reidentification[],
+): Promise<void> {
   if (!entries.length) return;
   const table = new Map((await readReidentification(dataFolder)).map((e) => [e.pseudonym, e]));
   for (const entry of entries) {
     const known = table.get(entry.pseudonym);
-    table.set(entry.pseudonym, { ...entry, studies: { ...(known?.studies ?? {}), ...entry.studies } });
+    table.set(entry.pseudonym, {
+      ...entry,
+      studies: { ...(known?.studies ?? {}), ...entry.studies },
+    });
   }
-  await writeFile(tablePath(dataFolder), JSON.stringify([...table.values()], null, 2), { mode: 0o600 });
+  await writeFile(tablePath(dataFolder), JSON.stringify([...table.values()], null, 2), {
+    mode: 0o600,
+  });
 }

@@ -15,7 +15,12 @@ import type { AuditCheckpoint } from '../audit/audit-log.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { replayGuard, type ReceiveOptions } from './batch-import.ts';
-import { createBatch, verifyBatch, type BatchManifest, type Reidentification } from './batch-package.ts';
+import {
+  createBatch,
+  verifyBatch,
+  type BatchManifest,
+  type Reidentification,
+} from './batch-package.ts';
 import { ExchangeError, type PartnerKeys, type SiteIdentity } from './site-identity.ts';
 
 export interface ResultEntry {
@@ -28,26 +33,53 @@ export interface ResultEntry {
   files: { sr: string; pdf?: string };
 }
 
-export async function createResultsBatch(results: { report: SignedReport; sr: Uint8Array; pdf?: Uint8Array }[], identity: SiteIdentity, softwareVersion: string, checkpoint?: AuditCheckpoint) {
+export async function createResultsBatch(
+  results: { report: SignedReport; sr: Uint8Array; pdf?: Uint8Array }[],
+  identity: SiteIdentity,
+  softwareVersion: string,
+  checkpoint?: AuditCheckpoint,
+) {
   const files: { name: string; bytes: Uint8Array }[] = [];
   const index: ResultEntry[] = [];
   for (const { report, sr, pdf } of results) {
     const stem = `${report.content.reportId}-v${report.version}`;
     files.push({ name: `${stem}-sr.dcm`, bytes: sr });
     if (pdf) files.push({ name: `${stem}.pdf`, bytes: pdf });
-    index.push({ reportId: report.content.reportId, version: report.version, contentHash: report.contentHash, patientId: report.content.patientId, studyInstanceUid: report.content.studyInstanceUid, signer: report.signer, files: { sr: `${stem}-sr.dcm`, ...(pdf ? { pdf: `${stem}.pdf` } : {}) } });
+    index.push({
+      reportId: report.content.reportId,
+      version: report.version,
+      contentHash: report.contentHash,
+      patientId: report.content.patientId,
+      studyInstanceUid: report.content.studyInstanceUid,
+      signer: report.signer,
+      files: { sr: `${stem}-sr.dcm`, ...(pdf ? { pdf: `${stem}.pdf` } : {}) },
+    });
   }
-  files.unshift({ name: 'results.json', bytes: new TextEncoder().encode(JSON.stringify(index, null, 2)) });
-  return createBatch(files, identity, { kind: 'results', softwareVersion, ...(checkpoint ? { checkpoint } : {}) });
+  files.unshift({
+    name: 'results.json',
+    bytes: new TextEncoder().encode(JSON.stringify(index, null, 2)),
+  });
+  return createBatch(files, identity, {
+    kind: 'results',
+    softwareVersion,
+    ...(checkpoint ? { checkpoint } : {}),
+  });
 }
 
 /** The SR with the site's own patient and study put back (PS3.15 re-identification at the source). */
-export function reidentifySr(bytes: Uint8Array, identity: { patientId: string; patientName: string; studyInstanceUid?: string }): Uint8Array {
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+export function reidentifySr(
+  bytes: Uint8Array,
+  identity: { patientId: string; patientName: string; studyInstanceUid?: string },
+): Uint8Array {
+  const buffer = bytes.buffer.slice(
+    bytes.byteOffset,
+    bytes.byteOffset + bytes.byteLength,
+  ) as ArrayBuffer;
   const message = dcmjs.data.DicomMessage.readFile(buffer);
   message.dict['00100020'] = { vr: 'LO', Value: [identity.patientId] };
   message.dict['00100010'] = { vr: 'PN', Value: [{ Alphabetic: identity.patientName }] };
-  if (identity.studyInstanceUid) message.dict['0020000D'] = { vr: 'UI', Value: [identity.studyInstanceUid] };
+  if (identity.studyInstanceUid)
+    message.dict['0020000D'] = { vr: 'UI', Value: [identity.studyInstanceUid] };
   return new Uint8Array(message.write());
 }
 
@@ -62,7 +94,12 @@ export interface AttachedResult {
 export async function importResults(
   zip: Uint8Array,
   packageName: string,
-  deps: { data: DataFolder; partners: PartnerKeys; reidentification: Reidentification[]; actor: string } & ReceiveOptions,
+  deps: {
+    data: DataFolder;
+    partners: PartnerKeys;
+    reidentification: Reidentification[];
+    actor: string;
+  } & ReceiveOptions,
 ): Promise<{ manifest: BatchManifest; attached: AttachedResult[] }> {
   const guard = replayGuard(deps.data.audit, 'results');
   try {
@@ -75,55 +112,131 @@ export async function importResults(
 async function importVerifiedResults(
   zip: Uint8Array,
   packageName: string,
-  deps: { data: DataFolder; partners: PartnerKeys; reidentification: Reidentification[]; actor: string } & ReceiveOptions,
+  deps: {
+    data: DataFolder;
+    partners: PartnerKeys;
+    reidentification: Reidentification[];
+    actor: string;
+  } & ReceiveOptions,
   alreadyImported: (batchId: string) => Promise<string | undefined>,
 ): Promise<{ manifest: BatchManifest; attached: AttachedResult[] }> {
-  const { manifest, files } = await verifyBatch(zip, packageName, deps.partners, { kind: 'results', alreadyImported, acceptOld: deps.acceptOld, maxAgeDays: deps.maxAgeDays, now: deps.now, limits: deps.limits });
+  const { manifest, files } = await verifyBatch(zip, packageName, deps.partners, {
+    kind: 'results',
+    alreadyImported,
+    acceptOld: deps.acceptOld,
+    maxAgeDays: deps.maxAgeDays,
+    now: deps.now,
+    limits: deps.limits,
+  });
   const byBase = new Map(files.map((f) => [f.name.replace(/^files\/\d{5}-/, ''), f.bytes]));
   const indexBytes = byBase.get('results.json');
-  if (!indexBytes) throw new ExchangeError('EXCHANGE_MANIFEST_INVALID', `${packageName} has no results.json`, packageName);
+  if (!indexBytes)
+    throw new ExchangeError(
+      'EXCHANGE_MANIFEST_INVALID',
+      `${packageName} has no results.json`,
+      packageName,
+    );
   let index: ResultEntry[];
   try {
     index = JSON.parse(new TextDecoder().decode(indexBytes)) as ResultEntry[];
     if (!Array.isArray(index)) throw new Error('not a list');
   } catch (error) {
-    throw new ExchangeError('EXCHANGE_MANIFEST_INVALID', `${packageName}: results.json is not a list of results (${(error as Error).message})`, packageName);
+    throw new ExchangeError(
+      'EXCHANGE_MANIFEST_INVALID',
+      `${packageName}: results.json is not a list of results (${(error as Error).message})`,
+      packageName,
+    );
   }
   // Check everything before storing anything.
   const plan = index.map((entry) => {
     const person = deps.reidentification.find((r) => r.pseudonym === entry.patientId);
-    if (!person) throw new ExchangeError('EXCHANGE_MANIFEST_INVALID', `${packageName}: result ${entry.reportId} is for ${entry.patientId}, a pseudonym this site never issued`, entry.reportId);
+    if (!person)
+      throw new ExchangeError(
+        'EXCHANGE_MANIFEST_INVALID',
+        `${packageName}: result ${entry.reportId} is for ${entry.patientId}, a pseudonym this site never issued`,
+        entry.reportId,
+      );
     const sr = byBase.get(entry.files.sr);
-    if (!sr) throw new ExchangeError('EXCHANGE_FILE_MISSING', `${packageName}: ${entry.files.sr} named in results.json is not in the package`, entry.files.sr);
+    if (!sr)
+      throw new ExchangeError(
+        'EXCHANGE_FILE_MISSING',
+        `${packageName}: ${entry.files.sr} named in results.json is not in the package`,
+        entry.files.sr,
+      );
     const pdf = entry.files.pdf ? byBase.get(entry.files.pdf) : undefined;
-    return { entry, person, sr, pdf, originalStudy: person.studies[entry.studyInstanceUid] ?? entry.studyInstanceUid };
+    return {
+      entry,
+      person,
+      sr,
+      pdf,
+      originalStudy: person.studies[entry.studyInstanceUid] ?? entry.studyInstanceUid,
+    };
   });
   const attached: AttachedResult[] = [];
   for (const { entry, person, sr, pdf, originalStudy } of plan) {
     const received = await deps.data.objects.put(sr);
-    const reidentified = await deps.data.objects.put(reidentifySr(sr, { patientId: person.patientId, patientName: person.patientName, studyInstanceUid: originalStudy }));
+    const reidentified = await deps.data.objects.put(
+      reidentifySr(sr, {
+        patientId: person.patientId,
+        patientName: person.patientName,
+        studyInstanceUid: originalStudy,
+      }),
+    );
     const pdfSha = pdf ? await deps.data.objects.put(pdf) : null;
     deps.data.db.transaction(() =>
       deps.data.db.run(
         'INSERT OR IGNORE INTO received_results (batch_id, from_site, report_id, version, pseudonym, patient_id, study_uid, content_hash, sr_received, sr_reidentified, pdf, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [manifest.batchId, manifest.sender.siteId, entry.reportId, entry.version, entry.patientId, person.patientId, originalStudy, entry.contentHash, received, reidentified, pdfSha, new Date().toISOString()],
+        [
+          manifest.batchId,
+          manifest.sender.siteId,
+          entry.reportId,
+          entry.version,
+          entry.patientId,
+          person.patientId,
+          originalStudy,
+          entry.contentHash,
+          received,
+          reidentified,
+          pdfSha,
+          new Date().toISOString(),
+        ],
       ),
     );
-    attached.push({ reportId: entry.reportId, version: entry.version, patientId: person.patientId, studyInstanceUid: originalStudy, contentHash: entry.contentHash });
+    attached.push({
+      reportId: entry.reportId,
+      version: entry.version,
+      patientId: person.patientId,
+      studyInstanceUid: originalStudy,
+      contentHash: entry.contentHash,
+    });
   }
-  await deps.data.audit.append({ actor: deps.actor, action: 'import', subject: `results:${manifest.batchId}`, details: { from: manifest.sender.siteId, reports: attached.map((a) => `${a.reportId} v${a.version}`), ...(manifest.auditCheckpoint ? { senderCheckpoint: manifest.auditCheckpoint } : {}) } });
+  await deps.data.audit.append({
+    actor: deps.actor,
+    action: 'import',
+    subject: `results:${manifest.batchId}`,
+    details: {
+      from: manifest.sender.siteId,
+      reports: attached.map((a) => `${a.reportId} v${a.version}`),
+      ...(manifest.auditCheckpoint ? { senderCheckpoint: manifest.auditCheckpoint } : {}),
+    },
+  });
   return { manifest, attached };
 }
 
-export function receivedResults(data: DataFolder, patientId: string): (AttachedResult & { fromSite: string; srObject: string; pdfObject: string | null })[] {
-  return data.db.all('SELECT * FROM received_results WHERE patient_id = ? ORDER BY received_at', [patientId]).map((r) => ({
-    reportId: String(r.report_id),
-    version: Number(r.version),
-    patientId: String(r.patient_id),
-    studyInstanceUid: String(r.study_uid),
-    contentHash: String(r.content_hash),
-    fromSite: String(r.from_site),
-    srObject: String(r.sr_reidentified),
-    pdfObject: r.pdf === null ? null : String(r.pdf),
-  }));
+export function receivedResults(
+  data: DataFolder,
+  patientId: string,
+): (AttachedResult & { fromSite: string; srObject: string; pdfObject: string | null })[] {
+  return data.db
+    .all('SELECT * FROM received_results WHERE patient_id = ? ORDER BY received_at', [patientId])
+    .map((r) => ({
+      reportId: String(r.report_id),
+      version: Number(r.version),
+      patientId: String(r.patient_id),
+      studyInstanceUid: String(r.study_uid),
+      contentHash: String(r.content_hash),
+      fromSite: String(r.from_site),
+      srObject: String(r.sr_reidentified),
+      pdfObject: r.pdf === null ? null : String(r.pdf),
+    }));
 }

@@ -15,7 +15,14 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../api/errors.ts';
-import { ed25519PublicKey, fingerprintOf as fingerprint, newEd25519KeyPair, rawPublicKey, signEd25519, verifyEd25519 } from '../audit/ed25519.ts';
+import {
+  ed25519PublicKey,
+  fingerprintOf as fingerprint,
+  newEd25519KeyPair,
+  rawPublicKey,
+  signEd25519,
+  verifyEd25519,
+} from '../audit/ed25519.ts';
 import { passwordProblem } from '../users/passwords.ts';
 import { openSealedSecret, sealSecret } from '../users/sealed-key.ts';
 
@@ -56,11 +63,19 @@ export function fingerprintOf(publicKeyBase64: string): string {
 
 function publicKeyObject(publicKeyBase64: string): KeyObject {
   const key = ed25519PublicKey(publicKeyBase64);
-  if (!key) throw new ExchangeError('EXCHANGE_BAD_KEY', `an Ed25519 public key is 32 bytes; this one is ${Buffer.from(publicKeyBase64, 'base64').length}`);
+  if (!key)
+    throw new ExchangeError(
+      'EXCHANGE_BAD_KEY',
+      `an Ed25519 public key is 32 bytes; this one is ${Buffer.from(publicKeyBase64, 'base64').length}`,
+    );
   return key;
 }
 
-export function verifySignature(publicKeyBase64: string, data: Uint8Array, signatureBase64: string): boolean {
+export function verifySignature(
+  publicKeyBase64: string,
+  data: Uint8Array,
+  signatureBase64: string,
+): boolean {
   return verifyEd25519(publicKeyBase64, data, signatureBase64);
 }
 
@@ -77,7 +92,10 @@ async function readStored(dataFolder: string): Promise<StoredIdentity> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as StoredIdentity;
   } catch {
-    throw new ExchangeError('EXCHANGE_NO_IDENTITY', `this installation has no site identity yet (${file}); run "neoscope site init --data DIR --site-id ID"`);
+    throw new ExchangeError(
+      'EXCHANGE_NO_IDENTITY',
+      `this installation has no site identity yet (${file}); run "neoscope site init --data DIR --site-id ID"`,
+    );
   }
 }
 
@@ -124,20 +142,34 @@ export class SiteIdentity {
    * site id cannot change). Without a passphrase the key is stored unsealed, as earlier
    * versions did: the CLI and the workstation always give one; only tests and tools omit it.
    */
-  static async init(dataFolder: string, siteId: string, passphrase?: string): Promise<SiteIdentity> {
+  static async init(
+    dataFolder: string,
+    siteId: string,
+    passphrase?: string,
+  ): Promise<SiteIdentity> {
     if (existsSync(join(dataFolder, 'site', 'identity.json'))) {
       const existing = await SiteIdentity.load(dataFolder, passphrase);
-      if (existing.siteId !== siteId) throw new ExchangeError('EXCHANGE_BAD_KEY', `this installation is already site ${existing.siteId}`);
+      if (existing.siteId !== siteId)
+        throw new ExchangeError(
+          'EXCHANGE_BAD_KEY',
+          `this installation is already site ${existing.siteId}`,
+        );
       return existing;
     }
-    if (!SITE_ID.test(siteId)) throw new ExchangeError('EXCHANGE_BAD_KEY', 'a site id is 2–64 letters, digits, dots, dashes or underscores');
+    if (!SITE_ID.test(siteId))
+      throw new ExchangeError(
+        'EXCHANGE_BAD_KEY',
+        'a site id is 2–64 letters, digits, dots, dashes or underscores',
+      );
     const weak = passphrase === undefined ? null : passphraseProblem(passphrase);
     if (weak) throw new ExchangeError('EXCHANGE_WEAK_PASSPHRASE', weak);
     const pair = newEd25519KeyPair();
     await writeStored(dataFolder, {
       siteId,
       publicKey: pair.publicKey,
-      ...(passphrase === undefined ? { privateKey: String(pair.privateKey.export({ format: 'pem', type: 'pkcs8' })) } : { sealedPrivateKey: await sealSecret(pair.privateKeyDer, passphrase, PURPOSE) }),
+      ...(passphrase === undefined
+        ? { privateKey: String(pair.privateKey.export({ format: 'pem', type: 'pkcs8' })) }
+        : { sealedPrivateKey: await sealSecret(pair.privateKeyDer, passphrase, PURPOSE) }),
     });
     return new SiteIdentity(join(dataFolder, 'site'), siteId, pair.privateKey, pair.publicKey);
   }
@@ -151,28 +183,54 @@ export class SiteIdentity {
     const stored = await readStored(dataFolder);
     const folder = join(dataFolder, 'site');
     if (stored.sealedPrivateKey) {
-      if (passphrase === undefined) throw new ExchangeError('EXCHANGE_SITE_LOCKED', `the key of site ${stored.siteId} is sealed under the site passphrase: an admin unlocks it (Exchange panel, or --passphrase-stdin on the command line)`);
+      if (passphrase === undefined)
+        throw new ExchangeError(
+          'EXCHANGE_SITE_LOCKED',
+          `the key of site ${stored.siteId} is sealed under the site passphrase: an admin unlocks it (Exchange panel, or --passphrase-stdin on the command line)`,
+        );
       const der = await openSealedSecret(stored.sealedPrivateKey, passphrase, PURPOSE);
-      if (!der) throw new ExchangeError('EXCHANGE_BAD_PASSPHRASE', `the site passphrase is wrong (or ${join(folder, 'identity.json')} was altered)`);
+      if (!der)
+        throw new ExchangeError(
+          'EXCHANGE_BAD_PASSPHRASE',
+          `the site passphrase is wrong (or ${join(folder, 'identity.json')} was altered)`,
+        );
       const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-      if (rawPublicKey(createPublicKey(privateKey)).toString('base64') !== stored.publicKey) throw new ExchangeError('EXCHANGE_BAD_KEY', `${join(folder, 'identity.json')}: the sealed key does not match the site's public key (the file was altered)`);
+      if (rawPublicKey(createPublicKey(privateKey)).toString('base64') !== stored.publicKey)
+        throw new ExchangeError(
+          'EXCHANGE_BAD_KEY',
+          `${join(folder, 'identity.json')}: the sealed key does not match the site's public key (the file was altered)`,
+        );
       return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey);
     }
-    if (!stored.privateKey) throw new ExchangeError('EXCHANGE_BAD_KEY', `${join(folder, 'identity.json')} holds no private key`);
+    if (!stored.privateKey)
+      throw new ExchangeError(
+        'EXCHANGE_BAD_KEY',
+        `${join(folder, 'identity.json')} holds no private key`,
+      );
     const privateKey = createPrivateKey(stored.privateKey);
-    if (passphrase === undefined) return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey);
+    if (passphrase === undefined)
+      return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey);
     // First unlock of a key an earlier version stored unsealed: seal it under this passphrase.
     const weak = passphraseProblem(passphrase);
     if (weak) throw new ExchangeError('EXCHANGE_WEAK_PASSPHRASE', weak);
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
-    await writeStored(dataFolder, { siteId: stored.siteId, publicKey: stored.publicKey, sealedPrivateKey: await sealSecret(der, passphrase, PURPOSE) });
+    await writeStored(dataFolder, {
+      siteId: stored.siteId,
+      publicKey: stored.publicKey,
+      sealedPrivateKey: await sealSecret(der, passphrase, PURPOSE),
+    });
     return new SiteIdentity(folder, stored.siteId, privateKey, stored.publicKey, true);
   }
 
   /** The public part and whether the key is sealed; needs no passphrase. */
   static async readPublic(dataFolder: string): Promise<PublicSite & { sealed: boolean }> {
     const stored = await readStored(dataFolder);
-    return { siteId: stored.siteId, publicKey: stored.publicKey, fingerprint: fingerprintOf(stored.publicKey), sealed: Boolean(stored.sealedPrivateKey) };
+    return {
+      siteId: stored.siteId,
+      publicKey: stored.publicKey,
+      fingerprint: fingerprintOf(stored.publicKey),
+      sealed: Boolean(stored.sealedPrivateKey),
+    };
   }
 }
 
@@ -195,10 +253,18 @@ export class PartnerKeys {
   /** Adds a partner's key; the caller has checked the fingerprint with the partner. */
   async add(site: { siteId: string; publicKey: string }): Promise<PublicSite> {
     publicKeyObject(site.publicKey);
-    const entry = { siteId: site.siteId, publicKey: site.publicKey, fingerprint: fingerprintOf(site.publicKey) };
+    const entry = {
+      siteId: site.siteId,
+      publicKey: site.publicKey,
+      fingerprint: fingerprintOf(site.publicKey),
+    };
     const partners = await this.list();
     const known = partners.find((p) => p.siteId === site.siteId);
-    if (known && known.publicKey !== site.publicKey) throw new ExchangeError('EXCHANGE_BAD_KEY', `site ${site.siteId} is already known with another key (fingerprint ${known.fingerprint}); remove it first if the partner changed keys`);
+    if (known && known.publicKey !== site.publicKey)
+      throw new ExchangeError(
+        'EXCHANGE_BAD_KEY',
+        `site ${site.siteId} is already known with another key (fingerprint ${known.fingerprint}); remove it first if the partner changed keys`,
+      );
     if (!known) {
       await mkdir(join(this.dataFolder, 'site'), { recursive: true });
       await writeFile(this.file, JSON.stringify([...partners, entry], null, 2));

@@ -19,7 +19,13 @@ export interface ClaheOptions {
 }
 
 /** One 256-entry mapping per tile, tiles in row-major order. */
-function tileMappings(grey: Uint8Array, width: number, height: number, tiles: number, clipLimit: number): Uint8Array[] {
+function tileMappings(
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  tiles: number,
+  clipLimit: number,
+): Uint8Array[] {
   const mappings: Uint8Array[] = [];
   const histogram = new Uint32Array(256);
   for (let ty = 0; ty < tiles; ty++) {
@@ -29,7 +35,8 @@ function tileMappings(grey: Uint8Array, width: number, height: number, tiles: nu
       const y0 = Math.floor((ty * height) / tiles);
       const y1 = Math.floor(((ty + 1) * height) / tiles);
       histogram.fill(0);
-      for (let y = y0; y < y1; y++) for (let x = x0, i = y * width + x0; x < x1; x++, i++) histogram[grey[i]!]!++;
+      for (let y = y0; y < y1; y++)
+        for (let x = x0, i = y * width + x0; x < x1; x++, i++) histogram[grey[i]!]!++;
       const count = Math.max(1, (x1 - x0) * (y1 - y0));
       const limit = Math.max(1, Math.floor((clipLimit * count) / 256));
       let excess = 0;
@@ -55,7 +62,12 @@ function tileMappings(grey: Uint8Array, width: number, height: number, tiles: nu
 }
 
 /** CLAHE of an 8-bit grey image. */
-export function claheGrey(grey: Uint8Array, width: number, height: number, options: ClaheOptions = {}): Uint8Array {
+export function claheGrey(
+  grey: Uint8Array,
+  width: number,
+  height: number,
+  options: ClaheOptions = {},
+): Uint8Array {
   const tiles = Math.max(1, Math.min(options.tiles ?? 8, width, height));
   const mappings = tileMappings(grey, width, height, tiles, options.clipLimit ?? 2);
   const out = new Uint8Array(grey.length);
@@ -91,10 +103,16 @@ export function claheGrey(grey: Uint8Array, width: number, height: number, optio
 }
 
 /** CLAHE of interleaved 8-bit RGB through its luminance, hue kept. */
-export function claheRgb(rgb: Uint8Array, width: number, height: number, options: ClaheOptions = {}): Uint8Array {
+export function claheRgb(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  options: ClaheOptions = {},
+): Uint8Array {
   const pixels = width * height;
   const luma = new Uint8Array(pixels);
-  for (let i = 0, j = 0; i < pixels; i++, j += 3) luma[i] = Math.round(0.299 * rgb[j]! + 0.587 * rgb[j + 1]! + 0.114 * rgb[j + 2]!);
+  for (let i = 0, j = 0; i < pixels; i++, j += 3)
+    luma[i] = Math.round(0.299 * rgb[j]! + 0.587 * rgb[j + 1]! + 0.114 * rgb[j + 2]!);
   const enhanced = claheGrey(luma, width, height, options);
   const out = new Uint8Array(rgb.length);
   for (let i = 0, j = 0; i < pixels; i++, j += 3) {

@@ -7,7 +7,10 @@ import type { DecodedFrame } from '../api/schemas.ts';
 import { buildDisplayTable, lookup, type GrayscalePipeline, type VoiWindow } from './lut.ts';
 
 export function modalityRange(frame: DecodedFrame): { low: number; high: number } {
-  const map = (v: number) => (frame.modalityLut ? lookup(frame.modalityLut, v) : v * frame.rescaleSlope + frame.rescaleIntercept);
+  const map = (v: number) =>
+    frame.modalityLut
+      ? lookup(frame.modalityLut, v)
+      : v * frame.rescaleSlope + frame.rescaleIntercept;
   const a = map(frame.minValue);
   const b = map(frame.maxValue);
   return { low: Math.min(a, b), high: Math.max(a, b) };
@@ -24,16 +27,25 @@ export type VoiChoice = { kind: 'window'; window: VoiWindow } | { kind: 'lut'; i
 
 /** The file's own default rendering: a VOI LUT when it has one and no window (C.11.2). */
 export function defaultVoi(frame: DecodedFrame): VoiChoice {
-  return frame.voiLuts.length && !frame.windows.length ? { kind: 'lut', index: 0 } : { kind: 'window', window: defaultWindow(frame) };
+  return frame.voiLuts.length && !frame.windows.length
+    ? { kind: 'lut', index: 0 }
+    : { kind: 'window', window: defaultWindow(frame) };
 }
 
 export function voiStage(frame: DecodedFrame, choice: VoiChoice): GrayscalePipeline['voi'] {
-  return choice.kind === 'lut' ? { lut: frame.voiLuts[choice.index], fn: frame.voiFunction } : { window: choice.window, fn: frame.voiFunction };
+  return choice.kind === 'lut'
+    ? { lut: frame.voiLuts[choice.index], fn: frame.voiFunction }
+    : { window: choice.window, fn: frame.voiFunction };
 }
 
 export function defaultPipeline(frame: DecodedFrame): GrayscalePipeline {
   const voi = voiStage(frame, defaultVoi(frame));
-  return { rescale: { slope: frame.rescaleSlope, intercept: frame.rescaleIntercept }, modalityLut: frame.modalityLut, voi, inverted: frame.inverted };
+  return {
+    rescale: { slope: frame.rescaleSlope, intercept: frame.rescaleIntercept },
+    modalityLut: frame.modalityLut,
+    voi,
+    inverted: frame.inverted,
+  };
 }
 
 /** 8-bit display values of a frame as a reader first sees it (grey: 1 sample; colour: RGB). */

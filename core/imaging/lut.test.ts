@@ -22,7 +22,10 @@ test('LINEAR_EXACT and SIGMOID follow C.11.2.1.3', () => {
 
 test('LUT lookups clamp below the first mapped value and above the last entry', () => {
   const table = { firstValueMapped: -2, bitsPerEntry: 8, entries: [10, 20, 30] };
-  assert.deepEqual([-5, -2, -1, 0, 9].map((v) => lookup(table, v)), [10, 10, 20, 30, 30]);
+  assert.deepEqual(
+    [-5, -2, -1, 0, 9].map((v) => lookup(table, v)),
+    [10, 10, 20, 30, 30],
+  );
 });
 
 test('inversion: MONOCHROME1 always, MONOCHROME2 only with Presentation LUT Shape INVERSE', () => {
@@ -30,7 +33,11 @@ test('inversion: MONOCHROME1 always, MONOCHROME2 only with Presentation LUT Shap
   assert.equal(displayInverted('MONOCHROME1'), true);
   assert.equal(displayInverted('MONOCHROME2', 'INVERSE'), true);
   assert.equal(displayInverted('MONOCHROME2', 'IDENTITY'), false);
-  const pipeline = { rescale: { slope: 1, intercept: 0 }, voi: { window: { center: 127.5, width: 256 }, fn: 'LINEAR' as const }, inverted: true };
+  const pipeline = {
+    rescale: { slope: 1, intercept: 0 },
+    voi: { window: { center: 127.5, width: 256 }, fn: 'LINEAR' as const },
+    inverted: true,
+  };
   assert.equal(displayValue(0, pipeline), 255);
   assert.equal(displayValue(255, pipeline), 0);
 });

@@ -27,7 +27,11 @@ export function lookup(table: LookupTable, value: number): number {
   return table.entries[index < 0 ? 0 : index > last ? last : index]!;
 }
 
-export function modalityValue(stored: number, rescale: { slope: number; intercept: number }, table?: LookupTable): number {
+export function modalityValue(
+  stored: number,
+  rescale: { slope: number; intercept: number },
+  table?: LookupTable,
+): number {
   return table ? lookup(table, stored) : stored * rescale.slope + rescale.intercept;
 }
 
@@ -77,7 +81,11 @@ export function displayValue(stored: number, pipeline: GrayscalePipeline): numbe
 }
 
 /** A table of display values for every stored value from min to max (for fast drawing). */
-export function buildDisplayTable(minStored: number, maxStored: number, pipeline: GrayscalePipeline): Uint8Array {
+export function buildDisplayTable(
+  minStored: number,
+  maxStored: number,
+  pipeline: GrayscalePipeline,
+): Uint8Array {
   const table = new Uint8Array(maxStored - minStored + 1);
   for (let v = minStored; v <= maxStored; v++) table[v - minStored] = displayValue(v, pipeline);
   return table;
@@ -88,12 +96,20 @@ export function buildDisplayTable(minStored: number, maxStored: number, pipeline
  * a table (cornerstone's voiLUT). A final 255 sentinel, one past max, is never indexed;
  * it keeps cornerstone's "bits per entry" guess (bit length of the largest entry) at 8.
  */
-export function voiDisplayTable(minModality: number, maxModality: number, voi: GrayscalePipeline['voi']): { firstValueMapped: number; entries: number[] } {
+export function voiDisplayTable(
+  minModality: number,
+  maxModality: number,
+  voi: GrayscalePipeline['voi'],
+): { firstValueMapped: number; entries: number[] } {
   const low = Math.floor(minModality);
   const high = Math.ceil(maxModality);
   const entries = new Array<number>(high - low + 2);
   for (let v = low; v <= high; v++) {
-    const unit = voi.lut ? applyVoiLut(v, voi.lut) : voi.window ? applyWindow(v, voi.window, voi.fn) : 0.5;
+    const unit = voi.lut
+      ? applyVoiLut(v, voi.lut)
+      : voi.window
+        ? applyWindow(v, voi.window, voi.fn)
+        : 0.5;
     entries[v - low] = Math.round(unit * 255);
   }
   entries[high - low + 1] = 255;

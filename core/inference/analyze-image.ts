@@ -8,7 +8,11 @@ import type { DecodedFrame } from '../api/schemas.ts';
 import type { LoadedModel } from './load-package.ts';
 import { interpretOutputs, type Finding, type ImageMap } from './portable/interpret.ts';
 import type { SaliencyMap } from './portable/saliency/saliency-map.ts';
-import { perturbationSaliency, resolveSaliency, type SaliencyChoice } from './portable/saliency/saliency-methods.ts';
+import {
+  perturbationSaliency,
+  resolveSaliency,
+  type SaliencyChoice,
+} from './portable/saliency/saliency-methods.ts';
 import { mapToImage, preprocessFrame } from './portable/preprocess.ts';
 
 export type { Finding };
@@ -26,14 +30,21 @@ export interface ImageAnalysis {
 
 export type { SaliencyChoice };
 
-export async function analyzeImage(frame: DecodedFrame, loaded: LoadedModel, saliency: SaliencyChoice = 'auto', seed = 1): Promise<ImageAnalysis> {
+export async function analyzeImage(
+  frame: DecodedFrame,
+  loaded: LoadedModel,
+  saliency: SaliencyChoice = 'auto',
+  seed = 1,
+): Promise<ImageAnalysis> {
   const { manifest, session } = loaded;
   const method = resolveSaliency(manifest, saliency); // refused before any work when it cannot be honoured
   const spec = manifest.input;
   const t0 = performance.now();
   const { tensor, geometry } = preprocessFrame(frame, spec);
   const t1 = performance.now();
-  const outputs = await session.run({ [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor } });
+  const outputs = await session.run({
+    [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor },
+  });
   const t2 = performance.now();
 
   const { findings, probabilityMap, cam } = interpretOutputs(manifest, outputs, geometry);
@@ -43,11 +54,23 @@ export async function analyzeImage(frame: DecodedFrame, loaded: LoadedModel, sal
   else if (method) map = await perturbationSaliency(method, { session, manifest, tensor, seed });
   const t3 = performance.now();
   return {
-    model: { id: manifest.id, version: manifest.version, sha256: manifest.sha256, investigational: manifest.investigational },
+    model: {
+      id: manifest.id,
+      version: manifest.version,
+      sha256: manifest.sha256,
+      investigational: manifest.investigational,
+    },
     backend: session.backend,
     timingsMs: { preprocess: t1 - t0, inference: t2 - t1, ...(map ? { saliency: t3 - t2 } : {}) },
     findings,
     probabilityMap,
-    saliency: map ? { ...map, imageValues: mapToImage(map.values, spec, geometry), imageWidth: geometry.imageWidth, imageHeight: geometry.imageHeight } : undefined,
+    saliency: map
+      ? {
+          ...map,
+          imageValues: mapToImage(map.values, spec, geometry),
+          imageWidth: geometry.imageWidth,
+          imageHeight: geometry.imageHeight,
+        }
+      : undefined,
   };
 }

@@ -17,13 +17,20 @@ test('WASM in Node and onnxruntime-node agree within 1e-4 on every output', asyn
     return t.skip((error as Error).message);
   }
   const { bytes } = quadrantDetectorModel(32);
-  const sessions = [await createWasmNodeEngine().createSession(bytes), await native.createSession(bytes)];
+  const sessions = [
+    await createWasmNodeEngine().createSession(bytes),
+    await native.createSession(bytes),
+  ];
   let maxDiff = 0;
   for (const generator of ['ramp', 'checkerboard', 'top-left-bright'] as const) {
-    const feeds = { image: { dims: [1, 1, 32, 32], data: generateInput({ generator }, 1, 32, 32) } };
+    const feeds = {
+      image: { dims: [1, 1, 32, 32], data: generateInput({ generator }, 1, 32, 32) },
+    };
     const [a, b] = await Promise.all(sessions.map((s) => s.run(feeds)));
     for (const name of ['probability', 'features']) {
-      a![name]!.data.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - b![name]!.data[i]!))));
+      a![name]!.data.forEach(
+        (v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - b![name]!.data[i]!))),
+      );
     }
   }
   console.log(`# max |WASM − onnxruntime-node| = ${maxDiff}`);

@@ -16,12 +16,18 @@ export async function createNativeNodeEngine(threads = 1): Promise<InferenceEngi
   try {
     ort = (await import(OPTIONAL_PACKAGE)) as OrtNode;
   } catch (error) {
-    throw new Error(`onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]}); use --backend wasm`);
+    throw new Error(
+      `onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]}); use --backend wasm`,
+    );
   }
   return {
     backend: 'node',
     async createSession(model) {
-      const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1 });
+      const session = await ort.InferenceSession.create(model, {
+        executionProviders: ['cpu'],
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+      });
       return wrapOrtSession(session, 'node', ort.Tensor);
     },
   };

@@ -12,7 +12,11 @@ export function createWasmNodeEngine(threads = 1): InferenceEngine {
   return {
     backend: 'wasm',
     async createSession(model) {
-      return wrapOrtSession(await ort.InferenceSession.create(model, { executionProviders: ['wasm'] }), 'wasm', ort.Tensor);
+      return wrapOrtSession(
+        await ort.InferenceSession.create(model, { executionProviders: ['wasm'] }),
+        'wasm',
+        ort.Tensor,
+      );
     },
   };
 }

@@ -44,7 +44,12 @@ test('each defect has its own error', async () => {
   );
   assert.equal(corrupt.code, 'MODEL_CORRUPT', corrupt.message);
 
-  const wrongHash = await codeOf(writeFixturePackage(({ manifest, onnx }) => ({ manifest: { ...manifest, sha256: '0'.repeat(64) }, onnx })));
+  const wrongHash = await codeOf(
+    writeFixturePackage(({ manifest, onnx }) => ({
+      manifest: { ...manifest, sha256: '0'.repeat(64) },
+      onnx,
+    })),
+  );
   assert.equal(wrongHash.code, 'MODEL_HASH_MISMATCH');
   assert.match(wrongHash.message, /the manifest says 000000000000/);
 
@@ -60,7 +65,12 @@ test('each defect has its own error', async () => {
   const notJson = await codeOf(writeFixturePackage(({ onnx }) => ({ manifest: '{ "id": ', onnx })));
   assert.equal(notJson.code, 'MODEL_SCHEMA_INVALID');
 
-  const wrongOutput = await codeOf(writeFixturePackage(({ manifest, onnx }) => ({ manifest: { ...manifest, outputs: [{ ...manifest.outputs[0]!, name: 'score' }] }, onnx })));
+  const wrongOutput = await codeOf(
+    writeFixturePackage(({ manifest, onnx }) => ({
+      manifest: { ...manifest, outputs: [{ ...manifest.outputs[0]!, name: 'score' }] },
+      onnx,
+    })),
+  );
   assert.equal(wrongOutput.code, 'MODEL_SCHEMA_INVALID');
   assert.match(wrongOutput.message, /output "score"/);
 
@@ -82,13 +92,31 @@ test('the registry installs good packages, refuses bad ones with their reason, a
   assert.equal(installed.folder, join(root, 'test-quadrant', '1.0.0'));
   await installed.session.release();
 
-  await assert.rejects(registry.importPackage(writeFixturePackage(({ manifest, onnx }) => ({ manifest: { ...manifest, version: '1.1.0', sha256: '1'.repeat(64) }, onnx }))), { code: 'MODEL_HASH_MISMATCH' });
-  await assert.rejects(registry.importPackage(writeFixturePackage()), { code: 'MODEL_ALREADY_INSTALLED' });
+  await assert.rejects(
+    registry.importPackage(
+      writeFixturePackage(({ manifest, onnx }) => ({
+        manifest: { ...manifest, version: '1.1.0', sha256: '1'.repeat(64) },
+        onnx,
+      })),
+    ),
+    { code: 'MODEL_HASH_MISMATCH' },
+  );
+  await assert.rejects(registry.importPackage(writeFixturePackage()), {
+    code: 'MODEL_ALREADY_INSTALLED',
+  });
 
-  const newer = await registry.importPackage(writeFixturePackage(({ manifest, onnx }) => ({ manifest: { ...manifest, version: '1.1.0' }, onnx })));
+  const newer = await registry.importPackage(
+    writeFixturePackage(({ manifest, onnx }) => ({
+      manifest: { ...manifest, version: '1.1.0' },
+      onnx,
+    })),
+  );
   await newer.session.release();
   const entries = await registry.list();
-  assert.deepEqual(entries.map((e) => (e.ok ? `${e.model.manifest.id}@${e.model.manifest.version}` : e.code)), ['test-quadrant@1.0.0', 'test-quadrant@1.1.0']);
+  assert.deepEqual(
+    entries.map((e) => (e.ok ? `${e.model.manifest.id}@${e.model.manifest.version}` : e.code)),
+    ['test-quadrant@1.0.0', 'test-quadrant@1.1.0'],
+  );
   for (const e of entries) if (e.ok) await e.model.session.release();
 });
 
@@ -98,12 +126,23 @@ test('a package arrives as a zip: installed when good, refused with its code whe
   const { installPackageZip } = await import('./registry.ts');
   const folder = writeFixturePackage();
   const zip = (files: Record<string, Uint8Array>) => zipSync(files);
-  const good = zip({ 'quadrant/manifest.json': readFileSync(join(folder, 'manifest.json')), 'quadrant/model.onnx': readFileSync(join(folder, 'model.onnx')) });
+  const good = zip({
+    'quadrant/manifest.json': readFileSync(join(folder, 'manifest.json')),
+    'quadrant/model.onnx': readFileSync(join(folder, 'model.onnx')),
+  });
   const registry = createModelRegistry(mkdtempSync(join(tmpdir(), 'neoscope-zip-models-')), engine);
   const installed = await installPackageZip(registry, 'quadrant.zip', good);
   assert.equal(installed.manifest.id, 'test-quadrant');
   await installed.session.release();
-  await assert.rejects(installPackageZip(registry, 'again.zip', good), { code: 'MODEL_ALREADY_INSTALLED' });
-  await assert.rejects(installPackageZip(registry, 'empty.zip', zip({ 'readme.txt': new Uint8Array([1]) })), { code: 'MODEL_PACKAGE_UNREADABLE' });
-  await assert.rejects(installPackageZip(registry, 'model.onnx', readFileSync(join(folder, 'model.onnx'))), { code: 'MODEL_PACKAGE_UNREADABLE' });
+  await assert.rejects(installPackageZip(registry, 'again.zip', good), {
+    code: 'MODEL_ALREADY_INSTALLED',
+  });
+  await assert.rejects(
+    installPackageZip(registry, 'empty.zip', zip({ 'readme.txt': new Uint8Array([1]) })),
+    { code: 'MODEL_PACKAGE_UNREADABLE' },
+  );
+  await assert.rejects(
+    installPackageZip(registry, 'model.onnx', readFileSync(join(folder, 'model.onnx'))),
+    { code: 'MODEL_PACKAGE_UNREADABLE' },
+  );
 });

@@ -19,17 +19,26 @@ interface OrtSessionLike {
 
 type TensorConstructor = new (type: 'float32', data: Float32Array, dims: number[]) => unknown;
 
-export function wrapOrtSession(session: OrtSessionLike, backend: Backend, Tensor: TensorConstructor): ModelSession {
+export function wrapOrtSession(
+  session: OrtSessionLike,
+  backend: Backend,
+  Tensor: TensorConstructor,
+): ModelSession {
   return {
     backend,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     async run(feeds) {
-      const tensors = Object.fromEntries(Object.entries(feeds).map(([name, t]) => [name, new Tensor('float32', t.data, t.dims)])) as Record<string, never>;
+      const tensors = Object.fromEntries(
+        Object.entries(feeds).map(([name, t]) => [name, new Tensor('float32', t.data, t.dims)]),
+      ) as Record<string, never>;
       const results = await session.run(tensors);
       const out: Record<string, OutputTensor> = {};
       for (const [name, tensor] of Object.entries(results)) {
-        out[name] = { dims: [...tensor.dims], data: Float32Array.from(tensor.data as Float32Array) };
+        out[name] = {
+          dims: [...tensor.dims],
+          data: Float32Array.from(tensor.data as Float32Array),
+        };
         tensor.dispose?.();
       }
       return out;

@@ -13,10 +13,14 @@ import { loadModelPackage, type LoadedModel } from './load-package.ts';
 import { ModelError } from './model-errors.ts';
 import { pathInside } from '../security/safe-file-name.ts';
 
-export type RegistryEntry = { ok: true; model: LoadedModel } | { ok: false; folder: string; code: string; message: string };
+export type RegistryEntry =
+  { ok: true; model: LoadedModel } | { ok: false; folder: string; code: string; message: string };
 
 async function isDirectory(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** Every folder under root that holds a manifest.json (depth ≤ 2). */
@@ -30,7 +34,8 @@ async function packageFolders(root: string): Promise<string[]> {
     if (names.includes('manifest.json')) found.push(idFolder);
     for (const version of names.sort()) {
       const folder = join(idFolder, version);
-      if ((await isDirectory(folder)) && (await readdir(folder)).includes('manifest.json')) found.push(folder);
+      if ((await isDirectory(folder)) && (await readdir(folder)).includes('manifest.json'))
+        found.push(folder);
     }
   }
   return found;
@@ -46,7 +51,10 @@ export function createModelRegistry(root: string, engine: InferenceEngine): Mode
     try {
       return { ok: true, model: await loadModelPackage(folder, engine) };
     } catch (error) {
-      const { code = 'MODEL_PACKAGE_UNREADABLE', message } = error as { code?: string; message: string };
+      const { code = 'MODEL_PACKAGE_UNREADABLE', message } = error as {
+        code?: string;
+        message: string;
+      };
       return { ok: false, folder, code, message };
     }
   };
@@ -57,16 +65,23 @@ export function createModelRegistry(root: string, engine: InferenceEngine): Mode
     async importPackage(sourceFolder) {
       const candidate = await loadModelPackage(sourceFolder, engine); // throws its specific ModelError
       const { id, version } = candidate.manifest;
-      const installed = (await this.list()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);
+      const installed = (await this.list()).find(
+        (e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version,
+      );
       if (installed) {
         await candidate.session.release();
-        throw new ModelError('MODEL_ALREADY_INSTALLED', `${id} ${version} is already installed; a changed model needs a new version number`, sourceFolder);
+        throw new ModelError(
+          'MODEL_ALREADY_INSTALLED',
+          `${id} ${version} is already installed; a changed model needs a new version number`,
+          sourceFolder,
+        );
       }
       const target = join(root, id, version);
       await mkdir(target, { recursive: true });
       await cp(join(sourceFolder, 'manifest.json'), join(target, 'manifest.json'));
       await cp(join(sourceFolder, 'model.onnx'), join(target, 'model.onnx'));
-      for (const extra of ['CARD.md']) await cp(join(sourceFolder, extra), join(target, extra)).catch(() => undefined);
+      for (const extra of ['CARD.md'])
+        await cp(join(sourceFolder, extra), join(target, extra)).catch(() => undefined);
       return { ...candidate, folder: target };
     },
   };
@@ -76,18 +91,39 @@ export function createModelRegistry(root: string, engine: InferenceEngine): Mode
  * A package sent as a zip: expanded into a scratch folder (zip-bomb limits apply), the
  * folder holding manifest.json found (at the root or one level down), then imported.
  */
-export async function installPackageZip(registry: ModelRegistry, name: string, zip: Uint8Array): Promise<LoadedModel> {
-  if (!isZip(zip)) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name} is not a zip archive of a model package (manifest.json + model.onnx)`, name);
+export async function installPackageZip(
+  registry: ModelRegistry,
+  name: string,
+  zip: Uint8Array,
+): Promise<LoadedModel> {
+  if (!isZip(zip))
+    throw new ModelError(
+      'MODEL_PACKAGE_UNREADABLE',
+      `${name} is not a zip archive of a model package (manifest.json + model.onnx)`,
+      name,
+    );
   const scratch = await mkdtemp(join(tmpdir(), 'neoscope-package-'));
   try {
     for (const entry of expandZip(zip, '')) {
       const path = pathInside(scratch, entry.name.replace(/^\//, '')); // expandZip names entries `<prefix>/<entry>`
-      if (!path) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name}: entry ${JSON.stringify(entry.name)} would be written outside the package folder`, name);
+      if (!path)
+        throw new ModelError(
+          'MODEL_PACKAGE_UNREADABLE',
+          `${name}: entry ${JSON.stringify(entry.name)} would be written outside the package folder`,
+          name,
+        );
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, entry.bytes);
     }
-    const manifests = (await readdir(scratch, { recursive: true })).filter((p) => basename(String(p)) === 'manifest.json');
-    if (manifests.length !== 1) throw new ModelError('MODEL_PACKAGE_UNREADABLE', `${name} must hold exactly one manifest.json (found ${manifests.length})`, name);
+    const manifests = (await readdir(scratch, { recursive: true })).filter(
+      (p) => basename(String(p)) === 'manifest.json',
+    );
+    if (manifests.length !== 1)
+      throw new ModelError(
+        'MODEL_PACKAGE_UNREADABLE',
+        `${name} must hold exactly one manifest.json (found ${manifests.length})`,
+        name,
+      );
     return await registry.importPackage(join(scratch, dirname(String(manifests[0]))));
   } finally {
     await rm(scratch, { recursive: true, force: true });

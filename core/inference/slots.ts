@@ -20,7 +20,10 @@ export async function readSlots(folder: string): Promise<ModelSlot[]> {
   const slots: ModelSlot[] = [];
   for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
     const parsed = slotSchema.safeParse(JSON.parse(await readFile(join(folder, name), 'utf8')));
-    if (!parsed.success) throw new Error(`${join(folder, name)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `${join(folder, name)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      );
     slots.push(parsed.data);
   }
   return slots;

@@ -50,15 +50,22 @@ export const MAX_ARCHIVE_RATIO = DEFAULT_ARCHIVE_LIMITS.maxRatio;
  * The limits in force: the defaults, with NEOSCOPE_ARCHIVE_MAX_BYTES and
  * NEOSCOPE_ARCHIVE_MAX_ENTRIES (positive integers) overriding the totals.
  */
-export function archiveLimits(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ArchiveLimits> = {}): ArchiveLimits {
+export function archiveLimits(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<ArchiveLimits> = {},
+): ArchiveLimits {
   const fromEnv = (name: string): number | undefined => {
     const value = Number(env[name]);
     return Number.isSafeInteger(value) && value > 0 ? value : undefined;
   };
   return {
     ...DEFAULT_ARCHIVE_LIMITS,
-    ...(fromEnv('NEOSCOPE_ARCHIVE_MAX_BYTES') !== undefined ? { maxTotalBytes: fromEnv('NEOSCOPE_ARCHIVE_MAX_BYTES')! } : {}),
-    ...(fromEnv('NEOSCOPE_ARCHIVE_MAX_ENTRIES') !== undefined ? { maxEntries: fromEnv('NEOSCOPE_ARCHIVE_MAX_ENTRIES')! } : {}),
+    ...(fromEnv('NEOSCOPE_ARCHIVE_MAX_BYTES') !== undefined
+      ? { maxTotalBytes: fromEnv('NEOSCOPE_ARCHIVE_MAX_BYTES')! }
+      : {}),
+    ...(fromEnv('NEOSCOPE_ARCHIVE_MAX_ENTRIES') !== undefined
+      ? { maxEntries: fromEnv('NEOSCOPE_ARCHIVE_MAX_ENTRIES')! }
+      : {}),
     ...overrides,
   };
 }
@@ -76,10 +83,18 @@ export class ArchiveBudget {
   reserve(archiveName: string, entries: number, bytes: number): void {
     const { maxEntries, maxTotalBytes } = this.limits;
     if (this.entries + entries > maxEntries) {
-      throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName} holds ${entries.toLocaleString('en')} entries; with ${this.entries.toLocaleString('en')} already expanded in this import that is over the limit of ${maxEntries.toLocaleString('en')}`, archiveName);
+      throw new ImportError(
+        'IMPORT_ARCHIVE_TOO_LARGE',
+        `${archiveName} holds ${entries.toLocaleString('en')} entries; with ${this.entries.toLocaleString('en')} already expanded in this import that is over the limit of ${maxEntries.toLocaleString('en')}`,
+        archiveName,
+      );
     }
     if (this.bytes + bytes > maxTotalBytes) {
-      throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName} declares ${formatBytes(bytes)} bytes expanded; with ${formatBytes(this.bytes)} already expanded in this import that is over the ${formatBytes(maxTotalBytes)}-byte limit`, archiveName);
+      throw new ImportError(
+        'IMPORT_ARCHIVE_TOO_LARGE',
+        `${archiveName} declares ${formatBytes(bytes)} bytes expanded; with ${formatBytes(this.bytes)} already expanded in this import that is over the ${formatBytes(maxTotalBytes)}-byte limit`,
+        archiveName,
+      );
     }
     this.entries += entries;
     this.bytes += bytes;
@@ -98,7 +113,12 @@ function ambientBudget(): ArchiveBudget {
 }
 
 export function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05) && (bytes[3] === 0x04 || bytes[3] === 0x06);
+  return (
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x4b &&
+    (bytes[2] === 0x03 || bytes[2] === 0x05) &&
+    (bytes[3] === 0x04 || bytes[3] === 0x06)
+  );
 }
 
 /** One central-directory record, with the data range checked against its local header. */
@@ -115,7 +135,12 @@ export interface ZipEntry {
   dataOffset: number;
 }
 
-const unreadable = (archiveName: string, why: string) => new ImportError('IMPORT_ARCHIVE_UNREADABLE', `zip archive ${archiveName} cannot be read: ${why}`, archiveName);
+const unreadable = (archiveName: string, why: string) =>
+  new ImportError(
+    'IMPORT_ARCHIVE_UNREADABLE',
+    `zip archive ${archiveName} cannot be read: ${why}`,
+    archiveName,
+  );
 
 /**
  * The central directory of `bytes`, without inflating anything. Refuses a damaged or
@@ -123,17 +148,23 @@ const unreadable = (archiveName: string, why: string) => new ImportError('IMPORT
  * archives, entries whose data overlaps another's or lies outside the file, and entries
  * whose local header names another file.
  */
-export function readZipDirectory(bytes: Uint8Array, archiveName: string, options: { maxEntries?: number } = {}): ZipEntry[] {
+export function readZipDirectory(
+  bytes: Uint8Array,
+  archiveName: string,
+  options: { maxEntries?: number } = {},
+): ZipEntry[] {
   const maxEntries = options.maxEntries ?? archiveLimits().maxEntries;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u16 = (at: number) => view.getUint16(at, true);
   const u32 = (at: number) => view.getUint32(at, true);
   const u64 = (at: number) => {
     const value = view.getUint32(at + 4, true) * 2 ** 32 + view.getUint32(at, true);
-    if (!Number.isSafeInteger(value)) throw unreadable(archiveName, 'a zip64 field is out of range');
+    if (!Number.isSafeInteger(value))
+      throw unreadable(archiveName, 'a zip64 field is out of range');
     return value;
   };
-  const inside = (at: number, length: number) => at >= 0 && length >= 0 && at + length <= bytes.length;
+  const inside = (at: number, length: number) =>
+    at >= 0 && length >= 0 && at + length <= bytes.length;
 
   let eocd = -1;
   for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 22 - 0xffff); at--) {
@@ -143,36 +174,46 @@ export function readZipDirectory(bytes: Uint8Array, archiveName: string, options
     }
   }
   if (eocd < 0) throw unreadable(archiveName, 'no end-of-archive record (truncated or not a zip)');
-  if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0) throw unreadable(archiveName, 'multi-part (spanned) archives are not supported');
+  if (u16(eocd + 4) !== 0 || u16(eocd + 6) !== 0)
+    throw unreadable(archiveName, 'multi-part (spanned) archives are not supported');
   let count = u16(eocd + 10);
   let cdSize = u32(eocd + 12);
   let cdOffset = u32(eocd + 16);
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const locator = eocd - 20;
-    if (locator < 0 || u32(locator) !== 0x07064b50) throw unreadable(archiveName, 'zip64 archive without its zip64 locator');
+    if (locator < 0 || u32(locator) !== 0x07064b50)
+      throw unreadable(archiveName, 'zip64 archive without its zip64 locator');
     const record = u64(locator + 8);
-    if (!inside(record, 56) || u32(record) !== 0x06064b50) throw unreadable(archiveName, 'zip64 end record missing or damaged');
+    if (!inside(record, 56) || u32(record) !== 0x06064b50)
+      throw unreadable(archiveName, 'zip64 end record missing or damaged');
     count = u64(record + 32);
     cdSize = u64(record + 40);
     cdOffset = u64(record + 48);
   }
   if (count > maxEntries) {
-    throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName} holds ${count.toLocaleString('en')} entries, over the limit of ${maxEntries.toLocaleString('en')}`, archiveName);
+    throw new ImportError(
+      'IMPORT_ARCHIVE_TOO_LARGE',
+      `${archiveName} holds ${count.toLocaleString('en')} entries, over the limit of ${maxEntries.toLocaleString('en')}`,
+      archiveName,
+    );
   }
-  if (!inside(cdOffset, cdSize) || cdOffset + cdSize > eocd || count * 46 > cdSize) throw unreadable(archiveName, 'the central directory lies outside the file');
+  if (!inside(cdOffset, cdSize) || cdOffset + cdSize > eocd || count * 46 > cdSize)
+    throw unreadable(archiveName, 'the central directory lies outside the file');
 
   const utf8 = new TextDecoder('utf-8');
   const latin1 = new TextDecoder('latin1');
   const entries: ZipEntry[] = [];
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
-    if (!inside(at, 46) || u32(at) !== 0x02014b50) throw unreadable(archiveName, `central directory record ${i + 1} is damaged`);
+    if (!inside(at, 46) || u32(at) !== 0x02014b50)
+      throw unreadable(archiveName, `central directory record ${i + 1} is damaged`);
     const flags = u16(at + 8);
     const method = u16(at + 10);
     const nameLength = u16(at + 28);
     const extraLength = u16(at + 30);
     const commentLength = u16(at + 32);
-    if (!inside(at + 46, nameLength + extraLength + commentLength)) throw unreadable(archiveName, `central directory record ${i + 1} is truncated`);
+    if (!inside(at + 46, nameLength + extraLength + commentLength))
+      throw unreadable(archiveName, `central directory record ${i + 1} is truncated`);
     const rawName = bytes.subarray(at + 46, at + 46 + nameLength);
     const name = (flags & 0x800 ? utf8 : latin1).decode(rawName);
     let compressedSize = u32(at + 20);
@@ -180,7 +221,7 @@ export function readZipDirectory(bytes: Uint8Array, archiveName: string, options
     let localOffset = u32(at + 42);
     if (size === 0xffffffff || compressedSize === 0xffffffff || localOffset === 0xffffffff) {
       let found = false;
-      for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength; ) {
+      for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength;) {
         const id = u16(x);
         const length = u16(x + 2);
         if (id === 0x0001) {
@@ -202,24 +243,45 @@ export function readZipDirectory(bytes: Uint8Array, archiveName: string, options
       }
       if (!found) throw unreadable(archiveName, `${name}: zip64 sizes missing`);
     }
-    if (u16(at + 34) !== 0) throw unreadable(archiveName, 'multi-part (spanned) archives are not supported');
+    if (u16(at + 34) !== 0)
+      throw unreadable(archiveName, 'multi-part (spanned) archives are not supported');
     if (flags & 0x41) throw unreadable(archiveName, `${name} is encrypted`);
-    if (method !== 0 && method !== 8) throw unreadable(archiveName, `${name} uses compression method ${method}; only stored and deflated entries are read`);
-    if (method === 0 && compressedSize !== size) throw unreadable(archiveName, `${name} is stored but its sizes differ`);
-    if (!inside(localOffset, 30) || u32(localOffset) !== 0x04034b50) throw unreadable(archiveName, `${name}: local header missing (damaged or truncated)`);
+    if (method !== 0 && method !== 8)
+      throw unreadable(
+        archiveName,
+        `${name} uses compression method ${method}; only stored and deflated entries are read`,
+      );
+    if (method === 0 && compressedSize !== size)
+      throw unreadable(archiveName, `${name} is stored but its sizes differ`);
+    if (!inside(localOffset, 30) || u32(localOffset) !== 0x04034b50)
+      throw unreadable(archiveName, `${name}: local header missing (damaged or truncated)`);
     const localNameLength = u16(localOffset + 26);
     const dataOffset = localOffset + 30 + localNameLength + u16(localOffset + 28);
-    if (!inside(localOffset + 30, localNameLength) || !sameBytes(bytes.subarray(localOffset + 30, localOffset + 30 + localNameLength), rawName)) {
+    if (
+      !inside(localOffset + 30, localNameLength) ||
+      !sameBytes(bytes.subarray(localOffset + 30, localOffset + 30 + localNameLength), rawName)
+    ) {
       throw unreadable(archiveName, `${name}: the local header names another file`);
     }
-    if (!inside(dataOffset, compressedSize) || dataOffset + compressedSize > cdOffset) throw unreadable(archiveName, `${name}: data runs past the end of the file (truncated)`);
-    entries.push({ name, method, flags, crc: u32(at + 16), compressedSize, size, localOffset, dataOffset });
+    if (!inside(dataOffset, compressedSize) || dataOffset + compressedSize > cdOffset)
+      throw unreadable(archiveName, `${name}: data runs past the end of the file (truncated)`);
+    entries.push({
+      name,
+      method,
+      flags,
+      crc: u32(at + 16),
+      compressedSize,
+      size,
+      localOffset,
+      dataOffset,
+    });
     at += 46 + nameLength + extraLength + commentLength;
   }
   const byOffset = [...entries].sort((a, b) => a.localOffset - b.localOffset);
   for (let i = 1; i < byOffset.length; i++) {
     const previous = byOffset[i - 1]!;
-    if (previous.dataOffset + previous.compressedSize > byOffset[i]!.localOffset) throw unreadable(archiveName, `entries ${previous.name} and ${byOffset[i]!.name} overlap`);
+    if (previous.dataOffset + previous.compressedSize > byOffset[i]!.localOffset)
+      throw unreadable(archiveName, `entries ${previous.name} and ${byOffset[i]!.name} overlap`);
   }
   return entries;
 }
@@ -235,9 +297,19 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * exactly its declared size with a matching CRC-32, or an error. Stored entries come back
  * as a view of `bytes` unless `copy` is set.
  */
-export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, archiveName: string, options: { maxBytes?: number; copy?: boolean } = {}): Uint8Array {
+export function readZipEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  archiveName: string,
+  options: { maxBytes?: number; copy?: boolean } = {},
+): Uint8Array {
   const limit = Math.min(options.maxBytes ?? entry.size, entry.size);
-  if (entry.size > limit) throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName}: ${entry.name} declares ${formatBytes(entry.size)} bytes, over ${formatBytes(limit)}`, archiveName);
+  if (entry.size > limit)
+    throw new ImportError(
+      'IMPORT_ARCHIVE_TOO_LARGE',
+      `${archiveName}: ${entry.name} declares ${formatBytes(entry.size)} bytes, over ${formatBytes(limit)}`,
+      archiveName,
+    );
   const raw = bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
   let data: Uint8Array;
   if (entry.method === 0) data = options.copy ? new Uint8Array(raw) : raw;
@@ -246,19 +318,38 @@ export function readZipEntry(bytes: Uint8Array, entry: ZipEntry, archiveName: st
       // maxOutputLength + 1: one byte over the declared size is enough to know it lied.
       const inflated = inflateRawSync(raw, { maxOutputLength: Math.max(1, limit + 1) });
       // A plain Uint8Array of its own (a Buffer's slice() is a view; some readers use .buffer).
-      data = inflated.byteOffset === 0 && inflated.buffer.byteLength === inflated.length ? new Uint8Array(inflated.buffer) : new Uint8Array(inflated);
+      data =
+        inflated.byteOffset === 0 && inflated.buffer.byteLength === inflated.length
+          ? new Uint8Array(inflated.buffer)
+          : new Uint8Array(inflated);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
-        throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName}: ${entry.name} expands beyond its declared ${formatBytes(entry.size)} bytes (forged or damaged); stopped there`, archiveName);
+      if (
+        (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' ||
+        error instanceof RangeError
+      ) {
+        throw new ImportError(
+          'IMPORT_ARCHIVE_TOO_LARGE',
+          `${archiveName}: ${entry.name} expands beyond its declared ${formatBytes(entry.size)} bytes (forged or damaged); stopped there`,
+          archiveName,
+        );
       }
       throw unreadable(archiveName, `${entry.name} does not inflate (${(error as Error).message})`);
     }
   }
   if (data.length !== entry.size) {
-    if (data.length > entry.size) throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName}: ${entry.name} expands beyond its declared ${formatBytes(entry.size)} bytes (forged or damaged); stopped there`, archiveName);
-    throw unreadable(archiveName, `${entry.name} expands to ${data.length} bytes, not the ${entry.size} declared (damaged)`);
+    if (data.length > entry.size)
+      throw new ImportError(
+        'IMPORT_ARCHIVE_TOO_LARGE',
+        `${archiveName}: ${entry.name} expands beyond its declared ${formatBytes(entry.size)} bytes (forged or damaged); stopped there`,
+        archiveName,
+      );
+    throw unreadable(
+      archiveName,
+      `${entry.name} expands to ${data.length} bytes, not the ${entry.size} declared (damaged)`,
+    );
   }
-  if (crc32(data) !== entry.crc) throw unreadable(archiveName, `${entry.name} fails its CRC-32 check (damaged)`);
+  if (crc32(data) !== entry.crc)
+    throw unreadable(archiveName, `${entry.name} fails its CRC-32 check (damaged)`);
   return data;
 }
 
@@ -269,7 +360,8 @@ const ARCHIVE_ROOT = resolve('/', 'neoscope-archive');
  * file inside the archive, whoever later turns the name into a path.
  */
 export function unsafeEntryName(name: string): boolean {
-  if (name.startsWith('\\') || name.includes('\0') || name.split(/[\\/]/).includes('..')) return true;
+  if (name.startsWith('\\') || name.includes('\0') || name.split(/[\\/]/).includes('..'))
+    return true;
   return pathInside(ARCHIVE_ROOT, name) === undefined;
 }
 
@@ -284,11 +376,18 @@ function ignoredEntryName(name: string): boolean {
  */
 function plan(bytes: Uint8Array, archiveName: string, budget: ArchiveBudget): ZipEntry[] {
   const { maxRatio, ratioFloorBytes } = budget.limits;
-  const directory = readZipDirectory(bytes, archiveName, { maxEntries: budget.limits.maxEntries - budget.entries });
+  const directory = readZipDirectory(bytes, archiveName, {
+    maxEntries: budget.limits.maxEntries - budget.entries,
+  });
   const seen = new Set<string>();
   for (const e of directory) {
-    if (unsafeEntryName(e.name)) throw unreadable(archiveName, `entry name ${JSON.stringify(e.name)} is absolute or climbs out of the archive`);
-    if (seen.has(e.name)) throw unreadable(archiveName, `two entries are named ${JSON.stringify(e.name)}`);
+    if (unsafeEntryName(e.name))
+      throw unreadable(
+        archiveName,
+        `entry name ${JSON.stringify(e.name)} is absolute or climbs out of the archive`,
+      );
+    if (seen.has(e.name))
+      throw unreadable(archiveName, `two entries are named ${JSON.stringify(e.name)}`);
     seen.add(e.name);
   }
   const wanted = directory.filter((e) => !ignoredEntryName(e.name));
@@ -296,23 +395,42 @@ function plan(bytes: Uint8Array, archiveName: string, budget: ArchiveBudget): Zi
   for (const e of wanted) {
     total += e.size;
     if (e.size > ratioFloorBytes && e.size > Math.max(e.compressedSize, 1) * maxRatio) {
-      throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName}: ${e.name} compresses ${formatBytes(e.compressedSize)} bytes to ${formatBytes(e.size)}, more than ${maxRatio}:1 (zip bomb?)`, archiveName);
+      throw new ImportError(
+        'IMPORT_ARCHIVE_TOO_LARGE',
+        `${archiveName}: ${e.name} compresses ${formatBytes(e.compressedSize)} bytes to ${formatBytes(e.size)}, more than ${maxRatio}:1 (zip bomb?)`,
+        archiveName,
+      );
     }
   }
   if (total > ratioFloorBytes && total > bytes.length * maxRatio) {
-    throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName} (${formatBytes(bytes.length)} bytes) declares ${formatBytes(total)} bytes expanded, more than ${maxRatio}:1 (zip bomb?)`, archiveName);
+    throw new ImportError(
+      'IMPORT_ARCHIVE_TOO_LARGE',
+      `${archiveName} (${formatBytes(bytes.length)} bytes) declares ${formatBytes(total)} bytes expanded, more than ${maxRatio}:1 (zip bomb?)`,
+      archiveName,
+    );
   }
   budget.reserve(archiveName, directory.length, total);
   return wanted;
 }
 
-function expandInto(bytes: Uint8Array, archiveName: string, budget: ArchiveBudget, depth: number, out: Array<{ name: string; bytes: Uint8Array }>): void {
+function expandInto(
+  bytes: Uint8Array,
+  archiveName: string,
+  budget: ArchiveBudget,
+  depth: number,
+  out: Array<{ name: string; bytes: Uint8Array }>,
+): void {
   for (const e of plan(bytes, archiveName, budget)) {
     const name = `${archiveName}/${e.name}`;
     const data = readZipEntry(bytes, e, archiveName, { copy: true });
     if (!isZip(data)) out.push({ name, bytes: data });
     else if (depth < budget.limits.maxDepth) expandInto(data, name, budget, depth + 1, out);
-    else throw new ImportError('IMPORT_ARCHIVE_TOO_LARGE', `${archiveName}: ${e.name} is a zip nested more than ${budget.limits.maxDepth} deep; unpack it first`, archiveName);
+    else
+      throw new ImportError(
+        'IMPORT_ARCHIVE_TOO_LARGE',
+        `${archiveName}: ${e.name} is a zip nested more than ${budget.limits.maxDepth} deep; unpack it first`,
+        archiveName,
+      );
   }
 }
 
@@ -322,7 +440,11 @@ function expandInto(bytes: Uint8Array, archiveName: string, budget: ArchiveBudge
  * duplicate names, damage and any limit refuse the whole archive with an ImportError
  * naming it, before the memory is spent.
  */
-export function expandZip(bytes: Uint8Array, archiveName: string, options: { budget?: ArchiveBudget } = {}): Array<{ name: string; bytes: Uint8Array }> {
+export function expandZip(
+  bytes: Uint8Array,
+  archiveName: string,
+  options: { budget?: ArchiveBudget } = {},
+): Array<{ name: string; bytes: Uint8Array }> {
   const out: Array<{ name: string; bytes: Uint8Array }> = [];
   try {
     expandInto(bytes, archiveName, options.budget ?? ambientBudget(), 1, out);

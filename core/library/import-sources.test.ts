@@ -23,8 +23,14 @@ test('a zip archive is expanded: good files imported, a bad one listed, the arch
     'batch/truncated.dcm': read(sharedDataPath('dicom/pydicom/MR_truncated.dcm')),
   });
   const report = await createLibrary().importFiles([{ name: 'site-a.zip', bytes: zip }]);
-  assert.deepEqual(report.imported.map((i) => i.fileName).sort(), ['site-a.zip/batch/chest.dcm', 'site-a.zip/batch/mr.dcm']);
-  assert.deepEqual(report.failed.map((f) => [f.fileName, f.code]), [['site-a.zip/batch/truncated.dcm', 'DICOM_TRUNCATED_PIXEL_DATA']]);
+  assert.deepEqual(report.imported.map((i) => i.fileName).sort(), [
+    'site-a.zip/batch/chest.dcm',
+    'site-a.zip/batch/mr.dcm',
+  ]);
+  assert.deepEqual(
+    report.failed.map((f) => [f.fileName, f.code]),
+    [['site-a.zip/batch/truncated.dcm', 'DICOM_TRUNCATED_PIXEL_DATA']],
+  );
   assert.match(report.skipped[0]!.reason, /zip archive expanded: 3 file/);
 });
 
@@ -40,7 +46,11 @@ test('DICOM media: the DICOMDIR is recognised and the images it lists are import
   mkdirSync(join(media, 'IMAGES'));
   copyFileSync(sharedDataPath('dicom/pydicom/CT_small.dcm'), join(media, 'IMAGES', 'IM000001'));
   copyFileSync(sharedDataPath('dicom/pydicom/MR_small.dcm'), join(media, 'IMAGES', 'IM000002'));
-  execFileSync('dcmmkdir', ['--recurse', '--input-directory', media, '--output-file', join(media, 'DICOMDIR'), 'IMAGES'], { stdio: 'pipe' });
+  execFileSync(
+    'dcmmkdir',
+    ['--recurse', '--input-directory', media, '--output-file', join(media, 'DICOMDIR'), 'IMAGES'],
+    { stdio: 'pipe' },
+  );
   const report = await createLibrary().importFiles(await readFolderFiles(media));
   assert.equal(report.imported.length, 2);
   const dicomdir = report.skipped.find((s) => s.fileName === 'DICOMDIR');
@@ -65,7 +75,8 @@ test('fundus exports take patient and eye from the sidecar CSV and keep their co
   // A fundus is red-dominant: in the central region the mean red exceeds green, green exceeds blue.
   const sum = [0, 0, 0];
   for (let y = Math.floor(frame.rows * 0.3); y < frame.rows * 0.7; y++)
-    for (let x = Math.floor(frame.columns * 0.3); x < frame.columns * 0.7; x++) for (let c = 0; c < 3; c++) sum[c]! += frame.pixels[(y * frame.columns + x) * 3 + c]!;
+    for (let x = Math.floor(frame.columns * 0.3); x < frame.columns * 0.7; x++)
+      for (let c = 0; c < 3; c++) sum[c]! += frame.pixels[(y * frame.columns + x) * 3 + c]!;
   assert.ok(sum[0]! > sum[1]! && sum[1]! > sum[2]!, `mean R/G/B ${sum.join('/')}`);
 });
 
@@ -75,13 +86,21 @@ test('a fundus export without metadata is refused with what to do; the form meta
   const refused = await library.importFiles([{ name: 'Image_01R.jpg', bytes }]);
   assert.equal(refused.failed[0]?.code, 'IMPORT_PHOTO_METADATA_MISSING');
   assert.match(refused.failed[0]!.message, /sidecar CSV .* or fill in the import form/);
-  const accepted = await library.importFiles([{ name: 'Image_01R.jpg', bytes, photo: { patientId: 'NICU-42', eye: 'OD', examDate: '20261120' } }]);
+  const accepted = await library.importFiles([
+    {
+      name: 'Image_01R.jpg',
+      bytes,
+      photo: { patientId: 'NICU-42', eye: 'OD', examDate: '20261120' },
+    },
+  ]);
   assert.equal(accepted.imported[0]?.laterality, 'R');
   assert.match(accepted.imported[0]!.domainReason, /import form/);
 });
 
 test('a sidecar CSV with a bad row says which row and why', async () => {
-  const csv = new TextEncoder().encode('file,patient_id,eye\nImage_01R.jpg,P1,OD\nImage_01L.jpg,P1,nose\n');
+  const csv = new TextEncoder().encode(
+    'file,patient_id,eye\nImage_01R.jpg,P1,OD\nImage_01L.jpg,P1,nose\n',
+  );
   const report = await createLibrary().importFiles([{ name: 'meta.csv', bytes: csv }]);
   assert.equal(report.failed[0]?.code, 'IMPORT_SIDECAR_INVALID');
   assert.match(report.failed[0]!.message, /row 3: .*OD\/OS\/R\/L/);
@@ -97,16 +116,26 @@ test('the same file twice is a duplicate; a different file with the same SOP Ins
     { name: 'a-copy.dcm', bytes: original.slice() },
     { name: 'a-edited.dcm', bytes: edited },
   ]);
-  assert.deepEqual(report.duplicates.map((d) => d.fileName), ['a-copy.dcm']);
+  assert.deepEqual(
+    report.duplicates.map((d) => d.fileName),
+    ['a-copy.dcm'],
+  );
   const flagged = report.imported.find((i) => i.fileName === 'a-edited.dcm');
-  assert.deepEqual(flagged?.warnings.map((w) => w.code), ['DICOM_SOP_INSTANCE_UID_CONFLICT']);
+  assert.deepEqual(
+    flagged?.warnings.map((w) => w.code),
+    ['DICOM_SOP_INSTANCE_UID_CONFLICT'],
+  );
 });
 
 test('choosing a DICOMDIR file imports the medium it indexes', async () => {
   const media = mkdtempSync(join(tmpdir(), 'neoscope-media2-'));
   mkdirSync(join(media, 'IMAGES'));
   copyFileSync(sharedDataPath('dicom/pydicom/CT_small.dcm'), join(media, 'IMAGES', 'IM000001'));
-  execFileSync('dcmmkdir', ['--recurse', '--input-directory', media, '--output-file', join(media, 'DICOMDIR'), 'IMAGES'], { stdio: 'pipe' });
+  execFileSync(
+    'dcmmkdir',
+    ['--recurse', '--input-directory', media, '--output-file', join(media, 'DICOMDIR'), 'IMAGES'],
+    { stdio: 'pipe' },
+  );
   const files = await readImportPath(join(media, 'DICOMDIR'));
   assert.deepEqual(files.map((f) => f.name).sort(), ['DICOMDIR', 'IMAGES/IM000001']);
 });

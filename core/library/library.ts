@@ -27,7 +27,14 @@ import { validateDataSet } from '../dicom/validate.ts';
 import { expandZip, isZip } from './archives.ts';
 import { FrameCache } from './frame-cache.ts';
 import { ImportError } from './import-errors.ts';
-import { decodePhotoFrame, lookupSidecar, parseSidecarCsv, photoFormat, photoSummary, type PhotoMetadata } from './photo-export.ts';
+import {
+  decodePhotoFrame,
+  lookupSidecar,
+  parseSidecarCsv,
+  photoFormat,
+  photoSummary,
+  type PhotoMetadata,
+} from './photo-export.ts';
 
 export interface ImportFile {
   name: string;
@@ -56,7 +63,11 @@ export interface InstanceStore {
 export interface Library {
   list(): InstanceSummary[];
   /** `actor`: who imports (for the audit trail); "system" for the bundled samples. */
-  importFiles(files: ImportFile[], actor?: string, tags?: { sourceSite?: string }): Promise<ImportReport>;
+  importFiles(
+    files: ImportFile[],
+    actor?: string,
+    tags?: { sourceSite?: string },
+  ): Promise<ImportReport>;
   frame(instanceId: string, frame: number): Promise<DecodedFrame>;
 }
 
@@ -90,22 +101,35 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, summary.instanceId);
   }
 
-  async function importDicom(file: ImportFile, instanceId: string, report: ImportReport, sourceSite?: string): Promise<void> {
+  async function importDicom(
+    file: ImportFile,
+    instanceId: string,
+    report: ImportReport,
+    sourceSite?: string,
+  ): Promise<void> {
     const parsed = parseDicomBytes(file.bytes, file.name);
     if (readString(parsed.dataSet, 'x00020002') === MEDIA_STORAGE_DIRECTORY) {
       const records = parsed.dataSet.elements.x00041220?.items?.length ?? 0;
-      report.skipped.push({ fileName: file.name, reason: `DICOMDIR media index with ${records} directory records; the images it lists are imported from their own files` });
+      report.skipped.push({
+        fileName: file.name,
+        reason: `DICOMDIR media index with ${records} directory records; the images it lists are imported from their own files`,
+      });
       return;
     }
     const warnings: Problem[] = validateDataSet(parsed);
     const summary = summarizeInstance(parsed, instanceId);
     checkPixelData(parsed, readImagePixelModule(parsed));
-    const first = await buildDisplayFrame(parsed, instanceId, 0, (warning) => warnings.push(warning));
+    const first = await buildDisplayFrame(parsed, instanceId, 0, (warning) =>
+      warnings.push(warning),
+    );
     cache.set(first);
     const earlier = bySopInstanceUid.get(summary.sopInstanceUid);
     if (earlier && earlier !== instanceId) {
       // Same identity, different bytes: a re-export or an edited copy. Both are kept, flagged (PS3.3 C.12.1.1.1).
-      warnings.push({ code: 'DICOM_SOP_INSTANCE_UID_CONFLICT', message: `another file in the library has the same SOP Instance UID with different content (${entries.get(earlier)?.summary.fileName ?? 'unknown'})` });
+      warnings.push({
+        code: 'DICOM_SOP_INSTANCE_UID_CONFLICT',
+        message: `another file in the library has the same SOP Instance UID with different content (${entries.get(earlier)?.summary.fileName ?? 'unknown'})`,
+      });
     }
     if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, instanceId);
     summary.warnings = warnings;
@@ -115,7 +139,14 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     report.imported.push(summary);
   }
 
-  async function importPhoto(file: ImportFile, instanceId: string, metadata: PhotoMetadata | undefined, source: string, report: ImportReport, actor: string): Promise<void> {
+  async function importPhoto(
+    file: ImportFile,
+    instanceId: string,
+    metadata: PhotoMetadata | undefined,
+    source: string,
+    report: ImportReport,
+    actor: string,
+  ): Promise<void> {
     if (!metadata) {
       throw new ImportError(
         'IMPORT_PHOTO_METADATA_MISSING',
@@ -153,7 +184,10 @@ export function createLibrary(options: LibraryOptions = {}): Library {
         }
         try {
           const inside = expandZip(file.bytes, file.name);
-          report.skipped.push({ fileName: file.name, reason: `zip archive expanded: ${inside.length} file(s)` });
+          report.skipped.push({
+            fileName: file.name,
+            reason: `zip archive expanded: ${inside.length} file(s)`,
+          });
           pending.push(...inside);
         } catch (error) {
           fail(report, file.name, error);
@@ -168,8 +202,21 @@ export function createLibrary(options: LibraryOptions = {}): Library {
         }
         const { rows, problems } = parseSidecarCsv(new TextDecoder().decode(file.bytes));
         for (const [name, metadata] of rows) sidecar.set(name, metadata);
-        if (problems.length) fail(report, file.name, new ImportError('IMPORT_SIDECAR_INVALID', `sidecar CSV: ${problems.join('; ')}`, file.name));
-        if (rows.size) report.skipped.push({ fileName: file.name, reason: `sidecar metadata for ${rows.size} photo(s)` });
+        if (problems.length)
+          fail(
+            report,
+            file.name,
+            new ImportError(
+              'IMPORT_SIDECAR_INVALID',
+              `sidecar CSV: ${problems.join('; ')}`,
+              file.name,
+            ),
+          );
+        if (rows.size)
+          report.skipped.push({
+            fileName: file.name,
+            reason: `sidecar metadata for ${rows.size} photo(s)`,
+          });
       }
       for (const file of images) {
         const instanceId = sha256Hex(file.bytes);
@@ -180,7 +227,14 @@ export function createLibrary(options: LibraryOptions = {}): Library {
         try {
           if (photoFormat(file.bytes)) {
             const fromCsv = lookupSidecar(sidecar, file.name);
-            await importPhoto(file, instanceId, file.photo ?? fromCsv, file.photo ? 'the import form' : 'the sidecar CSV', report, actor);
+            await importPhoto(
+              file,
+              instanceId,
+              file.photo ?? fromCsv,
+              file.photo ? 'the import form' : 'the sidecar CSV',
+              report,
+              actor,
+            );
           } else await importDicom(file, instanceId, report, tags.sourceSite);
         } catch (error) {
           fail(report, file.name, error);
@@ -193,13 +247,21 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     },
     async frame(instanceId, frame) {
       const entry = entries.get(instanceId);
-      if (!entry) throw new ApiError({ code: 'NOT_FOUND', message: `No image with id ${instanceId.slice(0, 12)}… is in the library.` });
+      if (!entry)
+        throw new ApiError({
+          code: 'NOT_FOUND',
+          message: `No image with id ${instanceId.slice(0, 12)}… is in the library.`,
+        });
       const cached = cache.get(instanceId, frame);
       if (cached) return cached;
       let decoded: DecodedFrame;
       const bytes = entry.bytes ?? (await store!.bytes(instanceId));
       if (entry.kind === 'photo') {
-        if (frame !== 0) throw new ApiError({ code: 'DICOM_FRAME_OUT_OF_RANGE', message: `frame ${frame} requested; a photo has one frame` });
+        if (frame !== 0)
+          throw new ApiError({
+            code: 'DICOM_FRAME_OUT_OF_RANGE',
+            message: `frame ${frame} requested; a photo has one frame`,
+          });
         decoded = await decodePhotoFrame(bytes, instanceId, entry.summary.fileName);
       } else {
         entry.parsed ??= parseDicomBytes(bytes, entry.summary.fileName);

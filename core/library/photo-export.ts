@@ -23,7 +23,8 @@ export type PhotoFormat = 'jpeg' | 'png';
 
 export function photoFormat(bytes: Uint8Array): PhotoFormat | undefined {
   if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47)
+    return 'png';
   return undefined;
 }
 
@@ -86,7 +87,10 @@ const baseName = (path: string) => path.split(/[\\/]/).pop()!.toLowerCase();
  * `patient_name`, `birth_date`, `exam_date` (YYYY-MM-DD or YYYYMMDD), `ga_weeks`, `site`.
  * Rows are keyed by the image's file name (without folders, case-insensitive).
  */
-export function parseSidecarCsv(text: string): { rows: Map<string, PhotoMetadata>; problems: string[] } {
+export function parseSidecarCsv(text: string): {
+  rows: Map<string, PhotoMetadata>;
+  problems: string[];
+} {
   const [header, ...body] = csvRows(text.replace(/^\uFEFF/, ''));
   const rows = new Map<string, PhotoMetadata>();
   const problems: string[] = [];
@@ -95,7 +99,8 @@ export function parseSidecarCsv(text: string): { rows: Map<string, PhotoMetadata
   if (at('file') < 0 || at('patient_id') < 0 || at('eye') < 0) {
     return { rows, problems: ['sidecar CSV needs the columns file, patient_id and eye'] };
   }
-  const date = (value: string | undefined) => (value && /^\d{4}-?\d{2}-?\d{2}$/.test(value) ? value.replace(/-/g, '') : undefined);
+  const date = (value: string | undefined) =>
+    value && /^\d{4}-?\d{2}-?\d{2}$/.test(value) ? value.replace(/-/g, '') : undefined;
   body.forEach((cells, index) => {
     const get = (name: string) => (at(name) >= 0 ? cells[at(name)] || undefined : undefined);
     const file = get('file');
@@ -119,16 +124,29 @@ export function parseSidecarCsv(text: string): { rows: Map<string, PhotoMetadata
   return { rows, problems };
 }
 
-export function lookupSidecar(rows: Map<string, PhotoMetadata>, fileName: string): PhotoMetadata | undefined {
+export function lookupSidecar(
+  rows: Map<string, PhotoMetadata>,
+  fileName: string,
+): PhotoMetadata | undefined {
   return rows.get(baseName(fileName));
 }
 
-export async function photoSummary(bytes: Uint8Array, fileName: string, instanceId: string, metadata: PhotoMetadata, source: string): Promise<InstanceSummary> {
+export async function photoSummary(
+  bytes: Uint8Array,
+  fileName: string,
+  instanceId: string,
+  metadata: PhotoMetadata,
+  source: string,
+): Promise<InstanceSummary> {
   let info: Metadata;
   try {
     info = await sharp(bytes).metadata();
   } catch (error) {
-    throw new DicomError('DICOM_CODEC_FAILED', `photo cannot be read: ${(error as Error).message}`, fileName);
+    throw new DicomError(
+      'DICOM_CODEC_FAILED',
+      `photo cannot be read: ${(error as Error).message}`,
+      fileName,
+    );
   }
   const rotated = (info.orientation ?? 1) >= 5; // EXIF orientations 5–8 swap width and height
   return {
@@ -156,10 +174,19 @@ export async function photoSummary(bytes: Uint8Array, fileName: string, instance
   };
 }
 
-export async function decodePhotoFrame(bytes: Uint8Array, instanceId: string, fileName: string): Promise<DecodedFrame> {
+export async function decodePhotoFrame(
+  bytes: Uint8Array,
+  instanceId: string,
+  fileName: string,
+): Promise<DecodedFrame> {
   try {
     // rotate() applies the EXIF orientation, so the fundus is shown as the camera meant it.
-    const { data, info } = await sharp(bytes).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(bytes)
+      .rotate()
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return {
       instanceId,
       frame: 0,
@@ -179,6 +206,10 @@ export async function decodePhotoFrame(bytes: Uint8Array, instanceId: string, fi
       inverted: false,
     };
   } catch (error) {
-    throw new DicomError('DICOM_CODEC_FAILED', `photo cannot be decoded: ${(error as Error).message}`, fileName);
+    throw new DicomError(
+      'DICOM_CODEC_FAILED',
+      `photo cannot be decoded: ${(error as Error).message}`,
+      fileName,
+    );
   }
 }

@@ -9,7 +9,12 @@ export interface BinaryMask {
   data: Uint8Array;
 }
 
-export function thresholdMap(values: Float32Array, width: number, height: number, threshold: number): BinaryMask {
+export function thresholdMap(
+  values: Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+): BinaryMask {
   const data = new Uint8Array(width * height);
   for (let i = 0; i < data.length; i++) data[i] = values[i]! >= threshold ? 1 : 0;
   return { width, height, data };
@@ -35,7 +40,16 @@ export function connectedRegions(mask: BinaryMask): { labels: Int32Array; region
   for (let start = 0; start < data.length; start++) {
     if (!data[start] || labels[start]) continue;
     const label = regions.length + 1;
-    const region: Region = { label, area: 0, minX: width, maxX: -1, minY: height, maxY: -1, centroidX: 0, centroidY: 0 };
+    const region: Region = {
+      label,
+      area: 0,
+      minX: width,
+      maxX: -1,
+      minY: height,
+      maxY: -1,
+      centroidX: 0,
+      centroidY: 0,
+    };
     labels[start] = label;
     stack.push(start);
     while (stack.length) {

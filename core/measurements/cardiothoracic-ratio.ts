@@ -19,7 +19,12 @@
  */
 import type { BinaryMask } from './binary-mask.ts';
 import { MeasurementError } from './ctr/errors.ts';
-import { traceHeart, type HeartTrace, type RowStatus, type SideTrace } from './ctr/heart-borders.ts';
+import {
+  traceHeart,
+  type HeartTrace,
+  type RowStatus,
+  type SideTrace,
+} from './ctr/heart-borders.ts';
 import { findLungFields, type LungFields, type Point } from './ctr/lung-fields.ts';
 
 export { MeasurementError, type CtrErrorCode } from './ctr/errors.ts';
@@ -80,7 +85,10 @@ const MAX_AERATED_SHARE = 0.4;
 /** Abstain when the accepted rows near the widest point scatter by more than this share of the thorax (MAD). */
 const MAX_SPREAD = 0.025;
 
-const SIDE_NAME = { right: 'right heart border (image left)', left: 'left heart border (image right)' } as const;
+const SIDE_NAME = {
+  right: 'right heart border (image left)',
+  left: 'left heart border (image right)',
+} as const;
 
 function median(values: number[]): number {
   if (!values.length) return Number.NaN;
@@ -92,14 +100,20 @@ function sideEvidence(trace: SideTrace, lungHeight: number): SideEvidence {
   const searched = trace.rows.filter((r) => r.status !== 'lung-base');
   const accepted = searched.filter((r) => r.status === 'ok');
   const rejected: SideEvidence['rowsRejected'] = {};
-  for (const r of searched) if (r.status !== 'ok' && r.status !== 'lung-base') rejected[r.status] = (rejected[r.status] ?? 0) + 1;
+  for (const r of searched)
+    if (r.status !== 'ok' && r.status !== 'lung-base')
+      rejected[r.status] = (rejected[r.status] ?? 0) + 1;
   // Agreement between rows near the widest point: how far each accepted row lies from the
   // running median of its neighbours (a smooth border, however curved, scatters little).
   let spreadPx = Number.NaN;
   if (trace.extreme) {
     const w = 0.04 * lungHeight;
     const near = accepted.filter((r) => Math.abs(r.y - trace.extreme!.y) <= 0.1 * lungHeight);
-    spreadPx = median(near.map((r) => Math.abs(r.x - median(accepted.filter((o) => Math.abs(o.y - r.y) <= w).map((o) => o.x)))));
+    spreadPx = median(
+      near.map((r) =>
+        Math.abs(r.x - median(accepted.filter((o) => Math.abs(o.y - r.y) <= w).map((o) => o.x))),
+      ),
+    );
   }
   return {
     rowsSearched: searched.length,
@@ -116,16 +130,32 @@ function checkSide(trace: SideTrace, evidence: SideEvidence, fields: LungFields)
   const { rowsSearched, rowsWithBorder } = evidence;
   const crossing = evidence.rowsRejected['crosses-aerated-lung'] ?? 0;
   if (rowsSearched && crossing / rowsSearched > MAX_AERATED_SHARE) {
-    throw new MeasurementError('CTR_BORDER_IN_AERATED_LUNG', `The ${name} traced on ${crossing} of ${rowsSearched} rows lies in aerated lung, so it is not the heart; no ratio given.`);
+    throw new MeasurementError(
+      'CTR_BORDER_IN_AERATED_LUNG',
+      `The ${name} traced on ${crossing} of ${rowsSearched} rows lies in aerated lung, so it is not the heart; no ratio given.`,
+    );
   }
   if (!rowsSearched) {
-    throw new MeasurementError('CTR_HEART_NOT_FOUND', `No rows between the hila and the diaphragm could be searched for the ${name} (the lung field ends too high); no ratio given.`);
+    throw new MeasurementError(
+      'CTR_HEART_NOT_FOUND',
+      `No rows between the hila and the diaphragm could be searched for the ${name} (the lung field ends too high); no ratio given.`,
+    );
   }
-  if (rowsWithBorder < MIN_ROWS || rowsWithBorder < MIN_ROW_SHARE * rowsSearched || !trace.extreme) {
-    throw new MeasurementError('CTR_HEART_NOT_FOUND', `The ${name} was found against aerated lung on too few rows (${rowsWithBorder} of ${rowsSearched} between the hila and the diaphragm); no ratio given.`);
+  if (
+    rowsWithBorder < MIN_ROWS ||
+    rowsWithBorder < MIN_ROW_SHARE * rowsSearched ||
+    !trace.extreme
+  ) {
+    throw new MeasurementError(
+      'CTR_HEART_NOT_FOUND',
+      `The ${name} was found against aerated lung on too few rows (${rowsWithBorder} of ${rowsSearched} between the hila and the diaphragm); no ratio given.`,
+    );
   }
   if (evidence.spreadPx > MAX_SPREAD * fields.thoracicWidthPx) {
-    throw new MeasurementError('CTR_LOW_CONFIDENCE', `The ${name} is inconsistent between rows (spread ${evidence.spreadPx.toFixed(1)} px around its widest point); no ratio given.`);
+    throw new MeasurementError(
+      'CTR_LOW_CONFIDENCE',
+      `The ${name} is inconsistent between rows (spread ${evidence.spreadPx.toFixed(1)} px around its widest point); no ratio given.`,
+    );
   }
   return trace.extreme;
 }
@@ -141,9 +171,15 @@ function confidenceOf(evidence: SideEvidence, fields: LungFields): number {
  * `lungs`: the lung model's mask on the image; `luma`: the film's 8-bit display rendering
  * (air dark), same size. Throws a MeasurementError (coded) when it abstains.
  */
-export function cardiothoracicRatio(lungs: BinaryMask, luma: Uint8Array | undefined): CardiothoracicMeasurement {
+export function cardiothoracicRatio(
+  lungs: BinaryMask,
+  luma: Uint8Array | undefined,
+): CardiothoracicMeasurement {
   if (!luma || luma.length !== lungs.width * lungs.height) {
-    throw new MeasurementError('CTR_NO_FILM', 'The cardiothoracic ratio needs the film itself to see the heart borders; only the lung mask was given.');
+    throw new MeasurementError(
+      'CTR_NO_FILM',
+      'The cardiothoracic ratio needs the film itself to see the heart borders; only the lung mask was given.',
+    );
   }
   const fields = findLungFields(lungs);
   const trace: HeartTrace = traceHeart(fields, luma);
@@ -156,18 +192,33 @@ export function cardiothoracicRatio(lungs: BinaryMask, luma: Uint8Array | undefi
   // The hard rule, checked again on the points the ratio is made of (and every accepted row):
   // no heart-border point may lie in aerated lung.
   const points = (t: SideTrace) => [...t.rows.filter((r) => r.status === 'ok'), t.extreme!];
-  const inLung = points(trace.right).filter((p) => trace.inAeratedLung(p, 'right')).length + points(trace.left).filter((p) => trace.inAeratedLung(p, 'left')).length;
+  const inLung =
+    points(trace.right).filter((p) => trace.inAeratedLung(p, 'right')).length +
+    points(trace.left).filter((p) => trace.inAeratedLung(p, 'left')).length;
   if (inLung) {
-    throw new MeasurementError('CTR_BORDER_IN_AERATED_LUNG', `${inLung} heart-border point(s) lie in aerated lung; no ratio given.`);
+    throw new MeasurementError(
+      'CTR_BORDER_IN_AERATED_LUNG',
+      `${inLung} heart-border point(s) lie in aerated lung; no ratio given.`,
+    );
   }
-  if (!(rightPoint.x < fields.midline && fields.midline < leftPoint.x) || rightPoint.x <= fields.thoracic[0].x || leftPoint.x >= fields.thoracic[1].x) {
-    throw new MeasurementError('CTR_LOW_CONFIDENCE', 'The heart borders found do not straddle the midline inside the thorax; no ratio given.');
+  if (
+    !(rightPoint.x < fields.midline && fields.midline < leftPoint.x) ||
+    rightPoint.x <= fields.thoracic[0].x ||
+    leftPoint.x >= fields.thoracic[1].x
+  ) {
+    throw new MeasurementError(
+      'CTR_LOW_CONFIDENCE',
+      'The heart borders found do not straddle the midline inside the thorax; no ratio given.',
+    );
   }
   const thoracicWidthPx = fields.thoracic[1].x - fields.thoracic[0].x;
   const cardiacWidthPx = leftPoint.x - rightPoint.x;
   const ratio = cardiacWidthPx / thoracicWidthPx;
   if (ratio < PLAUSIBLE_RATIO[0] || ratio > PLAUSIBLE_RATIO[1]) {
-    throw new MeasurementError('CTR_LOW_CONFIDENCE', `The ratio found (${ratio.toFixed(2)}) is outside ${PLAUSIBLE_RATIO[0]}–${PLAUSIBLE_RATIO[1]}, more likely a failed border than a heart of that size; no ratio given.`);
+    throw new MeasurementError(
+      'CTR_LOW_CONFIDENCE',
+      `The ratio found (${ratio.toFixed(2)}) is outside ${PLAUSIBLE_RATIO[0]}–${PLAUSIBLE_RATIO[1]}, more likely a failed border than a heart of that size; no ratio given.`,
+    );
   }
   const confidence = Math.min(confidenceOf(right, fields), confidenceOf(left, fields));
   const summary = `Heart borders against aerated lung on ${right.rowsWithBorder} of ${right.rowsSearched} rows (right) and ${left.rowsWithBorder} of ${left.rowsSearched} (left); none in aerated lung.`;
@@ -178,6 +229,13 @@ export function cardiothoracicRatio(lungs: BinaryMask, luma: Uint8Array | undefi
     cardiacWidthPx,
     ratio,
     confidence: Math.round(confidence * 100) / 100,
-    evidence: { right, left, band: { top: trace.bandTop, bottom: trace.bandBottom }, midline: fields.midline, borderPointsInAeratedLung: inLung, summary },
+    evidence: {
+      right,
+      left,
+      band: { top: trace.bandTop, bottom: trace.bandBottom },
+      midline: fields.midline,
+      borderPointsInAeratedLung: inLung,
+      summary,
+    },
   };
 }

@@ -8,7 +8,13 @@ import type { DecodedFrame } from '../api/schemas.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import { thresholdMap, type BinaryMask } from './binary-mask.ts';
 import { cardiothoracicRatio, type CardiothoracicMeasurement } from './cardiothoracic-ratio.ts';
-import { tortuosityOverlay, vascularMetrics, type Laterality, type ReaderDisc, type VascularMetrics } from './vascular/vascular-metrics.ts';
+import {
+  tortuosityOverlay,
+  vascularMetrics,
+  type Laterality,
+  type ReaderDisc,
+  type VascularMetrics,
+} from './vascular/vascular-metrics.ts';
 
 export type MeasurementKind = 'cardiothoracic-ratio' | 'retinal-vascular-metrics';
 
@@ -24,7 +30,9 @@ export interface VascularResult {
   kind: 'retinal-vascular-metrics';
   method: string;
   /** The metrics without the per-vessel pixel lists (those go into the overlay). */
-  metrics: Omit<VascularMetrics, 'vessels'> & { vessels: Omit<VascularMetrics['vessels'][number], 'pixels'>[] };
+  metrics: Omit<VascularMetrics, 'vessels'> & {
+    vessels: Omit<VascularMetrics['vessels'][number], 'pixels'>[];
+  };
   overlay: { width: number; height: number; rgba: Uint8Array };
 }
 
@@ -42,7 +50,10 @@ export function displayLuma(frame: DecodedFrame, rendered = displayBytes(frame))
   const { channels, data } = rendered;
   if (channels === 1) return data;
   const luma = new Uint8Array(frame.rows * frame.columns);
-  for (let i = 0; i < luma.length; i++) luma[i] = Math.round(0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!);
+  for (let i = 0; i < luma.length; i++)
+    luma[i] = Math.round(
+      0.299 * data[i * 3]! + 0.587 * data[i * 3 + 1]! + 0.114 * data[i * 3 + 2]!,
+    );
   return luma;
 }
 
@@ -51,8 +62,12 @@ export function fundusField(frame: DecodedFrame): { luma: Uint8Array; field: Bin
   const rendered = displayBytes(frame);
   const { channels, data } = rendered;
   const field = new Uint8Array(frame.rows * frame.columns);
-  for (let i = 0; i < field.length; i++) field[i] = (channels === 3 ? data[i * 3]! : data[i]!) > 20 ? 1 : 0;
-  return { luma: displayLuma(frame, rendered), field: { width: frame.columns, height: frame.rows, data: field } };
+  for (let i = 0; i < field.length; i++)
+    field[i] = (channels === 3 ? data[i * 3]! : data[i]!) > 20 ? 1 : 0;
+  return {
+    luma: displayLuma(frame, rendered),
+    field: { width: frame.columns, height: frame.rows, data: field },
+  };
 }
 
 export function lateralityOf(value: string | undefined): Laterality {
@@ -62,13 +77,19 @@ export function lateralityOf(value: string | undefined): Laterality {
   return undefined;
 }
 
-export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, map: ProbabilityMapOnImage, context: { laterality?: string; disc?: ReaderDisc } = {}): DerivedMeasurement {
+export function deriveMeasurement(
+  kind: MeasurementKind,
+  frame: DecodedFrame,
+  map: ProbabilityMapOnImage,
+  context: { laterality?: string; disc?: ReaderDisc } = {},
+): DerivedMeasurement {
   const mask = thresholdMap(map.values, map.width, map.height, map.threshold);
   if (kind === 'cardiothoracic-ratio') {
     const measurement = cardiothoracicRatio(mask, displayLuma(frame));
     const result: CtrResult = {
       kind,
-      method: 'Thoracic width: the widest row across the outer borders of the two lung fields (lung model). Heart: its borders traced row by row on the film between the hila and the diaphragm, where the dense cardiac shadow meets aerated lung; no border point may lie in aerated lung, and the measurement abstains (no ratio, with the reason) when the heart cannot be found with confidence. Not a heart segmentation; the reader checks and adjusts the points.',
+      method:
+        'Thoracic width: the widest row across the outer borders of the two lung fields (lung model). Heart: its borders traced row by row on the film between the hila and the diaphragm, where the dense cardiac shadow meets aerated lung; no border point may lie in aerated lung, and the measurement abstains (no ratio, with the reason) when the heart cannot be found with confidence. Not a heart segmentation; the reader checks and adjusts the points.',
       measurement,
     };
     if (frame.spacing) {
@@ -76,17 +97,28 @@ export function deriveMeasurement(kind: MeasurementKind, frame: DecodedFrame, ma
         thoracic: measurement.thoracicWidthPx * frame.spacing.column,
         cardiac: measurement.cardiacWidthPx * frame.spacing.column,
         spacingSource: frame.spacing.source,
-        caveat: frame.spacing.source === 'PixelSpacing' ? 'calibrated at the patient plane by the modality' : 'spacing at the detector: magnification not corrected, sizes overstated by the geometric magnification',
+        caveat:
+          frame.spacing.source === 'PixelSpacing'
+            ? 'calibrated at the patient plane by the modality'
+            : 'spacing at the detector: magnification not corrected, sizes overstated by the geometric magnification',
       };
     }
     return result;
   }
   const { luma, field } = fundusField(frame);
-  const metrics = vascularMetrics(luma, field, mask, { laterality: lateralityOf(context.laterality), disc: context.disc });
+  const metrics = vascularMetrics(luma, field, mask, {
+    laterality: lateralityOf(context.laterality),
+    disc: context.disc,
+  });
   return {
     kind,
-    method: 'Optic disc detected by vessel convergence and brightness, with a confidence (or not found; or placed by the reader); major vessels traced from the disc margin to 3 disc diameters and measured for tortuosity index (arc/chord), integrated curvature and width; indicator from published thresholds (rule and sources in metrics.severity.rule), not validated on plus-labelled images. A measurement for the reader, not a diagnosis.',
+    method:
+      'Optic disc detected by vessel convergence and brightness, with a confidence (or not found; or placed by the reader); major vessels traced from the disc margin to 3 disc diameters and measured for tortuosity index (arc/chord), integrated curvature and width; indicator from published thresholds (rule and sources in metrics.severity.rule), not validated on plus-labelled images. A measurement for the reader, not a diagnosis.',
     metrics: { ...metrics, vessels: metrics.vessels.map(({ pixels: _pixels, ...rest }) => rest) },
-    overlay: { width: frame.columns, height: frame.rows, rgba: tortuosityOverlay(metrics, frame.columns, frame.rows) },
+    overlay: {
+      width: frame.columns,
+      height: frame.rows,
+      rgba: tortuosityOverlay(metrics, frame.columns, frame.rows),
+    },
   };
 }

@@ -18,7 +18,15 @@
  * one concatenation per PDU) and handed on whole, one at a time.
  */
 import type { Socket } from 'node:net';
-import { AbortReason, AbortSource, abortPdu, isKnownPduType, PDU_HEADER_BYTES, pduName, PduType } from './pdu.ts';
+import {
+  AbortReason,
+  AbortSource,
+  abortPdu,
+  isKnownPduType,
+  PDU_HEADER_BYTES,
+  pduName,
+  PduType,
+} from './pdu.ts';
 import { PdvCheck } from './pdv-check.ts';
 import type { ScpLimits } from './scp-limits.ts';
 
@@ -57,7 +65,8 @@ export class PduGuard {
     this.pdvs = new PdvCheck(options.limits.maxCommandBytes);
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => {
-      if (this.state !== 'closing') options.log(`DICOM peer ${this.peer}: connection error: ${error.message}`);
+      if (this.state !== 'closing')
+        options.log(`DICOM peer ${this.peer}: connection error: ${error.message}`);
     });
     socket.on('close', () => {
       this.state = 'closed';
@@ -66,7 +75,9 @@ export class PduGuard {
     // ARTIM, PS3.8 §9.1.5: started when the transport connection opens (Sta2), stopped by the
     // A-ASSOCIATE-RQ; on expiry the connection is closed without an A-ABORT (§9.2, Sta2 Evt18 AA-2).
     this.artimTimer = setTimeout(() => {
-      options.log(`DICOM peer ${this.peer}: no complete A-ASSOCIATE-RQ within ${options.limits.artimMs} ms (ARTIM); closing`);
+      options.log(
+        `DICOM peer ${this.peer}: no complete A-ASSOCIATE-RQ within ${options.limits.artimMs} ms (ARTIM); closing`,
+      );
       this.closeWith(undefined, options.limits.closeGraceMs);
     }, options.limits.artimMs);
   }
@@ -101,7 +112,8 @@ export class PduGuard {
       return true;
     }
     const written = this.socket.write(pdu);
-    if (type === PduType.AssociateRj || type === PduType.ReleaseRp) this.closeWith(undefined, this.options.limits.artimMs);
+    if (type === PduType.AssociateRj || type === PduType.ReleaseRp)
+      this.closeWith(undefined, this.options.limits.artimMs);
     return written;
   }
 
@@ -131,7 +143,10 @@ export class PduGuard {
   private violation(reason: string, abortReason: number): void {
     if (this.closed) return;
     this.options.log(`DICOM peer ${this.peer}: ${reason}; sending A-ABORT and closing`);
-    this.closeWith(abortPdu(AbortSource.ServiceProvider, abortReason), this.options.limits.closeGraceMs);
+    this.closeWith(
+      abortPdu(AbortSource.ServiceProvider, abortReason),
+      this.options.limits.closeGraceMs,
+    );
   }
 
   private receive(chunk: Buffer): void {
@@ -140,7 +155,10 @@ export class PduGuard {
     this.lastActivity = Date.now();
     this.received += chunk.length;
     if (this.received > this.options.limits.maxAssociationBytes) {
-      this.violation(`sent more than ${this.options.limits.maxAssociationBytes} bytes in one association`, AbortReason.NotSpecified);
+      this.violation(
+        `sent more than ${this.options.limits.maxAssociationBytes} bytes in one association`,
+        AbortReason.NotSpecified,
+      );
       return;
     }
     let offset = 0;
@@ -176,12 +194,25 @@ export class PduGuard {
         this.close();
         return false;
       }
-      if (type !== PduType.AssociateRq) problem = [`${name} before an A-ASSOCIATE-RQ`, AbortReason.UnexpectedPdu];
-      else if (length > limits.maxAssociateRqBytes) problem = [`A-ASSOCIATE-RQ declares ${length} bytes (limit ${limits.maxAssociateRqBytes})`, AbortReason.InvalidPduParameterValue];
+      if (type !== PduType.AssociateRq)
+        problem = [`${name} before an A-ASSOCIATE-RQ`, AbortReason.UnexpectedPdu];
+      else if (length > limits.maxAssociateRqBytes)
+        problem = [
+          `A-ASSOCIATE-RQ declares ${length} bytes (limit ${limits.maxAssociateRqBytes})`,
+          AbortReason.InvalidPduParameterValue,
+        ];
     } else if (type === PduType.PDataTf) {
-      if (length > limits.maxPduLength + limits.pduSlackBytes) problem = [`P-DATA-TF declares ${length} bytes (advertised maximum ${limits.maxPduLength})`, AbortReason.InvalidPduParameterValue];
+      if (length > limits.maxPduLength + limits.pduSlackBytes)
+        problem = [
+          `P-DATA-TF declares ${length} bytes (advertised maximum ${limits.maxPduLength})`,
+          AbortReason.InvalidPduParameterValue,
+        ];
     } else if (type === PduType.ReleaseRq || type === PduType.Abort) {
-      if (length !== 4) problem = [`${name} declares ${length} bytes (must be 4)`, AbortReason.InvalidPduParameterValue];
+      if (length !== 4)
+        problem = [
+          `${name} declares ${length} bytes (must be 4)`,
+          AbortReason.InvalidPduParameterValue,
+        ];
     } else {
       problem = [`unexpected ${name} in an established association`, AbortReason.UnexpectedPdu];
     }
@@ -224,7 +255,11 @@ export class PduGuard {
       const { idleMs } = this.options.limits;
       if (this.inFlight > 0) this.armIdle(idleMs);
       else if (silent < idleMs) this.armIdle(idleMs - silent);
-      else this.violation(`associated but silent for ${silent} ms (idle limit ${idleMs} ms)`, AbortReason.NotSpecified);
+      else
+        this.violation(
+          `associated but silent for ${silent} ms (idle limit ${idleMs} ms)`,
+          AbortReason.NotSpecified,
+        );
     }, delay);
   }
 

@@ -55,7 +55,11 @@ export function abortPdu(source: number, reason: number): Buffer {
 
 /** A-ASSOCIATE-RJ result, source and reason, PS3.8 §9.3.4 (table 9-21). */
 export const RejectResult = { Permanent: 1, Transient: 2 } as const;
-export const RejectSource = { ServiceUser: 1, ServiceProviderAcse: 2, ServiceProviderPresentation: 3 } as const;
+export const RejectSource = {
+  ServiceUser: 1,
+  ServiceProviderAcse: 2,
+  ServiceProviderPresentation: 3,
+} as const;
 /** Reasons when the source is the presentation service provider. */
 export const RejectReason = { TemporaryCongestion: 1, LocalLimitExceeded: 2 } as const;
 

@@ -33,12 +33,21 @@ export class PdvCheck {
 
   /** Checks one whole P-DATA-TF PDU (header included); a reason when it must be refused. */
   check(pdu: Buffer): PdvProblem | undefined {
-    for (let at = 6; at < pdu.length; ) {
-      if (at + 6 > pdu.length) return ['P-DATA-TF ends inside a PDV item header', AbortReason.InvalidPduParameterValue];
+    for (let at = 6; at < pdu.length;) {
+      if (at + 6 > pdu.length)
+        return ['P-DATA-TF ends inside a PDV item header', AbortReason.InvalidPduParameterValue];
       const itemLength = pdu.readUInt32BE(at);
-      if (itemLength < 2 || at + 4 + itemLength > pdu.length) return [`PDV item length ${itemLength} does not fit its P-DATA-TF`, AbortReason.InvalidPduParameterValue];
+      if (itemLength < 2 || at + 4 + itemLength > pdu.length)
+        return [
+          `PDV item length ${itemLength} does not fit its P-DATA-TF`,
+          AbortReason.InvalidPduParameterValue,
+        ];
       const control = pdu[at + 5]!;
-      const problem = this.fragment(pdu.subarray(at + 6, at + 4 + itemLength), (control & 0x01) !== 0, (control & 0x02) !== 0);
+      const problem = this.fragment(
+        pdu.subarray(at + 6, at + 4 + itemLength),
+        (control & 0x01) !== 0,
+        (control & 0x02) !== 0,
+      );
       if (problem) return problem;
       at += 4 + itemLength;
     }
@@ -50,8 +59,16 @@ export class PdvCheck {
     if (isCommand) {
       this.commandParts.push(value);
       this.commandBytes += value.length;
-      if (this.commandBytes > this.maxCommandBytes) return [`command set over ${this.maxCommandBytes} bytes`, AbortReason.InvalidPduParameterValue];
-      if (this.commandParts.length > MAX_SMALL_MESSAGE_FRAGMENTS) return [`command set in over ${MAX_SMALL_MESSAGE_FRAGMENTS} fragments`, AbortReason.InvalidPduParameterValue];
+      if (this.commandBytes > this.maxCommandBytes)
+        return [
+          `command set over ${this.maxCommandBytes} bytes`,
+          AbortReason.InvalidPduParameterValue,
+        ];
+      if (this.commandParts.length > MAX_SMALL_MESSAGE_FRAGMENTS)
+        return [
+          `command set in over ${MAX_SMALL_MESSAGE_FRAGMENTS} fragments`,
+          AbortReason.InvalidPduParameterValue,
+        ];
       if (isLast) {
         const command = readCommand(Buffer.concat(this.commandParts));
         this.datasetOf = command.dataSetType === NO_DATA_SET ? undefined : command.field;
@@ -64,8 +81,14 @@ export class PdvCheck {
     if (this.datasetOf !== C_STORE_RQ) {
       this.datasetBytes += value.length;
       this.datasetFragments += 1;
-      if (this.datasetBytes > this.maxCommandBytes || this.datasetFragments > MAX_SMALL_MESSAGE_FRAGMENTS) {
-        return [`data set of command 0x${(this.datasetOf ?? 0).toString(16).padStart(4, '0')} over ${this.maxCommandBytes} bytes or ${MAX_SMALL_MESSAGE_FRAGMENTS} fragments`, AbortReason.InvalidPduParameterValue];
+      if (
+        this.datasetBytes > this.maxCommandBytes ||
+        this.datasetFragments > MAX_SMALL_MESSAGE_FRAGMENTS
+      ) {
+        return [
+          `data set of command 0x${(this.datasetOf ?? 0).toString(16).padStart(4, '0')} over ${this.maxCommandBytes} bytes or ${MAX_SMALL_MESSAGE_FRAGMENTS} fragments`,
+          AbortReason.InvalidPduParameterValue,
+        ];
       }
     }
     if (isLast) {
@@ -81,9 +104,15 @@ export class PdvCheck {
  * (0000,0100) Command Field and (0000,0800) Command Data Set Type of a command set; command
  * sets are implicit VR little endian (PS3.7 §6.3.1).
  */
-export function readCommand(set: Buffer): { field: number | undefined; dataSetType: number | undefined } {
-  const found: { field: number | undefined; dataSetType: number | undefined } = { field: undefined, dataSetType: undefined };
-  for (let at = 0; at + 8 <= set.length; ) {
+export function readCommand(set: Buffer): {
+  field: number | undefined;
+  dataSetType: number | undefined;
+} {
+  const found: { field: number | undefined; dataSetType: number | undefined } = {
+    field: undefined,
+    dataSetType: undefined,
+  };
+  for (let at = 0; at + 8 <= set.length;) {
     const group = set.readUInt16LE(at);
     const element = set.readUInt16LE(at + 2);
     const length = set.readUInt32LE(at + 4);

@@ -26,7 +26,9 @@ const zeros = Buffer.alloc(CHUNK);
 function finish(): void {
   clearInterval(timer);
   socket.destroy();
-  process.stdout.write(`${JSON.stringify({ closedAfterMs, sent, answer: answer.subarray(0, 16).toString('hex') })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ closedAfterMs, sent, answer: answer.subarray(0, 16).toString('hex') })}\n`,
+  );
   process.exit(0);
 }
 

@@ -55,11 +55,13 @@ export function resolveScpLimits(overrides: Partial<ScpLimits> = {}): ScpLimits 
   for (const [key, value] of Object.entries(overrides) as [keyof ScpLimits, number | undefined][]) {
     if (value === undefined) continue;
     if (!(key in DEFAULT_SCP_LIMITS)) throw new Error(`unknown SCP limit ${key}`);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`SCP limit ${key} must be a non-negative integer, not ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`SCP limit ${key} must be a non-negative integer, not ${value}`);
     limits[key] = value;
   }
   // PS3.8 §9.3.5 counts P-DATA-TF lengths in a 32-bit field; 0 would mean "unlimited" (Annex D.1).
-  if (limits.maxPduLength < 1024 || limits.maxPduLength > 0xffff_ffff) throw new Error(`maxPduLength ${limits.maxPduLength} is out of range`);
+  if (limits.maxPduLength < 1024 || limits.maxPduLength > 0xffff_ffff)
+    throw new Error(`maxPduLength ${limits.maxPduLength} is out of range`);
   if (limits.maxAssociations < 1) throw new Error('maxAssociations must be at least 1');
   return limits;
 }

@@ -24,21 +24,39 @@ function pdu(type: number, body: Buffer): Buffer {
 }
 
 /** A-ASSOCIATE-RQ (PS3.8 §9.3.2) proposing one presentation context. */
-export function associateRq(options: { called: string; calling?: string; maxPdu?: number; abstractSyntax?: string }): Buffer {
+export function associateRq(options: {
+  called: string;
+  calling?: string;
+  maxPdu?: number;
+  abstractSyntax?: string;
+}): Buffer {
   const fixed = Buffer.alloc(68, 0);
   fixed.writeUInt16BE(1, 0); // protocol version
   fixed.write(options.called.padEnd(16, ' '), 4, 'ascii');
   fixed.write((options.calling ?? 'PROBE').padEnd(16, ' '), 20, 'ascii');
-  const context = item(0x20, Buffer.concat([Buffer.from([1, 0, 0, 0]), item(0x30, uid(options.abstractSyntax ?? VERIFICATION)), item(0x40, uid(IMPLICIT_LE))]));
+  const context = item(
+    0x20,
+    Buffer.concat([
+      Buffer.from([1, 0, 0, 0]),
+      item(0x30, uid(options.abstractSyntax ?? VERIFICATION)),
+      item(0x40, uid(IMPLICIT_LE)),
+    ]),
+  );
   const maxLength = Buffer.alloc(4);
   maxLength.writeUInt32BE(options.maxPdu ?? 16384);
-  const userInfo = item(0x50, Buffer.concat([item(0x51, maxLength), item(0x52, uid('1.2.3.4.5.6'))]));
-  return pdu(0x01, Buffer.concat([fixed, item(0x10, uid('1.2.840.10008.3.1.1.1')), context, userInfo]));
+  const userInfo = item(
+    0x50,
+    Buffer.concat([item(0x51, maxLength), item(0x52, uid('1.2.3.4.5.6'))]),
+  );
+  return pdu(
+    0x01,
+    Buffer.concat([fixed, item(0x10, uid('1.2.840.10008.3.1.1.1')), context, userInfo]),
+  );
 }
 
 /** The Maximum Length an A-ASSOCIATE-AC advertises (user information sub-item 0x51, PS3.8 Annex D.1). */
 export function advertisedMaxPdu(ac: Buffer): number | undefined {
-  for (let at = 6 + 68; at + 4 <= ac.length; ) {
+  for (let at = 6 + 68; at + 4 <= ac.length;) {
     const length = ac.readUInt16BE(at + 2);
     if (ac[at] === 0x50) {
       for (let sub = at + 4; sub + 4 <= at + 4 + length; sub += 4 + ac.readUInt16BE(sub + 2)) {
@@ -168,5 +186,8 @@ export function rawPeer(port: number): Promise<RawPeer> {
 /** Resolves with the value, or with `fallback` after ms. */
 export function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms))),
+  ]).finally(() => clearTimeout(timer));
 }

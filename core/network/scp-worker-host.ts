@@ -35,7 +35,12 @@ export function scpWorkerEntry(): URL | undefined {
   return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }
 
-export function startScpWorker(entry: URL, data: ScpWorkerData, storeInstance: StoreInstance, log: (line: string) => void): Promise<ListeningScp> {
+export function startScpWorker(
+  entry: URL,
+  data: ScpWorkerData,
+  storeInstance: StoreInstance,
+  log: (line: string) => void,
+): Promise<ListeningScp> {
   const worker = new Worker(entry, { workerData: data, name: 'dicom-scp' });
   const send = (message: ToScpWorker) => worker.postMessage(message);
   let closing = false;
@@ -72,7 +77,9 @@ export function startScpWorker(entry: URL, data: ScpWorkerData, storeInstance: S
           log(message.line);
           break;
         case 'instance':
-          void storeInstance(new Uint8Array(message.bytes), message.callingAe).then((result) => send({ type: 'stored', id: message.id, result }));
+          void storeInstance(new Uint8Array(message.bytes), message.callingAe).then((result) =>
+            send({ type: 'stored', id: message.id, result }),
+          );
           break;
         case 'closed':
           closed?.();
@@ -84,8 +91,10 @@ export function startScpWorker(entry: URL, data: ScpWorkerData, storeInstance: S
       if (!started) reject(error);
     });
     worker.on('exit', (code) => {
-      if (!closing) log(`DICOM SCP worker stopped (exit code ${code}); no more DICOM transfers are received`);
-      if (!started) reject(new Error(`the DICOM SCP worker stopped before listening (exit code ${code})`));
+      if (!closing)
+        log(`DICOM SCP worker stopped (exit code ${code}); no more DICOM transfers are received`);
+      if (!started)
+        reject(new Error(`the DICOM SCP worker stopped before listening (exit code ${code})`));
     });
   });
 }

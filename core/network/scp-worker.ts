@@ -11,14 +11,18 @@ import { listenStoreScp, type ListeningScp } from './store-scp-server.ts';
 
 const port = parentPort!;
 const config = workerData as ScpWorkerData;
-const post = (message: FromScpWorker, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+const post = (message: FromScpWorker, transfer: ArrayBuffer[] = []) =>
+  port.postMessage(message, transfer);
 const waiting = new Map<number, (result: StoreResult) => void>();
 let nextId = 0;
 let scp: ListeningScp | undefined;
 
 /** An ArrayBuffer holding exactly these bytes, that this thread can give away. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
-  const whole = bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const whole =
+    bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength;
   return whole ? (bytes.buffer as ArrayBuffer) : new Uint8Array(bytes).buffer;
 }
 

@@ -18,7 +18,8 @@ import type { ScpLimits } from './scp-limits.ts';
 
 const { Scp, Implementation, Dataset } = dimse;
 const { CEchoResponse, CStoreResponse } = dimse.responses;
-const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason } = dimse.constants;
+const { Status, PresentationContextResult, RejectResult, RejectSource, RejectReason } =
+  dimse.constants;
 
 type Association = InstanceType<typeof dimse.association.Association>;
 
@@ -44,7 +45,9 @@ dimse.log.setLevel('warn');
 export function checkAdvertisableMaxPdu(limits: ScpLimits): void {
   // dcmjs-dimse writes min(association's, Implementation's) Maximum Length into the A-ASSOCIATE-AC.
   if (limits.maxPduLength > Implementation.getMaxPduLength()) {
-    throw new Error(`maxPduLength ${limits.maxPduLength} exceeds dcmjs-dimse's ${Implementation.getMaxPduLength()}`);
+    throw new Error(
+      `maxPduLength ${limits.maxPduLength} exceeds dcmjs-dimse's ${Implementation.getMaxPduLength()}`,
+    );
   }
 }
 
@@ -80,8 +83,14 @@ class StoreScp extends Scp {
     this.association = association;
     this.callingAe = association.getCallingAeTitle();
     if (association.getCalledAeTitle() !== aeTitle) {
-      log(`refused association from ${this.callingAe} (${this.guard.peer}): called AE ${association.getCalledAeTitle()} is not ${aeTitle}`);
-      this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
+      log(
+        `refused association from ${this.callingAe} (${this.guard.peer}): called AE ${association.getCalledAeTitle()} is not ${aeTitle}`,
+      );
+      this.sendAssociationReject(
+        RejectResult.Permanent,
+        RejectSource.ServiceUser,
+        RejectReason.CalledAeNotRecognized,
+      );
       return;
     }
     for (const c of association.getPresentationContexts()) {
@@ -123,16 +132,24 @@ class StoreScp extends Scp {
     context: InstanceType<typeof dimse.association.PresentationContext>,
     callback: (dataset: InstanceType<typeof Dataset>) => void,
   ): void {
-    callback(new Dataset((stream as FragmentCollector).take(), context.getAcceptedTransferSyntaxUid()));
+    callback(
+      new Dataset((stream as FragmentCollector).take(), context.getAcceptedTransferSyntaxUid()),
+    );
   }
 
-  override cEchoRequest(request: InstanceType<typeof dimse.requests.CEchoRequest>, callback: (response: InstanceType<typeof CEchoResponse>) => void): void {
+  override cEchoRequest(
+    request: InstanceType<typeof dimse.requests.CEchoRequest>,
+    callback: (response: InstanceType<typeof CEchoResponse>) => void,
+  ): void {
     const response = CEchoResponse.fromRequest(request);
     response.setStatus(Status.Success);
     callback(response);
   }
 
-  override cStoreRequest(request: InstanceType<typeof dimse.requests.CStoreRequest>, callback: (response: InstanceType<typeof CStoreResponse>) => void): void {
+  override cStoreRequest(
+    request: InstanceType<typeof dimse.requests.CStoreRequest>,
+    callback: (response: InstanceType<typeof CStoreResponse>) => void,
+  ): void {
     const { scratch, storeInstance } = this.config;
     const response = CStoreResponse.fromRequest(request);
     const release = this.guard.hold();
@@ -162,13 +179,19 @@ class StoreScp extends Scp {
 
   /** The peer's A-ABORT (PS3.8 §9.3.8): AA-3 of §9.2, close the transport connection. */
   override abort(source: number, reason: number): void {
-    this.config.log(`association from ${this.callingAe || '?'} (${this.guard.peer}) aborted by the peer (source ${source}, reason ${reason})`);
+    this.config.log(
+      `association from ${this.callingAe || '?'} (${this.guard.peer}) aborted by the peer (source ${source}, reason ${reason})`,
+    );
     this.guard.close();
   }
 }
 
 /** Serves one association that passed the connection cap, behind its guard. */
-export function serveAssociation(socket: GuardedDimseSocket, guard: PduGuard, config: StoreHandlerConfig): void {
+export function serveAssociation(
+  socket: GuardedDimseSocket,
+  guard: PduGuard,
+  config: StoreHandlerConfig,
+): void {
   const scp = new StoreScp(socket, guard, config);
   scp.on('networkError', (error: Error) => {
     config.log(`DICOM network error from ${guard.peer}: ${error.message}`);

@@ -14,7 +14,11 @@ import { GuardedDimseSocket } from './dimse-socket.ts';
 import { associateRjPdu, RejectReason, RejectResult, RejectSource } from './pdu.ts';
 import { PduGuard } from './pdu-guard.ts';
 import type { ScpLimits } from './scp-limits.ts';
-import { checkAdvertisableMaxPdu, serveAssociation, type StoreInstance } from './store-scp-handler.ts';
+import {
+  checkAdvertisableMaxPdu,
+  serveAssociation,
+  type StoreInstance,
+} from './store-scp-handler.ts';
 
 export interface ScpServerConfig {
   aeTitle: string;
@@ -46,19 +50,36 @@ export async function listenStoreScp(config: ScpServerConfig): Promise<Listening
       const guard = new PduGuard(socket, { limits, log, onPdu: (pdu) => dimseSocket.deliver(pdu) });
       const dimseSocket = new GuardedDimseSocket(guard);
       socket.on('close', () => dimseSocket.emit('close'));
-      serveAssociation(dimseSocket, guard, { aeTitle: config.aeTitle, limits, scratch, log, storeInstance: config.storeInstance });
+      serveAssociation(dimseSocket, guard, {
+        aeTitle: config.aeTitle,
+        limits,
+        scratch,
+        log,
+        storeInstance: config.storeInstance,
+      });
     } else if (rejecting.size < limits.maxRejecting) {
       rejecting.add(socket);
       socket.on('close', () => rejecting.delete(socket));
-      log(`DICOM peer ${peer}: ${serving.size} associations already in progress; rejecting (transient, local limit exceeded)`);
+      log(
+        `DICOM peer ${peer}: ${serving.size} associations already in progress; rejecting (transient, local limit exceeded)`,
+      );
       // The guard lets only a bounded A-ASSOCIATE-RQ through, within ARTIM; it is answered with the RJ.
       const guard: PduGuard = new PduGuard(socket, {
         limits,
         log,
-        onPdu: () => guard.send(associateRjPdu(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.LocalLimitExceeded)),
+        onPdu: () =>
+          guard.send(
+            associateRjPdu(
+              RejectResult.Transient,
+              RejectSource.ServiceProviderPresentation,
+              RejectReason.LocalLimitExceeded,
+            ),
+          ),
       });
     } else {
-      log(`DICOM peer ${peer}: ${serving.size + rejecting.size} connections open; closing this one at once`);
+      log(
+        `DICOM peer ${peer}: ${serving.size + rejecting.size} connections open; closing this one at once`,
+      );
       socket.on('error', () => {});
       socket.destroy();
     }

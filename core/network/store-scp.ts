@@ -57,11 +57,20 @@ export async function startStoreScp(options: StoreScpOptions): Promise<RunningSc
     );
 
   const entry = options.thread === 'main' ? undefined : scpWorkerEntry();
-  if (options.thread === 'worker' && !entry) throw new Error('the DICOM SCP worker (scp-worker.mjs or scp-worker.ts with tsx) was not found');
+  if (options.thread === 'worker' && !entry)
+    throw new Error(
+      'the DICOM SCP worker (scp-worker.mjs or scp-worker.ts with tsx) was not found',
+    );
   const config = { aeTitle: options.aeTitle, port: options.port, host, limits };
-  const running = entry ? await startScpWorker(entry, config, storeInstance, log) : await listenStoreScp({ ...config, log, storeInstance });
+  const running = entry
+    ? await startScpWorker(entry, config, storeInstance, log)
+    : await listenStoreScp({ ...config, log, storeInstance });
   const thread = entry ? 'worker' : 'main';
-  const where = entry ? 'worker thread' : options.thread === 'main' ? 'main thread' : 'main thread: no SCP worker entry found';
+  const where = entry
+    ? 'worker thread'
+    : options.thread === 'main'
+      ? 'main thread'
+      : 'main thread: no SCP worker entry found';
   log(`C-STORE SCP ${options.aeTitle} listening on ${host}:${running.port} (${where})`);
   return { port: running.port, thread, close: running.close };
 }

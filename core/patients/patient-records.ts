@@ -15,15 +15,32 @@ export class PatientRecords {
 
   get(patientId: string): PatientRecord | undefined {
     const row = this.db.get('SELECT * FROM patients WHERE patient_id = ?', [patientId]);
-    return row ? { patientId, birthDate: String(row.birth_date), gaWeeks: Number(row.ga_weeks), gaDays: Number(row.ga_days) } : undefined;
+    return row
+      ? {
+          patientId,
+          birthDate: String(row.birth_date),
+          gaWeeks: Number(row.ga_weeks),
+          gaDays: Number(row.ga_days),
+        }
+      : undefined;
   }
 
   async set(record: PatientRecord, who: string): Promise<PatientRecord> {
     const birth = parseDate(record.birthDate);
-    if (!birth) throw new PatientError('PATIENT_INVALID', `birth date "${record.birthDate}" is not a date (YYYY-MM-DD)`);
-    if (birth > this.now()) throw new PatientError('PATIENT_INVALID', 'the birth date is in the future');
-    if (!Number.isInteger(record.gaWeeks) || record.gaWeeks < 20 || record.gaWeeks > 44) throw new PatientError('PATIENT_INVALID', 'gestational age at birth is 20–44 completed weeks');
-    if (!Number.isInteger(record.gaDays) || record.gaDays < 0 || record.gaDays > 6) throw new PatientError('PATIENT_INVALID', 'the days part of the gestational age is 0–6');
+    if (!birth)
+      throw new PatientError(
+        'PATIENT_INVALID',
+        `birth date "${record.birthDate}" is not a date (YYYY-MM-DD)`,
+      );
+    if (birth > this.now())
+      throw new PatientError('PATIENT_INVALID', 'the birth date is in the future');
+    if (!Number.isInteger(record.gaWeeks) || record.gaWeeks < 20 || record.gaWeeks > 44)
+      throw new PatientError(
+        'PATIENT_INVALID',
+        'gestational age at birth is 20–44 completed weeks',
+      );
+    if (!Number.isInteger(record.gaDays) || record.gaDays < 0 || record.gaDays > 6)
+      throw new PatientError('PATIENT_INVALID', 'the days part of the gestational age is 0–6');
     const birthDate = birth.toISOString().slice(0, 10);
     const before = this.get(record.patientId);
     this.db.transaction(() =>
@@ -33,7 +50,12 @@ export class PatientRecords {
       ),
     );
     const after = { ...record, birthDate };
-    await this.audit.append({ actor: who, action: 'edit', subject: `patient:${record.patientId}`, details: { from: before ?? null, to: after } });
+    await this.audit.append({
+      actor: who,
+      action: 'edit',
+      subject: `patient:${record.patientId}`,
+      details: { from: before ?? null, to: after },
+    });
     return after;
   }
 }

@@ -58,12 +58,26 @@ function measureOf(report: SignedReport): TrajectoryPoint['measure'] {
  * The latest signed version of each report of the patient, ordered by PMA (undated last);
  * without the patient's gestational age no exam has a PMA.
  */
-export function trajectory(patientId: string, patient: PatientRecord | undefined, reports: { report: SignedReport; examDate: string }[]): TrajectoryPoint[] {
+export function trajectory(
+  patientId: string,
+  patient: PatientRecord | undefined,
+  reports: { report: SignedReport; examDate: string }[],
+): TrajectoryPoint[] {
   return reports
     .filter((r) => r.report.content.patientId === patientId)
     .map(({ report, examDate }) => {
       const days = patient ? pmaDays(patient, examDate) : undefined;
-      return { reportId: report.content.reportId, version: report.version, domain: report.content.domain, examDate, pmaDays: days ?? Number.NaN, pma: days === undefined ? 'unknown' : formatAge(days), measure: measureOf(report) };
+      return {
+        reportId: report.content.reportId,
+        version: report.version,
+        domain: report.content.domain,
+        examDate,
+        pmaDays: days ?? Number.NaN,
+        pma: days === undefined ? 'unknown' : formatAge(days),
+        measure: measureOf(report),
+      };
     })
-    .sort((a, b) => (Number.isNaN(a.pmaDays) ? 1 : Number.isNaN(b.pmaDays) ? -1 : a.pmaDays - b.pmaDays));
+    .sort((a, b) =>
+      Number.isNaN(a.pmaDays) ? 1 : Number.isNaN(b.pmaDays) ? -1 : a.pmaDays - b.pmaDays,
+    );
 }

@@ -27,7 +27,13 @@ const study: StudyContext = {
   accessionNumber: 'A1001',
   referringPhysicianName: '',
   laterality: 'R',
-  images: [{ sopClassUid: '1.2.840.10008.5.1.4.1.1.77.1.5.1', sopInstanceUid: '2.25.445566', seriesInstanceUid: '2.25.778899' }],
+  images: [
+    {
+      sopClassUid: '1.2.840.10008.5.1.4.1.1.77.1.5.1',
+      sopInstanceUid: '2.25.445566',
+      seriesInstanceUid: '2.25.778899',
+    },
+  ],
 };
 
 const report: SignedReport = {
@@ -38,9 +44,24 @@ const report: SignedReport = {
     instanceIds: [],
     domain: 'retina',
     fields: [
-      { field: 'plus', ai: { value: 'pre-plus', confidence: 0.71, model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) } }, reader: 'plus' },
+      {
+        field: 'plus',
+        ai: {
+          value: 'pre-plus',
+          confidence: 0.71,
+          model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) },
+        },
+        reader: 'plus',
+      },
       { field: 'zone', reader: 'II' },
-      { field: 'mean tortuosity index', ai: { value: 1.18, model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) } }, reader: 1.18 },
+      {
+        field: 'mean tortuosity index',
+        ai: {
+          value: 1.18,
+          model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) },
+        },
+        reader: 1.18,
+      },
     ],
     freeText: 'Treat within 72 hours.',
   },
@@ -53,7 +74,10 @@ const report: SignedReport = {
 
 function tool(command: string, args: string[]): { status: number | null; output: string } {
   const run = spawnSync(command, args, { encoding: 'utf8' });
-  if (run.error) throw new Error(`${command} is needed for this test (apt-get install -y dcmtk dicom3tools): ${run.error.message}`);
+  if (run.error)
+    throw new Error(
+      `${command} is needed for this test (apt-get install -y dcmtk dicom3tools): ${run.error.message}`,
+    );
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -67,7 +91,13 @@ test('the Comprehensive SR passes dsrdump and dciodvfy without errors and holds 
   assert.match(iod.output, /ComprehensiveSR/);
   const dump = tool('dsrdump', [file]);
   assert.equal(dump.status, 0, dump.output);
-  for (const expected of ['"Reader\'s value")="plus"', '"AI value")="pre-plus"', '"Algorithm Name")="retina-vessels"', 'Verification Flag   : VERIFIED', '"Comment")="Treat within 72 hours."']) {
+  for (const expected of [
+    '"Reader\'s value")="plus"',
+    '"AI value")="pre-plus"',
+    '"Algorithm Name")="retina-vessels"',
+    'Verification Flag   : VERIFIED',
+    '"Comment")="Treat within 72 hours."',
+  ]) {
     assert.ok(dump.output.includes(expected), `dsrdump lacks ${expected}:\n${dump.output}`);
   }
   assert.match(dump.output, /Verifying Observers : 2026-11-23 10:15:00, (Reader\^Ada|Ada Reader)/);
@@ -82,7 +112,20 @@ test('the overlay Secondary Capture passes dcmdump and dciodvfy and keeps its pi
   const file = join(folder, 'overlay.dcm');
   const rgb = new Uint8Array(40 * 30 * 3);
   for (let i = 0; i < rgb.length; i += 3) rgb[i] = 200; // red overlay colour
-  writeFileSync(file, buildSecondaryCapture({ width: 40, height: 30, rgb, description: 'vessel map by retina-vessels 0.1.0', source: study.images[0]! }, study, { operator: 'Ada Reader' }));
+  writeFileSync(
+    file,
+    buildSecondaryCapture(
+      {
+        width: 40,
+        height: 30,
+        rgb,
+        description: 'vessel map by retina-vessels 0.1.0',
+        source: study.images[0]!,
+      },
+      study,
+      { operator: 'Ada Reader' },
+    ),
+  );
   const iod = tool('dciodvfy', [file]);
   assert.doesNotMatch(iod.output, /^Error/m, iod.output);
   assert.match(iod.output, /SCImage/);

@@ -22,7 +22,15 @@ export function freezeStudy(instances: InstanceSummary[]): FrozenStudy {
     accessionNumber: '',
     referringPhysicianName: '',
     ...(first.laterality ? { laterality: first.laterality } : {}),
-    images: instances.map((i) => ({ instanceId: i.instanceId, fileName: i.fileName, modality: i.modality, laterality: i.laterality, sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid, seriesInstanceUid: i.seriesInstanceUid })),
+    images: instances.map((i) => ({
+      instanceId: i.instanceId,
+      fileName: i.fileName,
+      modality: i.modality,
+      laterality: i.laterality,
+      sopClassUid: i.sopClassUid,
+      sopInstanceUid: i.sopInstanceUid,
+      seriesInstanceUid: i.seriesInstanceUid,
+    })),
   };
 }
 
@@ -40,13 +48,21 @@ export function studyContextOf(report: SignedReport): StudyContext {
     patientBirthDate: study?.patientBirthDate ?? '',
     patientSex: study?.patientSex ?? '',
     // A photo export has no study: the report gets a stable one made from its images.
-    studyInstanceUid: content.studyInstanceUid || uidFromContent(`neoscope-photo-exam:${[...content.instanceIds].sort().join(',')}`),
+    studyInstanceUid:
+      content.studyInstanceUid ||
+      uidFromContent(`neoscope-photo-exam:${[...content.instanceIds].sort().join(',')}`),
     studyDate: study?.studyDate ?? '',
     studyTime: study?.studyTime ?? '',
     studyId: study?.studyId ?? '',
     accessionNumber: study?.accessionNumber ?? '',
     referringPhysicianName: study?.referringPhysicianName ?? '',
     laterality: study?.laterality || undefined,
-    images: (study?.images ?? []).filter((i) => i.sopInstanceUid).map((i) => ({ sopClassUid: i.sopClassUid, sopInstanceUid: i.sopInstanceUid, seriesInstanceUid: i.seriesInstanceUid })),
+    images: (study?.images ?? [])
+      .filter((i) => i.sopInstanceUid)
+      .map((i) => ({
+        sopClassUid: i.sopClassUid,
+        sopInstanceUid: i.sopInstanceUid,
+        seriesInstanceUid: i.seriesInstanceUid,
+      })),
   };
 }

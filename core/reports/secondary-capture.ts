@@ -4,7 +4,12 @@
  * explicit VR little endian; the source image is referenced and the overlay's model named.
  */
 import { newUid } from './dicom-uid.ts';
-import { patientAndStudy, personName, writeDicomFile, type StudyContext } from './structured-report.ts';
+import {
+  patientAndStudy,
+  personName,
+  writeDicomFile,
+  type StudyContext,
+} from './structured-report.ts';
 
 const SECONDARY_CAPTURE = '1.2.840.10008.5.1.4.1.1.7';
 
@@ -18,8 +23,15 @@ export interface CaptureImage {
   source?: { sopClassUid: string; sopInstanceUid: string };
 }
 
-export function buildSecondaryCapture(capture: CaptureImage, study: StudyContext, options: { operator: string; seriesInstanceUid?: string; instanceNumber?: number; when?: Date }): Uint8Array {
-  if (capture.rgb.length !== capture.width * capture.height * 3) throw new Error(`capture has ${capture.rgb.length} bytes; ${capture.width}×${capture.height} RGB needs ${capture.width * capture.height * 3}`);
+export function buildSecondaryCapture(
+  capture: CaptureImage,
+  study: StudyContext,
+  options: { operator: string; seriesInstanceUid?: string; instanceNumber?: number; when?: Date },
+): Uint8Array {
+  if (capture.rgb.length !== capture.width * capture.height * 3)
+    throw new Error(
+      `capture has ${capture.rgb.length} bytes; ${capture.width}×${capture.height} RGB needs ${capture.width * capture.height * 3}`,
+    );
   const sopInstanceUid = newUid();
   const when = (options.when ?? new Date()).toISOString();
   const date = when.slice(0, 10).replace(/-/g, '');
@@ -49,7 +61,16 @@ export function buildSecondaryCapture(capture: CaptureImage, study: StudyContext
     ImageType: ['DERIVED', 'SECONDARY'],
     BurnedInAnnotation: 'YES',
     PatientOrientation: '',
-    ...(capture.source ? { SourceImageSequence: [{ ReferencedSOPClassUID: capture.source.sopClassUid, ReferencedSOPInstanceUID: capture.source.sopInstanceUid }] } : {}),
+    ...(capture.source
+      ? {
+          SourceImageSequence: [
+            {
+              ReferencedSOPClassUID: capture.source.sopClassUid,
+              ReferencedSOPInstanceUID: capture.source.sopInstanceUid,
+            },
+          ],
+        }
+      : {}),
     SamplesPerPixel: 3,
     PhotometricInterpretation: 'RGB',
     PlanarConfiguration: 0,

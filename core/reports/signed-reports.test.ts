@@ -26,7 +26,15 @@ function draft(reader: string): ReportContent {
 function setup() {
   const folder = mkdtempSync(join(tmpdir(), 'neoscope-reports-'));
   const audit = new AuditLog(join(folder, 'audit.log'));
-  return { folder, audit, store: new SignedReportStore(join(folder, 'reports'), audit, () => new Date('2026-11-23T10:00:00Z')) };
+  return {
+    folder,
+    audit,
+    store: new SignedReportStore(
+      join(folder, 'reports'),
+      audit,
+      () => new Date('2026-11-23T10:00:00Z'),
+    ),
+  };
 }
 
 test('a signed report is frozen: read-only on disk, never signed twice; an amendment keeps both versions', async () => {
@@ -36,20 +44,39 @@ test('a signed report is frozen: read-only on disk, never signed twice; an amend
   const v1Path = join(folder, 'reports', 'exam-0001-OD', 'v1.json');
   assert.equal(statSync(v1Path).mode & 0o222, 0, 'no write permission on a signed version');
   const v1Bytes = readFileSync(v1Path);
-  await assert.rejects(store.sign(draft('plus'), 'dr.other'), (e: Error & { code?: string }) => e.code === 'REPORT_ALREADY_SIGNED');
+  await assert.rejects(
+    store.sign(draft('plus'), 'dr.other'),
+    (e: Error & { code?: string }) => e.code === 'REPORT_ALREADY_SIGNED',
+  );
 
   await assert.rejects(store.amend(draft('plus'), 'dr.ophth', ' '), /needs a reason/);
   const v2 = await store.amend(draft('plus'), 'dr.ophth', 'plus seen on re-review');
   assert.equal(v2.version, 2);
-  assert.deepEqual(v2.amends, { version: 1, contentHash: v1.contentHash, reason: 'plus seen on re-review' });
+  assert.deepEqual(v2.amends, {
+    version: 1,
+    contentHash: v1.contentHash,
+    reason: 'plus seen on re-review',
+  });
   assert.deepEqual(readFileSync(v1Path), v1Bytes, 'the amended version is untouched');
   assert.deepEqual(await store.versions('exam-0001-OD'), [1, 2]);
   assert.equal((await store.read('exam-0001-OD', 1)).content.fields[0]!.reader, 'pre-plus');
 
   const entries = await readAuditEntries(audit.path);
-  assert.deepEqual(entries.map((e) => [e.action, e.details?.version, e.details?.contentHash]), [['sign-off', 1, v1.contentHash], ['amendment', 2, v2.contentHash]]);
-  assert.deepEqual(await verifySignedReports(join(folder, 'reports'), entries), { ok: true, reports: 2 });
-  await assert.rejects(store.sign({ ...draft('x'), reportId: '../escape' }, 'dr'), /not a safe file name/);
+  assert.deepEqual(
+    entries.map((e) => [e.action, e.details?.version, e.details?.contentHash]),
+    [
+      ['sign-off', 1, v1.contentHash],
+      ['amendment', 2, v2.contentHash],
+    ],
+  );
+  assert.deepEqual(await verifySignedReports(join(folder, 'reports'), entries), {
+    ok: true,
+    reports: 2,
+  });
+  await assert.rejects(
+    store.sign({ ...draft('x'), reportId: '../escape' }, 'dr'),
+    /not a safe file name/,
+  );
 });
 
 test('flipping any byte of a signed report is detected and names the file', async () => {
@@ -69,7 +96,10 @@ test('flipping any byte of a signed report is detected and names the file', asyn
   writeFileSync(path, original);
   assert.equal((await verifySignedReports(join(folder, 'reports'), entries)).ok, true);
   // A report the audit log never saw signed (e.g. planted) is rejected too.
-  assert.match(JSON.stringify(await verifySignedReports(join(folder, 'reports'), [])), /no sign-off for this version/);
+  assert.match(
+    JSON.stringify(await verifySignedReports(join(folder, 'reports'), [])),
+    /no sign-off for this version/,
+  );
 });
 
 test('recovery after a crash: a committed sign-off is completed, an uncommitted one discarded, a torn audit line cut and recorded', async () => {
@@ -97,10 +127,21 @@ test('recovery after a crash: a committed sign-off is completed, an uncommitted 
 
   data = await openDataFolder(folder);
   try {
-    assert.deepEqual(data.recovered.map((r) => r.replace(/\(.*\)/, '').trim()), ['removed an incomplete last audit entry', 'completed sign-off exam-0001-OD/v1', 'discarded unfinished sign-off r2/v1']);
+    assert.deepEqual(
+      data.recovered.map((r) => r.replace(/\(.*\)/, '').trim()),
+      [
+        'removed an incomplete last audit entry',
+        'completed sign-off exam-0001-OD/v1',
+        'discarded unfinished sign-off r2/v1',
+      ],
+    );
     assert.deepEqual(readFileSync(final), bytes);
     assert.equal((await data.reports.read('exam-0001-OD', 1)).contentHash, signed.contentHash);
-    assert.equal(existsSync(join(folder, 'reports', 'r2', 'v1.lock')), false, 'the unfinished claim is freed');
+    assert.equal(
+      existsSync(join(folder, 'reports', 'r2', 'v1.lock')),
+      false,
+      'the unfinished claim is freed',
+    );
     const check = await verifyDataFolder(folder);
     assert.ok(check.ok, check.lines.join('\n'));
     // The r2 version can now be signed for real.

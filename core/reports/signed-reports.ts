@@ -17,12 +17,18 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CodedError } from '../api/errors.ts';
-import { readAuditEntries, verifyAuditLog, type AuditEntry, type AuditLog } from '../audit/audit-log.ts';
+import {
+  readAuditEntries,
+  verifyAuditLog,
+  type AuditEntry,
+  type AuditLog,
+} from '../audit/audit-log.ts';
 import { canonicalJson } from '../audit/canonical-json.ts';
 import { verifyEd25519 } from '../audit/ed25519.ts';
 import { signingKeysInAudit, type AuditedKey } from '../audit/replay.ts';
 
-export type ReportErrorCode = 'REPORT_ALREADY_SIGNED' | 'REPORT_NOT_FOUND' | 'REPORT_INVALID' | 'REPORT_TAMPERED';
+export type ReportErrorCode =
+  'REPORT_ALREADY_SIGNED' | 'REPORT_NOT_FOUND' | 'REPORT_INVALID' | 'REPORT_TAMPERED';
 export class ReportError extends CodedError<ReportErrorCode> {}
 
 export interface ModelRef {
@@ -67,7 +73,15 @@ export interface FrozenStudy {
   accessionNumber: string;
   referringPhysicianName: string;
   laterality?: string;
-  images: { instanceId: string; fileName: string; modality: string; laterality: string; sopClassUid: string; sopInstanceUid: string; seriesInstanceUid: string }[];
+  images: {
+    instanceId: string;
+    fileName: string;
+    modality: string;
+    laterality: string;
+    sopClassUid: string;
+    sopInstanceUid: string;
+    seriesInstanceUid: string;
+  }[];
 }
 
 /** The signer's Ed25519 signature over the report's canonical bytes (those the content hash covers). */
@@ -119,7 +133,8 @@ export function signerUsername(signer: string): string | undefined {
 
 function modelsOf(content: ReportContent): ModelRef[] {
   const seen = new Map<string, ModelRef>();
-  for (const f of content.fields) if (f.ai) seen.set(`${f.ai.model.id}@${f.ai.model.version}@${f.ai.model.sha256}`, f.ai.model);
+  for (const f of content.fields)
+    if (f.ai) seen.set(`${f.ai.model.id}@${f.ai.model.version}@${f.ai.model.sha256}`, f.ai.model);
   return [...seen.values()];
 }
 
@@ -140,17 +155,38 @@ export class SignedReportStore {
    */
   async readVerified(reportId: string, version: number): Promise<SignedReport> {
     const file = join(this.folder(reportId), `v${version}.json`);
-    if (!existsSync(file)) throw new ReportError('REPORT_NOT_FOUND', `report ${reportId} has no signed version ${version}`);
+    if (!existsSync(file))
+      throw new ReportError(
+        'REPORT_NOT_FOUND',
+        `report ${reportId} has no signed version ${version}`,
+      );
     const chain = await verifyAuditLog(this.audit.path);
-    if (!chain.ok) throw new ReportError('REPORT_TAMPERED', `report ${reportId} v${version} is not exported: the audit log is broken at entry ${chain.brokenAt} (${chain.reason}); run "neoscope audit verify"`);
+    if (!chain.ok)
+      throw new ReportError(
+        'REPORT_TAMPERED',
+        `report ${reportId} v${version} is not exported: the audit log is broken at entry ${chain.brokenAt} (${chain.reason}); run "neoscope audit verify"`,
+      );
     const entries = await readAuditEntries(this.audit.path);
-    const checked = checkSignedVersion(await readFile(file, 'utf8'), reportId, version, reportContext(entries, this.keyHistory));
-    if ('problem' in checked) throw new ReportError('REPORT_TAMPERED', `report ${reportId} v${version} is not exported: ${checked.problem.code}: ${checked.problem.reason}`);
+    const checked = checkSignedVersion(
+      await readFile(file, 'utf8'),
+      reportId,
+      version,
+      reportContext(entries, this.keyHistory),
+    );
+    if ('problem' in checked)
+      throw new ReportError(
+        'REPORT_TAMPERED',
+        `report ${reportId} v${version} is not exported: ${checked.problem.code}: ${checked.problem.reason}`,
+      );
     return checked.report;
   }
 
   private folder(reportId: string): string {
-    if (!REPORT_ID.test(reportId)) throw new ReportError('REPORT_INVALID', `report id ${JSON.stringify(reportId)} is not a safe file name`);
+    if (!REPORT_ID.test(reportId))
+      throw new ReportError(
+        'REPORT_INVALID',
+        `report id ${JSON.stringify(reportId)} is not a safe file name`,
+      );
     return join(this.root, reportId);
   }
 
@@ -158,7 +194,8 @@ export class SignedReportStore {
   async reportIds(): Promise<string[]> {
     const ids = await readdir(this.root).catch(() => [] as string[]);
     const signed: string[] = [];
-    for (const id of ids.sort()) if (REPORT_ID.test(id) && (await this.versions(id)).length) signed.push(id);
+    for (const id of ids.sort())
+      if (REPORT_ID.test(id) && (await this.versions(id)).length) signed.push(id);
     return signed;
   }
 
@@ -175,14 +212,21 @@ export class SignedReportStore {
 
   async versions(reportId: string): Promise<number[]> {
     const names = await readdir(this.folder(reportId)).catch(() => [] as string[]);
-    return names.flatMap((n) => (/^v(\d+)\.json$/.exec(n) ? [Number(/^v(\d+)\.json$/.exec(n)![1])] : [])).sort((a, b) => a - b);
+    return names
+      .flatMap((n) => (/^v(\d+)\.json$/.exec(n) ? [Number(/^v(\d+)\.json$/.exec(n)![1])] : []))
+      .sort((a, b) => a - b);
   }
 
   async read(reportId: string, version: number): Promise<SignedReport> {
     try {
-      return JSON.parse(await readFile(join(this.folder(reportId), `v${version}.json`), 'utf8')) as SignedReport;
+      return JSON.parse(
+        await readFile(join(this.folder(reportId), `v${version}.json`), 'utf8'),
+      ) as SignedReport;
     } catch {
-      throw new ReportError('REPORT_NOT_FOUND', `report ${reportId} has no signed version ${version}`);
+      throw new ReportError(
+        'REPORT_NOT_FOUND',
+        `report ${reportId} has no signed version ${version}`,
+      );
     }
   }
 
@@ -192,29 +236,74 @@ export class SignedReportStore {
   }
 
   /** A new version amending the latest; the signed versions stay untouched. */
-  async amend(content: ReportContent, signer: string, reason: string, key?: ReportSigner): Promise<SignedReport> {
+  async amend(
+    content: ReportContent,
+    signer: string,
+    reason: string,
+    key?: ReportSigner,
+  ): Promise<SignedReport> {
     const versions = await this.versions(content.reportId);
     const latest = versions[versions.length - 1];
-    if (latest === undefined) throw new ReportError('REPORT_NOT_FOUND', `report ${content.reportId} has not been signed; sign it first`);
+    if (latest === undefined)
+      throw new ReportError(
+        'REPORT_NOT_FOUND',
+        `report ${content.reportId} has not been signed; sign it first`,
+      );
     if (!reason.trim()) throw new ReportError('REPORT_INVALID', 'an amendment needs a reason');
     const previous = await this.read(content.reportId, latest);
-    return this.write(content, signer, latest + 1, { version: latest, contentHash: previous.contentHash, reason }, key);
+    return this.write(
+      content,
+      signer,
+      latest + 1,
+      { version: latest, contentHash: previous.contentHash, reason },
+      key,
+    );
   }
 
-  private async write(content: ReportContent, signer: string, version: number, amends: SignedReport['amends'], key: ReportSigner | undefined): Promise<SignedReport> {
+  private async write(
+    content: ReportContent,
+    signer: string,
+    version: number,
+    amends: SignedReport['amends'],
+    key: ReportSigner | undefined,
+  ): Promise<SignedReport> {
     const folder = this.folder(content.reportId);
     await mkdir(folder, { recursive: true });
-    const body: ReportBody = { content, version, signer, signedAt: this.now().toISOString(), models: modelsOf(content), ...(amends ? { amends } : {}) };
+    const body: ReportBody = {
+      content,
+      version,
+      signer,
+      signedAt: this.now().toISOString(),
+      models: modelsOf(content),
+      ...(amends ? { amends } : {}),
+    };
     const bytes = reportBytes(body);
-    const signature: ReportSignature | undefined = key ? { algorithm: 'Ed25519', username: key.username, keyFingerprint: key.fingerprint, value: key.sign(bytes) } : undefined;
-    const report: SignedReport = { ...body, contentHash: reportHash(body), ...(signature ? { signature } : {}) };
+    const signature: ReportSignature | undefined = key
+      ? {
+          algorithm: 'Ed25519',
+          username: key.username,
+          keyFingerprint: key.fingerprint,
+          value: key.sign(bytes),
+        }
+      : undefined;
+    const report: SignedReport = {
+      ...body,
+      contentHash: reportHash(body),
+      ...(signature ? { signature } : {}),
+    };
     const target = join(folder, `v${version}.json`);
     const temp = join(folder, `.v${version}.json.partial`);
     // Exclusive create: a version that exists is never overwritten, even by a racing signer.
-    const claim = await open(join(folder, `v${version}.lock`), 'wx').catch((e: NodeJS.ErrnoException) => {
-      if (e.code === 'EEXIST') throw new ReportError('REPORT_ALREADY_SIGNED', `report ${content.reportId} version ${version} is already signed; amend it instead`);
-      throw e;
-    });
+    const claim = await open(join(folder, `v${version}.lock`), 'wx').catch(
+      (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EEXIST')
+          throw new ReportError(
+            'REPORT_ALREADY_SIGNED',
+            `report ${content.reportId} version ${version} is already signed; amend it instead`,
+          );
+        throw e;
+      },
+    );
     try {
       const file = await open(temp, 'w');
       await file.write(`${canonicalJson(report)}\n`); // canonical bytes: any changed byte is detectable
@@ -227,7 +316,19 @@ export class SignedReportStore {
         actor: signer,
         action: amends ? 'amendment' : 'sign-off',
         subject: content.reportId,
-        details: { version, contentHash: report.contentHash, models: report.models, ...(signature ? { signature: { username: signature.username, keyFingerprint: signature.keyFingerprint } } : {}) },
+        details: {
+          version,
+          contentHash: report.contentHash,
+          models: report.models,
+          ...(signature
+            ? {
+                signature: {
+                  username: signature.username,
+                  keyFingerprint: signature.keyFingerprint,
+                },
+              }
+            : {}),
+        },
       });
       await rename(temp, target);
     } catch (error) {
@@ -247,7 +348,9 @@ export class SignedReportStore {
  */
 export async function recoverSignedReports(root: string, audit: AuditEntry[]): Promise<string[]> {
   const committed = new Map<string, string>();
-  for (const e of audit) if (e.action === 'sign-off' || e.action === 'amendment') committed.set(`${e.subject}/v${e.details?.version}`, String(e.details?.contentHash));
+  for (const e of audit)
+    if (e.action === 'sign-off' || e.action === 'amendment')
+      committed.set(`${e.subject}/v${e.details?.version}`, String(e.details?.contentHash));
   const actions: string[] = [];
   for (const id of await readdir(root).catch(() => [] as string[])) {
     const folder = join(root, id);
@@ -265,7 +368,9 @@ export async function recoverSignedReports(root: string, audit: AuditEntry[]): P
       }
       if (committed.get(key) === hash && !names.includes(`v${partial[1]}.json`)) {
         await rename(join(folder, name), join(folder, `v${partial[1]}.json`));
-        actions.push(`completed sign-off ${key} (committed in the audit log before the interruption)`);
+        actions.push(
+          `completed sign-off ${key} (committed in the audit log before the interruption)`,
+        );
       } else {
         await rm(join(folder, name), { force: true });
         await rm(join(folder, `v${partial[1]}.lock`), { force: true });
@@ -274,15 +379,28 @@ export async function recoverSignedReports(root: string, audit: AuditEntry[]): P
     }
     for (const name of names) {
       const lock = /^v(\d+)\.lock$/.exec(name);
-      if (lock && !names.includes(`v${lock[1]}.json`) && !names.includes(`.v${lock[1]}.json.partial`)) await rm(join(folder, name), { force: true });
+      if (
+        lock &&
+        !names.includes(`v${lock[1]}.json`) &&
+        !names.includes(`.v${lock[1]}.json.partial`)
+      )
+        await rm(join(folder, name), { force: true });
     }
   }
   return actions;
 }
 
-export type ReportCheck = { ok: true; reports: number } | { ok: false; reports: number; file: string; reason: string; code: ReportProblemCode };
+export type ReportCheck =
+  | { ok: true; reports: number }
+  | { ok: false; reports: number; file: string; reason: string; code: ReportProblemCode };
 
-export type ReportProblemCode = 'REPORT_TAMPERED' | 'REPORT_NOT_IN_AUDIT' | 'REPORT_SIGNATURE_INVALID' | 'REPORT_KEY_UNKNOWN' | 'REPORT_UNSIGNED' | 'REPORT_MISSING';
+export type ReportProblemCode =
+  | 'REPORT_TAMPERED'
+  | 'REPORT_NOT_IN_AUDIT'
+  | 'REPORT_SIGNATURE_INVALID'
+  | 'REPORT_KEY_UNKNOWN'
+  | 'REPORT_UNSIGNED'
+  | 'REPORT_MISSING';
 export interface ReportProblem {
   code: ReportProblemCode;
   file: string;
@@ -300,7 +418,9 @@ export interface ReportContext {
 
 export function reportContext(entries: AuditEntry[], keyHistory?: KeyHistory): ReportContext {
   const signOffs = new Map<string, AuditEntry>();
-  for (const e of entries) if (e.action === 'sign-off' || e.action === 'amendment') signOffs.set(`${e.subject}/v${e.details?.version}`, e);
+  for (const e of entries)
+    if (e.action === 'sign-off' || e.action === 'amendment')
+      signOffs.set(`${e.subject}/v${e.details?.version}`, e);
   const keys = signingKeysInAudit(entries);
   const keyEpoch = entries.find((e) => e.action === 'signing-key')?.seq;
   return { signOffs, keys, keyEpoch, keyHistory };
@@ -312,7 +432,12 @@ export function reportContext(entries: AuditEntry[], keyHistory?: KeyHistory): R
  * account had (recorded in the audit log, and in the accounts database when given) and had
  * not yet replaced when it signed.
  */
-export function checkSignedVersion(text: string, reportId: string, version: number, ctx: ReportContext): { report: SignedReport; legacy: boolean } | { problem: Omit<ReportProblem, 'file'> } {
+export function checkSignedVersion(
+  text: string,
+  reportId: string,
+  version: number,
+  ctx: ReportContext,
+): { report: SignedReport; legacy: boolean } | { problem: Omit<ReportProblem, 'file'> } {
   const fail = (code: ReportProblemCode, reason: string) => ({ problem: { code, reason } });
   let report: SignedReport;
   try {
@@ -320,29 +445,95 @@ export function checkSignedVersion(text: string, reportId: string, version: numb
   } catch {
     return fail('REPORT_TAMPERED', 'not valid JSON (altered or corrupted)');
   }
-  if (text !== `${canonicalJson(report)}\n`) return fail('REPORT_TAMPERED', 'its bytes differ from the canonical form it was signed in (the file was altered)');
+  if (text !== `${canonicalJson(report)}\n`)
+    return fail(
+      'REPORT_TAMPERED',
+      'its bytes differ from the canonical form it was signed in (the file was altered)',
+    );
   const { contentHash, signature, ...body } = report;
-  if (reportHash(body) !== contentHash) return fail('REPORT_TAMPERED', 'its content does not match its signed hash (the report was altered)');
-  if (report.content?.reportId !== reportId || report.version !== version) return fail('REPORT_TAMPERED', `it says it is ${report.content?.reportId} v${report.version} (the file was moved)`);
+  if (reportHash(body) !== contentHash)
+    return fail(
+      'REPORT_TAMPERED',
+      'its content does not match its signed hash (the report was altered)',
+    );
+  if (report.content?.reportId !== reportId || report.version !== version)
+    return fail(
+      'REPORT_TAMPERED',
+      `it says it is ${report.content?.reportId} v${report.version} (the file was moved)`,
+    );
   const logged = ctx.signOffs.get(`${reportId}/v${version}`);
   if (!logged) return fail('REPORT_NOT_IN_AUDIT', 'the audit log has no sign-off for this version');
-  if (String(logged.details?.contentHash) !== contentHash) return fail('REPORT_NOT_IN_AUDIT', 'its hash differs from the one recorded in the audit log at sign-off');
-  const loggedSignature = logged.details?.signature as { username?: string; keyFingerprint?: string } | undefined;
+  if (String(logged.details?.contentHash) !== contentHash)
+    return fail(
+      'REPORT_NOT_IN_AUDIT',
+      'its hash differs from the one recorded in the audit log at sign-off',
+    );
+  const loggedSignature = logged.details?.signature as
+    { username?: string; keyFingerprint?: string } | undefined;
   if (!signature) {
-    if (loggedSignature) return fail('REPORT_UNSIGNED', 'the audit log recorded a signature at sign-off, but the report carries none (it was removed)');
-    if (ctx.keyEpoch !== undefined && logged.seq > ctx.keyEpoch) return fail('REPORT_UNSIGNED', `signed (audit entry ${logged.seq}) after signing keys were introduced (entry ${ctx.keyEpoch}) but carries no signature`);
+    if (loggedSignature)
+      return fail(
+        'REPORT_UNSIGNED',
+        'the audit log recorded a signature at sign-off, but the report carries none (it was removed)',
+      );
+    if (ctx.keyEpoch !== undefined && logged.seq > ctx.keyEpoch)
+      return fail(
+        'REPORT_UNSIGNED',
+        `signed (audit entry ${logged.seq}) after signing keys were introduced (entry ${ctx.keyEpoch}) but carries no signature`,
+      );
     return { report, legacy: true };
   }
-  if (loggedSignature && (loggedSignature.username !== signature.username || loggedSignature.keyFingerprint !== signature.keyFingerprint)) return fail('REPORT_SIGNATURE_INVALID', 'its signature names another key than the audit log recorded at sign-off');
-  if (signature.algorithm !== 'Ed25519') return fail('REPORT_SIGNATURE_INVALID', `unknown signature algorithm ${JSON.stringify(signature.algorithm)}`);
+  if (
+    loggedSignature &&
+    (loggedSignature.username !== signature.username ||
+      loggedSignature.keyFingerprint !== signature.keyFingerprint)
+  )
+    return fail(
+      'REPORT_SIGNATURE_INVALID',
+      'its signature names another key than the audit log recorded at sign-off',
+    );
+  if (signature.algorithm !== 'Ed25519')
+    return fail(
+      'REPORT_SIGNATURE_INVALID',
+      `unknown signature algorithm ${JSON.stringify(signature.algorithm)}`,
+    );
   const named = signerUsername(report.signer);
-  if (named !== undefined && named !== signature.username) return fail('REPORT_SIGNATURE_INVALID', `the signer is ${named} but the signature is ${signature.username}'s`);
-  const key = ctx.keys.get(signature.username)?.find((k) => k.fingerprint === signature.keyFingerprint);
-  if (!key) return fail('REPORT_KEY_UNKNOWN', `signed with key ${signature.keyFingerprint}, which is not a key the audit log records for ${signature.username}`);
-  if (key.seq > logged.seq) return fail('REPORT_KEY_UNKNOWN', `signed with key ${signature.keyFingerprint}, recorded for ${signature.username} only after the sign-off (entry ${key.seq} > ${logged.seq})`);
-  if (key.retiredAt !== undefined && key.retiredAt < logged.seq) return fail('REPORT_KEY_UNKNOWN', `signed with key ${signature.keyFingerprint}, which ${signature.username}'s password reset had replaced (entry ${key.retiredAt}) before this sign-off (entry ${logged.seq})`);
-  if (ctx.keyHistory && !ctx.keyHistory(signature.username).some((k) => k.publicKey === key.publicKey)) return fail('REPORT_KEY_UNKNOWN', `signed with key ${signature.keyFingerprint}, which is not among ${signature.username}'s keys in the accounts database`);
-  if (!verifyEd25519(key.publicKey, reportBytes(body), signature.value)) return fail('REPORT_SIGNATURE_INVALID', `the signature by ${signature.username} (key ${signature.keyFingerprint}) does not match the content: the report was changed after it was signed`);
+  if (named !== undefined && named !== signature.username)
+    return fail(
+      'REPORT_SIGNATURE_INVALID',
+      `the signer is ${named} but the signature is ${signature.username}'s`,
+    );
+  const key = ctx.keys
+    .get(signature.username)
+    ?.find((k) => k.fingerprint === signature.keyFingerprint);
+  if (!key)
+    return fail(
+      'REPORT_KEY_UNKNOWN',
+      `signed with key ${signature.keyFingerprint}, which is not a key the audit log records for ${signature.username}`,
+    );
+  if (key.seq > logged.seq)
+    return fail(
+      'REPORT_KEY_UNKNOWN',
+      `signed with key ${signature.keyFingerprint}, recorded for ${signature.username} only after the sign-off (entry ${key.seq} > ${logged.seq})`,
+    );
+  if (key.retiredAt !== undefined && key.retiredAt < logged.seq)
+    return fail(
+      'REPORT_KEY_UNKNOWN',
+      `signed with key ${signature.keyFingerprint}, which ${signature.username}'s password reset had replaced (entry ${key.retiredAt}) before this sign-off (entry ${logged.seq})`,
+    );
+  if (
+    ctx.keyHistory &&
+    !ctx.keyHistory(signature.username).some((k) => k.publicKey === key.publicKey)
+  )
+    return fail(
+      'REPORT_KEY_UNKNOWN',
+      `signed with key ${signature.keyFingerprint}, which is not among ${signature.username}'s keys in the accounts database`,
+    );
+  if (!verifyEd25519(key.publicKey, reportBytes(body), signature.value))
+    return fail(
+      'REPORT_SIGNATURE_INVALID',
+      `the signature by ${signature.username} (key ${signature.keyFingerprint}) does not match the content: the report was changed after it was signed`,
+    );
   return { report, legacy: false };
 }
 
@@ -350,7 +541,11 @@ export function checkSignedVersion(text: string, reportId: string, version: numb
  * Every signed version against checkSignedVersion, and every sign-off the audit log records
  * against a file that is there: all problems, in file order, then the missing ones.
  */
-export async function checkSignedReports(root: string, audit: AuditEntry[], keyHistory?: KeyHistory): Promise<{ reports: number; legacyUnsigned: number; problems: ReportProblem[] }> {
+export async function checkSignedReports(
+  root: string,
+  audit: AuditEntry[],
+  keyHistory?: KeyHistory,
+): Promise<{ reports: number; legacyUnsigned: number; problems: ReportProblem[] }> {
   const ctx = reportContext(audit, keyHistory);
   const problems: ReportProblem[] = [];
   let count = 0;
@@ -358,7 +553,9 @@ export async function checkSignedReports(root: string, audit: AuditEntry[], keyH
   const present = new Set<string>();
   const ids = (await readdir(root).catch(() => [] as string[])).sort();
   for (const id of ids) {
-    const files = (await readdir(join(root, id)).catch(() => [] as string[])).filter((n) => /^v\d+\.json$/.test(n)).sort();
+    const files = (await readdir(join(root, id)).catch(() => [] as string[]))
+      .filter((n) => /^v\d+\.json$/.test(n))
+      .sort();
     for (const name of files) {
       const file = join(root, id, name);
       const version = Number(name.slice(1, -5));
@@ -377,15 +574,24 @@ export async function checkSignedReports(root: string, audit: AuditEntry[], keyH
     const [id, v] = key.split('/');
     const file = join(root, id!, `${v}.json`);
     const partial = existsSync(join(root, id!, `.${v}.json.partial`));
-    problems.push({ code: 'REPORT_MISSING', file, reason: `the audit log records its ${entry.action} (entry ${entry.seq}, hash ${String(entry.details?.contentHash).slice(0, 16)}…) but the file is gone${partial ? ' (an interrupted sign-off is there: starting the workstation completes it)' : ' (deleted)'}` });
+    problems.push({
+      code: 'REPORT_MISSING',
+      file,
+      reason: `the audit log records its ${entry.action} (entry ${entry.seq}, hash ${String(entry.details?.contentHash).slice(0, 16)}…) but the file is gone${partial ? ' (an interrupted sign-off is there: starting the workstation completes it)' : ' (deleted)'}`,
+    });
   }
   return { reports: count, legacyUnsigned, problems };
 }
 
 /** The first problem of checkSignedReports, or how many versions verified. */
-export async function verifySignedReports(root: string, audit: AuditEntry[], keyHistory?: KeyHistory): Promise<ReportCheck> {
+export async function verifySignedReports(
+  root: string,
+  audit: AuditEntry[],
+  keyHistory?: KeyHistory,
+): Promise<ReportCheck> {
   const { reports, problems } = await checkSignedReports(root, audit, keyHistory);
   const first = problems[0];
-  if (first) return { ok: false, reports, file: first.file, reason: first.reason, code: first.code };
+  if (first)
+    return { ok: false, reports, file: first.file, reason: first.reason, code: first.code };
   return { ok: true, reports };
 }

@@ -35,7 +35,11 @@ export interface StudyContext {
 }
 
 type Code = { CodeValue: string; CodingSchemeDesignator: string; CodeMeaning: string };
-const code = (value: string, scheme: string, meaning: string): Code => ({ CodeValue: value, CodingSchemeDesignator: scheme, CodeMeaning: meaning });
+const code = (value: string, scheme: string, meaning: string): Code => ({
+  CodeValue: value,
+  CodingSchemeDesignator: scheme,
+  CodeMeaning: meaning,
+});
 /** NeoScope's own concepts, where no standard code names the graded field. */
 const local = (value: string, meaning: string) => code(value, '99NEOSCOPE', meaning);
 
@@ -64,53 +68,102 @@ export function signerName(signer: string): string {
 export function personName(name: string): string {
   if (name.includes('^')) return name;
   const words = name.trim().split(/\s+/);
-  return words.length > 1 ? `${words[words.length - 1]}^${words.slice(0, -1).join(' ')}` : words[0] ?? '';
+  return words.length > 1
+    ? `${words[words.length - 1]}^${words.slice(0, -1).join(' ')}`
+    : (words[0] ?? '');
 }
 
 function dicomDateTime(iso: string): { date: string; time: string } {
   const d = new Date(iso);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return { date: `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`, time: `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}` };
+  return {
+    date: `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`,
+    time: `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`,
+  };
 }
 
 function text(relationship: string, concept: Code, value: string) {
-  return { RelationshipType: relationship, ValueType: 'TEXT', ConceptNameCodeSequence: [concept], TextValue: value.slice(0, 10240) };
+  return {
+    RelationshipType: relationship,
+    ValueType: 'TEXT',
+    ConceptNameCodeSequence: [concept],
+    TextValue: value.slice(0, 10240),
+  };
 }
 
 function num(relationship: string, concept: Code, value: number, unit: Code) {
-  return { RelationshipType: relationship, ValueType: 'NUM', ConceptNameCodeSequence: [concept], MeasuredValueSequence: [{ NumericValue: Number(value.toPrecision(8)), MeasurementUnitsCodeSequence: [unit] }] };
+  return {
+    RelationshipType: relationship,
+    ValueType: 'NUM',
+    ConceptNameCodeSequence: [concept],
+    MeasuredValueSequence: [
+      { NumericValue: Number(value.toPrecision(8)), MeasurementUnitsCodeSequence: [unit] },
+    ],
+  };
 }
 
 function fieldValue(relationship: string, concept: Code, value: string | number) {
-  return typeof value === 'number' ? num(relationship, concept, value, code('1', 'UCUM', 'no units')) : text(relationship, concept, value);
+  return typeof value === 'number'
+    ? num(relationship, concept, value, code('1', 'UCUM', 'no units'))
+    : text(relationship, concept, value);
 }
 
-export function buildStructuredReport(report: SignedReport, study: StudyContext, options: { institutionName?: string; seriesInstanceUid?: string; sopInstanceUid?: string } = {}): Uint8Array {
+export function buildStructuredReport(
+  report: SignedReport,
+  study: StudyContext,
+  options: { institutionName?: string; seriesInstanceUid?: string; sopInstanceUid?: string } = {},
+): Uint8Array {
   const signed = dicomDateTime(report.signedAt);
   const sopInstanceUid = options.sopInstanceUid ?? newUid();
   const findings = report.content.fields.map((f) => {
     const items: unknown[] = [];
-    if (f.reader !== null) items.push(fieldValue('CONTAINS', local('READER', "Reader's value"), f.reader));
+    if (f.reader !== null)
+      items.push(fieldValue('CONTAINS', local('READER', "Reader's value"), f.reader));
     else items.push(text('CONTAINS', local('READER', "Reader's value"), 'not graded'));
     if (f.ai) {
-      const ai = fieldValue('CONTAINS', local('AI', 'AI value'), f.ai.value) as Record<string, unknown>;
+      const ai = fieldValue('CONTAINS', local('AI', 'AI value'), f.ai.value) as Record<
+        string,
+        unknown
+      >;
       ai.ContentSequence = [
         text('HAS PROPERTIES', code('111001', 'DCM', 'Algorithm Name'), f.ai.model.id),
-        text('HAS PROPERTIES', code('111003', 'DCM', 'Algorithm Version'), `${f.ai.model.version} sha256:${f.ai.model.sha256}`),
-        ...(f.ai.confidence !== undefined ? [num('HAS PROPERTIES', local('CONFIDENCE', 'Model confidence'), f.ai.confidence, code('1', 'UCUM', 'no units'))] : []),
+        text(
+          'HAS PROPERTIES',
+          code('111003', 'DCM', 'Algorithm Version'),
+          `${f.ai.model.version} sha256:${f.ai.model.sha256}`,
+        ),
+        ...(f.ai.confidence !== undefined
+          ? [
+              num(
+                'HAS PROPERTIES',
+                local('CONFIDENCE', 'Model confidence'),
+                f.ai.confidence,
+                code('1', 'UCUM', 'no units'),
+              ),
+            ]
+          : []),
       ];
       items.push(ai);
     }
-    return { RelationshipType: 'CONTAINS', ValueType: 'CONTAINER', ConceptNameCodeSequence: [local(`FIELD-${f.field}`.slice(0, 16).toUpperCase(), f.field)], ContinuityOfContent: 'SEPARATE', ContentSequence: items };
+    return {
+      RelationshipType: 'CONTAINS',
+      ValueType: 'CONTAINER',
+      ConceptNameCodeSequence: [local(`FIELD-${f.field}`.slice(0, 16).toUpperCase(), f.field)],
+      ContinuityOfContent: 'SEPARATE',
+      ContentSequence: items,
+    };
   });
   const images = study.images.map((img) => ({
     RelationshipType: 'CONTAINS',
     ValueType: 'IMAGE',
     ConceptNameCodeSequence: [code('121233', 'DCM', 'Source image for segmentation')],
-    ReferencedSOPSequence: [{ ReferencedSOPClassUID: img.sopClassUid, ReferencedSOPInstanceUID: img.sopInstanceUid }],
+    ReferencedSOPSequence: [
+      { ReferencedSOPClassUID: img.sopClassUid, ReferencedSOPInstanceUID: img.sopInstanceUid },
+    ],
   }));
   const series = new Map<string, { sopClassUid: string; sopInstanceUid: string }[]>();
-  for (const img of study.images) series.set(img.seriesInstanceUid, [...(series.get(img.seriesInstanceUid) ?? []), img]);
+  for (const img of study.images)
+    series.set(img.seriesInstanceUid, [...(series.get(img.seriesInstanceUid) ?? []), img]);
   const dataset: Record<string, unknown> = {
     SOPClassUID: COMPREHENSIVE_SR,
     SOPInstanceUID: sopInstanceUid,
@@ -130,8 +183,21 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
     CompletionFlag: 'COMPLETE',
     VerificationFlag: 'VERIFIED',
     ReferencedPerformedProcedureStepSequence: [],
-    CodingSchemeIdentificationSequence: [{ CodingSchemeDesignator: '99NEOSCOPE', CodingSchemeName: 'NeoScope workstation local concepts', CodingSchemeResponsibleOrganization: 'NeoScope' }],
-    VerifyingObserverSequence: [{ VerifyingObserverName: personName(signerName(report.signer)), VerifyingOrganization: options.institutionName ?? 'NeoScope workstation', VerificationDateTime: `${signed.date}${signed.time}`, VerifyingObserverIdentificationCodeSequence: [] }],
+    CodingSchemeIdentificationSequence: [
+      {
+        CodingSchemeDesignator: '99NEOSCOPE',
+        CodingSchemeName: 'NeoScope workstation local concepts',
+        CodingSchemeResponsibleOrganization: 'NeoScope',
+      },
+    ],
+    VerifyingObserverSequence: [
+      {
+        VerifyingObserverName: personName(signerName(report.signer)),
+        VerifyingOrganization: options.institutionName ?? 'NeoScope workstation',
+        VerificationDateTime: `${signed.date}${signed.time}`,
+        VerifyingObserverIdentificationCodeSequence: [],
+      },
+    ],
     PerformedProcedureCodeSequence: [],
     // Type 1C: present when the document references images (photo exports have no DICOM identity).
     ...(series.size
@@ -139,7 +205,13 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
           CurrentRequestedProcedureEvidenceSequence: [
             {
               StudyInstanceUID: study.studyInstanceUid,
-              ReferencedSeriesSequence: [...series].map(([uid, imgs]) => ({ SeriesInstanceUID: uid, ReferencedSOPSequence: imgs.map((i) => ({ ReferencedSOPClassUID: i.sopClassUid, ReferencedSOPInstanceUID: i.sopInstanceUid })) })),
+              ReferencedSeriesSequence: [...series].map(([uid, imgs]) => ({
+                SeriesInstanceUID: uid,
+                ReferencedSOPSequence: imgs.map((i) => ({
+                  ReferencedSOPClassUID: i.sopClassUid,
+                  ReferencedSOPInstanceUID: i.sopInstanceUid,
+                })),
+              })),
             },
           ],
         }
@@ -149,10 +221,22 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
     ContinuityOfContent: 'SEPARATE',
     ContentSequence: [
       ...findings,
-      ...(report.content.freeText ? [text('CONTAINS', code('121106', 'DCM', 'Comment'), report.content.freeText)] : []),
+      ...(report.content.freeText
+        ? [text('CONTAINS', code('121106', 'DCM', 'Comment'), report.content.freeText)]
+        : []),
       // Reader measurements as saved (the reading with its unit and calibration note), one TEXT item each.
-      ...(report.content.measurements ?? []).map((m) => text('CONTAINS', local('MEASUREMENT', 'Reader measurement'), `${m.kind}: ${m.label} (by ${m.by})`)),
-      text('CONTAINS', local('HASH', 'Signed report content hash'), `sha256:${report.contentHash} version ${report.version}${report.amends ? ` amends version ${report.amends.version}: ${report.amends.reason}` : ''}`),
+      ...(report.content.measurements ?? []).map((m) =>
+        text(
+          'CONTAINS',
+          local('MEASUREMENT', 'Reader measurement'),
+          `${m.kind}: ${m.label} (by ${m.by})`,
+        ),
+      ),
+      text(
+        'CONTAINS',
+        local('HASH', 'Signed report content hash'),
+        `sha256:${report.contentHash} version ${report.version}${report.amends ? ` amends version ${report.amends.version}: ${report.amends.reason}` : ''}`,
+      ),
       ...images,
     ],
   };
@@ -160,7 +244,11 @@ export function buildStructuredReport(report: SignedReport, study: StudyContext,
 }
 
 /** A Part 10 file (explicit VR little endian) from a naturalized dcmjs dataset. */
-export function writeDicomFile(dataset: Record<string, unknown>, sopClassUid: string, sopInstanceUid: string): Uint8Array {
+export function writeDicomFile(
+  dataset: Record<string, unknown>,
+  sopClassUid: string,
+  sopInstanceUid: string,
+): Uint8Array {
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
     MediaStorageSOPClassUID: sopClassUid,

@@ -7,7 +7,14 @@ import { createHash } from 'node:crypto';
 import type { InstanceSummary } from '../api/schemas.ts';
 
 export function reportIdFor(first: InstanceSummary): string {
-  const eye = first.laterality === 'R' ? 'OD' : first.laterality === 'L' ? 'OS' : first.domain === 'retina' ? 'OU' : 'CXR';
+  const eye =
+    first.laterality === 'R'
+      ? 'OD'
+      : first.laterality === 'L'
+        ? 'OS'
+        : first.domain === 'retina'
+          ? 'OU'
+          : 'CXR';
   const study = first.studyInstanceUid || first.instanceId;
   const key = createHash('sha256').update(study).digest('hex').slice(0, 16);
   return `${first.domain}-${key}-${eye}`;

@@ -10,7 +10,13 @@ import { Accounts } from '../users/accounts.ts';
 import { ReviewService } from './review-service.ts';
 
 const vessels = { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) };
-const exam = { reportId: 'exam-1-OD', patientId: 'NICU-1', studyInstanceUid: '2.25.1', instanceIds: ['f'.repeat(64)], domain: 'retina' as const };
+const exam = {
+  reportId: 'exam-1-OD',
+  patientId: 'NICU-1',
+  studyInstanceUid: '2.25.1',
+  instanceIds: ['f'.repeat(64)],
+  domain: 'retina' as const,
+};
 
 async function setup() {
   const folder = mkdtempSync(join(tmpdir(), 'neoscope-review-'));
@@ -18,21 +24,66 @@ async function setup() {
   let clock = new Date('2026-11-23T10:00:00Z');
   const now = () => clock;
   const accounts = new Accounts(data.db, data.audit, now);
-  const ophth = await accounts.create({ username: 'ada', displayName: 'Ada Reader', role: 'ophthalmologist', password: 'retina-2026!' }, 'admin');
-  const rad = await accounts.create({ username: 'rob', displayName: 'Rob Rad', role: 'radiologist', password: 'chest-film-9' }, 'admin');
-  return { folder, data, accounts, review: new ReviewService(data.db, data.audit, data.reports, accounts, now), ophth, rad, tick: (ms: number) => (clock = new Date(clock.getTime() + ms)) };
+  const ophth = await accounts.create(
+    {
+      username: 'ada',
+      displayName: 'Ada Reader',
+      role: 'ophthalmologist',
+      password: 'retina-2026!',
+    },
+    'admin',
+  );
+  const rad = await accounts.create(
+    { username: 'rob', displayName: 'Rob Rad', role: 'radiologist', password: 'chest-film-9' },
+    'admin',
+  );
+  return {
+    folder,
+    data,
+    accounts,
+    review: new ReviewService(data.db, data.audit, data.reports, accounts, now),
+    ophth,
+    rad,
+    tick: (ms: number) => (clock = new Date(clock.getTime() + ms)),
+  };
 }
 
 test('passwords: wrong ones are counted, five lock the account for 15 minutes, all audited', async () => {
   const { accounts, data, tick } = await setup();
   try {
-    await assert.rejects(accounts.create({ username: 'weak', displayName: 'W', role: 'admin', password: 'short' }, 'admin'), (e: Error & { code?: string }) => e.code === 'AUTH_WEAK_PASSWORD');
-    await assert.rejects(accounts.create({ username: 'ada', displayName: 'Dup', role: 'admin', password: 'another-pass-1' }, 'admin'), (e: Error & { code?: string }) => e.code === 'AUTH_USER_EXISTS');
-    for (let i = 0; i < 4; i++) await assert.rejects(accounts.authenticate('ada', 'wrong', 'login'), (e: Error & { code?: string }) => e.code === 'AUTH_INVALID');
-    await assert.rejects(accounts.authenticate('ada', 'wrong', 'login'), (e: Error & { code?: string }) => e.code === 'AUTH_LOCKED');
-    await assert.rejects(accounts.authenticate('ada', 'retina-2026!', 'login'), /locked/, 'the right password does not open a locked account');
+    await assert.rejects(
+      accounts.create(
+        { username: 'weak', displayName: 'W', role: 'admin', password: 'short' },
+        'admin',
+      ),
+      (e: Error & { code?: string }) => e.code === 'AUTH_WEAK_PASSWORD',
+    );
+    await assert.rejects(
+      accounts.create(
+        { username: 'ada', displayName: 'Dup', role: 'admin', password: 'another-pass-1' },
+        'admin',
+      ),
+      (e: Error & { code?: string }) => e.code === 'AUTH_USER_EXISTS',
+    );
+    for (let i = 0; i < 4; i++)
+      await assert.rejects(
+        accounts.authenticate('ada', 'wrong', 'login'),
+        (e: Error & { code?: string }) => e.code === 'AUTH_INVALID',
+      );
+    await assert.rejects(
+      accounts.authenticate('ada', 'wrong', 'login'),
+      (e: Error & { code?: string }) => e.code === 'AUTH_LOCKED',
+    );
+    await assert.rejects(
+      accounts.authenticate('ada', 'retina-2026!', 'login'),
+      /locked/,
+      'the right password does not open a locked account',
+    );
     tick(16 * 60_000);
-    assert.equal((await accounts.authenticate('ada', 'retina-2026!', 'login')).role, 'ophthalmologist');
+    assert.equal(
+      (await accounts.authenticate('ada', 'retina-2026!', 'login')).role,
+      'ophthalmologist',
+    );
     const actions = (await readAuditEntries(data.audit.path)).map((e) => e.action);
     assert.equal(actions.filter((a) => a === 'login-failed').length, 5);
     assert.equal(actions.at(-1), 'login');
@@ -46,29 +97,68 @@ test('a reader accepts one AI value, corrects another, signs; the signed report 
   try {
     await review.open(ophth, exam);
     await review.setAi(exam.reportId, 'tortuosity_index', { value: 1.083, model: vessels });
-    await review.setAi(exam.reportId, 'vascular_category', { value: 'below standard photograph', model: vessels });
-    await assert.rejects(review.setField(rad, exam.reportId, 'plus', 'none'), (e: Error & { code?: string }) => e.code === 'AUTH_FORBIDDEN');
-    await assert.rejects(review.setField(ophth, exam.reportId, 'zone', 'IV'), /not one of I, II, III/);
+    await review.setAi(exam.reportId, 'vascular_category', {
+      value: 'below standard photograph',
+      model: vessels,
+    });
+    await assert.rejects(
+      review.setField(rad, exam.reportId, 'plus', 'none'),
+      (e: Error & { code?: string }) => e.code === 'AUTH_FORBIDDEN',
+    );
+    await assert.rejects(
+      review.setField(ophth, exam.reportId, 'zone', 'IV'),
+      /not one of I, II, III/,
+    );
     await review.setField(ophth, exam.reportId, 'tortuosity_index', 1.083); // accepted
-    await review.setField(ophth, exam.reportId, 'vascular_category', 'between standard photograph and plus mean'); // corrected
+    await review.setField(
+      ophth,
+      exam.reportId,
+      'vascular_category',
+      'between standard photograph and plus mean',
+    ); // corrected
     await review.setField(ophth, exam.reportId, 'zone', 'II');
-    await assert.rejects(review.sign(ophth, exam.reportId, 'not-my-password'), (e: Error & { code?: string }) => e.code === 'AUTH_INVALID');
-    assert.deepEqual(await data.reports.versions(exam.reportId), [], 'a wrong password signs nothing');
+    await assert.rejects(
+      review.sign(ophth, exam.reportId, 'not-my-password'),
+      (e: Error & { code?: string }) => e.code === 'AUTH_INVALID',
+    );
+    assert.deepEqual(
+      await data.reports.versions(exam.reportId),
+      [],
+      'a wrong password signs nothing',
+    );
     const v1 = await review.sign(ophth, exam.reportId, 'retina-2026!');
     assert.equal(v1.signer, 'Ada Reader (ada, ophthalmologist)');
     assert.deepEqual(v1.models, [vessels]);
     const category = v1.content.fields.find((f) => f.field === 'vascular_category')!;
-    assert.deepEqual([category.ai?.value, category.reader], ['below standard photograph', 'between standard photograph and plus mean']);
+    assert.deepEqual(
+      [category.ai?.value, category.reader],
+      ['below standard photograph', 'between standard photograph and plus mean'],
+    );
 
-    await assert.rejects(review.setField(ophth, exam.reportId, 'zone', 'I'), (e: Error & { code?: string }) => e.code === 'REVIEW_SIGNED');
+    await assert.rejects(
+      review.setField(ophth, exam.reportId, 'zone', 'I'),
+      (e: Error & { code?: string }) => e.code === 'REVIEW_SIGNED',
+    );
     await review.startAmendment(ophth, exam.reportId);
     await review.setField(ophth, exam.reportId, 'zone', 'I');
-    const v2 = await review.sign(ophth, exam.reportId, 'retina-2026!', 'zone I on the second image');
+    const v2 = await review.sign(
+      ophth,
+      exam.reportId,
+      'retina-2026!',
+      'zone I on the second image',
+    );
     assert.equal(v2.version, 2);
     assert.equal(v2.amends?.version, 1);
-    assert.equal((await data.reports.read(exam.reportId, 1)).content.fields.find((f) => f.field === 'zone')!.reader, 'II', 'version 1 unchanged');
+    assert.equal(
+      (await data.reports.read(exam.reportId, 1)).content.fields.find((f) => f.field === 'zone')!
+        .reader,
+      'II',
+      'version 1 unchanged',
+    );
 
-    const changes = review.history(exam.reportId).map((c) => `${c.field}:${c.from}->${c.to}:${c.who}`);
+    const changes = review
+      .history(exam.reportId)
+      .map((c) => `${c.field}:${c.from}->${c.to}:${c.who}`);
     assert.deepEqual(changes, [
       'tortuosity_index (AI):null->1.083:system',
       'vascular_category (AI):null->below standard photograph:system',

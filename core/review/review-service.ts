@@ -49,17 +49,17 @@ export class ReviewService {
   ) {}
 
   private load(reportId: string): StoredDraft | undefined {
-    const row = this.db.get('SELECT content_json FROM report_drafts WHERE report_id = ?', [reportId]);
+    const row = this.db.get('SELECT content_json FROM report_drafts WHERE report_id = ?', [
+      reportId,
+    ]);
     return row ? (JSON.parse(String(row.content_json)) as StoredDraft) : undefined;
   }
 
   private save(draft: StoredDraft, who: string): void {
-    this.db.run('INSERT INTO report_drafts (report_id, content_json, updated_by, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE SET content_json = excluded.content_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at', [
-      draft.content.reportId,
-      JSON.stringify(draft),
-      who,
-      this.now().toISOString(),
-    ]);
+    this.db.run(
+      'INSERT INTO report_drafts (report_id, content_json, updated_by, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (report_id) DO UPDATE SET content_json = excluded.content_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
+      [draft.content.reportId, JSON.stringify(draft), who, this.now().toISOString()],
+    );
   }
 
   private async withVersions(draft: StoredDraft): Promise<Draft> {
@@ -74,39 +74,84 @@ export class ReviewService {
   }
 
   /** The exam's draft, created with the domain's empty form the first time. */
-  async open(user: User, exam: { reportId: string; patientId: string; studyInstanceUid: string; instanceIds: string[]; domain: 'retina' | 'chest' }): Promise<Draft> {
+  async open(
+    user: User,
+    exam: {
+      reportId: string;
+      patientId: string;
+      studyInstanceUid: string;
+      instanceIds: string[];
+      domain: 'retina' | 'chest';
+    },
+  ): Promise<Draft> {
     let draft = this.load(exam.reportId);
     if (!draft) {
-      draft = { content: { ...exam, fields: fieldsFor(exam.domain).map((f) => ({ field: f.name, reader: null })), freeText: '' }, status: 'open' };
+      draft = {
+        content: {
+          ...exam,
+          fields: fieldsFor(exam.domain).map((f) => ({ field: f.name, reader: null })),
+          freeText: '',
+        },
+        status: 'open',
+      };
       this.db.transaction(() => this.save(draft!, user.username));
     }
-    await this.audit.append({ actor: user.username, action: 'view', subject: exam.reportId, details: { instances: exam.instanceIds.length } });
+    await this.audit.append({
+      actor: user.username,
+      action: 'view',
+      subject: exam.reportId,
+      details: { instances: exam.instanceIds.length },
+    });
     return this.withVersions(draft);
   }
 
   private editable(reportId: string): StoredDraft {
     const draft = this.load(reportId);
     if (!draft) throw new ReviewError('REVIEW_NOT_FOUND', `no report ${reportId} is open`);
-    if (draft.status === 'signed') throw new ReviewError('REVIEW_SIGNED', `report ${reportId} is signed and cannot be edited; start an amendment`);
+    if (draft.status === 'signed')
+      throw new ReviewError(
+        'REVIEW_SIGNED',
+        `report ${reportId} is signed and cannot be edited; start an amendment`,
+      );
     return draft;
   }
 
   private record(reportId: string, field: string, from: unknown, to: unknown, who: string): void {
-    const text = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
-    this.db.run('INSERT INTO field_changes (report_id, field, from_value, to_value, who, at) VALUES (?, ?, ?, ?, ?, ?)', [reportId, field, text(from), text(to), who, this.now().toISOString()]);
+    const text = (v: unknown) =>
+      v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
+    this.db.run(
+      'INSERT INTO field_changes (report_id, field, from_value, to_value, who, at) VALUES (?, ?, ?, ?, ?, ?)',
+      [reportId, field, text(from), text(to), who, this.now().toISOString()],
+    );
   }
 
   /** The reader sets (or clears) a field; the change is recorded. */
-  async setField(user: User, reportId: string, field: string, value: string | number | null): Promise<Draft> {
+  async setField(
+    user: User,
+    reportId: string,
+    field: string,
+    value: string | number | null,
+  ): Promise<Draft> {
     const draft = this.editable(reportId);
-    if (!maySign(user.role, draft.content.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not grade ${draft.content.domain} reports`);
+    if (!maySign(user.role, draft.content.domain))
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `a ${user.role} does not grade ${draft.content.domain} reports`,
+      );
     const spec = fieldsFor(draft.content.domain).find((f) => f.name === field);
-    if (field !== 'free_text' && !spec) throw new ReviewError('REVIEW_INVALID_VALUE', `the ${draft.content.domain} form has no field ${field}`);
+    if (field !== 'free_text' && !spec)
+      throw new ReviewError(
+        'REVIEW_INVALID_VALUE',
+        `the ${draft.content.domain} form has no field ${field}`,
+      );
     if (spec) {
       const problem = valueProblem(spec, value);
       if (problem) throw new ReviewError('REVIEW_INVALID_VALUE', problem);
     }
-    const from = field === 'free_text' ? draft.content.freeText : draft.content.fields.find((f) => f.field === field)!.reader;
+    const from =
+      field === 'free_text'
+        ? draft.content.freeText
+        : draft.content.fields.find((f) => f.field === field)!.reader;
     if (from === value) return this.withVersions(draft);
     if (field === 'free_text') draft.content.freeText = String(value ?? '');
     else draft.content.fields.find((f) => f.field === field)!.reader = value;
@@ -114,42 +159,83 @@ export class ReviewService {
       this.save(draft, user.username);
       this.record(reportId, field, from, value, user.username);
     });
-    await this.audit.append({ actor: user.username, action: 'edit', subject: reportId, details: { field, from, to: value } });
+    await this.audit.append({
+      actor: user.username,
+      action: 'edit',
+      subject: reportId,
+      details: { field, from, to: value },
+    });
     return this.withVersions(draft);
   }
 
   /** The service records an AI value for a field (from a verified model it ran). */
-  async setAi(reportId: string, field: string, ai: NonNullable<ReportContent['fields'][number]['ai']>, actor = 'system'): Promise<Draft> {
+  async setAi(
+    reportId: string,
+    field: string,
+    ai: NonNullable<ReportContent['fields'][number]['ai']>,
+    actor = 'system',
+  ): Promise<Draft> {
     const draft = this.editable(reportId);
     const entry = draft.content.fields.find((f) => f.field === field);
-    if (!entry) throw new ReviewError('REVIEW_INVALID_VALUE', `the ${draft.content.domain} form has no field ${field}`);
+    if (!entry)
+      throw new ReviewError(
+        'REVIEW_INVALID_VALUE',
+        `the ${draft.content.domain} form has no field ${field}`,
+      );
     const from = entry.ai ?? null;
     entry.ai = ai;
     this.db.transaction(() => {
       this.save(draft, actor);
       this.record(reportId, `${field} (AI)`, from && from.value, ai.value, actor);
     });
-    await this.audit.append({ actor, action: 'analysis', subject: reportId, details: { field, value: ai.value, model: ai.model } });
+    await this.audit.append({
+      actor,
+      action: 'analysis',
+      subject: reportId,
+      details: { field, value: ai.value, model: ai.model },
+    });
     return this.withVersions(draft);
   }
 
   /** Records the overlay image made from a model's result on one instance (replacing an earlier one). */
-  setOverlay(reportId: string, overlay: NonNullable<ReportContent['overlays']>[number], actor = 'system'): void {
+  setOverlay(
+    reportId: string,
+    overlay: NonNullable<ReportContent['overlays']>[number],
+    actor = 'system',
+  ): void {
     const draft = this.editable(reportId);
-    draft.content.overlays = [...(draft.content.overlays ?? []).filter((o) => !(o.instanceId === overlay.instanceId && o.model.id === overlay.model.id)), overlay];
+    draft.content.overlays = [
+      ...(draft.content.overlays ?? []).filter(
+        (o) => !(o.instanceId === overlay.instanceId && o.model.id === overlay.model.id),
+      ),
+      overlay,
+    ];
     this.db.transaction(() => this.save(draft, actor));
   }
 
   /** Sign-off: the reader's password again, then the frozen report. */
-  async sign(user: User, reportId: string, password: string, amendmentReason?: string): Promise<SignedReport> {
+  async sign(
+    user: User,
+    reportId: string,
+    password: string,
+    amendmentReason?: string,
+  ): Promise<SignedReport> {
     const draft = this.editable(reportId);
-    if (!maySign(user.role, draft.content.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not sign ${draft.content.domain} reports`);
+    if (!maySign(user.role, draft.content.domain))
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `a ${user.role} does not sign ${draft.content.domain} reports`,
+      );
     await this.accounts.authenticate(user.username, password, 'sign-off');
     const key = await this.accounts.signingKey(user.username, password);
     const signer = `${user.displayName} (${user.username}, ${user.role})`;
     const content = this.withStudy(this.withMeasurements(draft.content));
-    const signed = draft.amends ? await this.reports.amend(content, signer, amendmentReason ?? '', key) : await this.reports.sign(content, signer, key);
-    this.db.transaction(() => this.save({ ...draft, content, status: 'signed', amends: undefined }, user.username));
+    const signed = draft.amends
+      ? await this.reports.amend(content, signer, amendmentReason ?? '', key)
+      : await this.reports.sign(content, signer, key);
+    this.db.transaction(() =>
+      this.save({ ...draft, content, status: 'signed', amends: undefined }, user.username),
+    );
     return signed;
   }
 
@@ -159,9 +245,20 @@ export class ReviewService {
    */
   private withMeasurements(content: ReportContent): ReportContent {
     const { measurements: _previous, ...rest } = content;
-    const saved = content.instanceIds.flatMap((id) => new AnnotationStore(this.db, this.audit).list(id));
+    const saved = content.instanceIds.flatMap((id) =>
+      new AnnotationStore(this.db, this.audit).list(id),
+    );
     if (!saved.length) return rest;
-    return { ...rest, measurements: saved.map((a) => ({ instanceId: a.instanceId, kind: a.kind, label: a.label, by: a.createdBy, at: a.createdAt })) };
+    return {
+      ...rest,
+      measurements: saved.map((a) => ({
+        instanceId: a.instanceId,
+        kind: a.kind,
+        label: a.label,
+        by: a.createdBy,
+        at: a.createdAt,
+      })),
+    };
   }
 
   /**
@@ -182,19 +279,41 @@ export class ReviewService {
   /** Opens a signed report for amendment: a new draft from the latest version. */
   async startAmendment(user: User, reportId: string): Promise<Draft> {
     const draft = this.load(reportId);
-    if (!draft || draft.status !== 'signed') throw new ReviewError('REVIEW_NOT_FOUND', `report ${reportId} has no signed version to amend`);
-    if (!maySign(user.role, draft.content.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not amend ${draft.content.domain} reports`);
+    if (!draft || draft.status !== 'signed')
+      throw new ReviewError(
+        'REVIEW_NOT_FOUND',
+        `report ${reportId} has no signed version to amend`,
+      );
+    if (!maySign(user.role, draft.content.domain))
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `a ${user.role} does not amend ${draft.content.domain} reports`,
+      );
     const versions = await this.reports.versions(reportId);
     const latest = await this.reports.read(reportId, versions[versions.length - 1]!);
     const next: StoredDraft = { content: latest.content, status: 'open', amends: latest.version };
     this.db.transaction(() => this.save(next, user.username));
-    await this.audit.append({ actor: user.username, action: 'edit', subject: reportId, details: { amendmentOf: latest.version } });
+    await this.audit.append({
+      actor: user.username,
+      action: 'edit',
+      subject: reportId,
+      details: { amendmentOf: latest.version },
+    });
     return this.withVersions(next);
   }
 
   history(reportId: string): FieldChange[] {
     return this.db
-      .all('SELECT field, from_value, to_value, who, at FROM field_changes WHERE report_id = ? ORDER BY id', [reportId])
-      .map((r) => ({ field: String(r.field), from: r.from_value === null ? null : String(r.from_value), to: r.to_value === null ? null : String(r.to_value), who: String(r.who), at: String(r.at) }));
+      .all(
+        'SELECT field, from_value, to_value, who, at FROM field_changes WHERE report_id = ? ORDER BY id',
+        [reportId],
+      )
+      .map((r) => ({
+        field: String(r.field),
+        from: r.from_value === null ? null : String(r.from_value),
+        to: r.to_value === null ? null : String(r.to_value),
+        who: String(r.who),
+        at: String(r.at),
+      }));
   }
 }

@@ -4,9 +4,23 @@ import { test } from 'node:test';
 import { pathInside, safeFileName } from './safe-file-name.ts';
 
 test('an untrusted name becomes one ordinary segment: never ".", "..", a separator or a device name', () => {
-  for (const hostile of ['..', '.', '...', '....jpg'.slice(0, 3), '../../etc/passwd', '..\\..\\x', '/abs/.hidden', 'a/b/..', '', '   ']) {
+  for (const hostile of [
+    '..',
+    '.',
+    '...',
+    '....jpg'.slice(0, 3),
+    '../../etc/passwd',
+    '..\\..\\x',
+    '/abs/.hidden',
+    'a/b/..',
+    '',
+    '   ',
+  ]) {
     const name = safeFileName(hostile, 'image');
-    assert.ok(name !== '.' && name !== '..' && !name.startsWith('.'), `${JSON.stringify(hostile)} → ${name}`);
+    assert.ok(
+      name !== '.' && name !== '..' && !name.startsWith('.'),
+      `${JSON.stringify(hostile)} → ${name}`,
+    );
     assert.ok(!/[\\/]/.test(name), name);
   }
   assert.equal(safeFileName('../../etc/passwd'), 'passwd');
@@ -20,5 +34,6 @@ test('an untrusted name becomes one ordinary segment: never ".", "..", a separat
 test('pathInside keeps relative entries inside the folder and refuses escapes', () => {
   const root = resolve('/tmp/neoscope-root');
   assert.equal(pathInside(root, 'a/b.dcm'), join(root, 'a', 'b.dcm'));
-  for (const escape of ['../x', 'a/../../x', '/etc/passwd', 'C:/x', '.', 'a/..']) assert.equal(pathInside(root, escape), undefined, escape);
+  for (const escape of ['../x', 'a/../../x', '/etc/passwd', 'C:/x', '.', 'a/..'])
+    assert.equal(pathInside(root, escape), undefined, escape);
 });

@@ -32,6 +32,7 @@ export function pathInside(folder: string, untrustedRelative: string): string | 
   const root = resolve(folder);
   const path = resolve(root, untrustedRelative);
   const rel = relative(root, path);
-  if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) return undefined;
+  if (!rel || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..'))
+    return undefined;
   return path;
 }

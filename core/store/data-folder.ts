@@ -35,7 +35,9 @@ export function defaultDataFolder(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /** Opens the folder and finishes or undoes whatever a crash interrupted; `recovered` says what. */
-export async function openDataFolder(folder: string): Promise<DataFolder & { recovered: string[] }> {
+export async function openDataFolder(
+  folder: string,
+): Promise<DataFolder & { recovered: string[] }> {
   const db = openDatabase(folder);
   const objects = new ObjectStore(join(folder, 'objects'));
   const paths = dataPaths(folder);
@@ -43,19 +45,43 @@ export async function openDataFolder(folder: string): Promise<DataFolder & { rec
   const recovered: string[] = [];
   const tail = await recoverAuditTail(audit);
   if (tail) recovered.push(tail);
-  recovered.push(...(await recoverSignedReports(paths.reports, await readAuditEntries(paths.auditLog))));
+  recovered.push(
+    ...(await recoverSignedReports(paths.reports, await readAuditEntries(paths.auditLog))),
+  );
   // A change the database committed just before a crash, whose audit entry was never written.
   for (const details of unauditedTail(db, await readAuditEntries(paths.auditLog))) {
-    await audit.append({ actor: 'system', action: 'recovery', subject: 'fieldChange' in details ? String((details.fieldChange as { reportId: string }).reportId) : String(details.instance), details });
-    recovered.push(`recorded ${'fieldChange' in details ? 'a field change' : 'an import'} the database had committed without its audit entry`);
+    await audit.append({
+      actor: 'system',
+      action: 'recovery',
+      subject:
+        'fieldChange' in details
+          ? String((details.fieldChange as { reportId: string }).reportId)
+          : String(details.instance),
+      details,
+    });
+    recovered.push(
+      `recorded ${'fieldChange' in details ? 'a field change' : 'an import'} the database had committed without its audit entry`,
+    );
   }
-  const keyHistory = (username: string) => db.all('SELECT public_key, fingerprint FROM signing_keys WHERE username = ?', [username]).map((r) => ({ publicKey: String(r.public_key), fingerprint: String(r.fingerprint) }));
+  const keyHistory = (username: string) =>
+    db
+      .all('SELECT public_key, fingerprint FROM signing_keys WHERE username = ?', [username])
+      .map((r) => ({ publicKey: String(r.public_key), fingerprint: String(r.fingerprint) }));
   registerOpenDatabase(folder, db);
   const close = () => {
     registerOpenDatabase(folder, undefined);
     db.close();
   };
-  return { folder, db, objects, instances: createInstanceStore(db, objects), audit, reports: new SignedReportStore(paths.reports, audit, undefined, keyHistory), close, recovered };
+  return {
+    folder,
+    db,
+    objects,
+    instances: createInstanceStore(db, objects),
+    audit,
+    reports: new SignedReportStore(paths.reports, audit, undefined, keyHistory),
+    close,
+    recovered,
+  };
 }
 
 /** The library of a data folder: files stored durably, each import recorded in the audit log. */
@@ -69,7 +95,13 @@ export function libraryFor(data: DataFolder): Library {
         actor,
         action: 'import',
         subject: summary.instanceId,
-        details: { fileName: summary.fileName, patientId: summary.patientId, sopInstanceUid: summary.sopInstanceUid, sourceSite: summary.sourceSite, ...instanceHashes(JSON.parse(JSON.stringify(summary))) },
+        details: {
+          fileName: summary.fileName,
+          patientId: summary.patientId,
+          sopInstanceUid: summary.sopInstanceUid,
+          sourceSite: summary.sourceSite,
+          ...instanceHashes(JSON.parse(JSON.stringify(summary))),
+        },
       })),
   });
 }

@@ -14,7 +14,9 @@ import { CodedError } from '../api/errors.ts';
 export type SqlValue = string | number | bigint | null | Uint8Array | boolean;
 export type Row = Record<string, SqlValue>;
 
-export class StoreError extends CodedError<'STORE_LOCKED' | 'STORE_UNREADABLE' | 'STORE_NEWER_SCHEMA'> {}
+export class StoreError extends CodedError<
+  'STORE_LOCKED' | 'STORE_UNREADABLE' | 'STORE_NEWER_SCHEMA'
+> {}
 
 /** Each entry moves the schema one version on; never edit a released one. */
 const MIGRATIONS: string[] = [
@@ -166,7 +168,10 @@ function clearStaleLock(dataFolder: string, path: string): void {
     return;
   }
   const who = owner.pid ? `process ${owner.pid} on ${owner.host}` : 'an unknown process';
-  throw new StoreError('STORE_LOCKED', `${path} is in use by ${who}. Close that NeoScope first; if it is no longer running, remove the folder ${lock}.`);
+  throw new StoreError(
+    'STORE_LOCKED',
+    `${path} is in use by ${who}. Close that NeoScope first; if it is no longer running, remove the folder ${lock}.`,
+  );
 }
 
 export function openDatabase(dataFolder: string): Database {
@@ -182,16 +187,26 @@ export function openDatabase(dataFolder: string): Database {
     db.exec('PRAGMA foreign_keys = ON');
     // Take the exclusive lock now, so a second process fails here with a clear message.
     db.exec('BEGIN IMMEDIATE; COMMIT');
-    writeFileSync(join(dataFolder, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }));
+    writeFileSync(
+      join(dataFolder, 'owner.json'),
+      JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }),
+    );
   } catch (error) {
     const message = (error as Error).message;
-    if (/locked|busy/i.test(message)) throw new StoreError('STORE_LOCKED', `${path} is in use by another NeoScope process; close it first`);
+    if (/locked|busy/i.test(message))
+      throw new StoreError(
+        'STORE_LOCKED',
+        `${path} is in use by another NeoScope process; close it first`,
+      );
     throw new StoreError('STORE_UNREADABLE', `${path} could not be opened: ${message}`);
   }
   const version = Number((db.get('PRAGMA user_version') as Row).user_version);
   if (version > MIGRATIONS.length) {
     db.close();
-    throw new StoreError('STORE_NEWER_SCHEMA', `${path} was written by a newer NeoScope (schema ${version}); this version knows ${MIGRATIONS.length}`);
+    throw new StoreError(
+      'STORE_NEWER_SCHEMA',
+      `${path} was written by a newer NeoScope (schema ${version}); this version knows ${MIGRATIONS.length}`,
+    );
   }
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.exec('BEGIN IMMEDIATE');

@@ -42,7 +42,8 @@ export class ObjectStore {
   async get(sha256: string): Promise<Uint8Array> {
     const bytes = new Uint8Array(await readFile(this.pathOf(sha256)));
     const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== sha256) throw new Error(`stored object ${sha256} has changed on disk (now ${actual})`);
+    if (actual !== sha256)
+      throw new Error(`stored object ${sha256} has changed on disk (now ${actual})`);
     return bytes;
   }
 }

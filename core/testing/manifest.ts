@@ -13,10 +13,21 @@ export interface ManifestRow {
 }
 
 export function readManifest(): ManifestRow[] {
-  const lines = readFileSync(sharedDataPath('MANIFEST.tsv'), 'utf8').split('\n').slice(1).filter(Boolean);
+  const lines = readFileSync(sharedDataPath('MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean);
   return lines.map((line) => {
     const c = line.split('\t');
-    return { path: c[0]!, sha256: c[1]!, bytes: Number(c[2]), sourceRepo: c[3]!, dataset: c[6]!, licence: c[7]!, description: c[8] ?? '' };
+    return {
+      path: c[0]!,
+      sha256: c[1]!,
+      bytes: Number(c[2]),
+      sourceRepo: c[3]!,
+      dataset: c[6]!,
+      licence: c[7]!,
+      description: c[8] ?? '',
+    };
   });
 }
 

@@ -11,7 +11,8 @@ export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.ur
 
 export function sharedDataPath(...parts: string[]): string {
   const base = process.env.NEOSCOPE_SHARED_DATA ?? resolve(projectRoot, '..', 'shared', 'data');
-  if (!existsSync(base)) throw new Error(`shared data not found at ${base}; set NEOSCOPE_SHARED_DATA`);
+  if (!existsSync(base))
+    throw new Error(`shared data not found at ${base}; set NEOSCOPE_SHARED_DATA`);
   return join(base, ...parts);
 }
 

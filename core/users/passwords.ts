@@ -12,7 +12,13 @@ const KEY_LENGTH = 32;
 
 function scrypt(password: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize('NFC'), salt, KEY_LENGTH, { N: n, r, p, maxmem: 128 * n * r * 2 }, (error, key) => (error ? reject(error) : resolve(key))),
+    scryptCallback(
+      password.normalize('NFC'),
+      salt,
+      KEY_LENGTH,
+      { N: n, r, p, maxmem: 128 * n * r * 2 },
+      (error, key) => (error ? reject(error) : resolve(key)),
+    ),
   );
 }
 
@@ -26,13 +32,20 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !key) return false;
   const expected = Buffer.from(key, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
+  const actual = await scrypt(
+    password,
+    Buffer.from(salt, 'base64'),
+    Number(n),
+    Number(r),
+    Number(p),
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
 /** The minimum a hospital policy would accept for a signing credential. */
 export function passwordProblem(password: string): string | null {
   if (password.length < 10) return 'a password needs at least 10 characters';
-  if (!/[A-Za-z]/.test(password) || !/[^A-Za-z]/.test(password)) return 'a password needs letters and at least one digit or symbol';
+  if (!/[A-Za-z]/.test(password) || !/[^A-Za-z]/.test(password))
+    return 'a password needs letters and at least one digit or symbol';
   return null;
 }

@@ -12,6 +12,10 @@ test('the session locks after the idle time and says why; activity keeps it open
   now += 14 * 60_000;
   assert.equal(session.peek()?.username, 'ada', '14 minutes after the last activity: still open');
   now += 2 * 60_000;
-  assert.throws(() => session.require(), (e: Error & { code?: string }) => e.code === 'AUTH_REQUIRED' && /locked after 15 minutes without activity/.test(e.message));
+  assert.throws(
+    () => session.require(),
+    (e: Error & { code?: string }) =>
+      e.code === 'AUTH_REQUIRED' && /locked after 15 minutes without activity/.test(e.message),
+  );
   assert.equal(session.peek(), undefined);
 });

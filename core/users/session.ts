@@ -27,14 +27,21 @@ export class Session {
 
   /** The current user if the session is live (and marks activity); undefined otherwise. */
   peek(): User | undefined {
-    if (this.user && this.now() - this.lastActivity > this.idleLockMinutes * 60_000) this.user = undefined;
+    if (this.user && this.now() - this.lastActivity > this.idleLockMinutes * 60_000)
+      this.user = undefined;
     return this.user;
   }
 
   require(): User {
     const wasSignedIn = Boolean(this.user);
     const user = this.peek();
-    if (!user) throw new AuthError('AUTH_REQUIRED', wasSignedIn ? `locked after ${this.idleLockMinutes} minutes without activity: sign in again` : 'sign in first');
+    if (!user)
+      throw new AuthError(
+        'AUTH_REQUIRED',
+        wasSignedIn
+          ? `locked after ${this.idleLockMinutes} minutes without activity: sign in again`
+          : 'sign in first',
+      );
     this.lastActivity = this.now();
     return user;
   }

@@ -42,7 +42,8 @@ export interface ReportFacts {
 
 export function examStatus(facts: ReportFacts): { status: ExamStatus; detail?: string } {
   if (facts.draft?.status === 'signed') {
-    if (facts.lastExportAt && facts.lastExportAt >= facts.draft.updatedAt) return { status: 'sent', detail: `results exported ${facts.lastExportAt.slice(0, 10)}` };
+    if (facts.lastExportAt && facts.lastExportAt >= facts.draft.updatedAt)
+      return { status: 'sent', detail: `results exported ${facts.lastExportAt.slice(0, 10)}` };
     return { status: 'signed', detail: `signed by ${facts.draft.updatedBy}` };
   }
   // An amendment in progress is back in review, whatever it was before.
@@ -63,34 +64,73 @@ function groupByExam(instances: InstanceSummary[]): Map<string, InstanceSummary[
   return exams;
 }
 
-function reportFacts(db: Database | undefined, reportIds: string[], username: string | undefined): Map<string, ReportFacts> {
-  const facts = new Map(reportIds.map((id) => [id, { analysed: false, readerEdited: false, viewedByUser: false } as ReportFacts]));
+function reportFacts(
+  db: Database | undefined,
+  reportIds: string[],
+  username: string | undefined,
+): Map<string, ReportFacts> {
+  const facts = new Map(
+    reportIds.map((id) => [
+      id,
+      { analysed: false, readerEdited: false, viewedByUser: false } as ReportFacts,
+    ]),
+  );
   if (!db) return facts;
-  const each = (rows: Record<string, unknown>[], apply: (f: ReportFacts, row: Record<string, unknown>) => void) => {
+  const each = (
+    rows: Record<string, unknown>[],
+    apply: (f: ReportFacts, row: Record<string, unknown>) => void,
+  ) => {
     for (const row of rows) {
       const f = facts.get(String(row.report_id));
       if (f) apply(f, row);
     }
   };
   each(db.all('SELECT DISTINCT report_id FROM analyses'), (f) => (f.analysed = true));
-  each(db.all("SELECT DISTINCT report_id FROM field_changes WHERE field NOT LIKE '% (AI)'"), (f) => (f.readerEdited = true));
-  each(db.all('SELECT report_id, content_json, updated_by, updated_at FROM report_drafts'), (f, row) => {
-    const stored = JSON.parse(String(row.content_json)) as { status: 'open' | 'signed'; amends?: number };
-    f.draft = { status: stored.status, amending: stored.status === 'open' && stored.amends !== undefined, updatedAt: String(row.updated_at), updatedBy: String(row.updated_by) };
-  });
-  each(db.all('SELECT report_id, MAX(exported_at) AS at FROM result_exports GROUP BY report_id'), (f, row) => (f.lastExportAt = String(row.at)));
-  if (username) each(db.all('SELECT report_id FROM exam_views WHERE username = ?', [username]), (f) => (f.viewedByUser = true));
+  each(
+    db.all("SELECT DISTINCT report_id FROM field_changes WHERE field NOT LIKE '% (AI)'"),
+    (f) => (f.readerEdited = true),
+  );
+  each(
+    db.all('SELECT report_id, content_json, updated_by, updated_at FROM report_drafts'),
+    (f, row) => {
+      const stored = JSON.parse(String(row.content_json)) as {
+        status: 'open' | 'signed';
+        amends?: number;
+      };
+      f.draft = {
+        status: stored.status,
+        amending: stored.status === 'open' && stored.amends !== undefined,
+        updatedAt: String(row.updated_at),
+        updatedBy: String(row.updated_by),
+      };
+    },
+  );
+  each(
+    db.all('SELECT report_id, MAX(exported_at) AS at FROM result_exports GROUP BY report_id'),
+    (f, row) => (f.lastExportAt = String(row.at)),
+  );
+  if (username)
+    each(
+      db.all('SELECT report_id FROM exam_views WHERE username = ?', [username]),
+      (f) => (f.viewedByUser = true),
+    );
   return facts;
 }
 
 /** Results returned by partners, by the local study they were filed under. */
 function receivedByStudy(db: Database | undefined): Map<string, string> {
   const received = new Map<string, string>();
-  for (const row of db?.all('SELECT study_uid, from_site FROM received_results') ?? []) received.set(String(row.study_uid), String(row.from_site));
+  for (const row of db?.all('SELECT study_uid, from_site FROM received_results') ?? [])
+    received.set(String(row.study_uid), String(row.from_site));
   return received;
 }
 
-export function listExams(instances: InstanceSummary[], db: Database | undefined, patients: (patientId: string) => PatientRecord | undefined, username: string | undefined): ExamEntry[] {
+export function listExams(
+  instances: InstanceSummary[],
+  db: Database | undefined,
+  patients: (patientId: string) => PatientRecord | undefined,
+  username: string | undefined,
+): ExamEntry[] {
   const exams = groupByExam(instances);
   const facts = reportFacts(db, [...exams.keys()], username);
   const received = receivedByStudy(db);
@@ -119,10 +159,23 @@ export function listExams(instances: InstanceSummary[], db: Database | undefined
 
 /** Records that a user opened an exam (once; the first time is kept). */
 export function markViewed(db: Database, reportId: string, username: string, at: Date): void {
-  db.run('INSERT OR IGNORE INTO exam_views (report_id, username, first_viewed_at) VALUES (?, ?, ?)', [reportId, username, at.toISOString()]);
+  db.run(
+    'INSERT OR IGNORE INTO exam_views (report_id, username, first_viewed_at) VALUES (?, ?, ?)',
+    [reportId, username, at.toISOString()],
+  );
 }
 
 /** Records that a signed report's results left in a results package. */
-export function recordResultExport(db: Database, reportId: string, version: number, batchId: string, username: string, at: Date): void {
-  db.run('INSERT OR IGNORE INTO result_exports (report_id, version, batch_id, exported_by, exported_at) VALUES (?, ?, ?, ?, ?)', [reportId, version, batchId, username, at.toISOString()]);
+export function recordResultExport(
+  db: Database,
+  reportId: string,
+  version: number,
+  batchId: string,
+  username: string,
+  at: Date,
+): void {
+  db.run(
+    'INSERT OR IGNORE INTO result_exports (report_id, version, batch_id, exported_by, exported_at) VALUES (?, ?, ?, ?, ?)',
+    [reportId, version, batchId, username, at.toISOString()],
+  );
 }

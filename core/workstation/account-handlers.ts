@@ -13,13 +13,24 @@ type AccountOps = 'users.list' | 'users.setDisabled' | 'users.resetPassword';
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
-export function createAccountHandlers(deps: { data?: DataFolder; session: Session }): Pick<ApiHandlers, AccountOps> {
+export function createAccountHandlers(deps: {
+  data?: DataFolder;
+  session: Session;
+}): Pick<ApiHandlers, AccountOps> {
   const { data, session } = deps;
   const accounts = data ? new Accounts(data.db, data.audit) : undefined;
   const need = () => {
-    if (!accounts) throw new StoreRequired('STORE_REQUIRED', 'this workstation runs without a data folder (preview); accounts need one');
+    if (!accounts)
+      throw new StoreRequired(
+        'STORE_REQUIRED',
+        'this workstation runs without a data folder (preview); accounts need one',
+      );
     const user = session.require();
-    if (user.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', `only an admin manages accounts (${user.username} is ${user.role})`);
+    if (user.role !== 'admin')
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `only an admin manages accounts (${user.username} is ${user.role})`,
+      );
     return { accounts, admin: user.username };
   };
   return {

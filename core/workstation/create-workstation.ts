@@ -1,7 +1,11 @@
 /** Assembles the services and the API dispatcher one process (Electron or host) serves. */
 import { createDispatcher, type ApiDispatcher } from '../api/dispatch.ts';
 import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
-import { createModelRegistry, installPackageZip, type RegistryEntry } from '../inference/registry.ts';
+import {
+  createModelRegistry,
+  installPackageZip,
+  type RegistryEntry,
+} from '../inference/registry.ts';
 import { createLibrary, type Library } from '../library/library.ts';
 import { createApiHandlers } from './handlers.ts';
 import { sessionAuthorizer } from './session-authorizer.ts';
@@ -22,7 +26,12 @@ export interface Workstation {
   ortFolder: string;
 }
 
-export async function createWorkstation(root: string, host: 'electron' | 'browser', log: (line: string) => void, overrides: { modelsFolder?: string; dataFolder?: string; clock?: () => number } = {}): Promise<Workstation> {
+export async function createWorkstation(
+  root: string,
+  host: 'electron' | 'browser',
+  log: (line: string) => void,
+  overrides: { modelsFolder?: string; dataFolder?: string; clock?: () => number } = {},
+): Promise<Workstation> {
   const { dataFolder, clock, ...folderOverrides } = overrides;
   const folders = { ...bundledFolders(root), ...folderOverrides };
   const data = dataFolder ? await openDataFolder(dataFolder) : undefined;
@@ -37,9 +46,31 @@ export async function createWorkstation(root: string, host: 'electron' | 'browse
     const installed = await installPackageZip(registry, name, zip);
     await installed.session.release();
     models = undefined; // re-verify the list with the new package in it
-    return { id: installed.manifest.id, version: installed.manifest.version, name: installed.manifest.name, sha256: installed.manifest.sha256 };
+    return {
+      id: installed.manifest.id,
+      version: installed.manifest.version,
+      name: installed.manifest.name,
+      sha256: installed.manifest.sha256,
+    };
   };
   const session = new Session(clock);
-  const handlers = createApiHandlers({ version: productVersion(root), host, library, models: () => (models ??= registry.list()), importModelPackage, data, ...folders }, session);
-  return { dispatch: createDispatcher(handlers, log, sessionAuthorizer(session)), library, data, ...folders, ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist') };
+  const handlers = createApiHandlers(
+    {
+      version: productVersion(root),
+      host,
+      library,
+      models: () => (models ??= registry.list()),
+      importModelPackage,
+      data,
+      ...folders,
+    },
+    session,
+  );
+  return {
+    dispatch: createDispatcher(handlers, log, sessionAuthorizer(session)),
+    library,
+    data,
+    ...folders,
+    ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist'),
+  };
 }

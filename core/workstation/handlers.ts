@@ -28,17 +28,28 @@ export interface WorkstationContext {
   /** Installed models, verified once per process (loading proves schema, hash and self-tests). */
   models: () => Promise<RegistryEntry[]>;
   /** Verifies and installs a package from a zip; the model list is re-read afterwards. */
-  importModelPackage: (name: string, zip: Uint8Array) => Promise<{ id: string; version: string; name: string; sha256: string }>;
+  importModelPackage: (
+    name: string,
+    zip: Uint8Array,
+  ) => Promise<{ id: string; version: string; name: string; sha256: string }>;
   /** The persistent data folder (accounts, drafts, signed reports, audit log), if any. */
   data?: DataFolder;
 }
 
 /** `session` is shared with the dispatcher's access check (see session-authorizer.ts). */
-export function createApiHandlers(context: WorkstationContext, session = new Session()): ApiHandlers {
+export function createApiHandlers(
+  context: WorkstationContext,
+  session = new Session(),
+): ApiHandlers {
   const { library } = context;
   /** Who the audit trail names for an import: the signed-in user, if any. */
   const actor = () => session.peek()?.username ?? 'not signed in';
-  const review = createReviewHandlers({ data: context.data, library, models: context.models, session });
+  const review = createReviewHandlers({
+    data: context.data,
+    library,
+    models: context.models,
+    session,
+  });
   const exportReport = async (reportId: string, version: number) => ({
     sr: (await review['report.dicom']({ reportId, version })).bytes,
     pdf: (await review['report.pdf']({ reportId, version })).bytes,
@@ -47,7 +58,13 @@ export function createApiHandlers(context: WorkstationContext, session = new Ses
     ...review,
     ...createWorklistHandlers({ data: context.data, library, session }),
     ...createAccountHandlers({ data: context.data, session }),
-    ...createExchangeHandlers({ data: context.data, library, session, version: context.version, exportReport }),
+    ...createExchangeHandlers({
+      data: context.data,
+      library,
+      session,
+      version: context.version,
+      exportReport,
+    }),
     'app.info': async () => ({
       product: 'NeoScope',
       version: context.version,
@@ -56,7 +73,8 @@ export function createApiHandlers(context: WorkstationContext, session = new Ses
       modelsFolder: context.modelsFolder,
     }),
     'library.list': async () => ({ instances: library.list() }),
-    'library.importSamples': async () => library.importFiles(await readFolderFiles(context.samplesFolder), actor()),
+    'library.importSamples': async () =>
+      library.importFiles(await readFolderFiles(context.samplesFolder), actor()),
     'library.importFiles': ({ files }) => library.importFiles(files, actor()),
     'image.frame': async ({ instanceId, frame }) => library.frame(instanceId, frame),
     'models.list': async () => {
@@ -64,7 +82,18 @@ export function createApiHandlers(context: WorkstationContext, session = new Ses
       const installed = entries.flatMap((e) => (e.ok ? [e.model.manifest] : []));
       return {
         models: entries.map((entry) =>
-          entry.ok ? { ok: true as const, manifest: entry.model.manifest, verifiedBackend: entry.model.session.backend } : { ok: false as const, folder: entry.folder, code: entry.code, message: entry.message },
+          entry.ok
+            ? {
+                ok: true as const,
+                manifest: entry.model.manifest,
+                verifiedBackend: entry.model.session.backend,
+              }
+            : {
+                ok: false as const,
+                folder: entry.folder,
+                code: entry.code,
+                message: entry.message,
+              },
         ),
         slots: slotStatuses(await readSlots(join(context.modelsFolder, 'slots')), installed),
       };
@@ -72,15 +101,38 @@ export function createApiHandlers(context: WorkstationContext, session = new Ses
     'models.import': async ({ name, bytes }) => {
       // Installing a model changes what every later analysis says: admins only, audited with the package hash.
       const user = session.require();
-      if (user.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', `only an admin installs models (${user.username} is ${user.role})`);
+      if (user.role !== 'admin')
+        throw new AuthError(
+          'AUTH_FORBIDDEN',
+          `only an admin installs models (${user.username} is ${user.role})`,
+        );
       const installed = await context.importModelPackage(name, bytes);
-      await context.data?.audit.append({ actor: user.username, action: 'model-install', subject: `${installed.id}@${installed.version}`, details: { name: installed.name, modelSha256: installed.sha256, packageFile: name, packageSha256: createHash('sha256').update(bytes).digest('hex') } });
+      await context.data?.audit.append({
+        actor: user.username,
+        action: 'model-install',
+        subject: `${installed.id}@${installed.version}`,
+        details: {
+          name: installed.name,
+          modelSha256: installed.sha256,
+          packageFile: name,
+          packageSha256: createHash('sha256').update(bytes).digest('hex'),
+        },
+      });
       return { id: installed.id, version: installed.version, name: installed.name };
     },
     'models.file': async ({ id, version }) => {
-      const entry = (await context.models()).find((e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version);
-      if (!entry?.ok) throw new ApiError({ code: 'NOT_FOUND', message: `Model ${id} ${version} is not installed or did not pass verification.` });
-      return { sha256: entry.model.manifest.sha256, bytes: new Uint8Array(await readFile(join(entry.model.folder, 'model.onnx'))) };
+      const entry = (await context.models()).find(
+        (e) => e.ok && e.model.manifest.id === id && e.model.manifest.version === version,
+      );
+      if (!entry?.ok)
+        throw new ApiError({
+          code: 'NOT_FOUND',
+          message: `Model ${id} ${version} is not installed or did not pass verification.`,
+        });
+      return {
+        sha256: entry.model.manifest.sha256,
+        bytes: new Uint8Array(await readFile(join(entry.model.folder, 'model.onnx'))),
+      };
     },
   };
 }

@@ -7,7 +7,8 @@ export function findProjectRoot(start: string): string {
   let dir = resolve(start);
   for (;;) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'neoscope') return dir;
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'neoscope')
+      return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error(`NeoScope's package.json was not found above ${start}`);
     dir = parent;
@@ -18,7 +19,11 @@ export function productVersion(root: string): string {
   return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
 }
 
-export function bundledFolders(root: string): { samplesFolder: string; modelsFolder: string; rendererFolder: string } {
+export function bundledFolders(root: string): {
+  samplesFolder: string;
+  modelsFolder: string;
+  rendererFolder: string;
+} {
   return {
     samplesFolder: join(root, 'dicom-samples'),
     modelsFolder: join(root, 'models'),

@@ -29,13 +29,30 @@ import { PatientRecords } from '../patients/patient-records.ts';
 import { trajectory } from '../patients/trajectory.ts';
 import type { Session } from '../users/session.ts';
 
-type ReviewOps = 'measure.ctr' | 'patients.set' | 'patients.trajectory' | 'auth.status' | 'auth.login' | 'auth.logout' | 'users.create' | 'review.open' | 'review.analyze' | 'review.setField' | 'review.sign' | 'review.amend' | 'review.history' | 'report.pdf' | 'report.dicom';
+type ReviewOps =
+  | 'measure.ctr'
+  | 'patients.set'
+  | 'patients.trajectory'
+  | 'auth.status'
+  | 'auth.login'
+  | 'auth.logout'
+  | 'users.create'
+  | 'review.open'
+  | 'review.analyze'
+  | 'review.setField'
+  | 'review.sign'
+  | 'review.amend'
+  | 'review.history'
+  | 'report.pdf'
+  | 'report.dicom';
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
-
 /** For each class-score output: the most likely label and its probability, in output order. */
-function headPredictions(manifest: ModelManifest, findings: Finding[]): Map<string, { label: string; confidence: number }> {
+function headPredictions(
+  manifest: ModelManifest,
+  findings: Finding[],
+): Map<string, { label: string; confidence: number }> {
   const out = new Map<string, { label: string; confidence: number }>();
   let at = 0;
   for (const output of manifest.outputs) {
@@ -55,41 +72,73 @@ function headPredictions(manifest: ModelManifest, findings: Finding[]): Map<stri
  * reader already has. Undefined when none is saved.
  */
 function readerDisc(data: DataFolder, instanceId: string): ReaderDisc | undefined {
-  const ruler = new AnnotationStore(data.db, data.audit).list(instanceId).filter((a) => a.kind === 'disc-ruler').at(-1);
+  const ruler = new AnnotationStore(data.db, data.audit)
+    .list(instanceId)
+    .filter((a) => a.kind === 'disc-ruler')
+    .at(-1);
   if (!ruler) return undefined;
   const [a, b] = ruler.points as [{ x: number; y: number }, { x: number; y: number }];
   return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, radiusPx: Math.hypot(a.x - b.x, a.y - b.y) / 2 };
 }
 
-export function createReviewHandlers(deps: { data?: DataFolder; library: Library; models: () => Promise<RegistryEntry[]>; session: Session }): Pick<ApiHandlers, ReviewOps> {
+export function createReviewHandlers(deps: {
+  data?: DataFolder;
+  library: Library;
+  models: () => Promise<RegistryEntry[]>;
+  session: Session;
+}): Pick<ApiHandlers, ReviewOps> {
   const { data, library, session } = deps;
   const accounts = data ? new Accounts(data.db, data.audit) : undefined;
-  const review = data && accounts ? new ReviewService(data.db, data.audit, data.reports, accounts) : undefined;
+  const review =
+    data && accounts ? new ReviewService(data.db, data.audit, data.reports, accounts) : undefined;
 
   const need = () => {
-    if (!data || !accounts || !review) throw new StoreRequired('STORE_REQUIRED', 'this workstation runs without a data folder (preview); accounts and reports need one');
+    if (!data || !accounts || !review)
+      throw new StoreRequired(
+        'STORE_REQUIRED',
+        'this workstation runs without a data folder (preview); accounts and reports need one',
+      );
     return { data, accounts, review };
   };
   const instancesOf = (ids: string[]) => {
     const all = new Map(library.list().map((i) => [i.instanceId, i]));
     return ids.map((id) => {
       const found = all.get(id);
-      if (!found) throw new ApiError({ code: 'NOT_FOUND', message: `No image with id ${id.slice(0, 12)}… is in the library.` });
+      if (!found)
+        throw new ApiError({
+          code: 'NOT_FOUND',
+          message: `No image with id ${id.slice(0, 12)}… is in the library.`,
+        });
       return found;
     });
   };
   /** What the models that ran on this exam said, kept in the store with the draft. */
-  const analyses = (reportId: string) => data?.db.all('SELECT model, notes_json FROM analyses WHERE report_id = ? ORDER BY model', [reportId]) ?? [];
+  const analyses = (reportId: string) =>
+    data?.db.all('SELECT model, notes_json FROM analyses WHERE report_id = ? ORDER BY model', [
+      reportId,
+    ]) ?? [];
   const view = (draft: Draft) => {
     const runs = analyses(draft.content.reportId);
-    return { ...draft, form: fieldsFor(draft.content.domain), aiNotes: [...new Set(runs.flatMap((r) => JSON.parse(String(r.notes_json)) as string[]))], analysedWith: runs.map((r) => String(r.model)) };
+    return {
+      ...draft,
+      form: fieldsFor(draft.content.domain),
+      aiNotes: [...new Set(runs.flatMap((r) => JSON.parse(String(r.notes_json)) as string[]))],
+      analysedWith: runs.map((r) => String(r.model)),
+    };
   };
   const signedModels = async (report: SignedReport): Promise<ModelSummary[]> => {
     const entries = await deps.models();
     return report.models.map((m) => {
-      const entry = entries.find((e) => e.ok && e.model.manifest.id === m.id && e.model.manifest.version === m.version);
+      const entry = entries.find(
+        (e) => e.ok && e.model.manifest.id === m.id && e.model.manifest.version === m.version,
+      );
       const manifest = entry?.ok ? entry.model.manifest : undefined;
-      return { ...m, name: manifest?.name ?? m.id, investigational: manifest?.investigational ?? true, intendedUse: manifest?.intendedUse ?? 'package no longer installed' };
+      return {
+        ...m,
+        name: manifest?.name ?? m.id,
+        investigational: manifest?.investigational ?? true,
+        intendedUse: manifest?.intendedUse ?? 'package no longer installed',
+      };
     });
   };
 
@@ -97,14 +146,33 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
   return {
     // Like viewing and the page's own analyses, a measurement needs no sign-in; recording it in a report does.
     'measure.ctr': async ({ instanceId }) => {
-      const model = (await deps.models()).flatMap((e) => (e.ok && e.model.manifest.domain === 'chest' && e.model.manifest.measurements?.includes('cardiothoracic-ratio') ? [e.model] : []))[0];
-      if (!model) throw new ApiError({ code: 'NOT_FOUND', message: 'No installed chest model measures the cardiothoracic ratio; draw it with the CTR tool.' });
+      const model = (await deps.models()).flatMap((e) =>
+        e.ok &&
+        e.model.manifest.domain === 'chest' &&
+        e.model.manifest.measurements?.includes('cardiothoracic-ratio')
+          ? [e.model]
+          : [],
+      )[0];
+      if (!model)
+        throw new ApiError({
+          code: 'NOT_FOUND',
+          message:
+            'No installed chest model measures the cardiothoracic ratio; draw it with the CTR tool.',
+        });
       const frame = await library.frame(instanceId, 0);
       const analysis = await analyzeImage(frame, model, 'none');
       const derived = deriveMeasurement('cardiothoracic-ratio', frame, analysis.probabilityMap!);
       if (derived.kind !== 'cardiothoracic-ratio') throw new Error('unexpected measurement');
       const m = derived.measurement;
-      return { points: [m.thoracic[0], m.thoracic[1], m.cardiac[0], m.cardiac[1]], ratio: m.ratio, model: { id: model.manifest.id, version: model.manifest.version, sha256: model.manifest.sha256 } };
+      return {
+        points: [m.thoracic[0], m.thoracic[1], m.cardiac[0], m.cardiac[1]],
+        ratio: m.ratio,
+        model: {
+          id: model.manifest.id,
+          version: model.manifest.version,
+          sha256: model.manifest.sha256,
+        },
+      };
     },
     'patients.set': async (record) => {
       need();
@@ -115,13 +183,23 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       session.require();
       const patient = patients!.get(patientId);
       const summaries = new Map(library.list().map((i) => [i.instanceId, i]));
-      const reports = (await data.reports.latestOfPatient(patientId)).map((report) => ({ report, examDate: summaries.get(report.content.instanceIds[0] ?? '')?.studyDate ?? '' }));
+      const reports = (await data.reports.latestOfPatient(patientId)).map((report) => ({
+        report,
+        examDate: summaries.get(report.content.instanceIds[0] ?? '')?.studyDate ?? '',
+      }));
       const points = trajectory(patientId, patient, reports);
-      return { ...(patient ? { patient } : {}), points: points.map((p) => ({ ...p, pmaDays: Number.isNaN(p.pmaDays) ? null : p.pmaDays })) };
+      return {
+        ...(patient ? { patient } : {}),
+        points: points.map((p) => ({ ...p, pmaDays: Number.isNaN(p.pmaDays) ? null : p.pmaDays })),
+      };
     },
     'auth.status': async () => {
       const user = session.peek();
-      return { accounts: accounts?.count() ?? 0, ...(user ? { user } : {}), idleLockMinutes: session.idleLockMinutes };
+      return {
+        accounts: accounts?.count() ?? 0,
+        ...(user ? { user } : {}),
+        idleLockMinutes: session.idleLockMinutes,
+      };
     },
     'auth.login': async ({ username, password }) => {
       const user = await need().accounts.authenticate(username, password, 'login');
@@ -135,11 +213,16 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
     'users.create': async (args) => {
       const { accounts } = need();
       if (accounts.count() === 0) {
-        if (args.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', 'the first account must be an admin, who then creates the readers');
+        if (args.role !== 'admin')
+          throw new AuthError(
+            'AUTH_FORBIDDEN',
+            'the first account must be an admin, who then creates the readers',
+          );
         return accounts.create(args, 'first-run');
       }
       const user = session.require();
-      if (user.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', 'only an admin creates accounts');
+      if (user.role !== 'admin')
+        throw new AuthError('AUTH_FORBIDDEN', 'only an admin creates accounts');
       return accounts.create(args, user.username);
     },
     'review.open': async ({ instanceIds }) => {
@@ -147,10 +230,31 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       const user = session.require();
       const instances = instancesOf(instanceIds);
       const first = instances[0]!;
-      if (instances.some((i) => i.studyInstanceUid !== first.studyInstanceUid || i.domain !== first.domain)) throw new ApiError({ code: 'API_INVALID_ARGUMENTS', message: 'one report covers images of one study and one domain' });
-      if (first.domain !== 'retina' && first.domain !== 'chest') throw new ApiError({ code: 'API_INVALID_ARGUMENTS', message: `no report form for ${first.domain} images` });
-      if (!mayRead(user.role, first.domain)) throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not read ${first.domain} exams`);
-      return view(await review.open(user, { reportId: reportIdFor(first), patientId: first.patientId, studyInstanceUid: first.studyInstanceUid, instanceIds, domain: first.domain }));
+      if (
+        instances.some(
+          (i) => i.studyInstanceUid !== first.studyInstanceUid || i.domain !== first.domain,
+        )
+      )
+        throw new ApiError({
+          code: 'API_INVALID_ARGUMENTS',
+          message: 'one report covers images of one study and one domain',
+        });
+      if (first.domain !== 'retina' && first.domain !== 'chest')
+        throw new ApiError({
+          code: 'API_INVALID_ARGUMENTS',
+          message: `no report form for ${first.domain} images`,
+        });
+      if (!mayRead(user.role, first.domain))
+        throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not read ${first.domain} exams`);
+      return view(
+        await review.open(user, {
+          reportId: reportIdFor(first),
+          patientId: first.patientId,
+          studyInstanceUid: first.studyInstanceUid,
+          instanceIds,
+          domain: first.domain,
+        }),
+      );
     },
     'review.analyze': async ({ reportId }) => {
       const { review, data } = need();
@@ -158,7 +262,9 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       const { content } = await review.get(reportId);
       const form = fieldsFor(content.domain);
       const notes: string[] = [];
-      const entries = (await deps.models()).flatMap((e) => (e.ok && e.model.manifest.domain === content.domain ? [e.model] : []));
+      const entries = (await deps.models()).flatMap((e) =>
+        e.ok && e.model.manifest.domain === content.domain ? [e.model] : [],
+      );
       const frame = await library.frame(content.instanceIds[0]!, 0);
       const summary = instancesOf([content.instanceIds[0]!])[0]!;
       let latest: Draft | undefined;
@@ -171,28 +277,71 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
         for (const kind of m.measurements ?? []) {
           let derived: DerivedMeasurement;
           try {
-            derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, { laterality: summary.laterality, disc: kind === 'retinal-vascular-metrics' ? readerDisc(data, content.instanceIds[0]!) : undefined });
+            derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, {
+              laterality: summary.laterality,
+              disc:
+                kind === 'retinal-vascular-metrics'
+                  ? readerDisc(data, content.instanceIds[0]!)
+                  : undefined,
+            });
           } catch (error) {
             notes.push(`${m.id}: ${toApiErrorBody(error).message}`);
             continue;
           }
           const picture = overlayImage(frame, analysis.probabilityMap!, derived);
-          const png = await sharp(Buffer.from(picture.rgb.buffer, picture.rgb.byteOffset, picture.rgb.byteLength), { raw: { width: picture.width, height: picture.height, channels: 3 } }).png().toBuffer();
-          const description = derived.kind === 'cardiothoracic-ratio' ? `lung fields and cardiothoracic lines by ${m.id} ${m.version}` : `vessel centre lines coloured by tortuosity by ${m.id} ${m.version}`;
-          review.setOverlay(reportId, { instanceId: content.instanceIds[0]!, model: ref, png: await data.objects.put(new Uint8Array(png)), description }, user.username);
+          const png = await sharp(
+            Buffer.from(picture.rgb.buffer, picture.rgb.byteOffset, picture.rgb.byteLength),
+            { raw: { width: picture.width, height: picture.height, channels: 3 } },
+          )
+            .png()
+            .toBuffer();
+          const description =
+            derived.kind === 'cardiothoracic-ratio'
+              ? `lung fields and cardiothoracic lines by ${m.id} ${m.version}`
+              : `vessel centre lines coloured by tortuosity by ${m.id} ${m.version}`;
+          review.setOverlay(
+            reportId,
+            {
+              instanceId: content.instanceIds[0]!,
+              model: ref,
+              png: await data.objects.put(new Uint8Array(png)),
+              description,
+            },
+            user.username,
+          );
           for (const spec of form) {
             const source = spec.aiSource;
             if (!source || !('measurement' in source) || source.measurement !== kind) continue;
             let value: string | number | null = null;
-            if (derived.kind === 'cardiothoracic-ratio' && source.key === 'ratio') value = Number(derived.measurement.ratio.toFixed(2));
+            if (derived.kind === 'cardiothoracic-ratio' && source.key === 'ratio')
+              value = Number(derived.measurement.ratio.toFixed(2));
             if (derived.kind === 'retinal-vascular-metrics') {
               const severity = derived.metrics.severity;
-              if (derived.metrics.disc.source === 'reader' && !notes.includes(`${m.id}: optic disc placed by the reader (saved disc ruler)`)) notes.push(`${m.id}: optic disc placed by the reader (saved disc ruler)`);
-              if (!derived.metrics.disc.found && !notes.includes(`${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`)) notes.push(`${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`);
-              if (source.key === 'meanTortuosityIndex' && severity.meanTortuosityIndex !== null) value = Number(severity.meanTortuosityIndex.toFixed(3));
+              if (
+                derived.metrics.disc.source === 'reader' &&
+                !notes.includes(`${m.id}: optic disc placed by the reader (saved disc ruler)`)
+              )
+                notes.push(`${m.id}: optic disc placed by the reader (saved disc ruler)`);
+              if (
+                !derived.metrics.disc.found &&
+                !notes.includes(
+                  `${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`,
+                )
+              )
+                notes.push(
+                  `${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`,
+                );
+              if (source.key === 'meanTortuosityIndex' && severity.meanTortuosityIndex !== null)
+                value = Number(severity.meanTortuosityIndex.toFixed(3));
               if (source.key === 'category') value = severity.category;
             }
-            if (value !== null) latest = await review.setAi(reportId, spec.name, { value, model: ref }, user.username);
+            if (value !== null)
+              latest = await review.setAi(
+                reportId,
+                spec.name,
+                { value, model: ref },
+                user.username,
+              );
           }
         }
         runNotes.set(`${m.id}@${m.version}`, notes.slice(before));
@@ -202,29 +351,48 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
             const source = spec.aiSource;
             if (!source || !('slot' in source) || source.slot !== m.slot) continue;
             const prediction = heads.get(source.head);
-            if (prediction) latest = await review.setAi(reportId, spec.name, { value: prediction.label, confidence: prediction.confidence, model: ref }, user.username);
+            if (prediction)
+              latest = await review.setAi(
+                reportId,
+                spec.name,
+                { value: prediction.label, confidence: prediction.confidence, model: ref },
+                user.username,
+              );
           }
         }
       }
       const predicted = new Set(entries.map((e) => e.manifest.slot).filter(Boolean));
       for (const spec of form) {
         const source = spec.aiSource;
-        if (source && 'slot' in source && !predicted.has(source.slot)) notes.push(`${spec.label}: no model installed for ${source.slot}; nothing predicts it`);
+        if (source && 'slot' in source && !predicted.has(source.slot))
+          notes.push(`${spec.label}: no model installed for ${source.slot}; nothing predicts it`);
       }
       // Notes not tied to one model (no model for a slot) go with every run, so they show again.
       const general = notes.filter((n) => ![...runNotes.values()].some((list) => list.includes(n)));
       const now = new Date().toISOString();
       data.db.transaction(() => {
-        for (const [model, list] of runNotes) data.db.run('INSERT OR REPLACE INTO analyses (report_id, model, at, notes_json) VALUES (?, ?, ?, ?)', [reportId, model, now, JSON.stringify([...list, ...general])]);
+        for (const [model, list] of runNotes)
+          data.db.run(
+            'INSERT OR REPLACE INTO analyses (report_id, model, at, notes_json) VALUES (?, ?, ?, ?)',
+            [reportId, model, now, JSON.stringify([...list, ...general])],
+          );
       });
       return view(latest ?? (await review.get(reportId)));
     },
-    'review.setField': async ({ reportId, field, value }) => view(await need().review.setField(session.require(), reportId, field, value)),
+    'review.setField': async ({ reportId, field, value }) =>
+      view(await need().review.setField(session.require(), reportId, field, value)),
     'review.sign': async ({ reportId, password, reason }) => {
       const signed = await need().review.sign(session.require(), reportId, password, reason);
-      return { reportId, version: signed.version, contentHash: signed.contentHash, signer: signed.signer, signedAt: signed.signedAt };
+      return {
+        reportId,
+        version: signed.version,
+        contentHash: signed.contentHash,
+        signer: signed.signer,
+        signedAt: signed.signedAt,
+      };
     },
-    'review.amend': async ({ reportId }) => view(await need().review.startAmendment(session.require(), reportId)),
+    'review.amend': async ({ reportId }) =>
+      view(await need().review.startAmendment(session.require(), reportId)),
     'review.history': async ({ reportId }) => {
       session.require();
       return { changes: need().review.history(reportId) };
@@ -239,19 +407,51 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       instancesOf(report.content.instanceIds); // the images are still in the library
       const images: ReportImage[] = [];
       for (const overlay of report.content.overlays ?? []) {
-        const png = await sharp(await data.objects.get(overlay.png)).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
-        images.push({ caption: `${named(overlay.instanceId)?.fileName ?? `image ${overlay.instanceId.slice(0, 12)}`}: ${overlay.description}`, png: new Uint8Array(png) });
+        const png = await sharp(await data.objects.get(overlay.png))
+          .resize({ width: 800, withoutEnlargement: true })
+          .png()
+          .toBuffer();
+        images.push({
+          caption: `${named(overlay.instanceId)?.fileName ?? `image ${overlay.instanceId.slice(0, 12)}`}: ${overlay.description}`,
+          png: new Uint8Array(png),
+        });
       }
-      for (const instanceId of report.content.instanceIds.filter((id) => !(report.content.overlays ?? []).some((o) => o.instanceId === id))) {
+      for (const instanceId of report.content.instanceIds.filter(
+        (id) => !(report.content.overlays ?? []).some((o) => o.instanceId === id),
+      )) {
         const frame = await library.frame(instanceId, 0);
         const { channels, data: pixels } = displayBytes(frame);
-        const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width: frame.columns, height: frame.rows, channels } }).resize({ width: 800, withoutEnlargement: true }).png().toBuffer();
+        const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+          raw: { width: frame.columns, height: frame.rows, channels },
+        })
+          .resize({ width: 800, withoutEnlargement: true })
+          .png()
+          .toBuffer();
         const image = named(instanceId);
-        images.push({ caption: image ? `${image.fileName} - ${image.modality || 'photo'} ${image.laterality ? `(${image.laterality})` : ''}` : `image ${instanceId.slice(0, 12)}`, png: new Uint8Array(png) });
+        images.push({
+          caption: image
+            ? `${image.fileName} - ${image.modality || 'photo'} ${image.laterality ? `(${image.laterality})` : ''}`
+            : `image ${instanceId.slice(0, 12)}`,
+          png: new Uint8Array(png),
+        });
       }
       const checkpoint = await data.audit.checkpoint();
-      const bytes = await buildPdfReport(report, studyContextOf(report), images, await signedModels(report), { checkpoint });
-      await data.audit.appendEmitted({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'pdf' } }, checkpoint);
+      const bytes = await buildPdfReport(
+        report,
+        studyContextOf(report),
+        images,
+        await signedModels(report),
+        { checkpoint },
+      );
+      await data.audit.appendEmitted(
+        {
+          actor: user.username,
+          action: 'export',
+          subject: reportId,
+          details: { version, format: 'pdf' },
+        },
+        checkpoint,
+      );
       return { fileName: `${reportId}-v${version}.pdf`, bytes: new Uint8Array(bytes) };
     },
     'report.dicom': async ({ reportId, version }) => {
@@ -263,12 +463,42 @@ export function createReviewHandlers(deps: { data?: DataFolder; library: Library
       const bytes = buildStructuredReport(report, study);
       const captures = [];
       for (const [n, overlay] of (report.content.overlays ?? []).entries()) {
-        const source = report.content.study?.images.find((i) => i.instanceId === overlay.instanceId);
-        const { data: rgb, info } = await sharp(await data.objects.get(overlay.png)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-        const capture = buildSecondaryCapture({ width: info.width, height: info.height, rgb: new Uint8Array(rgb), description: overlay.description, ...(source?.sopInstanceUid ? { source: { sopClassUid: source.sopClassUid, sopInstanceUid: source.sopInstanceUid } } : {}) }, study, { operator: report.signer, instanceNumber: n + 1 });
-        captures.push({ fileName: `${reportId}-v${version}-overlay-${n + 1}.dcm`, bytes: new Uint8Array(capture) });
+        const source = report.content.study?.images.find(
+          (i) => i.instanceId === overlay.instanceId,
+        );
+        const { data: rgb, info } = await sharp(await data.objects.get(overlay.png))
+          .removeAlpha()
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const capture = buildSecondaryCapture(
+          {
+            width: info.width,
+            height: info.height,
+            rgb: new Uint8Array(rgb),
+            description: overlay.description,
+            ...(source?.sopInstanceUid
+              ? {
+                  source: {
+                    sopClassUid: source.sopClassUid,
+                    sopInstanceUid: source.sopInstanceUid,
+                  },
+                }
+              : {}),
+          },
+          study,
+          { operator: report.signer, instanceNumber: n + 1 },
+        );
+        captures.push({
+          fileName: `${reportId}-v${version}-overlay-${n + 1}.dcm`,
+          bytes: new Uint8Array(capture),
+        });
       }
-      await data.audit.append({ actor: user.username, action: 'export', subject: reportId, details: { version, format: 'dicom-sr', captures: captures.length } });
+      await data.audit.append({
+        actor: user.username,
+        action: 'export',
+        subject: reportId,
+        details: { version, format: 'dicom-sr', captures: captures.length },
+      });
       return { fileName: `${reportId}-v${version}-sr.dcm`, bytes: new Uint8Array(bytes), captures };
     },
   };

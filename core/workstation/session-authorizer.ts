@@ -10,6 +10,10 @@ export function sessionAuthorizer(session: Session): Authorizer {
   return (access, operation) => {
     if (access === 'public') return;
     const user = session.require();
-    if (access === 'admin' && user.role !== 'admin') throw new AuthError('AUTH_FORBIDDEN', `${operation} is for admins (${user.username} is ${user.role})`);
+    if (access === 'admin' && user.role !== 'admin')
+      throw new AuthError(
+        'AUTH_FORBIDDEN',
+        `${operation} is for admins (${user.username} is ${user.role})`,
+      );
   };
 }

@@ -12,32 +12,58 @@ import type { DataFolder } from '../store/data-folder.ts';
 import type { Session } from '../users/session.ts';
 import { listExams, markViewed } from '../worklist/exam-status.ts';
 
-type WorklistOps = 'worklist.exams' | 'worklist.markViewed' | 'annotations.list' | 'annotations.save' | 'annotations.delete';
+type WorklistOps =
+  | 'worklist.exams'
+  | 'worklist.markViewed'
+  | 'annotations.list'
+  | 'annotations.save'
+  | 'annotations.delete';
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
-export function createWorklistHandlers(deps: { data?: DataFolder; library: Library; session: Session }): Pick<ApiHandlers, WorklistOps> {
+export function createWorklistHandlers(deps: {
+  data?: DataFolder;
+  library: Library;
+  session: Session;
+}): Pick<ApiHandlers, WorklistOps> {
   const { data, library, session } = deps;
   const patients = data ? new PatientRecords(data.db, data.audit) : undefined;
   const annotations = data ? new AnnotationStore(data.db, data.audit) : undefined;
   const need = () => {
-    if (!data || !annotations) throw new StoreRequired('STORE_REQUIRED', 'this workstation runs without a data folder (preview); saving needs one');
+    if (!data || !annotations)
+      throw new StoreRequired(
+        'STORE_REQUIRED',
+        'this workstation runs without a data folder (preview); saving needs one',
+      );
     return { data, annotations };
   };
   const instance = (instanceId: string) => {
     const found = library.list().find((i) => i.instanceId === instanceId);
-    if (!found) throw new ApiError({ code: 'NOT_FOUND', message: `No image with id ${instanceId.slice(0, 12)}… is in the library.` });
+    if (!found)
+      throw new ApiError({
+        code: 'NOT_FOUND',
+        message: `No image with id ${instanceId.slice(0, 12)}… is in the library.`,
+      });
     return found;
   };
   return {
-    'worklist.exams': async () => ({ exams: listExams(library.list(), data?.db, (id) => patients?.get(id), session.peek()?.username) }),
+    'worklist.exams': async () => ({
+      exams: listExams(
+        library.list(),
+        data?.db,
+        (id) => patients?.get(id),
+        session.peek()?.username,
+      ),
+    }),
     'worklist.markViewed': async ({ instanceId }) => {
       const { data } = need();
       const reportId = reportIdFor(instance(instanceId));
       markViewed(data.db, reportId, session.require().username, new Date());
       return { reportId };
     },
-    'annotations.list': async ({ instanceId }) => ({ annotations: annotations?.list(instanceId) ?? [] }),
+    'annotations.list': async ({ instanceId }) => ({
+      annotations: annotations?.list(instanceId) ?? [],
+    }),
     'annotations.save': async (input) => {
       const { annotations } = need();
       const user = session.require();

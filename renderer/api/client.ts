@@ -25,7 +25,10 @@ export function createApiClient(transport: ApiTransport): ApiClient {
       try {
         response = await transport.call(operation, args);
       } catch (error) {
-        throw new ApiError({ code: 'API_INTERNAL', message: `The workstation service did not answer: ${(error as Error).message}` });
+        throw new ApiError({
+          code: 'API_INTERNAL',
+          message: `The workstation service did not answer: ${(error as Error).message}`,
+        });
       }
       if (!response.ok) throw new ApiError(response.error as ApiErrorBody);
       return response.value as OperationResult<typeof operation>;

@@ -33,10 +33,17 @@ export function readSessionToken(): string | undefined {
 export function connectApi(): ApiClient {
   const bridge = window.neoscopeBridge;
   if (bridge) {
-    const transport: ApiTransport = { kind: 'ipc', call: (op, args) => bridge.call(op, args), on: (event, listener) => bridge.on(event, listener) };
+    const transport: ApiTransport = {
+      kind: 'ipc',
+      call: (op, args) => bridge.call(op, args),
+      on: (event, listener) => bridge.on(event, listener),
+    };
     return createApiClient(transport);
   }
   const token = readSessionToken();
-  if (!token) throw new Error('No session token: open the address that `npm start` printed (it ends with #token=…).');
+  if (!token)
+    throw new Error(
+      'No session token: open the address that `npm start` printed (it ends with #token=…).',
+    );
   return createApiClient(createHttpTransport(window.location.origin, token));
 }

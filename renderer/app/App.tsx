@@ -3,7 +3,12 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import type { InstanceSummary } from '../../core/api/schemas.ts';
 import type { OperationResult } from '../../core/api/contract.ts';
 import type { ApiClient } from '../api/client.ts';
-import { importFiles, photosNeedingForm, type FileLike, type ImportProgress } from '../features/import/import-files.ts';
+import {
+  importFiles,
+  photosNeedingForm,
+  type FileLike,
+  type ImportProgress,
+} from '../features/import/import-files.ts';
 import { PhotoImportForm } from '../features/import/PhotoImportForm.tsx';
 import { ImportProgressBar } from '../features/import/ImportProgressBar.tsx';
 import { QuarantinePanel, type QuarantineEntry } from '../features/import/Quarantine.tsx';
@@ -35,7 +40,14 @@ export function App({ api }: { api: ApiClient }) {
   const [quarantineFocus, setQuarantineFocus] = useState<string>();
   const [showModels, setShowModels] = useState(false);
   const [analysis, setAnalysis] = useState<PageAnalysis>();
-  const [overlay, setOverlay] = useState<OverlaySettings>({ visible: true, opacity: 0.5, threshold: 0.2, colormap: 'heat', style: 'fill', sideBySide: false });
+  const [overlay, setOverlay] = useState<OverlaySettings>({
+    visible: true,
+    opacity: 0.5,
+    threshold: 0.2,
+    colormap: 'heat',
+    style: 'fill',
+    sideBySide: false,
+  });
   const [exams, setExams] = useState<ExamEntry[]>([]);
   const [colourView, setColourView] = useState<ColourView>('colour');
   const [highlighted, setHighlighted] = useState<string>();
@@ -46,12 +58,19 @@ export function App({ api }: { api: ApiClient }) {
   const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
   const [showExchange, setShowExchange] = useState(false);
   const [showAccounts, setShowAccounts] = useState(false);
-  const refreshAuth = useCallback(() => void api.call('auth.status', {}).then(setAuth, () => setAuth(undefined)), [api]);
+  const refreshAuth = useCallback(
+    () => void api.call('auth.status', {}).then(setAuth, () => setAuth(undefined)),
+    [api],
+  );
   useEffect(refreshAuth, [refreshAuth]);
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const reportError = useCallback((error: { message: string; code?: string; file?: string }) => add({ kind: 'error', text: error.message, code: error.code, file: error.file }), [add]);
+  const reportError = useCallback(
+    (error: { message: string; code?: string; file?: string }) =>
+      add({ kind: 'error', text: error.message, code: error.code, file: error.file }),
+    [add],
+  );
 
   // Patient data is fetched only while someone is signed in; signed out (or locked by the
   // idle timer) the page holds none of it, so nothing is left on screen for a passer-by.
@@ -77,7 +96,10 @@ export function App({ api }: { api: ApiClient }) {
 
   useEffect(() => {
     api.call('app.info', {}).then(setInfo, reportError);
-    const unsubscribers = [api.transport.on?.('library-changed', () => void refresh()), api.transport.on?.('show-shortcuts', () => setShowHelp(true))];
+    const unsubscribers = [
+      api.transport.on?.('library-changed', () => void refresh()),
+      api.transport.on?.('show-shortcuts', () => setShowHelp(true)),
+    ];
     // Images also arrive without the page asking (pushed over DICOM to the C-STORE SCP):
     // look again every 15 s, and keep the sign-in state (idle lock) current.
     const poll = window.setInterval(() => {
@@ -99,9 +121,13 @@ export function App({ api }: { api: ApiClient }) {
       }
       const report = await importFiles(api, files, setProgress);
       setProgress(undefined);
-      for (const failure of report.failed) add({ kind: 'error', text: failure.message, code: failure.code, file: failure.fileName });
+      for (const failure of report.failed)
+        add({ kind: 'error', text: failure.message, code: failure.code, file: failure.fileName });
       if (report.failed.length) setQuarantine((list) => [...list, ...report.failed]);
-      const summary = `Imported ${report.imported.length} image(s)` + (report.duplicates.length ? `, ${report.duplicates.length} already in the library` : '') + (report.failed.length ? `, ${report.failed.length} could not be read` : '');
+      const summary =
+        `Imported ${report.imported.length} image(s)` +
+        (report.duplicates.length ? `, ${report.duplicates.length} already in the library` : '') +
+        (report.failed.length ? `, ${report.failed.length} could not be read` : '');
       add({ kind: 'info', text: summary });
       await refresh();
       if (report.imported[0]) setOpenId(report.imported[0].instanceId);
@@ -119,7 +145,8 @@ export function App({ api }: { api: ApiClient }) {
       else if (e.key === 'Escape') setShowHelp(false);
       else if (e.key === 'h' || e.key === 'H') setOverlay((o) => ({ ...o, visible: !o.visible }));
       // Colour, red-free, contrast-enhanced: for fundus photographs.
-      else if (e.key === 'g' || e.key === 'G') setColourView((v) => COLOUR_VIEWS[(COLOUR_VIEWS.indexOf(v) + 1) % COLOUR_VIEWS.length]!);
+      else if (e.key === 'g' || e.key === 'G')
+        setColourView((v) => COLOUR_VIEWS[(COLOUR_VIEWS.indexOf(v) + 1) % COLOUR_VIEWS.length]!);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -158,67 +185,206 @@ export function App({ api }: { api: ApiClient }) {
       () => undefined, // an image without a store (preview) has no reading state
     );
   }, [api, openId, signedIn]);
-  const shownExams = useMemo(() => exams.map((e) => (e.unread && readHere.has(e.reportId) ? { ...e, unread: false } : e)), [exams, readHere]);
+  const shownExams = useMemo(
+    () => exams.map((e) => (e.unread && readHere.has(e.reportId) ? { ...e, unread: false } : e)),
+    [exams, readHere],
+  );
   useEffect(() => setHighlighted(undefined), [openId, analysis]);
-  const mapOf = useCallback((instanceId: string) => (analysis?.instanceId === instanceId ? analysis.map : undefined), [analysis]);
-  const highlight = useMemo(() => (highlighted && analysis?.map ? regionAbove(analysis.map, overlay.threshold) : undefined), [highlighted, analysis, overlay.threshold]);
+  const mapOf = useCallback(
+    (instanceId: string) => (analysis?.instanceId === instanceId ? analysis.map : undefined),
+    [analysis],
+  );
+  const highlight = useMemo(
+    () => (highlighted && analysis?.map ? regionAbove(analysis.map, overlay.threshold) : undefined),
+    [highlighted, analysis, overlay.threshold],
+  );
 
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <header className="app-header">
         <h1>NeoScope</h1>
-        <span className="subtitle">neonatal imaging workstation{info ? ` · v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}` : ''}</span>
+        <span className="subtitle">
+          neonatal imaging workstation
+          {info
+            ? ` · v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}`
+            : ''}
+        </span>
         <div className="actions">
-          {signedIn ? <button type="button" onClick={() => fileInput.current?.click()} title="Import DICOM files (Ctrl+O)">Import files…</button> : null}
+          {signedIn ? (
+            <button
+              type="button"
+              onClick={() => fileInput.current?.click()}
+              title="Import DICOM files (Ctrl+O)"
+            >
+              Import files…
+            </button>
+          ) : null}
           {quarantine.length ? (
-            <button type="button" className="quarantine-button" onClick={() => setShowQuarantine((v) => !v)} title="Files refused at import, with reasons">
+            <button
+              type="button"
+              className="quarantine-button"
+              onClick={() => setShowQuarantine((v) => !v)}
+              title="Files refused at import, with reasons"
+            >
               Quarantine ({quarantine.length})
             </button>
           ) : null}
-          <button type="button" onClick={() => setShowModels((v) => !v)} title="Installed AI models">Models</button>
-          {auth?.user ? <button type="button" onClick={() => setShowExchange((v) => !v)} title="Send and receive batches with partner sites">Exchange</button> : null}
-          {auth?.user?.role === 'admin' ? <button type="button" onClick={() => setShowAccounts(true)} title="Create, disable and reset local accounts">Accounts</button> : null}
-          <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">?</button>
+          <button
+            type="button"
+            onClick={() => setShowModels((v) => !v)}
+            title="Installed AI models"
+          >
+            Models
+          </button>
+          {auth?.user ? (
+            <button
+              type="button"
+              onClick={() => setShowExchange((v) => !v)}
+              title="Send and receive batches with partner sites"
+            >
+              Exchange
+            </button>
+          ) : null}
+          {auth?.user?.role === 'admin' ? (
+            <button
+              type="button"
+              onClick={() => setShowAccounts(true)}
+              title="Create, disable and reset local accounts"
+            >
+              Accounts
+            </button>
+          ) : null}
+          <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">
+            ?
+          </button>
           <AccountBar api={api} status={auth} onChange={refreshAuth} />
         </div>
-        <input ref={fileInput} type="file" multiple hidden data-testid="import-input" onChange={(e) => { void runImport([...(e.target.files ?? [])]); e.target.value = ''; }} />
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="import-input"
+          onChange={(e) => {
+            void runImport([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
       </header>
       {progress ? <ImportProgressBar progress={progress} /> : null}
       {!signedIn ? (
         <main className="app-main signed-out">
           <p className="empty" data-testid="signed-out">
-            {auth?.accounts === 0 ? 'Create the first (admin) account to start: Create admin account… above.' : 'Sign in to see the worklist and images (Sign in… above). Nothing about patients is shown or fetched while nobody is signed in.'}
+            {auth?.accounts === 0
+              ? 'Create the first (admin) account to start: Create admin account… above.'
+              : 'Sign in to see the worklist and images (Sign in… above). Nothing about patients is shown or fetched while nobody is signed in.'}
           </p>
         </main>
       ) : (
-      <main className="app-main">
-        <Worklist instances={instances} exams={shownExams} openId={openId} onOpen={setOpenId} queueDomain={auth?.user?.role === 'ophthalmologist' ? 'retina' : auth?.user?.role === 'radiologist' ? 'chest' : undefined} toolbar={auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined} />
-        <section className="viewer" aria-label="Viewer">
-          {open ? (
-            <ViewerArea api={api} open={open} instances={instances} exams={shownExams} onError={reportError} overlayFor={mapOf} overlayDisplay={overlay} highlight={highlight} colourView={colourView} sideBySide={overlay.sideBySide} onReportChanged={() => setReportRevision((r) => r + 1)} />
-          ) : (
-            <p className="empty">Choose an image from the worklist.</p>
-          )}
-        </section>
-        {open ? (
-          <div className="side-panels">
-            <div className="side-tabs" role="tablist">
-              <button type="button" role="tab" aria-selected={sidePanel === 'analysis'} onClick={() => setSidePanel('analysis')}>AI</button>
-              <button type="button" role="tab" aria-selected={sidePanel === 'report'} onClick={() => setSidePanel('report')}>Report</button>
-            </div>
-            {sidePanel === 'analysis' ? (
-              <AnalysisPanel api={api} instance={open} analysis={analysis} onAnalysis={setAnalysis} overlay={overlay} onOverlay={setOverlay} highlighted={highlighted} onHighlight={setHighlighted} />
+        <main className="app-main">
+          <Worklist
+            instances={instances}
+            exams={shownExams}
+            openId={openId}
+            onOpen={setOpenId}
+            queueDomain={
+              auth?.user?.role === 'ophthalmologist'
+                ? 'retina'
+                : auth?.user?.role === 'radiologist'
+                  ? 'chest'
+                  : undefined
+            }
+            toolbar={
+              auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined
+            }
+          />
+          <section className="viewer" aria-label="Viewer">
+            {open ? (
+              <ViewerArea
+                api={api}
+                open={open}
+                instances={instances}
+                exams={shownExams}
+                onError={reportError}
+                overlayFor={mapOf}
+                overlayDisplay={overlay}
+                highlight={highlight}
+                colourView={colourView}
+                sideBySide={overlay.sideBySide}
+                onReportChanged={() => setReportRevision((r) => r + 1)}
+              />
             ) : (
-              <ReviewPanel key={reportRevision} api={api} instance={open} signedIn={Boolean(auth?.user)} />
+              <p className="empty">Choose an image from the worklist.</p>
             )}
-          </div>
-        ) : null}
-      </main>
+          </section>
+          {open ? (
+            <div className="side-panels">
+              <div className="side-tabs" role="tablist">
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={sidePanel === 'analysis'}
+                  onClick={() => setSidePanel('analysis')}
+                >
+                  AI
+                </button>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={sidePanel === 'report'}
+                  onClick={() => setSidePanel('report')}
+                >
+                  Report
+                </button>
+              </div>
+              {sidePanel === 'analysis' ? (
+                <AnalysisPanel
+                  api={api}
+                  instance={open}
+                  analysis={analysis}
+                  onAnalysis={setAnalysis}
+                  overlay={overlay}
+                  onOverlay={setOverlay}
+                  highlighted={highlighted}
+                  onHighlight={setHighlighted}
+                />
+              ) : (
+                <ReviewPanel
+                  key={reportRevision}
+                  api={api}
+                  instance={open}
+                  signedIn={Boolean(auth?.user)}
+                />
+              )}
+            </div>
+          ) : null}
+        </main>
       )}
       {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
-      {showExchange && auth?.user ? <ExchangePanel api={api} instances={instances} open={open} isAdmin={auth.user.role === 'admin'} onImported={() => void refresh()} onClose={() => setShowExchange(false)} /> : null}
-      {showAccounts && auth?.user?.role === 'admin' ? <AccountsPanel api={api} currentUser={auth.user.username} onClose={() => setShowAccounts(false)} /> : null}
-      {showQuarantine ? <QuarantinePanel entries={quarantine} focus={quarantineFocus} onClose={() => setShowQuarantine(false)} /> : null}
+      {showExchange && auth?.user ? (
+        <ExchangePanel
+          api={api}
+          instances={instances}
+          open={open}
+          isAdmin={auth.user.role === 'admin'}
+          onImported={() => void refresh()}
+          onClose={() => setShowExchange(false)}
+        />
+      ) : null}
+      {showAccounts && auth?.user?.role === 'admin' ? (
+        <AccountsPanel
+          api={api}
+          currentUser={auth.user.username}
+          onClose={() => setShowAccounts(false)}
+        />
+      ) : null}
+      {showQuarantine ? (
+        <QuarantinePanel
+          entries={quarantine}
+          focus={quarantineFocus}
+          onClose={() => setShowQuarantine(false)}
+        />
+      ) : null}
       <MessageList messages={messages} dismiss={dismiss} openFile={openFile} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
       {awaitingPhotoDetails ? (
@@ -226,7 +392,9 @@ export function App({ api }: { api: ApiClient }) {
           count={photosNeedingForm(awaitingPhotoDetails).length}
           onCancel={() => setAwaitingPhotoDetails(undefined)}
           onSubmit={(photo) => {
-            const files = awaitingPhotoDetails.map((f) => (photosNeedingForm([f]).length ? Object.assign(f, { photo }) : f));
+            const files = awaitingPhotoDetails.map((f) =>
+              photosNeedingForm([f]).length ? Object.assign(f, { photo }) : f,
+            );
             setAwaitingPhotoDetails(undefined);
             void runImport(files, true);
           }}

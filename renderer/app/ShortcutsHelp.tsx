@@ -3,7 +3,7 @@ export const SHORTCUTS: Array<[string, string]> = [
   ['↑ / ↓, Enter', 'Move in the worklist, open the image'],
   ['Left drag', 'Window / level'],
   ['W', 'Next window preset (film: lung, soft tissue, bone; CT: HU presets), then the default'],
-  ['V', "Next VOI preset of the file (its windows and VOI LUTs)"],
+  ['V', 'Next VOI preset of the file (its windows and VOI LUTs)'],
   ['R', 'Reset the view'],
   ['+ / −, F, 1', 'Zoom in / out, fit to the window, 1:1'],
   ['[ / ]', 'Rotate 90° counter-clockwise / clockwise'],
@@ -33,12 +33,16 @@ export function ShortcutsHelp({ onClose }: { onClose(): void }) {
         <dl>
           {SHORTCUTS.map(([keys, action]) => (
             <div key={keys}>
-              <dt><kbd>{keys}</kbd></dt>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
               <dd>{action}</dd>
             </div>
           ))}
         </dl>
-        <button type="button" onClick={onClose}>Close</button>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
       </div>
     </div>
   );

@@ -40,7 +40,12 @@ const DCMTK: Record<string, string[]> = {
   [TransferSyntax.JPEGLSLossless]: ['dcmdjpls'],
   [TransferSyntax.JPEGLSNearLossless]: ['dcmdjpls'],
 };
-const OPENJPEG = new Set<string>([TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000, TransferSyntax.HTJ2K, TransferSyntax.HTJ2KLossless]);
+const OPENJPEG = new Set<string>([
+  TransferSyntax.JPEG2000Lossless,
+  TransferSyntax.JPEG2000,
+  TransferSyntax.HTJ2K,
+  TransferSyntax.HTJ2KLossless,
+]);
 
 /** Whether a reference tool is on PATH: a missing one leaves its column out instead of crashing the run. */
 function installed(tool: string): boolean {
@@ -64,7 +69,10 @@ async function timeIt(work: () => unknown, minMs = 300): Promise<number> {
   return (performance.now() - start) / runs;
 }
 
-export async function benchDicom(paths: string[], skipped: string[] = []): Promise<SyntaxFigures[]> {
+export async function benchDicom(
+  paths: string[],
+  skipped: string[] = [],
+): Promise<SyntaxFigures[]> {
   const bySyntax = new Map<string, Array<{ path: string; bytes: Uint8Array }>>();
   for (const path of paths) {
     const bytes = new Uint8Array(readFileSync(path));
@@ -82,7 +90,10 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
   const missingTools = new Set<string>();
   const available = (tool: string) => {
     if (installed(tool)) return true;
-    if (!missingTools.has(tool)) skipped.push(`reference ${tool} is not installed: its column is left out (apt-get install dcmtk libopenjp2-tools)`);
+    if (!missingTools.has(tool))
+      skipped.push(
+        `reference ${tool} is not installed: its column is left out (apt-get install dcmtk libopenjp2-tools)`,
+      );
     missingTools.add(tool);
     return false;
   };
@@ -103,7 +114,9 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
         if (tool) {
           // Files the reference cannot decode are left out, so both sides time the same files.
           try {
-            execFileSync(tool[0]!, [...tool.slice(1), path, join(scratch, 'out.dcm')], { stdio: 'ignore' });
+            execFileSync(tool[0]!, [...tool.slice(1), path, join(scratch, 'out.dcm')], {
+              stdio: 'ignore',
+            });
           } catch {
             skipped.push(`${path} (${tool[0]} cannot decode it)`);
             continue;
@@ -118,10 +131,20 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
         });
         // dicom-parser's Node path inflates deflated data sets from a Buffer.
         const buffer = Buffer.from(bytes);
-        parseMs += await timeIt(() => dicomParser.parseDicom(buffer, { TransferSyntaxUID: parsed.hasFileMeta ? undefined : parsed.transferSyntaxUid }));
+        parseMs += await timeIt(() =>
+          dicomParser.parseDicom(buffer, {
+            TransferSyntaxUID: parsed.hasFileMeta ? undefined : parsed.transferSyntaxUid,
+          }),
+        );
         if (tool) {
           dcmtkTool = tool[0];
-          dcmtkMs += await timeIt(() => execFileSync(tool[0]!, [...tool.slice(1), path, join(scratch, 'out.dcm')], { stdio: 'ignore' }), 200);
+          dcmtkMs += await timeIt(
+            () =>
+              execFileSync(tool[0]!, [...tool.slice(1), path, join(scratch, 'out.dcm')], {
+                stdio: 'ignore',
+              }),
+            200,
+          );
         } else if (OPENJPEG.has(syntax) && available('opj_decompress')) {
           dcmtkTool = 'opj_decompress';
           const inputs = Array.from({ length: module.frames }, (_, f) => {
@@ -129,7 +152,15 @@ export async function benchDicom(paths: string[], skipped: string[] = []): Promi
             writeFileSync(input, encapsulatedFrame(parsed, module, f, false));
             return input;
           });
-          dcmtkMs += await timeIt(() => inputs.forEach((input) => execFileSync('opj_decompress', ['-i', input, '-o', join(scratch, 'o.rawl')], { stdio: 'ignore' })), 200);
+          dcmtkMs += await timeIt(
+            () =>
+              inputs.forEach((input) =>
+                execFileSync('opj_decompress', ['-i', input, '-o', join(scratch, 'o.rawl')], {
+                  stdio: 'ignore',
+                }),
+              ),
+            200,
+          );
         }
       }
       if (!images) continue;
@@ -159,7 +190,9 @@ export function formatDicomFigures(figures: SyntaxFigures[]): string {
       f.oursMBps.toFixed(1).padStart(8),
       f.oursImagesPerSecond.toFixed(1).padStart(8),
       (f.oursMBps / f.parseOnlyMBps).toFixed(3).padStart(10),
-      f.dcmtkImagesPerSecond ? `${(f.oursImagesPerSecond / f.dcmtkImagesPerSecond).toFixed(2)}× ${f.dcmtkTool}` : '—',
+      f.dcmtkImagesPerSecond
+        ? `${(f.oursImagesPerSecond / f.dcmtkImagesPerSecond).toFixed(2)}× ${f.dcmtkTool}`
+        : '—',
     ].join('  '),
   );
   return [

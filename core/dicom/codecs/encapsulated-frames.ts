@@ -9,14 +9,28 @@ import { DicomError, formatBytes } from '../errors.ts';
 import type { ImagePixelModule } from '../image-pixel-module.ts';
 import type { ParsedDicom } from '../parse.ts';
 
-export function encapsulatedFrame(parsed: ParsedDicom, module: ImagePixelModule, frame: number, isJpegFamily: boolean): Uint8Array {
+export function encapsulatedFrame(
+  parsed: ParsedDicom,
+  module: ImagePixelModule,
+  frame: number,
+  isJpegFamily: boolean,
+): Uint8Array {
   const { dataSet, fileName } = parsed;
   const element = dataSet.elements[Tag.PixelData]!;
   if (!element.encapsulatedPixelData) {
-    throw new DicomError('DICOM_INVALID_ATTRIBUTE', `Pixel Data is not encapsulated although the transfer syntax ${parsed.transferSyntaxUid} requires it (PS3.5 A.4)`, fileName);
+    throw new DicomError(
+      'DICOM_INVALID_ATTRIBUTE',
+      `Pixel Data is not encapsulated although the transfer syntax ${parsed.transferSyntaxUid} requires it (PS3.5 A.4)`,
+      fileName,
+    );
   }
   const fragments = element.fragments ?? [];
-  if (!fragments.length) throw new DicomError('DICOM_TRUNCATED_PIXEL_DATA', 'truncated pixel data: the encapsulated Pixel Data has no fragments', fileName);
+  if (!fragments.length)
+    throw new DicomError(
+      'DICOM_TRUNCATED_PIXEL_DATA',
+      'truncated pixel data: the encapsulated Pixel Data has no fragments',
+      fileName,
+    );
   const end = dataSet.byteArray.length;
   for (const [i, fragment] of fragments.entries()) {
     if (fragment.position + fragment.length > end) {
@@ -28,15 +42,28 @@ export function encapsulatedFrame(parsed: ParsedDicom, module: ImagePixelModule,
     }
   }
   try {
-    if (module.frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length);
-    if (element.basicOffsetTable?.length) return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame);
-    if (fragments.length === module.frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1);
+    if (module.frames === 1)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(
+        dataSet,
+        element,
+        0,
+        fragments.length,
+      );
+    if (element.basicOffsetTable?.length)
+      return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame);
+    if (fragments.length === module.frames)
+      return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, frame, 1);
     if (isJpegFamily) {
       const table = dicomParser.createJPEGBasicOffsetTable(dataSet, element);
-      if (table.length === module.frames) return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame, table);
+      if (table.length === module.frames)
+        return dicomParser.readEncapsulatedImageFrame(dataSet, element, frame, table);
     }
   } catch (error) {
-    throw new DicomError('DICOM_PARSE_FAILED', `cannot read frame ${frame} from the encapsulated Pixel Data: ${String((error as Error)?.message ?? error)}`, fileName);
+    throw new DicomError(
+      'DICOM_PARSE_FAILED',
+      `cannot read frame ${frame} from the encapsulated Pixel Data: ${String((error as Error)?.message ?? error)}`,
+      fileName,
+    );
   }
   throw new DicomError(
     'DICOM_INVALID_ATTRIBUTE',

@@ -20,14 +20,25 @@ import type { ImagePixelModule } from '../image-pixel-module.ts';
 import { TransferSyntax, transferSyntaxName } from '../uids.ts';
 import { decodeSequentialJpeg } from './jpeg-sequential.ts';
 import { decodeRleFrame } from './rle.ts';
-import { decodeWithCharls, decodeWithLibjpegTurbo, decodeWithOpenJpeg, decodeWithOpenJph, type CodecOutput } from './wasm-codecs.ts';
+import {
+  decodeWithCharls,
+  decodeWithLibjpegTurbo,
+  decodeWithOpenJpeg,
+  decodeWithOpenJph,
+  type CodecOutput,
+} from './wasm-codecs.ts';
 
 export interface DecodeWarning {
   code: string;
   message: string;
 }
 
-export type FrameDecoder = (encoded: Uint8Array, module: ImagePixelModule, fileName: string, warn?: (warning: DecodeWarning) => void) => Promise<Uint8Array>;
+export type FrameDecoder = (
+  encoded: Uint8Array,
+  module: ImagePixelModule,
+  fileName: string,
+  warn?: (warning: DecodeWarning) => void,
+) => Promise<Uint8Array>;
 
 export interface JpegStreamInfo {
   /** SOF marker byte: 0xC0/0xC1 sequential DCT, 0xC3 lossless, 0xF7 JPEG-LS. */
@@ -40,7 +51,7 @@ export interface JpegStreamInfo {
 /** Reads the markers before the first scan (ISO 10918-1 B.2, 14495-1 for SOF55). */
 export function jpegStreamInfo(data: Uint8Array): JpegStreamInfo {
   const info: JpegStreamInfo = { jfif: false };
-  for (let o = 2; o + 4 < data.length; ) {
+  for (let o = 2; o + 4 < data.length;) {
     if (data[o] !== 0xff) break;
     const marker = data[o + 1]!;
     if (marker === 0xff) {
@@ -48,7 +59,9 @@ export function jpegStreamInfo(data: Uint8Array): JpegStreamInfo {
       continue;
     }
     if (marker === 0xe0 && data[o + 4] === 0x4a && data[o + 5] === 0x46) info.jfif = true;
-    const isSof = (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7;
+    const isSof =
+      (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) ||
+      marker === 0xf7;
     if (isSof) {
       info.sof = marker;
       info.precision = data[o + 4];
@@ -66,8 +79,17 @@ export function jpegPrecision(data: Uint8Array): number | undefined {
 }
 
 /** Codec samples (8- or 16-bit) → bytes of Bits Allocated width, checking the geometry. */
-function toFrameBytes(output: CodecOutput, module: ImagePixelModule, codec: string, fileName: string): Uint8Array {
-  if (output.width !== module.columns || output.height !== module.rows || output.components !== module.samplesPerPixel) {
+function toFrameBytes(
+  output: CodecOutput,
+  module: ImagePixelModule,
+  codec: string,
+  fileName: string,
+): Uint8Array {
+  if (
+    output.width !== module.columns ||
+    output.height !== module.rows ||
+    output.components !== module.samplesPerPixel
+  ) {
     throw new DicomError(
       'DICOM_CODEC_FAILED',
       `${codec} frame is ${output.width}×${output.height}×${output.components}; the header says ${module.columns}×${module.rows}×${module.samplesPerPixel}`,
@@ -85,7 +107,11 @@ function toFrameBytes(output: CodecOutput, module: ImagePixelModule, codec: stri
     wide.set(bytes);
     return new Uint8Array(wide.buffer);
   }
-  throw new DicomError('DICOM_CODEC_FAILED', `${codec} returned ${output.bitsPerSample}-bit samples for Bits Allocated ${module.bitsAllocated}`, fileName);
+  throw new DicomError(
+    'DICOM_CODEC_FAILED',
+    `${codec} returned ${output.bitsPerSample}-bit samples for Bits Allocated ${module.bitsAllocated}`,
+    fileName,
+  );
 }
 
 /**
@@ -99,7 +125,14 @@ const decodeJpegDct: FrameDecoder = async (encoded, module, fileName, warn) => {
   const rgbWithoutTransform = info.components === 3 && module.photometric === 'RGB' && !info.jfif;
   if (info.precision === 12 || rgbWithoutTransform) {
     const jpeg = decodeSequentialJpeg(encoded, fileName, warn);
-    const output = { width: jpeg.width, height: jpeg.height, bitsPerSample: jpeg.precision, components: jpeg.components, bytes: new Uint8Array(jpeg.samples.buffer), planar: false };
+    const output = {
+      width: jpeg.width,
+      height: jpeg.height,
+      bitsPerSample: jpeg.precision,
+      components: jpeg.components,
+      bytes: new Uint8Array(jpeg.samples.buffer),
+      planar: false,
+    };
     if (jpeg.precision === 8) output.bytes = Uint8Array.from(jpeg.samples);
     return toFrameBytes(output, module, `JPEG ${jpeg.precision}-bit`, fileName);
   }
@@ -110,21 +143,52 @@ const decodeJpegLossless: FrameDecoder = async (encoded, module, fileName) => {
   let samples: Uint8Array | Uint16Array | Int16Array;
   try {
     const aligned = encoded.slice();
-    samples = new JpegLosslessDecoder().decode(aligned.buffer, 0, aligned.length, module.bitsAllocated <= 8 ? 1 : 2);
+    samples = new JpegLosslessDecoder().decode(
+      aligned.buffer,
+      0,
+      aligned.length,
+      module.bitsAllocated <= 8 ? 1 : 2,
+    );
   } catch (error) {
-    throw new DicomError('DICOM_CODEC_FAILED', `JPEG Lossless could not decode the frame: ${(error as Error).message}`, fileName);
+    throw new DicomError(
+      'DICOM_CODEC_FAILED',
+      `JPEG Lossless could not decode the frame: ${(error as Error).message}`,
+      fileName,
+    );
   }
   const bitsPerSample = samples.BYTES_PER_ELEMENT === 2 ? 16 : 8;
   const expected = module.rows * module.columns * module.samplesPerPixel;
   if (samples.length < expected) {
-    throw new DicomError('DICOM_TRUNCATED_PIXEL_DATA', `truncated pixel data: JPEG Lossless decoded ${samples.length.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} samples`, fileName);
+    throw new DicomError(
+      'DICOM_TRUNCATED_PIXEL_DATA',
+      `truncated pixel data: JPEG Lossless decoded ${samples.length.toLocaleString('en-US')} of ${expected.toLocaleString('en-US')} samples`,
+      fileName,
+    );
   }
-  const bytes = new Uint8Array(samples.buffer, samples.byteOffset, expected * samples.BYTES_PER_ELEMENT);
-  return toFrameBytes({ width: module.columns, height: module.rows, components: module.samplesPerPixel, bitsPerSample, bytes, planar: false }, module, 'JPEG Lossless', fileName);
+  const bytes = new Uint8Array(
+    samples.buffer,
+    samples.byteOffset,
+    expected * samples.BYTES_PER_ELEMENT,
+  );
+  return toFrameBytes(
+    {
+      width: module.columns,
+      height: module.rows,
+      components: module.samplesPerPixel,
+      bitsPerSample,
+      bytes,
+      planar: false,
+    },
+    module,
+    'JPEG Lossless',
+    fileName,
+  );
 };
 
-const wasm = (decode: (e: Uint8Array, f: string) => Promise<CodecOutput>, codec: string): FrameDecoder => async (encoded, module, fileName) =>
-  toFrameBytes(await decode(encoded, fileName), module, codec, fileName);
+const wasm =
+  (decode: (e: Uint8Array, f: string) => Promise<CodecOutput>, codec: string): FrameDecoder =>
+  async (encoded, module, fileName) =>
+    toFrameBytes(await decode(encoded, fileName), module, codec, fileName);
 
 const decodeJpegLs = wasm(decodeWithCharls, 'JPEG-LS');
 
@@ -139,7 +203,12 @@ const ALLOWED_SOF: Record<string, number[]> = {
   [TransferSyntax.JPEGLSNearLossless]: [0xf7],
 };
 
-const PROCESS_NAMES: Record<number, string> = { 0xc0: 'DCT (lossy)', 0xc1: 'DCT (lossy)', 0xc3: 'lossless', 0xf7: 'JPEG-LS' };
+const PROCESS_NAMES: Record<number, string> = {
+  0xc0: 'DCT (lossy)',
+  0xc1: 'DCT (lossy)',
+  0xc3: 'lossless',
+  0xf7: 'JPEG-LS',
+};
 
 /**
  * JPEG-family frames are decoded by what their codestream is, not only by what the
@@ -160,12 +229,19 @@ function jpegFamilyDecoder(transferSyntaxUid: string): FrameDecoder {
     if (sof === 0xc0 || sof === 0xc1) return decodeJpegDct(encoded, module, fileName, warn);
     if (sof === 0xc3) return decodeJpegLossless(encoded, module, fileName);
     if (sof === 0xf7) return decodeJpegLs(encoded, module, fileName);
-    throw new DicomError('DICOM_CODEC_FAILED', sof === undefined ? 'JPEG: no frame header (SOF) before the first scan' : `JPEG process with SOF 0x${sof.toString(16).toUpperCase()} is not supported`, fileName);
+    throw new DicomError(
+      'DICOM_CODEC_FAILED',
+      sof === undefined
+        ? 'JPEG: no frame header (SOF) before the first scan'
+        : `JPEG process with SOF 0x${sof.toString(16).toUpperCase()} is not supported`,
+      fileName,
+    );
   };
 }
 
 const DECODERS: Record<string, FrameDecoder> = {
-  [TransferSyntax.RLELossless]: async (encoded, module, fileName) => decodeRleFrame(encoded, module, fileName),
+  [TransferSyntax.RLELossless]: async (encoded, module, fileName) =>
+    decodeRleFrame(encoded, module, fileName),
   ...Object.fromEntries(Object.keys(ALLOWED_SOF).map((uid) => [uid, jpegFamilyDecoder(uid)])),
   [TransferSyntax.JPEG2000Lossless]: wasm(decodeWithOpenJpeg, 'JPEG 2000'),
   [TransferSyntax.JPEG2000]: wasm(decodeWithOpenJpeg, 'JPEG 2000'),
@@ -186,7 +262,11 @@ export const JPEG_FAMILY = new Set<string>([
 export function decoderFor(transferSyntaxUid: string, fileName: string): FrameDecoder {
   const decoder = DECODERS[transferSyntaxUid];
   if (!decoder) {
-    throw new DicomError('DICOM_UNSUPPORTED_TRANSFER_SYNTAX', `${transferSyntaxName(transferSyntaxUid)} (${transferSyntaxUid}) is not a transfer syntax this workstation decodes`, fileName);
+    throw new DicomError(
+      'DICOM_UNSUPPORTED_TRANSFER_SYNTAX',
+      `${transferSyntaxName(transferSyntaxUid)} (${transferSyntaxUid}) is not a transfer syntax this workstation decodes`,
+      fileName,
+    );
   }
   return decoder;
 }

@@ -40,7 +40,12 @@ declare module '@cornerstonejs/codec-openjph/wasmjs' {
 }
 declare module 'jpeg-lossless-decoder-js' {
   export class Decoder {
-    decode(buffer: ArrayBuffer, offset: number, length: number, numBytes?: number): Uint8Array | Uint16Array | Int16Array;
+    decode(
+      buffer: ArrayBuffer,
+      offset: number,
+      length: number,
+      numBytes?: number,
+    ): Uint8Array | Uint16Array | Int16Array;
     components?: unknown[];
   }
 }

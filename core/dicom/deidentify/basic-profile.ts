@@ -470,7 +470,8 @@ FFFAFFFA X . Digital Signatures Sequence
 00189367 D . X-Ray Source ID
 `;
 
-export type ProfileAction = 'D' | 'Z' | 'X' | 'K' | 'U' | 'X/Z' | 'X/D' | 'Z/D' | 'X/Z/D' | 'X/Z/U*';
+export type ProfileAction =
+  'D' | 'Z' | 'X' | 'K' | 'U' | 'X/Z' | 'X/D' | 'Z/D' | 'X/Z/D' | 'X/Z/U*';
 
 export interface ProfileEntry {
   /** Eight upper-case hex digits, or with "xx" for repeating groups. */
@@ -485,11 +486,19 @@ export const BASIC_PROFILE: readonly ProfileEntry[] = TABLE.trim()
   .split('\n')
   .map((line) => {
     const [tag, action, flag, ...name] = line.split(' ');
-    return { tag: tag!.toUpperCase().replace(/XX/g, 'xx'), action: action as ProfileAction, longitudinalDate: flag === 'L', name: name.join(' ') };
+    return {
+      tag: tag!.toUpperCase().replace(/XX/g, 'xx'),
+      action: action as ProfileAction,
+      longitudinalDate: flag === 'L',
+      name: name.join(' '),
+    };
   });
 
 const EXACT = new Map(BASIC_PROFILE.filter((e) => !e.tag.includes('x')).map((e) => [e.tag, e]));
-const PATTERNS = BASIC_PROFILE.filter((e) => e.tag.includes('x')).map((e) => ({ entry: e, regex: new RegExp(`^${e.tag.replace(/x/g, '[0-9A-F]')}$`) }));
+const PATTERNS = BASIC_PROFILE.filter((e) => e.tag.includes('x')).map((e) => ({
+  entry: e,
+  regex: new RegExp(`^${e.tag.replace(/x/g, '[0-9A-F]')}$`),
+}));
 
 /** The profile entry for a tag ("GGGGEEEE", any case), including repeating-group patterns. */
 export function profileEntryFor(tag: string): ProfileEntry | undefined {

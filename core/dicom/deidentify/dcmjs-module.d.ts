@@ -7,13 +7,18 @@ declare module 'dcmjs' {
   }
   const dcmjs: {
     data: {
-      DicomMessage: { readFile(buffer: ArrayBuffer, options?: { ignoreErrors?: boolean }): DicomMessageFile };
+      DicomMessage: {
+        readFile(buffer: ArrayBuffer, options?: { ignoreErrors?: boolean }): DicomMessageFile;
+      };
       DicomMetaDictionary: {
         dictionary: Record<string, { tag: string; vr: string; vm: string; name: string }>;
         denaturalizeDataset(dataset: Record<string, unknown>): Record<string, unknown>;
         naturalizeDataset(dict: Record<string, unknown>): Record<string, unknown>;
       };
-      DicomDict: new (meta: Record<string, unknown>) => { dict: Record<string, unknown>; write(): ArrayBuffer };
+      DicomDict: new (meta: Record<string, unknown>) => {
+        dict: Record<string, unknown>;
+        write(): ArrayBuffer;
+      };
     };
   };
   export default dcmjs;

@@ -51,18 +51,34 @@ function sampleValue(vr: string, index: number): unknown[] {
     case 'UN':
       return [new Uint8Array([1, 2, 3, 4]).buffer];
     case 'SQ':
-      return [{ '00081155': { vr: 'UI', Value: [NESTED_UID] }, '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Nested^Name' }] } }];
+      return [
+        {
+          '00081155': { vr: 'UI', Value: [NESTED_UID] },
+          '00100010': { vr: 'PN', Value: [{ Alphabetic: 'Nested^Name' }] },
+        },
+      ];
     default:
       return ['IDENTIFYING TEXT'];
   }
 }
 
 /** Profile attributes that can sit in a stored data set (not command group 0000, not meta 0002). */
-const PLANTABLE = BASIC_PROFILE.filter((e) => !e.tag.includes('x') && !e.tag.startsWith('0000') && !e.tag.startsWith('0002') && !e.tag.startsWith('FFF'));
+const PLANTABLE = BASIC_PROFILE.filter(
+  (e) =>
+    !e.tag.includes('x') &&
+    !e.tag.startsWith('0000') &&
+    !e.tag.startsWith('0002') &&
+    !e.tag.startsWith('FFF'),
+);
 
 function plantEveryAttribute(): { bytes: Uint8Array; vrs: Map<string, string> } {
   const original = readFileSync(sharedDataPath('dicom/pydicom/CT_small.dcm'));
-  const message = dcmjs.data.DicomMessage.readFile(original.buffer.slice(original.byteOffset, original.byteOffset + original.length) as ArrayBuffer);
+  const message = dcmjs.data.DicomMessage.readFile(
+    original.buffer.slice(
+      original.byteOffset,
+      original.byteOffset + original.length,
+    ) as ArrayBuffer,
+  );
   const vrs = new Map<string, string>();
   PLANTABLE.forEach((entry, index) => {
     const key = `(${entry.tag.slice(0, 4)},${entry.tag.slice(4)})`;
@@ -83,7 +99,9 @@ function parse(bytes: Uint8Array): DataSet {
 function text(ds: DataSet, tag: string): string | undefined {
   const element = ds.elements[`x${tag.toLowerCase()}`];
   if (!element) return undefined;
-  return Buffer.from(ds.byteArray.subarray(element.dataOffset, element.dataOffset + element.length)).toString('latin1').replace(/[\0 ]+$/, '');
+  return Buffer.from(ds.byteArray.subarray(element.dataOffset, element.dataOffset + element.length))
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '');
 }
 
 for (const retain of [false, true]) {
@@ -109,7 +127,8 @@ for (const retain of [false, true]) {
       }
       if (entry.action === 'X') assert.equal(now, undefined, `${where}: removed`);
       else if (entry.action === 'Z' || entry.action === 'X/Z') {
-        if (vr === 'SQ') assert.ok(after.elements[`x${entry.tag.toLowerCase()}`], `${where}: sequence present`);
+        if (vr === 'SQ')
+          assert.ok(after.elements[`x${entry.tag.toLowerCase()}`], `${where}: sequence present`);
         else assert.equal(now, '', `${where}: present and empty`);
       } else if (entry.action === 'U') {
         if (entry.tag === '00080016') continue;
@@ -118,17 +137,26 @@ for (const retain of [false, true]) {
       } else if (entry.action === 'X/Z/U*') {
         const nested = after.elements[`x${entry.tag.toLowerCase()}`]?.items?.[0]?.dataSet;
         assert.ok(nested, `${where}: sequence kept`);
-        assert.equal(text(nested!, '00081155'), replacementUid(NESTED_UID, key), `${where}: UID inside replaced`);
+        assert.equal(
+          text(nested!, '00081155'),
+          replacementUid(NESTED_UID, key),
+          `${where}: UID inside replaced`,
+        );
         assert.equal(text(nested!, '00100010'), '', `${where}: identity inside emptied`);
       } else {
         // D and combinations with D: a dummy value, never the original
         if (vr === 'SQ') {
           const nested = after.elements[`x${entry.tag.toLowerCase()}`]?.items?.[0]?.dataSet;
           assert.ok(nested, `${where}: sequence kept`);
-          assert.notEqual(text(nested!, '00100010'), 'Nested^Name', `${where}: identity inside cleaned`);
+          assert.notEqual(
+            text(nested!, '00100010'),
+            'Nested^Name',
+            `${where}: identity inside cleaned`,
+          );
         } else {
           assert.ok(now !== undefined && now !== '', `${where}: dummy value present`);
-          if (!['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'IS', 'DS'].includes(vr)) assert.notEqual(now, original, `${where}: not the original`);
+          if (!['US', 'SS', 'UL', 'SL', 'FL', 'FD', 'IS', 'DS'].includes(vr))
+            assert.notEqual(now, original, `${where}: not the original`);
         }
       }
     }
@@ -137,16 +165,33 @@ for (const retain of [false, true]) {
     assert.equal(after.elements.x60003000, undefined, 'overlay data removed');
     assert.equal(text(after, '00120062'), 'YES');
     assert.equal(text(after, '00280303'), retain ? 'UNMODIFIED' : 'REMOVED');
-    const pixels = (ds: DataSet) => Buffer.from(ds.byteArray.subarray(ds.elements.x7fe00010!.dataOffset, ds.elements.x7fe00010!.dataOffset + ds.elements.x7fe00010!.length));
+    const pixels = (ds: DataSet) =>
+      Buffer.from(
+        ds.byteArray.subarray(
+          ds.elements.x7fe00010!.dataOffset,
+          ds.elements.x7fe00010!.dataOffset + ds.elements.x7fe00010!.length,
+        ),
+      );
     assert.ok(pixels(before).equals(pixels(after)), 'pixel data unchanged');
-    assert.equal(text(after, '00020003'), text(after, '00080018'), 'meta SOP Instance UID follows the new one');
-    console.log(`# de-identification${retain ? ' (full dates retained)' : ''}: ${checked} profile attributes checked`);
+    assert.equal(
+      text(after, '00020003'),
+      text(after, '00080018'),
+      'meta SOP Instance UID follows the new one',
+    );
+    console.log(
+      `# de-identification${retain ? ' (full dates retained)' : ''}: ${checked} profile attributes checked`,
+    );
   });
 }
 
 test('a pseudonym replaces the identity; the same UID maps the same way across files, differently per key', () => {
   const { bytes } = plantEveryAttribute();
-  const output = parse(deidentifyDicom(bytes, { uidKey: 'k1', pseudonym: { patientId: 'NS-7F3A', patientName: 'NS-7F3A' } }));
+  const output = parse(
+    deidentifyDicom(bytes, {
+      uidKey: 'k1',
+      pseudonym: { patientId: 'NS-7F3A', patientName: 'NS-7F3A' },
+    }),
+  );
   assert.equal(text(output, '00100020'), 'NS-7F3A');
   assert.equal(replacementUid('1.2.3', 'k1'), replacementUid('1.2.3', 'k1'));
   assert.notEqual(replacementUid('1.2.3', 'k1'), replacementUid('1.2.3', 'k2'));

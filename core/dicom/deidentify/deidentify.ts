@@ -90,7 +90,9 @@ function replaceUidsInside(dataset: DicomDataset, key: string): void {
   for (const [tag, element] of Object.entries(dataset)) {
     if (KEEP_UIDS.has(tag) || profileEntryFor(tag)) continue;
     if (element.vr === 'UI' && element.Value) {
-      element.Value = element.Value.map((v) => (typeof v === 'string' && v ? replacementUid(v, key) : v));
+      element.Value = element.Value.map((v) =>
+        typeof v === 'string' && v ? replacementUid(v, key) : v,
+      );
       delete element._rawValue;
     } else if (element.vr === 'SQ') {
       for (const item of (element.Value ?? []) as DicomDataset[]) replaceUidsInside(item, key);
@@ -111,7 +113,8 @@ function cleanDataset(dataset: DicomDataset, options: DeidentifyOptions): void {
     }
     const entry = profileEntryFor(tag);
     if (!entry) {
-      if (element.vr === 'SQ') for (const item of (element.Value ?? []) as DicomDataset[]) cleanDataset(item, options);
+      if (element.vr === 'SQ')
+        for (const item of (element.Value ?? []) as DicomDataset[]) cleanDataset(item, options);
       continue;
     }
     if (entry.longitudinalDate && options.retainLongitudinalFullDates) continue;
@@ -124,11 +127,18 @@ function cleanDataset(dataset: DicomDataset, options: DeidentifyOptions): void {
         dataset[tag] = { vr: element.vr, Value: [] };
         break;
       case 'D':
-        if (element.vr === 'SQ') for (const item of (element.Value ?? []) as DicomDataset[]) cleanDataset(item, options);
+        if (element.vr === 'SQ')
+          for (const item of (element.Value ?? []) as DicomDataset[]) cleanDataset(item, options);
         else dataset[tag] = { vr: element.vr, Value: dummyValue(element.vr) };
         break;
       case 'U':
-        if (!KEEP_UIDS.has(tag)) dataset[tag] = { vr: element.vr, Value: (element.Value ?? []).map((v) => (typeof v === 'string' && v ? replacementUid(v, options.uidKey) : v)) };
+        if (!KEEP_UIDS.has(tag))
+          dataset[tag] = {
+            vr: element.vr,
+            Value: (element.Value ?? []).map((v) =>
+              typeof v === 'string' && v ? replacementUid(v, options.uidKey) : v,
+            ),
+          };
         break;
       case 'U*':
         for (const item of (element.Value ?? []) as DicomDataset[]) {
@@ -144,30 +154,58 @@ function cleanDataset(dataset: DicomDataset, options: DeidentifyOptions): void {
 
 /** Records what was done (PS3.15 E.1.1; PS3.16 CID 7050 codes). */
 function markDeidentified(dataset: DicomDataset, options: DeidentifyOptions): void {
-  const codes = [{ CodeValue: '113100', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Basic Application Confidentiality Profile' }];
+  const codes = [
+    {
+      CodeValue: '113100',
+      CodingSchemeDesignator: 'DCM',
+      CodeMeaning: 'Basic Application Confidentiality Profile',
+    },
+  ];
   if (options.retainLongitudinalFullDates) {
-    codes.push({ CodeValue: '113106', CodingSchemeDesignator: 'DCM', CodeMeaning: 'Retain Longitudinal Temporal Information Full Dates Option' });
+    codes.push({
+      CodeValue: '113106',
+      CodingSchemeDesignator: 'DCM',
+      CodeMeaning: 'Retain Longitudinal Temporal Information Full Dates Option',
+    });
   }
   dataset['00120062'] = { vr: 'CS', Value: ['YES'] };
   dataset['00120063'] = { vr: 'LO', Value: codes.map((c) => c.CodeMeaning.slice(0, 64)) };
   dataset['00120064'] = {
     vr: 'SQ',
-    Value: codes.map((c) => ({ '00080100': { vr: 'SH', Value: [c.CodeValue] }, '00080102': { vr: 'SH', Value: [c.CodingSchemeDesignator] }, '00080104': { vr: 'LO', Value: [c.CodeMeaning] } })),
+    Value: codes.map((c) => ({
+      '00080100': { vr: 'SH', Value: [c.CodeValue] },
+      '00080102': { vr: 'SH', Value: [c.CodingSchemeDesignator] },
+      '00080104': { vr: 'LO', Value: [c.CodeMeaning] },
+    })),
   };
-  dataset['00280303'] = { vr: 'CS', Value: [options.retainLongitudinalFullDates ? 'UNMODIFIED' : 'REMOVED'] };
+  dataset['00280303'] = {
+    vr: 'CS',
+    Value: [options.retainLongitudinalFullDates ? 'UNMODIFIED' : 'REMOVED'],
+  };
   if (options.pseudonym) {
     dataset['00100020'] = { vr: 'LO', Value: [options.pseudonym.patientId] };
     dataset['00100010'] = { vr: 'PN', Value: [{ Alphabetic: options.pseudonym.patientName }] };
   }
 }
 
-export function deidentifyDicom(bytes: Uint8Array, options: DeidentifyOptions, fileName = 'file'): Uint8Array {
+export function deidentifyDicom(
+  bytes: Uint8Array,
+  options: DeidentifyOptions,
+  fileName = 'file',
+): Uint8Array {
   let message: { meta: DicomDataset; dict: DicomDataset; write(): ArrayBuffer };
   try {
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const buffer = bytes.buffer.slice(
+      bytes.byteOffset,
+      bytes.byteOffset + bytes.byteLength,
+    ) as ArrayBuffer;
     message = dcmjs.data.DicomMessage.readFile(buffer, { ignoreErrors: false }) as typeof message;
   } catch (error) {
-    throw new DicomError('DICOM_PARSE_FAILED', `cannot de-identify: the file could not be read for rewriting (${(error as Error).message})`, fileName);
+    throw new DicomError(
+      'DICOM_PARSE_FAILED',
+      `cannot de-identify: the file could not be read for rewriting (${(error as Error).message})`,
+      fileName,
+    );
   }
   cleanDataset(message.dict, options);
   markDeidentified(message.dict, options);

@@ -42,7 +42,19 @@ export const ARCHIVE_CASES = [
 export type ArchiveCase = (typeof ARCHIVE_CASES)[number];
 
 /** Cases that must never be accepted. */
-const MUST_REFUSE = new Set<ArchiveCase>(['zero-bomb', 'duplicates', 'truncated', 'huge-declared', 'lying-size', 'overlap', 'package-extra', 'package-truncated', 'package-bomb', 'package-nested', 'package-huge-declared']);
+const MUST_REFUSE = new Set<ArchiveCase>([
+  'zero-bomb',
+  'duplicates',
+  'truncated',
+  'huge-declared',
+  'lying-size',
+  'overlap',
+  'package-extra',
+  'package-truncated',
+  'package-bomb',
+  'package-nested',
+  'package-huge-declared',
+]);
 
 export interface ArchiveFuzzOptions {
   seed: number;
@@ -78,7 +90,22 @@ function zeros(bytes: number): RawEntry {
   return kernel;
 }
 
-const NAMES = ['../x.dcm', '/abs.dcm', '.x', 'a/../../x.dcm', 'C:\\x.dcm', '..\\x.dcm', '__MACOSX/._x.dcm', 'dir/', 'ok.dcm', 'sub/ok.dcm', '\\abs.dcm', 'a\0b.dcm', '.hidden/x.dcm', '\u00e9t\u00e9.dcm'];
+const NAMES = [
+  '../x.dcm',
+  '/abs.dcm',
+  '.x',
+  'a/../../x.dcm',
+  'C:\\x.dcm',
+  '..\\x.dcm',
+  '__MACOSX/._x.dcm',
+  'dir/',
+  'ok.dcm',
+  'sub/ok.dcm',
+  '\\abs.dcm',
+  'a\0b.dcm',
+  '.hidden/x.dcm',
+  '\u00e9t\u00e9.dcm',
+];
 
 export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<ArchiveFuzzReport> {
   const random = createRandom(options.seed);
@@ -103,15 +130,33 @@ export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<Archi
   const site = await SiteIdentity.init(folder, 'fuzz-site');
   const partners = new PartnerKeys(folder);
   await partners.add(site.public);
-  const packageFiles = Array.from({ length: 4 }, (_, i) => ({ name: `f${i}.dcm`, bytes: new Uint8Array(randomBytes(2000 + i * 500)) }));
+  const packageFiles = Array.from({ length: 4 }, (_, i) => ({
+    name: `f${i}.dcm`,
+    bytes: new Uint8Array(randomBytes(2000 + i * 500)),
+  }));
   const { zip: validPackage } = await createBatch(packageFiles, site, { softwareVersion: 'fuzz' });
   const packageEntries = unzipSync(validPackage);
-  const repack = (extra: RawEntry[] = [], change?: (entries: Record<string, Uint8Array>) => void) => {
+  const repack = (
+    extra: RawEntry[] = [],
+    change?: (entries: Record<string, Uint8Array>) => void,
+  ) => {
     const entries = { ...packageEntries };
     change?.(entries);
-    return rawZip([...Object.entries(entries).map(([name, bytes]) => entry(name, bytes, 0)), ...extra]);
+    return rawZip([
+      ...Object.entries(entries).map(([name, bytes]) => entry(name, bytes, 0)),
+      ...extra,
+    ]);
   };
-  const smallZip = () => zipSync(Object.fromEntries(Array.from({ length: 1 + pick(4) }, (_, i) => [`d${i}/f${i}.dcm`, new Uint8Array(randomBytes(1 + pick(4000)))])), { level: pick(10) as 0 });
+  const smallZip = () =>
+    zipSync(
+      Object.fromEntries(
+        Array.from({ length: 1 + pick(4) }, (_, i) => [
+          `d${i}/f${i}.dcm`,
+          new Uint8Array(randomBytes(1 + pick(4000))),
+        ]),
+      ),
+      { level: pick(10) as 0 },
+    );
   const flip = (bytes: Uint8Array) => {
     const copy = bytes.slice();
     for (let i = 0, n = 1 + pick(8); i < n; i++) copy[pick(copy.length)]! ^= 1 << pick(8);
@@ -124,19 +169,34 @@ export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<Archi
         return smallZip();
       case 'many-small': {
         const tiny = entry('t', new Uint8Array([pick(256)]));
-        return rawZip(Array.from({ length: 1 + pick(12_000) }, (_, i) => ({ ...tiny, name: `f${i}.dcm` })));
+        return rawZip(
+          Array.from({ length: 1 + pick(12_000) }, (_, i) => ({ ...tiny, name: `f${i}.dcm` })),
+        );
       }
       case 'zero-bomb': {
         const kernel = zeros([70_000, 1_000_000, 4_000_000][pick(3)]!);
-        return rawZip(Array.from({ length: 100 + pick(4_200) }, (_, i) => ({ ...kernel, name: `z${i}.dcm` })));
+        return rawZip(
+          Array.from({ length: 100 + pick(4_200) }, (_, i) => ({ ...kernel, name: `z${i}.dcm` })),
+        );
       }
       case 'nested': {
         let zip = smallZip();
-        for (let depth = 1 + pick(4); depth > 1; depth--) zip = zipSync({ 'inner.zip': zip, 'x.dcm': new Uint8Array([depth]) }, { level: 0 });
+        for (let depth = 1 + pick(4); depth > 1; depth--)
+          zip = zipSync({ 'inner.zip': zip, 'x.dcm': new Uint8Array([depth]) }, { level: 0 });
         return zip;
       }
       case 'names':
-        return rawZip(Array.from({ length: 1 + pick(4) }, (_, i) => entry(`${i ? `${i}-` : ''}${NAMES[pick(NAMES.length)]!}`.replace(/^\d+-(\.\.|\/|\\|[A-Z]:)/, '$1'), new Uint8Array(randomBytes(pick(100))))));
+        return rawZip(
+          Array.from({ length: 1 + pick(4) }, (_, i) =>
+            entry(
+              `${i ? `${i}-` : ''}${NAMES[pick(NAMES.length)]!}`.replace(
+                /^\d+-(\.\.|\/|\\|[A-Z]:)/,
+                '$1',
+              ),
+              new Uint8Array(randomBytes(pick(100))),
+            ),
+          ),
+        );
       case 'duplicates': {
         const e = entry('same.dcm', new Uint8Array(randomBytes(50)));
         return rawZip([e, entry('other.dcm', new Uint8Array(10)), { ...e, data: e.data.slice() }]);
@@ -164,7 +224,14 @@ export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<Archi
         return validPackage;
       case 'package-extra': {
         const path = Object.keys(packageEntries).find((n) => n.startsWith('files/'))!;
-        const extras = [entry('.x', new Uint8Array(5)), entry('../x', new Uint8Array(5)), entry('/abs', new Uint8Array(5)), entry('__MACOSX/._x', new Uint8Array(5)), entry('files/.hidden.dcm', new Uint8Array(5)), entry(path, packageEntries[path]!, 0)];
+        const extras = [
+          entry('.x', new Uint8Array(5)),
+          entry('../x', new Uint8Array(5)),
+          entry('/abs', new Uint8Array(5)),
+          entry('__MACOSX/._x', new Uint8Array(5)),
+          entry('files/.hidden.dcm', new Uint8Array(5)),
+          entry(path, packageEntries[path]!, 0),
+        ];
         return repack([extras[pick(extras.length)]!]);
       }
       case 'package-truncated':
@@ -173,15 +240,26 @@ export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<Archi
         return flip(validPackage);
       case 'package-bomb': {
         const kernel = zeros(1_000_000);
-        const bomb = Array.from({ length: 100 + pick(4_200) }, (_, i) => ({ ...kernel, name: `files/${String(i).padStart(5, '0')}-z.dcm` }));
+        const bomb = Array.from({ length: 100 + pick(4_200) }, (_, i) => ({
+          ...kernel,
+          name: `files/${String(i).padStart(5, '0')}-z.dcm`,
+        }));
         return random() < 0.5 ? rawZip(bomb) : repack(bomb);
       }
       case 'package-nested':
         return repack([entry('files/99999-inner.zip', validPackage, 0)]);
       case 'package-huge-declared': {
         const path = Object.keys(packageEntries).find((n) => n.startsWith('files/'))!;
-        const rest = Object.entries(packageEntries).filter(([n]) => n !== path).map(([n, b]) => entry(n, b, 0));
-        return rawZip([...rest, { ...entry(path, packageEntries[path]!), size: [2 ** 32, 2 ** 40, 1 + pick(1000)][pick(3)]! }]);
+        const rest = Object.entries(packageEntries)
+          .filter(([n]) => n !== path)
+          .map(([n, b]) => entry(n, b, 0));
+        return rawZip([
+          ...rest,
+          {
+            ...entry(path, packageEntries[path]!),
+            size: [2 ** 32, 2 ** 40, 1 + pick(1000)][pick(3)]!,
+          },
+        ]);
       }
     }
   };
@@ -199,15 +277,24 @@ export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<Archi
         if (isPackage) await verifyBatch(bytes, `case-${iteration}.zip`, partners);
         else if (iteration % 10 === 0) {
           // The whole import path: the archive's failure lands in the report, coded.
-          const result = await createLibrary({ frameCacheBytes: 0 }).importFiles([{ name: `case-${iteration}.zip`, bytes }]);
+          const result = await createLibrary({ frameCacheBytes: 0 }).importFiles([
+            { name: `case-${iteration}.zip`, bytes },
+          ]);
           const refusal = result.failed.find((f) => f.fileName === `case-${iteration}.zip`);
           if (refusal) throw Object.assign(new Error(refusal.message), { code: refusal.code });
         } else expandZip(bytes, `case-${iteration}.zip`);
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         outcome = typeof code === 'string' ? code : 'UNCODED';
-        if (!(typeof code === 'string' && (isPackage ? /^EXCHANGE_[A-Z_]+$/ : /^IMPORT_ARCHIVE_[A-Z_]+$/).test(code))) {
-          report.uncaught.push({ kind, iteration, error: String((error as Error)?.stack ?? error).slice(0, 2000) });
+        if (!(
+          typeof code === 'string' &&
+          (isPackage ? /^EXCHANGE_[A-Z_]+$/ : /^IMPORT_ARCHIVE_[A-Z_]+$/).test(code)
+        )) {
+          report.uncaught.push({
+            kind,
+            iteration,
+            error: String((error as Error)?.stack ?? error).slice(0, 2000),
+          });
         }
       }
       if (outcome === 'ok' && MUST_REFUSE.has(kind)) report.accepted.push({ kind, iteration });
@@ -231,9 +318,21 @@ export async function runArchiveFuzz(options: ArchiveFuzzOptions): Promise<Archi
 /** Whether a run passed; the reasons when not. */
 export function archiveFuzzFailures(report: ArchiveFuzzReport): string[] {
   const failures: string[] = [];
-  if (report.uncaught.length) failures.push(`${report.uncaught.length} uncoded failure(s), first: ${report.uncaught[0]!.kind} #${report.uncaught[0]!.iteration}: ${report.uncaught[0]!.error.split('\n')[0]}`);
-  if (report.accepted.length) failures.push(`${report.accepted.length} hostile archive(s) accepted, first: ${report.accepted[0]!.kind} #${report.accepted[0]!.iteration}`);
-  if (report.overLimit) failures.push(`${report.overLimit} case(s) over the time limit (slowest ${report.slowest.ms.toFixed(0)} ms, ${report.slowest.kind})`);
-  if (report.overRss) failures.push(`peak RSS ${report.rssPeakMiB.toFixed(0)} MiB reached the ${report.rssCeilingMiB} MiB ceiling`);
+  if (report.uncaught.length)
+    failures.push(
+      `${report.uncaught.length} uncoded failure(s), first: ${report.uncaught[0]!.kind} #${report.uncaught[0]!.iteration}: ${report.uncaught[0]!.error.split('\n')[0]}`,
+    );
+  if (report.accepted.length)
+    failures.push(
+      `${report.accepted.length} hostile archive(s) accepted, first: ${report.accepted[0]!.kind} #${report.accepted[0]!.iteration}`,
+    );
+  if (report.overLimit)
+    failures.push(
+      `${report.overLimit} case(s) over the time limit (slowest ${report.slowest.ms.toFixed(0)} ms, ${report.slowest.kind})`,
+    );
+  if (report.overRss)
+    failures.push(
+      `peak RSS ${report.rssPeakMiB.toFixed(0)} MiB reached the ${report.rssCeilingMiB} MiB ceiling`,
+    );
   return failures;
 }

@@ -7,19 +7,33 @@ import dicomParser from '../dicom-parser-module.ts';
 export { seededRandom as createRandom } from '../../inference/portable/seeded-random.ts';
 
 export type MutationKind = 'bit-flips' | 'truncate' | 'length-field' | 'vr' | 'insert' | 'delete';
-export const MUTATION_KINDS: MutationKind[] = ['bit-flips', 'truncate', 'length-field', 'vr', 'insert', 'delete'];
+export const MUTATION_KINDS: MutationKind[] = [
+  'bit-flips',
+  'truncate',
+  'length-field',
+  'vr',
+  'insert',
+  'delete',
+];
 
 /** Offsets of element headers, from a clean parse of the original. */
 export function elementOffsets(bytes: Uint8Array): number[] {
   try {
     const dataSet = dicomParser.parseDicom(bytes, { untilTag: 'x7fe00010' });
-    return Object.values(dataSet.elements).map((e) => e.dataOffset).filter((o) => o >= 8);
+    return Object.values(dataSet.elements)
+      .map((e) => e.dataOffset)
+      .filter((o) => o >= 8);
   } catch {
     return [];
   }
 }
 
-export function mutate(original: Uint8Array, offsets: number[], kind: MutationKind, random: () => number): Uint8Array {
+export function mutate(
+  original: Uint8Array,
+  offsets: number[],
+  kind: MutationKind,
+  random: () => number,
+): Uint8Array {
   const pick = (n: number) => Math.floor(random() * n);
   switch (kind) {
     case 'bit-flips': {
@@ -36,7 +50,8 @@ export function mutate(original: Uint8Array, offsets: number[], kind: MutationKi
       const width = random() < 0.5 ? 2 : 4;
       const values = [0, 1, 0xff, 0xffff, 0xfffffffe, 0xffffffff, pick(1 << 24)];
       const value = values[pick(values.length)]!;
-      for (let b = 0; b < width && at - width + b >= 0; b++) copy[at - width + b] = (value >>> (8 * b)) & 0xff;
+      for (let b = 0; b < width && at - width + b >= 0; b++)
+        copy[at - width + b] = (value >>> (8 * b)) & 0xff;
       return copy;
     }
     case 'vr': {

@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { createLibrary } from '../../library/library.ts';
-import { createRandom, elementOffsets, mutate, MUTATION_KINDS, type MutationKind } from './mutate.ts';
+import {
+  createRandom,
+  elementOffsets,
+  mutate,
+  MUTATION_KINDS,
+  type MutationKind,
+} from './mutate.ts';
 
 export interface FuzzOptions {
   seed: number;
@@ -61,16 +67,28 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       report.refused += result.failed.length;
       for (const failure of result.failed) {
         report.byCode[failure.code] = (report.byCode[failure.code] ?? 0) + 1;
-        if (!/^DICOM_[A-Z_]+$/.test(failure.code)) report.uncaught.push({ file: original.path, kind, iteration, error: `${failure.code}: ${failure.message}` });
+        if (!/^DICOM_[A-Z_]+$/.test(failure.code))
+          report.uncaught.push({
+            file: original.path,
+            kind,
+            iteration,
+            error: `${failure.code}: ${failure.message}`,
+          });
       }
     } catch (error) {
-      report.uncaught.push({ file: original.path, kind, iteration, error: String((error as Error)?.stack ?? error) });
+      report.uncaught.push({
+        file: original.path,
+        kind,
+        iteration,
+        error: String((error as Error)?.stack ?? error),
+      });
     }
     const ms = performance.now() - t0;
     if (ms > report.slowest.ms) report.slowest = { ms, file: original.path, kind, iteration };
     if (ms > options.perFileLimitMs) report.overLimit++;
     report.iterations++;
-    if (iteration % 50 === 0) report.rssPeakMiB = Math.max(report.rssPeakMiB, process.memoryUsage().rss / 2 ** 20);
+    if (iteration % 50 === 0)
+      report.rssPeakMiB = Math.max(report.rssPeakMiB, process.memoryUsage().rss / 2 ** 20);
   }
   report.rssEndMiB = process.memoryUsage().rss / 2 ** 20;
   report.rssPeakMiB = Math.max(report.rssPeakMiB, report.rssEndMiB);

@@ -33,12 +33,19 @@ const DCMTK_TOOL: Record<string, string> = {
   [TransferSyntax.JPEGLSNearLossless]: 'dcmdjpls',
 };
 
-export function interleave(planar: Uint8Array, pixels: number, components: number, bytesPerSample: number): Uint8Array {
+export function interleave(
+  planar: Uint8Array,
+  pixels: number,
+  components: number,
+  bytesPerSample: number,
+): Uint8Array {
   if (components === 1) return planar;
   const out = new Uint8Array(planar.length);
   for (let c = 0; c < components; c++)
     for (let i = 0; i < pixels; i++)
-      for (let b = 0; b < bytesPerSample; b++) out[(i * components + c) * bytesPerSample + b] = planar[(c * pixels + i) * bytesPerSample + b]!;
+      for (let b = 0; b < bytesPerSample; b++)
+        out[(i * components + c) * bytesPerSample + b] =
+          planar[(c * pixels + i) * bytesPerSample + b]!;
   return out;
 }
 
@@ -51,7 +58,11 @@ export interface FrameGeometry {
 }
 
 /** Decodes with dcmtk; undefined when the syntax is not one dcmtk decodes. */
-export function dcmtkReference(file: string, transferSyntaxUid: string, geometry: FrameGeometry): ReferenceFrames | undefined {
+export function dcmtkReference(
+  file: string,
+  transferSyntaxUid: string,
+  geometry: FrameGeometry,
+): ReferenceFrames | undefined {
   const tool = DCMTK_TOOL[transferSyntaxUid];
   if (!tool) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'neoscope-ref-'));
@@ -81,17 +92,32 @@ export function gdcmReference(file: string, geometry: FrameGeometry): ReferenceF
 }
 
 function dumpPixelFrames(out: string, dir: string, geometry: FrameGeometry): Uint8Array[] {
-  const dump = execFileSync('dcmdump', ['+W', dir, out], { encoding: 'latin1', maxBuffer: 64 << 20 });
+  const dump = execFileSync('dcmdump', ['+W', dir, out], {
+    encoding: 'latin1',
+    maxBuffer: 64 << 20,
+  });
   const planar = /\(0028,0006\) US 1\b/.test(dump);
-  const frameBytes = geometry.rows * geometry.columns * geometry.samplesPerPixel * (geometry.bitsAllocated / 8);
-  const raws = readdirSync(dir).filter((name) => name.endsWith('.raw')).map((name) => join(dir, name));
+  const frameBytes =
+    geometry.rows * geometry.columns * geometry.samplesPerPixel * (geometry.bitsAllocated / 8);
+  const raws = readdirSync(dir)
+    .filter((name) => name.endsWith('.raw'))
+    .map((name) => join(dir, name));
   // The Pixel Data dump is the raw file of exactly frames × frame size (icons are smaller).
-  const pixelFile = raws.find((path) => statSync(path).size === frameBytes * geometry.frames) ?? raws.sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  const pixelFile =
+    raws.find((path) => statSync(path).size === frameBytes * geometry.frames) ??
+    raws.sort((a, b) => statSync(b).size - statSync(a).size)[0];
   if (!pixelFile) throw new Error(`no pixel data dumped from ${out}`);
   const all = new Uint8Array(readFileSync(pixelFile));
   return Array.from({ length: geometry.frames }, (_, f) => {
     const frame = all.subarray(f * frameBytes, (f + 1) * frameBytes);
-    return planar ? interleave(frame, geometry.rows * geometry.columns, geometry.samplesPerPixel, geometry.bitsAllocated / 8) : frame;
+    return planar
+      ? interleave(
+          frame,
+          geometry.rows * geometry.columns,
+          geometry.samplesPerPixel,
+          geometry.bitsAllocated / 8,
+        )
+      : frame;
   });
 }
 
@@ -127,8 +153,14 @@ export interface Difference {
 }
 
 /** Sample-wise difference of two frames of the same layout (8- or 16-bit LE, signed or not). */
-export function compareSamples(ours: Uint8Array, reference: Uint8Array, bitsAllocated: number, signed: boolean): Difference {
-  if (ours.length !== reference.length) return { maxAbs: Infinity, meanAbs: Infinity, differing: -1, samples: -1 };
+export function compareSamples(
+  ours: Uint8Array,
+  reference: Uint8Array,
+  bitsAllocated: number,
+  signed: boolean,
+): Difference {
+  if (ours.length !== reference.length)
+    return { maxAbs: Infinity, meanAbs: Infinity, differing: -1, samples: -1 };
   const read = (bytes: Uint8Array) =>
     bitsAllocated === 16
       ? signed

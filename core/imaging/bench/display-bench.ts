@@ -14,8 +14,12 @@ export interface DisplayFigures {
   redFreeMs: number;
 }
 
-
-export function benchDisplay(rgb: Uint8Array, width: number, height: number, redFree: (rgb: Uint8Array) => Uint8Array): DisplayFigures {
+export function benchDisplay(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  redFree: (rgb: Uint8Array) => Uint8Array,
+): DisplayFigures {
   const green = new Uint8Array(width * height);
   for (let i = 0; i < green.length; i++) green[i] = rgb[i * 3 + 1]!;
   return {

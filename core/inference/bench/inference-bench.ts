@@ -20,10 +20,20 @@ export interface InputShape {
   width: number;
 }
 
-async function timeRuns(session: ModelSession, shape: InputShape | number, minMs = 1500): Promise<number> {
-  const { name, channels, height, width } = typeof shape === 'number' ? { name: 'image', channels: 1, height: shape, width: shape } : shape;
+async function timeRuns(
+  session: ModelSession,
+  shape: InputShape | number,
+  minMs = 1500,
+): Promise<number> {
+  const { name, channels, height, width } =
+    typeof shape === 'number' ? { name: 'image', channels: 1, height: shape, width: shape } : shape;
   const length = channels * height * width;
-  const feeds = { [name]: { dims: [1, channels, height, width], data: Float32Array.from({ length }, (_, i) => (i % 251) / 250) } };
+  const feeds = {
+    [name]: {
+      dims: [1, channels, height, width],
+      data: Float32Array.from({ length }, (_, i) => (i % 251) / 250),
+    },
+  };
   await session.run(feeds); // warm-up
   let runs = 0;
   const start = performance.now();
@@ -34,7 +44,11 @@ async function timeRuns(session: ModelSession, shape: InputShape | number, minMs
   return (performance.now() - start) / runs;
 }
 
-export async function benchBackends(model: Uint8Array, size: number | InputShape, engines: Array<{ label: string; engine: InferenceEngine }>): Promise<BackendFigure[]> {
+export async function benchBackends(
+  model: Uint8Array,
+  size: number | InputShape,
+  engines: Array<{ label: string; engine: InferenceEngine }>,
+): Promise<BackendFigure[]> {
   const figures: BackendFigure[] = [];
   for (const { label, engine } of engines) {
     const session = await engine.createSession(model);
@@ -45,8 +59,21 @@ export async function benchBackends(model: Uint8Array, size: number | InputShape
   return figures;
 }
 
-export async function benchOcclusion(session: ModelSession, size: number, batchSize: number): Promise<{ batchedMs: number; unbatchedMs: number }> {
-  const target = { session, inputName: 'image', input: Float32Array.from({ length: size * size }, (_, i) => (i % 251) / 250), channels: 1, height: size, width: size, outputName: 'probability', scoreIndex: 0 };
+export async function benchOcclusion(
+  session: ModelSession,
+  size: number,
+  batchSize: number,
+): Promise<{ batchedMs: number; unbatchedMs: number }> {
+  const target = {
+    session,
+    inputName: 'image',
+    input: Float32Array.from({ length: size * size }, (_, i) => (i % 251) / 250),
+    channels: 1,
+    height: size,
+    width: size,
+    outputName: 'probability',
+    scoreIndex: 0,
+  };
   await occlusionMap({ ...target, batchSize }, 14); // warm-up
   let start = performance.now();
   await occlusionMap({ ...target, batchSize }, 14);

@@ -22,7 +22,12 @@ export interface SaliencyFaithfulness {
   msPerMap: number;
 }
 
-export async function benchSaliencyFaithfulness(model: LoadedModel, filmsFolder: string, films: number, riseMasks: number): Promise<SaliencyFaithfulness[]> {
+export async function benchSaliencyFaithfulness(
+  model: LoadedModel,
+  filmsFolder: string,
+  films: number,
+  riseMasks: number,
+): Promise<SaliencyFaithfulness[]> {
   const { manifest, session } = model;
   const spec = manifest.input;
   const output = manifest.saliency.cam!.targetOutput;
@@ -30,33 +35,79 @@ export async function benchSaliencyFaithfulness(model: LoadedModel, filmsFolder:
   const totals = new Map<string, { deletion: number; insertion: number; ms: number }>();
   const add = (method: string, auc: { deletion: number; insertion: number }, ms: number) => {
     const t = totals.get(method) ?? { deletion: 0, insertion: 0, ms: 0 };
-    totals.set(method, { deletion: t.deletion + auc.deletion, insertion: t.insertion + auc.insertion, ms: t.ms + ms });
+    totals.set(method, {
+      deletion: t.deletion + auc.deletion,
+      insertion: t.insertion + auc.insertion,
+      ms: t.ms + ms,
+    });
   };
   const random = seededRandom(7);
   for (const name of names) {
-    const frame = await decodePhotoFrame(new Uint8Array(readFileSync(join(filmsFolder, name))), 'bench', name);
+    const frame = await decodePhotoFrame(
+      new Uint8Array(readFileSync(join(filmsFolder, name))),
+      'bench',
+      name,
+    );
     const { tensor, geometry } = preprocessFrame(frame, spec);
-    const target = { session, inputName: spec.name, outputName: output, input: tensor, channels: spec.channels, height: spec.height, width: spec.width, toProbability: (v: number) => 1 / (1 + Math.exp(-v)) };
+    const target = {
+      session,
+      inputName: spec.name,
+      outputName: output,
+      input: tensor,
+      channels: spec.channels,
+      height: spec.height,
+      width: spec.width,
+      toProbability: (v: number) => 1 / (1 + Math.exp(-v)),
+    };
     let t0 = performance.now();
-    const outputs = await session.run({ [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor } });
+    const outputs = await session.run({
+      [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor },
+    });
     const cam = interpretOutputs(manifest, outputs, geometry).cam!;
     add('CAM', await deletionInsertionAuc(target, cam.values), performance.now() - t0);
     for (const method of ['occlusion', 'rise'] as const) {
       t0 = performance.now();
-      const map = await perturbationSaliency(method, { session, manifest, tensor, riseMasks, batchSize: 16 });
+      const map = await perturbationSaliency(method, {
+        session,
+        manifest,
+        tensor,
+        riseMasks,
+        batchSize: 16,
+      });
       const ms = performance.now() - t0;
-      add(method === 'rise' ? `RISE (${riseMasks} masks)` : 'occlusion 14×14', await deletionInsertionAuc(target, map.values), ms);
+      add(
+        method === 'rise' ? `RISE (${riseMasks} masks)` : 'occlusion 14×14',
+        await deletionInsertionAuc(target, map.values),
+        ms,
+      );
     }
-    add('random map (reference)', await deletionInsertionAuc(target, Float32Array.from({ length: spec.width * spec.height }, random)), 0);
+    add(
+      'random map (reference)',
+      await deletionInsertionAuc(
+        target,
+        Float32Array.from({ length: spec.width * spec.height }, random),
+      ),
+      0,
+    );
   }
-  return [...totals].map(([method, t]) => ({ method, films: names.length, deletion: t.deletion / names.length, insertion: t.insertion / names.length, msPerMap: t.ms / names.length }));
+  return [...totals].map(([method, t]) => ({
+    method,
+    films: names.length,
+    deletion: t.deletion / names.length,
+    insertion: t.insertion / names.length,
+    msPerMap: t.ms / names.length,
+  }));
 }
 
 export function formatSaliencyFaithfulness(rows: SaliencyFaithfulness[], label: string): string {
   const reference = rows.find((r) => r.method.startsWith('random'))!;
-  const lines = [`\nSaliency faithfulness, ${label} (${reference.films} films; deletion: lower is better, insertion: higher is better; ratios to the random map in this run)`];
+  const lines = [
+    `\nSaliency faithfulness, ${label} (${reference.films} films; deletion: lower is better, insertion: higher is better; ratios to the random map in this run)`,
+  ];
   for (const r of rows) {
-    lines.push(`${r.method.padEnd(24)} deletion AUC ${r.deletion.toFixed(3)} (${(r.deletion / reference.deletion).toFixed(2)}×)  insertion AUC ${r.insertion.toFixed(3)} (${(r.insertion / reference.insertion).toFixed(2)}×)${r.msPerMap ? `  ${r.msPerMap.toFixed(0)} ms/map` : ''}`);
+    lines.push(
+      `${r.method.padEnd(24)} deletion AUC ${r.deletion.toFixed(3)} (${(r.deletion / reference.deletion).toFixed(2)}×)  insertion AUC ${r.insertion.toFixed(3)} (${(r.insertion / reference.insertion).toFixed(2)}×)${r.msPerMap ? `  ${r.msPerMap.toFixed(0)} ms/map` : ''}`,
+    );
   }
   return lines.join('\n');
 }

@@ -13,7 +13,9 @@ export interface ModelSession {
   readonly backend: Backend;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, { dims: number[]; data: Float32Array }>): Promise<Record<string, OutputTensor>>;
+  run(
+    feeds: Record<string, { dims: number[]; data: Float32Array }>,
+  ): Promise<Record<string, OutputTensor>>;
   release(): Promise<void>;
 }
 

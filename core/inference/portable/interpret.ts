@@ -40,7 +40,11 @@ function activate(values: Float32Array, activation: string): Float32Array {
   return values;
 }
 
-export function interpretOutputs(manifest: ModelManifest, outputs: Record<string, OutputTensor>, geometry: InputGeometry): Interpretation {
+export function interpretOutputs(
+  manifest: ModelManifest,
+  outputs: Record<string, OutputTensor>,
+  geometry: InputGeometry,
+): Interpretation {
   const spec = manifest.input;
   const findings: Finding[] = [];
   let probabilityMap: Interpretation['probabilityMap'];
@@ -49,18 +53,37 @@ export function interpretOutputs(manifest: ModelManifest, outputs: Record<string
     if (!raw || output.kind === 'features') continue;
     if (output.kind === 'probability-map') {
       // Values the model already activated are not activated twice.
-      const probabilities = output.activation === 'sigmoid' ? activate(raw.data, 'sigmoid') : raw.data;
+      const probabilities =
+        output.activation === 'sigmoid' ? activate(raw.data, 'sigmoid') : raw.data;
       const threshold = Object.values(output.thresholds ?? {})[0] ?? 0.5;
-      probabilityMap = { width: geometry.imageWidth, height: geometry.imageHeight, values: mapToImage(probabilities, spec, geometry), threshold };
+      probabilityMap = {
+        width: geometry.imageWidth,
+        height: geometry.imageHeight,
+        values: mapToImage(probabilities, spec, geometry),
+        threshold,
+      };
       continue;
     }
     const scores = output.kind === 'logits' ? activate(raw.data, output.activation) : raw.data;
     (output.labels ?? [...scores].map((_, i) => `${output.name}[${i}]`)).forEach((label, i) => {
       const threshold = output.thresholds?.[label];
-      findings.push({ label, score: scores[i]!, threshold, positive: threshold === undefined ? undefined : scores[i]! >= threshold });
+      findings.push({
+        label,
+        score: scores[i]!,
+        threshold,
+        positive: threshold === undefined ? undefined : scores[i]! >= threshold,
+      });
     });
   }
   const camSpec = manifest.saliency.cam;
-  const cam = camSpec && outputs[camSpec.featuresOutput] ? classActivationMap(outputs[camSpec.featuresOutput]!, camSpec.headWeights[0]!, spec.width, spec.height) : undefined;
+  const cam =
+    camSpec && outputs[camSpec.featuresOutput]
+      ? classActivationMap(
+          outputs[camSpec.featuresOutput]!,
+          camSpec.headWeights[0]!,
+          spec.width,
+          spec.height,
+        )
+      : undefined;
   return { findings, probabilityMap, cam };
 }

@@ -69,7 +69,13 @@ export const manifestSchema = z.strictObject({
     .min(1),
   saliency: z.strictObject({
     methods: z.array(z.enum(['cam', 'occlusion', 'rise', 'probability-map'])),
-    cam: z.strictObject({ featuresOutput: z.string(), targetOutput: z.string(), headWeights: z.array(z.array(z.number())) }).optional(),
+    cam: z
+      .strictObject({
+        featuresOutput: z.string(),
+        targetOutput: z.string(),
+        headWeights: z.array(z.array(z.number())),
+      })
+      .optional(),
   }),
   /** The model slot (models/slots/<id>.json) this package fills, if any. */
   slot: z.string().optional(),
@@ -87,7 +93,12 @@ export type ModelManifest = z.infer<typeof manifestSchema>;
 export type GeneratedInput = z.infer<typeof generatedInputSchema>;
 
 /** The input tensor a generator describes, in the model's NCHW layout, values 0..1. */
-export function generateInput(input: GeneratedInput, channels: number, height: number, width: number): Float32Array {
+export function generateInput(
+  input: GeneratedInput,
+  channels: number,
+  height: number,
+  width: number,
+): Float32Array {
   const out = new Float32Array(channels * height * width);
   for (let c = 0; c < channels; c++) {
     for (let y = 0; y < height; y++) {

@@ -21,7 +21,13 @@ export interface InputGeometry {
 
 type InputSpec = ModelManifest['input'];
 
-function channelValue(data: Uint8Array, channels: 1 | 3, index: number, colour: InputSpec['colour'], outChannel: number): number {
+function channelValue(
+  data: Uint8Array,
+  channels: 1 | 3,
+  index: number,
+  colour: InputSpec['colour'],
+  outChannel: number,
+): number {
   if (channels === 1) return data[index]!;
   const r = data[index * 3]!;
   const g = data[index * 3 + 1]!;
@@ -34,13 +40,36 @@ function channelValue(data: Uint8Array, channels: 1 | 3, index: number, colour: 
 export function inputGeometry(width: number, height: number, spec: InputSpec): InputGeometry {
   const sx = spec.width / width;
   const sy = spec.height / height;
-  if (spec.resize === 'stretch') return { scaleX: sx, scaleY: sy, offsetX: 0, offsetY: 0, imageWidth: width, imageHeight: height };
+  if (spec.resize === 'stretch')
+    return {
+      scaleX: sx,
+      scaleY: sy,
+      offsetX: 0,
+      offsetY: 0,
+      imageWidth: width,
+      imageHeight: height,
+    };
   const s = spec.resize === 'letterbox' ? Math.min(sx, sy) : Math.max(sx, sy);
-  return { scaleX: s, scaleY: s, offsetX: (spec.width - width * s) / 2, offsetY: (spec.height - height * s) / 2, imageWidth: width, imageHeight: height };
+  return {
+    scaleX: s,
+    scaleY: s,
+    offsetX: (spec.width - width * s) / 2,
+    offsetY: (spec.height - height * s) / 2,
+    imageWidth: width,
+    imageHeight: height,
+  };
 }
 
 /** Mean of the source pixels a target pixel covers (area averaging), or bilinear when enlarging. */
-function sampleArea(plane: Float32Array, width: number, height: number, x0: number, x1: number, y0: number, y1: number): number {
+function sampleArea(
+  plane: Float32Array,
+  width: number,
+  height: number,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+): number {
   if (x1 - x0 <= 1 && y1 - y0 <= 1) {
     const x = Math.min(width - 1, Math.max(0, (x0 + x1) / 2 - 0.5));
     const y = Math.min(height - 1, Math.max(0, (y0 + y1) / 2 - 0.5));
@@ -48,8 +77,12 @@ function sampleArea(plane: Float32Array, width: number, height: number, x0: numb
     const yi = Math.floor(y);
     const fx = x - xi;
     const fy = y - yi;
-    const at = (cx: number, cy: number) => plane[Math.min(height - 1, cy) * width + Math.min(width - 1, cx)]!;
-    return (at(xi, yi) * (1 - fx) + at(xi + 1, yi) * fx) * (1 - fy) + (at(xi, yi + 1) * (1 - fx) + at(xi + 1, yi + 1) * fx) * fy;
+    const at = (cx: number, cy: number) =>
+      plane[Math.min(height - 1, cy) * width + Math.min(width - 1, cx)]!;
+    return (
+      (at(xi, yi) * (1 - fx) + at(xi + 1, yi) * fx) * (1 - fy) +
+      (at(xi, yi + 1) * (1 - fx) + at(xi + 1, yi + 1) * fx) * fy
+    );
   }
   let sum = 0;
   let weight = 0;
@@ -66,13 +99,17 @@ function sampleArea(plane: Float32Array, width: number, height: number, x0: numb
   return weight > 0 ? sum / weight : 0;
 }
 
-export function preprocessFrame(frame: DecodedFrame, spec: InputSpec): { tensor: Float32Array; geometry: InputGeometry } {
+export function preprocessFrame(
+  frame: DecodedFrame,
+  spec: InputSpec,
+): { tensor: Float32Array; geometry: InputGeometry } {
   const { channels, data } = displayBytes(frame);
   const geometry = inputGeometry(frame.columns, frame.rows, spec);
   const tensor = new Float32Array(spec.channels * spec.height * spec.width);
   const plane = new Float32Array(frame.rows * frame.columns);
   for (let c = 0; c < spec.channels; c++) {
-    for (let i = 0; i < plane.length; i++) plane[i] = channelValue(data, channels, i, spec.colour, c);
+    for (let i = 0; i < plane.length; i++)
+      plane[i] = channelValue(data, channels, i, spec.colour, c);
     const mean = spec.mean[c] ?? spec.mean[0] ?? 0;
     const std = spec.std[c] ?? spec.std[0] ?? 1;
     for (let y = 0; y < spec.height; y++) {
@@ -92,12 +129,22 @@ export function preprocessFrame(frame: DecodedFrame, spec: InputSpec): { tensor:
 }
 
 /** A map on the model's input grid, resampled onto the image (nearest-neighbour on the grid). */
-export function mapToImage(values: Float32Array, spec: { width: number; height: number }, geometry: InputGeometry): Float32Array {
+export function mapToImage(
+  values: Float32Array,
+  spec: { width: number; height: number },
+  geometry: InputGeometry,
+): Float32Array {
   const out = new Float32Array(geometry.imageWidth * geometry.imageHeight);
   for (let y = 0; y < geometry.imageHeight; y++) {
-    const my = Math.min(spec.height - 1, Math.max(0, Math.floor((y + 0.5) * geometry.scaleY + geometry.offsetY)));
+    const my = Math.min(
+      spec.height - 1,
+      Math.max(0, Math.floor((y + 0.5) * geometry.scaleY + geometry.offsetY)),
+    );
     for (let x = 0; x < geometry.imageWidth; x++) {
-      const mx = Math.min(spec.width - 1, Math.max(0, Math.floor((x + 0.5) * geometry.scaleX + geometry.offsetX)));
+      const mx = Math.min(
+        spec.width - 1,
+        Math.max(0, Math.floor((x + 0.5) * geometry.scaleX + geometry.offsetX)),
+      );
       out[y * geometry.imageWidth + x] = values[my * spec.width + mx]!;
     }
   }

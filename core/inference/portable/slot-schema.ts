@@ -37,12 +37,15 @@ export type ModelSlot = z.infer<typeof slotSchema>;
 
 /** Why a manifest does not fill the slot it names, or null when it does. */
 export function slotMismatch(slot: ModelSlot, manifest: ModelManifest): string | null {
-  if (manifest.domain !== slot.domain) return `domain ${manifest.domain}, slot wants ${slot.domain}`;
+  if (manifest.domain !== slot.domain)
+    return `domain ${manifest.domain}, slot wants ${slot.domain}`;
   for (const head of slot.heads) {
     const output = manifest.outputs.find((o) => o.name === head.name);
     if (!output) return `no output named ${head.name}`;
-    if (output.kind !== 'probability' && output.kind !== 'logits') return `output ${head.name} is a ${output.kind}, not class scores`;
-    if (JSON.stringify(output.labels ?? []) !== JSON.stringify(head.labels)) return `output ${head.name} labels ${JSON.stringify(output.labels ?? [])} differ from the slot's ${JSON.stringify(head.labels)}`;
+    if (output.kind !== 'probability' && output.kind !== 'logits')
+      return `output ${head.name} is a ${output.kind}, not class scores`;
+    if (JSON.stringify(output.labels ?? []) !== JSON.stringify(head.labels))
+      return `output ${head.name} labels ${JSON.stringify(output.labels ?? [])} differ from the slot's ${JSON.stringify(head.labels)}`;
   }
   return null;
 }

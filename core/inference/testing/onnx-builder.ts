@@ -75,12 +75,17 @@ export interface OnnxGraph {
 
 const FLOAT = 1;
 
-function valueInfo(w: ProtoWriter, field: number, value: { name: string; dims: Array<number | string> }): void {
+function valueInfo(
+  w: ProtoWriter,
+  field: number,
+  value: { name: string; dims: Array<number | string> },
+): void {
   w.message(field, (v) =>
     v.string(1, value.name).message(2, (type) =>
       type.message(1, (tensor) =>
         tensor.int(1, FLOAT).message(2, (shape) => {
-          for (const d of value.dims) shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
+          for (const d of value.dims)
+            shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
         }),
       ),
     ),
@@ -114,7 +119,9 @@ export function buildOnnxModel(graph: OnnxGraph, opset = 17): Uint8Array {
     for (const tensor of graph.initializers) {
       g.message(5, (t) => {
         tensor.dims.forEach((d) => t.int(1, d));
-        t.int(2, FLOAT).string(8, tensor.name).bytes(9, new Uint8Array(Float32Array.from(tensor.values).buffer));
+        t.int(2, FLOAT)
+          .string(8, tensor.name)
+          .bytes(9, new Uint8Array(Float32Array.from(tensor.values).buffer));
       });
     }
     graph.inputs.forEach((x) => valueInfo(g, 11, x));
@@ -128,7 +135,11 @@ export function buildOnnxModel(graph: OnnxGraph, opset = 17): Uint8Array {
  * image: features = ReLU(x · mask_TL), probability = sigmoid(w · GAP(features) + b).
  * It also outputs `features` (its last feature map) for CAM, with head weight `w`.
  */
-export function quadrantDetectorModel(size = 32, weight = 8, bias = -1): { bytes: Uint8Array; headWeight: number; headBias: number } {
+export function quadrantDetectorModel(
+  size = 32,
+  weight = 8,
+  bias = -1,
+): { bytes: Uint8Array; headWeight: number; headBias: number } {
   const mask = new Float32Array(size * size);
   for (let y = 0; y < size / 2; y++) for (let x = 0; x < size / 2; x++) mask[y * size + x] = 1;
   const bytes = buildOnnxModel({
@@ -190,14 +201,27 @@ export function benchmarkCnnModel(size = 256, width = 16, layers = 4, seed = 1):
   for (let l = 0; l < layers; l++) {
     const out = l === layers - 1 ? 'features' : `act${l}`;
     const scale = Math.sqrt(2 / (channels * 9));
-    initializers.push({ name: `w${l}`, dims: [width, channels, 3, 3], values: Float32Array.from({ length: width * channels * 9 }, () => random() * 2 * scale) });
+    initializers.push({
+      name: `w${l}`,
+      dims: [width, channels, 3, 3],
+      values: Float32Array.from({ length: width * channels * 9 }, () => random() * 2 * scale),
+    });
     initializers.push({ name: `b${l}`, dims: [width], values: new Float32Array(width) });
-    nodes.push({ op: 'Conv', inputs: [input, `w${l}`, `b${l}`], outputs: [`conv${l}`], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] } });
+    nodes.push({
+      op: 'Conv',
+      inputs: [input, `w${l}`, `b${l}`],
+      outputs: [`conv${l}`],
+      attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] },
+    });
     nodes.push({ op: 'Relu', inputs: [`conv${l}`], outputs: [out] });
     input = out;
     channels = width;
   }
-  initializers.push({ name: 'head_w', dims: [width, 1], values: Float32Array.from({ length: width }, () => random()) });
+  initializers.push({
+    name: 'head_w',
+    dims: [width, 1],
+    values: Float32Array.from({ length: width }, () => random()),
+  });
   initializers.push({ name: 'head_b', dims: [1], values: [0] });
   nodes.push({ op: 'GlobalAveragePool', inputs: ['features'], outputs: ['pooled'] });
   nodes.push({ op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attributes: { axis: 1 } });

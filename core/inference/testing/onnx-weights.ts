@@ -39,13 +39,15 @@ function* fields(bytes: Uint8Array, start: number, end: number): Generator<Field
       continue;
     }
     const length = wireType === 1 ? 8 : wireType === 5 ? 4 : wireType === 2 ? Number(varint()) : -1;
-    if (length < 0) throw new Error(`ONNX protobuf: unsupported wire type ${wireType} at byte ${at}`);
+    if (length < 0)
+      throw new Error(`ONNX protobuf: unsupported wire type ${wireType} at byte ${at}`);
     yield { number, wireType, start: at, length, value: 0n };
     at += length;
   }
 }
 
-const text = (bytes: Uint8Array, f: Field) => new TextDecoder().decode(bytes.subarray(f.start, f.start + f.length));
+const text = (bytes: Uint8Array, f: Field) =>
+  new TextDecoder().decode(bytes.subarray(f.start, f.start + f.length));
 
 export interface OnnxWeight {
   name: string;
@@ -83,10 +85,12 @@ export function readOnnxWeights(model: Uint8Array): OnnxWeightsView {
         if (t.number === 8) name = text(model, t);
         else if (t.number === 2) dataType = Number(t.value);
         else if (t.number === 1 && t.wireType === 0) dims.push(Number(t.value));
-        else if (t.number === 1 && t.wireType === 2) for (const d of fields(model, t.start, t.start + t.length)) dims.push(Number(d.value));
+        else if (t.number === 1 && t.wireType === 2)
+          for (const d of fields(model, t.start, t.start + t.length)) dims.push(Number(d.value));
         else if (t.number === 9) raw = t;
       }
-      if (dataType === 1 && raw) weights.set(name, { name, dims, offset: raw.start, byteLength: raw.length });
+      if (dataType === 1 && raw)
+        weights.set(name, { name, dims, offset: raw.start, byteLength: raw.length });
     } else if (f.number === 1) {
       const node = { op: '', inputs: [] as string[] };
       for (const n of fields(model, f.start, f.start + f.length)) {
@@ -96,7 +100,9 @@ export function readOnnxWeights(model: Uint8Array): OnnxWeightsView {
       nodes.push(node);
     }
   }
-  const layers = nodes.map((n) => ({ op: n.op, weights: n.inputs.filter((i) => weights.has(i)) })).filter((l) => l.weights.length && /^(Conv|Gemm|MatMul|ConvTranspose)$/.test(l.op));
+  const layers = nodes
+    .map((n) => ({ op: n.op, weights: n.inputs.filter((i) => weights.has(i)) }))
+    .filter((l) => l.weights.length && /^(Conv|Gemm|MatMul|ConvTranspose)$/.test(l.op));
   return { weights, layers };
 }
 
@@ -110,7 +116,12 @@ export function weightValues(model: Uint8Array, weight: OnnxWeight): Float32Arra
  * standard deviation as the trained values (so activations stay in range and only the
  * learned structure is destroyed).
  */
-export function randomiseWeights(model: Uint8Array, view: OnnxWeightsView, names: Iterable<string>, seed: number): Uint8Array {
+export function randomiseWeights(
+  model: Uint8Array,
+  view: OnnxWeightsView,
+  names: Iterable<string>,
+  seed: number,
+): Uint8Array {
   const out = model.slice();
   const random = seededRandom(seed);
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -18,7 +18,12 @@ export function scaleFor(width: number, height: number): number {
 }
 
 /** Box-average of `scale`×`scale` blocks (partial blocks at the edges averaged over what exists). */
-export function downsample(values: ArrayLike<number>, width: number, height: number, scale: number): Grid {
+export function downsample(
+  values: ArrayLike<number>,
+  width: number,
+  height: number,
+  scale: number,
+): Grid {
   const w = Math.ceil(width / scale);
   const h = Math.ceil(height / scale);
   const sum = new Float64Array(w * h);
@@ -37,26 +42,34 @@ export function downsample(values: ArrayLike<number>, width: number, height: num
 }
 
 /** Separable Gaussian blur (edges clamped). */
-export function gaussianBlur(values: Float32Array, width: number, height: number, sigma: number): Float32Array {
+export function gaussianBlur(
+  values: Float32Array,
+  width: number,
+  height: number,
+  sigma: number,
+): Float32Array {
   if (sigma <= 0) return values.slice();
   const radius = Math.max(1, Math.ceil(3 * sigma));
   const kernel = new Float32Array(2 * radius + 1);
   let total = 0;
-  for (let i = -radius; i <= radius; i++) total += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
+  for (let i = -radius; i <= radius; i++)
+    total += kernel[i + radius] = Math.exp(-(i * i) / (2 * sigma * sigma));
   for (let i = 0; i < kernel.length; i++) kernel[i]! /= total;
   const tmp = new Float32Array(values.length);
   const out = new Float32Array(values.length);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let s = 0;
-      for (let k = -radius; k <= radius; k++) s += kernel[k + radius]! * values[y * width + Math.min(width - 1, Math.max(0, x + k))]!;
+      for (let k = -radius; k <= radius; k++)
+        s += kernel[k + radius]! * values[y * width + Math.min(width - 1, Math.max(0, x + k))]!;
       tmp[y * width + x] = s;
     }
   }
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let s = 0;
-      for (let k = -radius; k <= radius; k++) s += kernel[k + radius]! * tmp[Math.min(height - 1, Math.max(0, y + k)) * width + x]!;
+      for (let k = -radius; k <= radius; k++)
+        s += kernel[k + radius]! * tmp[Math.min(height - 1, Math.max(0, y + k)) * width + x]!;
       out[y * width + x] = s;
     }
   }

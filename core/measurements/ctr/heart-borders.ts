@@ -8,7 +8,13 @@ import type { LungFields, Point } from './lung-fields.ts';
 
 export type Side = 'right' | 'left';
 
-export type RowStatus = 'ok' | 'low-contrast' | 'no-aerated-lung-lateral' | 'crosses-aerated-lung' | 'discontinuous' | 'lung-base';
+export type RowStatus =
+  | 'ok'
+  | 'low-contrast'
+  | 'no-aerated-lung-lateral'
+  | 'crosses-aerated-lung'
+  | 'discontinuous'
+  | 'lung-base';
 
 export interface SideTrace {
   /** Patient side: the right heart border is on the image left of a PA film. */
@@ -70,7 +76,10 @@ function percentile(values: number[], q: number): number {
  * Least-squares quadratic x(y) with Tukey biweights (scale c), by iterative reweighting;
  * undefined with fewer than 6 rows or a degenerate system.
  */
-function robustQuadratic(rows: { x: number; y: number }[], c: number): ((y: number) => number) | undefined {
+function robustQuadratic(
+  rows: { x: number; y: number }[],
+  c: number,
+): ((y: number) => number) | undefined {
   if (rows.length < 6) return undefined;
   const y0 = rows.reduce((a, r) => a + r.y, 0) / rows.length;
   const span = Math.max(1, Math.max(...rows.map((r) => Math.abs(r.y - y0))));
@@ -95,10 +104,14 @@ function robustQuadratic(rows: { x: number; y: number }[], c: number): ((y: numb
       [m[1]!, m[2]!, m[3]!],
       [m[2]!, m[3]!, m[4]!],
     ];
-    const det = (q: number[][]) => q[0]![0]! * (q[1]![1]! * q[2]![2]! - q[1]![2]! * q[2]![1]!) - q[0]![1]! * (q[1]![0]! * q[2]![2]! - q[1]![2]! * q[2]![0]!) + q[0]![2]! * (q[1]![0]! * q[2]![1]! - q[1]![1]! * q[2]![0]!);
+    const det = (q: number[][]) =>
+      q[0]![0]! * (q[1]![1]! * q[2]![2]! - q[1]![2]! * q[2]![1]!) -
+      q[0]![1]! * (q[1]![0]! * q[2]![2]! - q[1]![2]! * q[2]![0]!) +
+      q[0]![2]! * (q[1]![0]! * q[2]![1]! - q[1]![1]! * q[2]![0]!);
     const d = det(a);
     if (!Number.isFinite(d) || Math.abs(d) < 1e-9) return undefined;
-    const solve = (col: number) => det(a.map((row, i) => row.map((x, j) => (j === col ? v[i]! : x)))) / d;
+    const solve = (col: number) =>
+      det(a.map((row, i) => row.map((x, j) => (j === col ? v[i]! : x)))) / d;
     coef = [solve(0), solve(1), solve(2)];
     const [ca, cb, cq] = coef;
     weights = rows.map((r) => {
@@ -115,7 +128,11 @@ function robustQuadratic(rows: { x: number; y: number }[], c: number): ((y: numb
   };
 }
 
-export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceOptions = DEFAULT_TRACE): HeartTrace {
+export function traceHeart(
+  fields: LungFields,
+  luma: Uint8Array,
+  options: TraceOptions = DEFAULT_TRACE,
+): HeartTrace {
   const { width, height } = fields;
   const scale = scaleFor(width, height);
   const grid: Grid = downsample(luma, width, height, scale);
@@ -134,7 +151,8 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
   }
   const leftFrac = downsample(leftInd, width, height, scale).values;
   const rightFrac = downsample(rightInd, width, height, scale).values;
-  const inField = (side: Side, i: number) => (side === 'right' ? leftFrac[i]! : rightFrac[i]!) >= 0.5;
+  const inField = (side: Side, i: number) =>
+    (side === 'right' ? leftFrac[i]! : rightFrac[i]!) >= 0.5;
 
   const toGrid = (x: number) => (x + 0.5) / scale - 0.5;
   const toNative = (gx: number) => (gx + 0.5) * scale - 0.5;
@@ -142,7 +160,9 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
   const top = Math.floor(fields.top / scale);
   const bottom = Math.ceil(fields.bottom / scale);
   const lungHeight = bottom - top;
-  const bandTop = Math.round(top + Math.min(options.hilumFraction.right, options.hilumFraction.left) * lungHeight);
+  const bandTop = Math.round(
+    top + Math.min(options.hilumFraction.right, options.hilumFraction.left) * lungHeight,
+  );
   const bandBottom = Math.min(gh - 1, bottom);
 
   // Grey levels per block of rows: the mediastinum at the midline, and aerated lung (a low
@@ -153,7 +173,12 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
   // (Both fields give the lung's level, so an opacified hemithorax is not called aerated
   // against its own grey; the range has a floor so a flat film does not make noise an edge.)
   const sorted = Float32Array.from(p).sort();
-  const minRange = Math.max(1, 0.1 * (sorted[Math.floor(0.98 * (sorted.length - 1))]! - sorted[Math.floor(0.02 * (sorted.length - 1))]!));
+  const minRange = Math.max(
+    1,
+    0.1 *
+      (sorted[Math.floor(0.98 * (sorted.length - 1))]! -
+        sorted[Math.floor(0.02 * (sorted.length - 1))]!),
+  );
   // Running histograms (half-grey-level bins) of lung and midline pixels per row, summed over
   // the block of rows around each row: the quantiles without sorting every block.
   const BINS = 512;
@@ -165,7 +190,9 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
   for (let y = 0; y < gh; y++) {
     lungCum.copyWithin((y + 1) * BINS, y * BINS, (y + 1) * BINS);
     midCum.copyWithin((y + 1) * BINS, y * BINS, (y + 1) * BINS);
-    for (let x = 0; x < gw; x++) if (inField('right', y * gw + x) || inField('left', y * gw + x)) lungCum[(y + 1) * BINS + bin(p[y * gw + x]!)]!++;
+    for (let x = 0; x < gw; x++)
+      if (inField('right', y * gw + x) || inField('left', y * gw + x))
+        lungCum[(y + 1) * BINS + bin(p[y * gw + x]!)]!++;
     for (let x = midFrom; x <= midTo; x++) midCum[(y + 1) * BINS + bin(p[y * gw + x]!)]!++;
   }
   const quantile = (cum: Int32Array, y0: number, y1: number, q: number) => {
@@ -189,12 +216,15 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
   const aerated = new Uint8Array(gw * gh);
   for (let y = 0; y < gh; y++) {
     let any = false;
-    for (let x = 0; x < gw && !any; x++) any = inField('right', y * gw + x) || inField('left', y * gw + x);
+    for (let x = 0; x < gw && !any; x++)
+      any = inField('right', y * gw + x) || inField('left', y * gw + x);
     if (!any) continue;
     const lv = levels(y);
     rowLevels.set(y, lv);
     const cut = lv.lung + AERATED_CUT * lv.range;
-    for (let x = 0; x < gw; x++) if ((inField('right', y * gw + x) || inField('left', y * gw + x)) && p[y * gw + x]! < cut) aerated[y * gw + x] = 1;
+    for (let x = 0; x < gw; x++)
+      if ((inField('right', y * gw + x) || inField('left', y * gw + x)) && p[y * gw + x]! < cut)
+        aerated[y * gw + x] = 1;
   }
 
   // The lowest row of each field per column: the diaphragm under aerated lung.
@@ -215,9 +245,12 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
     }
   }
   const rowAerated = new Int32Array(gh * (gw + 1));
-  for (let y = 0; y < gh; y++) for (let x = 0; x < gw; x++) rowAerated[y * (gw + 1) + x + 1] = rowAerated[y * (gw + 1) + x]! + aerated[y * gw + x]!;
+  for (let y = 0; y < gh; y++)
+    for (let x = 0; x < gw; x++)
+      rowAerated[y * (gw + 1) + x + 1] = rowAerated[y * (gw + 1) + x]! + aerated[y * gw + x]!;
   const k = Math.max(1, Math.round(0.012 * tw));
-  const at = (x: number, y: number) => p[Math.min(gh - 1, Math.max(0, y)) * gw + Math.min(gw - 1, Math.max(0, x))]!;
+  const at = (x: number, y: number) =>
+    p[Math.min(gh - 1, Math.max(0, y)) * gw + Math.min(gw - 1, Math.max(0, x))]!;
 
   // The hard rule's test, for a border at grid column `gx` (fractional) on grid row `gy`:
   // the point lies in aerated lung when most of the first few pixels on its heart side are
@@ -297,7 +330,10 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
       const a = Math.max(0, Math.min(from, to));
       const b = Math.min(gw - 1, Math.max(from, to));
       if (b < a) return 0;
-      return (rowAerated[y * (gw + 1) + b + 1]! - rowAerated[y * (gw + 1) + a]!) / (Math.abs(to - from) + 1);
+      return (
+        (rowAerated[y * (gw + 1) + b + 1]! - rowAerated[y * (gw + 1) + a]!) /
+        (Math.abs(to - from) + 1)
+      );
     };
     // Distance from each pixel out to the nearest aerated lung pixel lateral to it.
     const toLung = new Float32Array(gw * gh).fill(Infinity);
@@ -362,7 +398,8 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
       else {
         const pw = windows[r - 1]!;
         let bi = 0;
-        for (let i = 1; i < best[r - 1]!.length; i++) if (best[r - 1]![i]! > best[r - 1]![bi]!) bi = i;
+        for (let i = 1; i < best[r - 1]!.length; i++)
+          if (best[r - 1]![i]! > best[r - 1]![bi]!) bi = i;
         path[r - 1] = pw.lo + bi;
       }
     }
@@ -406,7 +443,12 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
     // left border runs outward to the apex; there only the diaphragm's height bounds it.)
     if (side === 'right') {
       const h = Math.max(1, Math.round(0.02 * lungHeight));
-      const smooth = rows.map((_, r) => percentile(rows.slice(Math.max(0, r - h), Math.min(n, r + h + 1)).map((o) => out * o.x), 0.5));
+      const smooth = rows.map((_, r) =>
+        percentile(
+          rows.slice(Math.max(0, r - h), Math.min(n, r + h + 1)).map((o) => out * o.x),
+          0.5,
+        ),
+      );
       for (let r = Math.floor(n / 3); r + 4 * h < n; r++) {
         if ((smooth[r + 4 * h]! - smooth[r]!) / (4 * h) > RIGHT_TURN) {
           for (let j = r; j < n; j++) rows[j]!.status = 'lung-base';
@@ -428,14 +470,23 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
     const okRows = rows.filter((r) => r.status === 'ok');
     const reach = Math.max(3, Math.round(0.03 * lungHeight));
     for (const row of okRows) {
-      const near = okRows.filter((o) => o !== row && Math.abs(o.y - row.y) <= reach).map((o) => o.x);
-      if (near.length >= 2 && Math.abs(row.x - percentile(near, 0.5)) > 0.03 * tw) row.status = 'discontinuous';
+      const near = okRows
+        .filter((o) => o !== row && Math.abs(o.y - row.y) <= reach)
+        .map((o) => o.x);
+      if (near.length >= 2 && Math.abs(row.x - percentile(near, 0.5)) > 0.03 * tw)
+        row.status = 'discontinuous';
     }
     // The heart border below the hila is one convex arc. A robust quadratic fit x(y) over the
     // accepted rows (Tukey weights) finds it; rows far off the arc (a vessel the path strayed
     // onto, the diaphragm it ran out along) are not the heart's border.
-    const arc = robustQuadratic(rows.filter((r) => r.status === 'ok'), ARC_SCALE * tw);
-    if (arc) for (const row of rows) if (row.status === 'ok' && Math.abs(row.x - arc(row.y)) > ARC_TOLERANCE * tw) row.status = 'discontinuous';
+    const arc = robustQuadratic(
+      rows.filter((r) => r.status === 'ok'),
+      ARC_SCALE * tw,
+    );
+    if (arc)
+      for (const row of rows)
+        if (row.status === 'ok' && Math.abs(row.x - arc(row.y)) > ARC_TOLERANCE * tw)
+          row.status = 'discontinuous';
 
     // The widest point of a smooth border: the running median of the accepted rows (a short
     // bump, a hilar vessel over the border, does not move it), where most rows nearby agree.
@@ -453,7 +504,15 @@ export function traceHeart(fields: LungFields, luma: Uint8Array, options: TraceO
         extreme = { x: toNative(pick.x), y: Math.min(height - 1, Math.round(toNative(pick.y))) };
       }
     }
-    return { side, rows: rows.map((r) => ({ ...r, x: toNative(r.x), y: Math.min(height - 1, Math.round(toNative(r.y))) })), extreme };
+    return {
+      side,
+      rows: rows.map((r) => ({
+        ...r,
+        x: toNative(r.x),
+        y: Math.min(height - 1, Math.round(toNative(r.y))),
+      })),
+      extreme,
+    };
   };
 
   const right = traceSide('right');

@@ -46,20 +46,36 @@ export function findLungFields(mask: BinaryMask): LungFields {
   const { labels, regions } = connectedRegions(mask);
   const fields = regions.slice(0, 2).filter((r) => r.area >= MIN_FIELD_FRACTION * width * height);
   if (fields.length < 2) {
-    throw new MeasurementError('CTR_LUNGS_NOT_FOUND', `Two separate lung fields are needed for the cardiothoracic ratio; the lung model found ${fields.length}.`);
+    throw new MeasurementError(
+      'CTR_LUNGS_NOT_FOUND',
+      `Two separate lung fields are needed for the cardiothoracic ratio; the lung model found ${fields.length}.`,
+    );
   }
-  const [imageLeft, imageRight] = fields[0]!.centroidX < fields[1]!.centroidX ? [fields[0]!, fields[1]!] : [fields[1]!, fields[0]!];
+  const [imageLeft, imageRight] =
+    fields[0]!.centroidX < fields[1]!.centroidX
+      ? [fields[0]!, fields[1]!]
+      : [fields[1]!, fields[0]!];
 
   // Side by side, each on its own side of the other, of similar height and size: a frontal film.
-  const shared = Math.min(imageLeft.maxY, imageRight.maxY) - Math.max(imageLeft.minY, imageRight.minY) + 1;
+  const shared =
+    Math.min(imageLeft.maxY, imageRight.maxY) - Math.max(imageLeft.minY, imageRight.minY) + 1;
   const taller = Math.max(imageLeft.maxY - imageLeft.minY, imageRight.maxY - imageRight.minY) + 1;
-  const areaRatio = Math.min(imageLeft.area, imageRight.area) / Math.max(imageLeft.area, imageRight.area);
+  const areaRatio =
+    Math.min(imageLeft.area, imageRight.area) / Math.max(imageLeft.area, imageRight.area);
   const problems: string[] = [];
-  if (imageLeft.maxX >= imageRight.centroidX || imageRight.minX <= imageLeft.centroidX) problems.push('the fields overlap from side to side');
-  if (shared < 0.6 * taller) problems.push(`they share ${Math.max(0, Math.round((100 * shared) / taller))}% of their height`);
-  if (areaRatio < 0.3) problems.push(`one is ${Math.round(100 * areaRatio)}% the size of the other`);
+  if (imageLeft.maxX >= imageRight.centroidX || imageRight.minX <= imageLeft.centroidX)
+    problems.push('the fields overlap from side to side');
+  if (shared < 0.6 * taller)
+    problems.push(
+      `they share ${Math.max(0, Math.round((100 * shared) / taller))}% of their height`,
+    );
+  if (areaRatio < 0.3)
+    problems.push(`one is ${Math.round(100 * areaRatio)}% the size of the other`);
   if (problems.length) {
-    throw new MeasurementError('CTR_NOT_FRONTAL', `The lung fields do not look like those of a frontal chest film: ${problems.join('; ')}.`);
+    throw new MeasurementError(
+      'CTR_NOT_FRONTAL',
+      `The lung fields do not look like those of a frontal chest film: ${problems.join('; ')}.`,
+    );
   }
 
   const leftOuter = new Int32Array(height).fill(-1);
@@ -87,11 +103,17 @@ export function findLungFields(mask: BinaryMask): LungFields {
     const w = rightOuter[y]! - leftOuter[y]!;
     if (w > widest) {
       widest = w;
-      thoracic = [{ x: leftOuter[y]!, y }, { x: rightOuter[y]!, y }];
+      thoracic = [
+        { x: leftOuter[y]!, y },
+        { x: rightOuter[y]!, y },
+      ];
     }
   }
   if (!thoracic || sharedRows.length < 8) {
-    throw new MeasurementError('CTR_NOT_FRONTAL', 'The lung fields share too few rows for a cardiothoracic ratio (is this a frontal film?).');
+    throw new MeasurementError(
+      'CTR_NOT_FRONTAL',
+      'The lung fields share too few rows for a cardiothoracic ratio (is this a frontal film?).',
+    );
   }
   const upper = sharedRows.slice(0, Math.max(1, Math.floor(sharedRows.length / 2)));
   const midline = median(upper.map((y) => (leftMedial[y]! + rightMedial[y]!) / 2));

@@ -7,7 +7,13 @@ import type { BinaryMask } from '../binary-mask.ts';
 
 const INF = 1e20;
 
-function squaredDistance1d(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
+function squaredDistance1d(
+  f: Float64Array,
+  n: number,
+  d: Float64Array,
+  v: Int32Array,
+  z: Float64Array,
+): void {
   let k = 0;
   v[0] = 0;
   z[0] = -INF;

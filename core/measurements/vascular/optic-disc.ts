@@ -64,7 +64,10 @@ export const DISC_CONFIDENCE_MIN = 0.5;
  */
 export const VESSEL_WIDTHS_PER_DD = 10;
 
-export type DiameterSource = 'measured by the reader' | 'measured from the disc edge' | 'estimated from major-vessel width (disc edge not clear)';
+export type DiameterSource =
+  | 'measured by the reader'
+  | 'measured from the disc edge'
+  | 'estimated from major-vessel width (disc edge not clear)';
 
 /** A disc the reader placed, in image pixels. */
 export interface ReaderDisc {
@@ -155,7 +158,8 @@ function fieldGeometry(field: BinaryMask): FieldGeometry {
     if (y < minY) minY = y;
     if (y > maxY) maxY = y;
   }
-  if (maxX < 0) return { minX: 0, maxX: field.width - 1, minY: 0, maxY: field.height - 1, width: field.width };
+  if (maxX < 0)
+    return { minX: 0, maxX: field.width - 1, minY: 0, maxY: field.height - 1, width: field.width };
   return { minX, maxX, minY, maxY, width: maxX - minX + 1 };
 }
 
@@ -165,7 +169,12 @@ function percentile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
 }
 
-function unit(pixels: number[], from: number, to: number, width: number): [number, number] | undefined {
+function unit(
+  pixels: number[],
+  from: number,
+  to: number,
+  width: number,
+): [number, number] | undefined {
   const a = pixels[from]!;
   const b = pixels[to]!;
   const dx = (b % width) - (a % width);
@@ -187,8 +196,18 @@ function boxBlur(values: Float32Array, w: number, h: number, r: number): void {
     }
     for (let i = 0; i < n; i++) set(i, line[i]!);
   };
-  for (let y = 0; y < h; y++) pass(w, (i) => values[y * w + i]!, (i, v) => (values[y * w + i] = v));
-  for (let x = 0; x < w; x++) pass(h, (i) => values[i * w + x]!, (i, v) => (values[i * w + x] = v));
+  for (let y = 0; y < h; y++)
+    pass(
+      w,
+      (i) => values[y * w + i]!,
+      (i, v) => (values[y * w + i] = v),
+    );
+  for (let x = 0; x < w; x++)
+    pass(
+      h,
+      (i) => values[i * w + x]!,
+      (i, v) => (values[i * w + x] = v),
+    );
 }
 
 /**
@@ -197,12 +216,19 @@ function boxBlur(values: Float32Array, w: number, h: number, r: number): void {
  * that a tortuous vessel's course is read, not its local swing. Computed on a grid of at most
  * about 640 cells across.
  */
-export function vesselCourse(vessels: BinaryMask, fieldWidth: number, window: number): (x: number, y: number) => [number, number] {
+export function vesselCourse(
+  vessels: BinaryMask,
+  fieldWidth: number,
+  window: number,
+): (x: number, y: number) => [number, number] {
   const k = Math.max(1, Math.round(fieldWidth / 640));
   const w = Math.ceil(vessels.width / k);
   const h = Math.ceil(vessels.height / k);
   const m = new Float32Array(w * h);
-  for (let y = 0; y < vessels.height; y++) for (let x = 0; x < vessels.width; x++) if (vessels.data[y * vessels.width + x]) m[Math.floor(y / k) * w + Math.floor(x / k)]! += 1 / (k * k);
+  for (let y = 0; y < vessels.height; y++)
+    for (let x = 0; x < vessels.width; x++)
+      if (vessels.data[y * vessels.width + x])
+        m[Math.floor(y / k) * w + Math.floor(x / k)]! += 1 / (k * k);
   boxBlur(m, w, h, 1);
   boxBlur(m, w, h, 1);
   const jxx = new Float32Array(w * h);
@@ -224,7 +250,9 @@ export function vesselCourse(vessels: BinaryMask, fieldWidth: number, window: nu
     boxBlur(j, w, h, r);
   }
   return (x, y) => {
-    const i = Math.min(h - 1, Math.max(0, Math.floor(y / k))) * w + Math.min(w - 1, Math.max(0, Math.floor(x / k)));
+    const i =
+      Math.min(h - 1, Math.max(0, Math.floor(y / k))) * w +
+      Math.min(w - 1, Math.max(0, Math.floor(x / k)));
     // The gradient's dominant orientation is across the vessels; their course is perpendicular to it.
     const across = 0.5 * Math.atan2(2 * jxy[i]!, jxx[i]! - jyy[i]!);
     return [-Math.sin(across), Math.cos(across)];
@@ -235,7 +263,14 @@ export function vesselCourse(vessels: BinaryMask, fieldWidth: number, window: nu
  * Centre-line points every `step` px with their width, the local direction (over ±`reach`
  * px) and, with `course`, the vessels' course there (else the local direction again).
  */
-export function vesselSamples(segments: VesselSegment[], distance: Float32Array, width: number, step: number, reach: number, course?: (x: number, y: number) => [number, number]): VesselSample[] {
+export function vesselSamples(
+  segments: VesselSegment[],
+  distance: Float32Array,
+  width: number,
+  step: number,
+  reach: number,
+  course?: (x: number, y: number) => [number, number],
+): VesselSample[] {
   const out: VesselSample[] = [];
   for (const { pixels } of segments) {
     // Short segments (between close branch points) get a shorter reach, down to 2 px.
@@ -248,7 +283,15 @@ export function vesselSamples(segments: VesselSegment[], distance: Float32Array,
       const x = p % width;
       const y = Math.floor(p / width);
       const l = course ? course(x, y) : t;
-      out.push({ x, y, tx: t[0], ty: t[1], lx: l[0], ly: l[1], width: Math.max(1, 2 * distance[p]! - 1) });
+      out.push({
+        x,
+        y,
+        tx: t[0],
+        ty: t[1],
+        lx: l[0],
+        ly: l[1],
+        width: Math.max(1, 2 * distance[p]! - 1),
+      });
     }
   }
   return out;
@@ -256,7 +299,13 @@ export function vesselSamples(segments: VesselSegment[], distance: Float32Array,
 
 /** Width of the thick vessels: the 85th percentile of centre-line widths. */
 export function majorVesselWidth(samples: VesselSample[]): number {
-  return Math.max(1, percentile(samples.map((s) => s.width), 0.85));
+  return Math.max(
+    1,
+    percentile(
+      samples.map((s) => s.width),
+      0.85,
+    ),
+  );
 }
 
 interface Grid {
@@ -268,7 +317,13 @@ interface Grid {
 }
 
 /** Brightness on a coarse grid from field pixels that are not vessels; integral images for box means. */
-function brightnessGrid(luma: Uint8Array, field: BinaryMask, vessels: BinaryMask, cell: number, clip: number): Grid {
+function brightnessGrid(
+  luma: Uint8Array,
+  field: BinaryMask,
+  vessels: BinaryMask,
+  cell: number,
+  clip: number,
+): Grid {
   const { width, height } = field;
   const gw = Math.ceil(width / cell);
   const gh = Math.ceil(height / cell);
@@ -309,13 +364,26 @@ function boxStats(grid: Grid, gx: number, gy: number, half: number): [number, nu
   const y1 = Math.min(grid.gh, Math.ceil(gy + half + 1));
   if (x1 <= x0 || y1 <= y0) return [0, 0];
   const w = grid.gw + 1;
-  const s = grid.sum[y1 * w + x1]! - grid.sum[y0 * w + x1]! - grid.sum[y1 * w + x0]! + grid.sum[y0 * w + x0]!;
-  const c = grid.count[y1 * w + x1]! - grid.count[y0 * w + x1]! - grid.count[y1 * w + x0]! + grid.count[y0 * w + x0]!;
+  const s =
+    grid.sum[y1 * w + x1]! -
+    grid.sum[y0 * w + x1]! -
+    grid.sum[y1 * w + x0]! +
+    grid.sum[y0 * w + x0]!;
+  const c =
+    grid.count[y1 * w + x1]! -
+    grid.count[y0 * w + x1]! -
+    grid.count[y1 * w + x0]! +
+    grid.count[y0 * w + x0]!;
   return [s, c];
 }
 
 /** Best disc-sized centre-minus-surround contrast at (x, y) over the disc sizes, in grid units. */
-function blobContrast(grid: Grid, x: number, y: number, diameters: number[]): { contrast: number; diameter: number } {
+function blobContrast(
+  grid: Grid,
+  x: number,
+  y: number,
+  diameters: number[],
+): { contrast: number; diameter: number } {
   const gx = x / grid.cell - 0.5;
   const gy = y / grid.cell - 0.5;
   let best = { contrast: -Infinity, diameter: diameters[0]! };
@@ -333,7 +401,15 @@ function blobContrast(grid: Grid, x: number, y: number, diameters: number[]): { 
 }
 
 /** Radial-convergence score of a point: ≈ number of thick vessels radiating from it. */
-export function convergenceAt(samples: VesselSample[], weights: Float32Array, x: number, y: number, r0: number, r1: number, step: number): number {
+export function convergenceAt(
+  samples: VesselSample[],
+  weights: Float32Array,
+  x: number,
+  y: number,
+  r0: number,
+  r1: number,
+  step: number,
+): number {
   let s = 0;
   const r0s = r0 * r0;
   const r1s = r1 * r1;
@@ -356,14 +432,31 @@ export function convergenceAt(samples: VesselSample[], weights: Float32Array, x:
 }
 
 /** The outermost steep fall of the brightness profile around (x, y): the disc's edge radius, or undefined. */
-function edgeRadius(luma: Uint8Array, field: BinaryMask, vessels: BinaryMask, x: number, y: number, rMin: number, rMax: number, noise: number): number | undefined {
+function edgeRadius(
+  luma: Uint8Array,
+  field: BinaryMask,
+  vessels: BinaryMask,
+  x: number,
+  y: number,
+  rMin: number,
+  rMax: number,
+  noise: number,
+): number | undefined {
   const { width, height } = field;
   const bins = Math.ceil(rMax * 1.6) + 2;
   const sum = new Float64Array(bins);
   const count = new Float64Array(bins);
   const reach = Math.ceil(rMax * 1.6);
-  for (let yy = Math.max(0, Math.floor(y - reach)); yy <= Math.min(height - 1, Math.ceil(y + reach)); yy++) {
-    for (let xx = Math.max(0, Math.floor(x - reach)); xx <= Math.min(width - 1, Math.ceil(x + reach)); xx++) {
+  for (
+    let yy = Math.max(0, Math.floor(y - reach));
+    yy <= Math.min(height - 1, Math.ceil(y + reach));
+    yy++
+  ) {
+    for (
+      let xx = Math.max(0, Math.floor(x - reach));
+      xx <= Math.min(width - 1, Math.ceil(x + reach));
+      xx++
+    ) {
       const i = yy * width + xx;
       if (!field.data[i] || vessels.data[i]) continue;
       const r = Math.round(Math.hypot(xx - x, yy - y));
@@ -417,26 +510,48 @@ function robustSpread(grid: Grid, half: number): number {
   const w = grid.gw + 1;
   for (let y = 0; y < grid.gh; y++) {
     for (let x = 0; x < grid.gw; x++) {
-      const c = grid.count[(y + 1) * w + x + 1]! - grid.count[y * w + x + 1]! - grid.count[(y + 1) * w + x]! + grid.count[y * w + x]!;
+      const c =
+        grid.count[(y + 1) * w + x + 1]! -
+        grid.count[y * w + x + 1]! -
+        grid.count[(y + 1) * w + x]! +
+        grid.count[y * w + x]!;
       if (!c) continue;
-      const v = grid.sum[(y + 1) * w + x + 1]! - grid.sum[y * w + x + 1]! - grid.sum[(y + 1) * w + x]! + grid.sum[y * w + x]!;
+      const v =
+        grid.sum[(y + 1) * w + x + 1]! -
+        grid.sum[y * w + x + 1]! -
+        grid.sum[(y + 1) * w + x]! +
+        grid.sum[y * w + x]!;
       const [bs, bc] = boxStats(grid, x, y, half);
       values.push(v - bs / bc);
     }
   }
   const median = percentile(values, 0.5);
-  const mad = percentile(values.map((v) => Math.abs(v - median)), 0.5);
+  const mad = percentile(
+    values.map((v) => Math.abs(v - median)),
+    0.5,
+  );
   return Math.max(1, 1.4826 * mad);
 }
 
 function inField(field: BinaryMask, x: number, y: number): boolean {
   const xi = Math.round(x);
   const yi = Math.round(y);
-  return xi >= 0 && yi >= 0 && xi < field.width && yi < field.height && field.data[yi * field.width + xi] === 1;
+  return (
+    xi >= 0 &&
+    yi >= 0 &&
+    xi < field.width &&
+    yi < field.height &&
+    field.data[yi * field.width + xi] === 1
+  );
 }
 
 /** The disc diameter at a known centre: reader's radius, else the disc edge, else major-vessel width. */
-export function discDiameterAt(inputs: DiscInputs, x: number, y: number, majorWidth: number): { diameterPx: number; diameterSource: DiameterSource } {
+export function discDiameterAt(
+  inputs: DiscInputs,
+  x: number,
+  y: number,
+  majorWidth: number,
+): { diameterPx: number; diameterSource: DiameterSource } {
   const geometry = fieldGeometry(inputs.field);
   const fw = geometry.width;
   const cell = Math.max(1, Math.round(fw / 160));
@@ -445,7 +560,10 @@ export function discDiameterAt(inputs: DiscInputs, x: number, y: number, majorWi
   const noise = robustSpread(grid, Math.round(fw / 10 / cell));
   const r = edgeRadius(inputs.luma, inputs.field, inputs.vessels, x, y, fw / 44, fw / 10, noise);
   if (r !== undefined) return { diameterPx: 2 * r, diameterSource: 'measured from the disc edge' };
-  return { diameterPx: Math.min(fw / 5, Math.max(fw / 22, VESSEL_WIDTHS_PER_DD * majorWidth)), diameterSource: 'estimated from major-vessel width (disc edge not clear)' };
+  return {
+    diameterPx: Math.min(fw / 5, Math.max(fw / 22, VESSEL_WIDTHS_PER_DD * majorWidth)),
+    diameterSource: 'estimated from major-vessel width (disc edge not clear)',
+  };
 }
 
 export interface DiscSearch {
@@ -464,17 +582,31 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
   const segments = inputs.segments ?? vesselSegments(skeletonize(vessels));
   const step = Math.max(2, Math.round(fw / 200));
   const course = vesselCourse(vessels, fw, fw / 10);
-  const samples = vesselSamples(segments, distance, width, step, Math.max(2, Math.round(fw / 160)), course).filter((s) => inField(field, s.x, s.y));
+  const samples = vesselSamples(
+    segments,
+    distance,
+    width,
+    step,
+    Math.max(2, Math.round(fw / 160)),
+    course,
+  ).filter((s) => inField(field, s.x, s.y));
   const majorWidth = majorVesselWidth(samples);
 
   if (reader) {
-    const diameter = reader.radiusPx && reader.radiusPx > 0 ? { diameterPx: 2 * reader.radiusPx, diameterSource: 'measured by the reader' as const } : discDiameterAt({ ...inputs, distance, segments }, reader.x, reader.y, majorWidth);
-    return { disc: { found: true, source: 'reader', confidence: 1, x: reader.x, y: reader.y, ...diameter }, majorWidth };
+    const diameter =
+      reader.radiusPx && reader.radiusPx > 0
+        ? { diameterPx: 2 * reader.radiusPx, diameterSource: 'measured by the reader' as const }
+        : discDiameterAt({ ...inputs, distance, segments }, reader.x, reader.y, majorWidth);
+    return {
+      disc: { found: true, source: 'reader', confidence: 1, x: reader.x, y: reader.y, ...diameter },
+      majorWidth,
+    };
   }
 
   // Thick vessels count fully (at least 60% of the thick-vessel width), thinner ones in proportion.
   const weights = new Float32Array(samples.length);
-  for (let k = 0; k < samples.length; k++) weights[k] = Math.min(1, samples[k]!.width / (0.6 * majorWidth));
+  for (let k = 0; k < samples.length; k++)
+    weights[k] = Math.min(1, samples[k]!.width / (0.6 * majorWidth));
   const r0 = fw / 20;
   const r1 = fw / 3;
 
@@ -491,15 +623,30 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
   // Coarse search over the image and a margin of a quarter field around it.
   const cell = Math.max(2, fw / 80);
   const margin = fw / 4;
-  const candidates: { x: number; y: number; conv: number; bright: number; score: number; inside: boolean }[] = [];
+  const candidates: {
+    x: number;
+    y: number;
+    conv: number;
+    bright: number;
+    score: number;
+    inside: boolean;
+  }[] = [];
   const evaluate = (x: number, y: number) => {
     const conv = convergenceAt(samples, weights, x, y, r0, r1, step);
     const inside = inField(field, x, y);
     const bright = inside ? Math.max(0, blobContrast(grid, x, y, diameters).contrast / noise) : 0;
-    return { x, y, conv, bright, score: Math.max(0, conv) * (1 + BRIGHTNESS_BOOST * Math.min(8, Math.max(0, bright - 2))), inside };
+    return {
+      x,
+      y,
+      conv,
+      bright,
+      score: Math.max(0, conv) * (1 + BRIGHTNESS_BOOST * Math.min(8, Math.max(0, bright - 2))),
+      inside,
+    };
   };
   for (let y = geometry.minY - margin; y <= geometry.maxY + margin; y += cell) {
-    for (let x = geometry.minX - margin; x <= geometry.maxX + margin; x += cell) candidates.push(evaluate(x, y));
+    for (let x = geometry.minX - margin; x <= geometry.maxX + margin; x += cell)
+      candidates.push(evaluate(x, y));
   }
   candidates.sort((a, b) => b.score - a.score);
   // Refine the few best on a finer grid.
@@ -516,12 +663,23 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
   refined.sort((a, b) => b.score - a.score);
   const best = refined[0];
   if (!best || best.score <= 0) {
-    return { disc: { found: false, source: 'not-found', confidence: 0, reason: 'no vessels converge anywhere in or near the image' }, majorWidth };
+    return {
+      disc: {
+        found: false,
+        source: 'not-found',
+        confidence: 0,
+        reason: 'no vessels converge anywhere in or near the image',
+      },
+      majorWidth,
+    };
   }
   const apart = fw / 6;
   const second = candidates.find((c) => Math.hypot(c.x - best.x, c.y - best.y) >= apart);
   const margin01 = second ? Math.max(0, Math.min(1, 1 - second.score / best.score)) : 1;
-  const strength = Math.max(0, Math.min(1, (best.conv - CONVERGENCE_NONE) / (CONVERGENCE_FULL - CONVERGENCE_NONE)));
+  const strength = Math.max(
+    0,
+    Math.min(1, (best.conv - CONVERGENCE_NONE) / (CONVERGENCE_FULL - CONVERGENCE_NONE)),
+  );
   const brightSupport = Math.max(0, Math.min(1, (best.bright - 2) / 6));
   // Convergence and brightness are two pieces of evidence; each counts in proportion to how
   // distinct the place is from the runner-up.
@@ -529,19 +687,52 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
   const fromVessels = strength * (0.55 + 0.45 * clearMargin);
   const fromBrightness = 0.5 * brightSupport * clearMargin;
   const confidence = Math.max(0, Math.min(1, 1 - (1 - fromVessels) * (1 - fromBrightness)));
-  const evidence: DiscEvidence = { radiatingVessels: round2(best.conv), brightness: round2(best.bright), margin: round2(margin01) };
+  const evidence: DiscEvidence = {
+    radiatingVessels: round2(best.conv),
+    brightness: round2(best.bright),
+    margin: round2(margin01),
+  };
   const rounded = round2(confidence);
 
   if (!best.inside) {
-    const side = best.x < geometry.minX ? 'left' : best.x > geometry.maxX ? 'right' : best.y < geometry.minY ? 'top' : best.y > geometry.maxY ? 'bottom' : 'edge';
+    const side =
+      best.x < geometry.minX
+        ? 'left'
+        : best.x > geometry.maxX
+          ? 'right'
+          : best.y < geometry.minY
+            ? 'top'
+            : best.y > geometry.maxY
+              ? 'bottom'
+              : 'edge';
     return {
-      disc: { found: false, source: 'not-found', confidence: rounded, reason: `the vessels converge outside the field of view (beyond its ${side}); the disc is not in the image`, convergesToward: { x: Math.round(best.x), y: Math.round(best.y) }, evidence },
+      disc: {
+        found: false,
+        source: 'not-found',
+        confidence: rounded,
+        reason: `the vessels converge outside the field of view (beyond its ${side}); the disc is not in the image`,
+        convergesToward: { x: Math.round(best.x), y: Math.round(best.y) },
+        evidence,
+      },
       majorWidth,
     };
   }
   if (confidence < DISC_CONFIDENCE_MIN) {
-    const why = strength < 0.5 ? `vessels converge only weakly (best ${best.conv.toFixed(1)})` : `no clear best place (the runner-up scores ${(100 * (1 - margin01)).toFixed(0)}% of the best)`;
-    return { disc: { found: false, source: 'not-found', confidence: rounded, reason: `disc not found with confidence: ${why}`, unconfirmedCandidate: { x: Math.round(best.x), y: Math.round(best.y) }, evidence }, majorWidth };
+    const why =
+      strength < 0.5
+        ? `vessels converge only weakly (best ${best.conv.toFixed(1)})`
+        : `no clear best place (the runner-up scores ${(100 * (1 - margin01)).toFixed(0)}% of the best)`;
+    return {
+      disc: {
+        found: false,
+        source: 'not-found',
+        confidence: rounded,
+        reason: `disc not found with confidence: ${why}`,
+        unconfirmedCandidate: { x: Math.round(best.x), y: Math.round(best.y) },
+        evidence,
+      },
+      majorWidth,
+    };
   }
   // Vessels converge a little beside a bright disc's centre: move to a clearly bright blob nearby.
   let centre = { x: best.x, y: best.y };
@@ -550,15 +741,32 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
   for (let dy = -near; dy <= near; dy += bcell) {
     for (let dx = -near; dx <= near; dx += bcell) {
       if (dx * dx + dy * dy > near * near || !inField(field, best.x + dx, best.y + dy)) continue;
-      const b = blobContrast(grid, best.x + dx, best.y + dy, diameters.slice(0, 4)).contrast / noise;
+      const b =
+        blobContrast(grid, best.x + dx, best.y + dy, diameters.slice(0, 4)).contrast / noise;
       if (b >= 3 && b > brightest) {
         brightest = b;
         centre = { x: best.x + dx, y: best.y + dy };
       }
     }
   }
-  const diameter = discDiameterAt({ ...inputs, distance, segments }, centre.x, centre.y, majorWidth);
-  return { disc: { found: true, source: 'detected', confidence: rounded, x: Math.round(centre.x), y: Math.round(centre.y), ...diameter, evidence }, majorWidth };
+  const diameter = discDiameterAt(
+    { ...inputs, distance, segments },
+    centre.x,
+    centre.y,
+    majorWidth,
+  );
+  return {
+    disc: {
+      found: true,
+      source: 'detected',
+      confidence: rounded,
+      x: Math.round(centre.x),
+      y: Math.round(centre.y),
+      ...diameter,
+      evidence,
+    },
+    majorWidth,
+  };
 }
 
 function round2(v: number): number {

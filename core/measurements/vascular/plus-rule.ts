@@ -46,7 +46,8 @@ export const TI_PLUS = 1.19;
 export const QUADRANTS_FOR_LEVEL = 2;
 
 export type QuadrantLevel = 'normal' | 'pre-plus' | 'plus';
-export type Indicator = 'no plus' | 'pre-plus range' | 'plus range' | 'insufficient vessels' | 'disc not found: place it';
+export type Indicator =
+  'no plus' | 'pre-plus range' | 'plus range' | 'insufficient vessels' | 'disc not found: place it';
 
 export const RULE = {
   measure: `tortuosity index (arc / chord) of each major vessel's centre line from the disc margin (${MEASURE_INNER_DD} DD) to ${MEASURE_OUTER_DD} DD from the disc centre; per quadrant its most tortuous major vessel (ROPtool's quadrant grading)`,
@@ -62,11 +63,16 @@ export const RULE = {
     'quadrant graded on its most tortuous major vessel — ROPtool Plus Index, IOVS ARVO abstract iovs.arvojournals.org/article.aspx?articleid=2368083 (Wallace DK, Freedman SF)',
     'plus needs two quadrants; pre-plus is abnormal but less than plus — ICROP revisited, Arch Ophthalmol 2005;123:991–999',
   ],
-  caveat: 'Thresholds from published studies of other software on other images; not calibrated or validated on plus-labelled images here. Arteries and veins are not told apart (the thresholds are arterial). A measurement for the reader, not a diagnosis.',
+  caveat:
+    'Thresholds from published studies of other software on other images; not calibrated or validated on plus-labelled images here. Arteries and veins are not told apart (the thresholds are arterial). A measurement for the reader, not a diagnosis.',
 } as const;
 
 export function quadrantLevel(maxTortuosityIndex: number): QuadrantLevel {
-  return maxTortuosityIndex >= TI_PLUS ? 'plus' : maxTortuosityIndex >= TI_PRE_PLUS ? 'pre-plus' : 'normal';
+  return maxTortuosityIndex >= TI_PLUS
+    ? 'plus'
+    : maxTortuosityIndex >= TI_PRE_PLUS
+      ? 'pre-plus'
+      : 'normal';
 }
 
 /** The eye's indicator from its measured quadrants' levels (at least two measured quadrants needed). */
@@ -80,7 +86,11 @@ export function eyeIndicator(levels: QuadrantLevel[]): Indicator {
 }
 
 /** The category vocabulary of earlier versions (kept for the grading form), from the indicator. */
-export type LegacyCategory = 'insufficient vessels' | 'below standard photograph' | 'between standard photograph and plus mean' | 'at or above plus mean';
+export type LegacyCategory =
+  | 'insufficient vessels'
+  | 'below standard photograph'
+  | 'between standard photograph and plus mean'
+  | 'at or above plus mean';
 
 export function legacyCategory(indicator: Indicator): LegacyCategory {
   switch (indicator) {

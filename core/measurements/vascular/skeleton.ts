@@ -21,13 +21,32 @@ export function skeletonize(mask: BinaryMask): BinaryMask {
           const i = y * width + x;
           if (!img[i]) continue;
           // Neighbours P2..P9 clockwise from north.
-          const p2 = img[i - width]!, p3 = img[i - width + 1]!, p4 = img[i + 1]!, p5 = img[i + width + 1]!;
-          const p6 = img[i + width]!, p7 = img[i + width - 1]!, p8 = img[i - 1]!, p9 = img[i - width - 1]!;
+          const p2 = img[i - width]!,
+            p3 = img[i - width + 1]!,
+            p4 = img[i + 1]!,
+            p5 = img[i + width + 1]!;
+          const p6 = img[i + width]!,
+            p7 = img[i + width - 1]!,
+            p8 = img[i - 1]!,
+            p9 = img[i - width - 1]!;
           const b = p2 + p3 + p4 + p5 + p6 + p7 + p8 + p9;
           if (b < 2 || b > 6) continue;
-          const a = (+(!p2 && p3)) + (+(!p3 && p4)) + (+(!p4 && p5)) + (+(!p5 && p6)) + (+(!p6 && p7)) + (+(!p7 && p8)) + (+(!p8 && p9)) + (+(!p9 && p2));
+          const a =
+            +(!p2 && p3) +
+            +(!p3 && p4) +
+            +(!p4 && p5) +
+            +(!p5 && p6) +
+            +(!p6 && p7) +
+            +(!p7 && p8) +
+            +(!p8 && p9) +
+            +(!p9 && p2);
           if (a !== 1) continue;
-          if (pass === 0 ? p2 * p4 * p6 === 0 && p4 * p6 * p8 === 0 : p2 * p4 * p8 === 0 && p2 * p6 * p8 === 0) remove.push(i);
+          if (
+            pass === 0
+              ? p2 * p4 * p6 === 0 && p4 * p6 * p8 === 0
+              : p2 * p4 * p8 === 0 && p2 * p6 * p8 === 0
+          )
+            remove.push(i);
         }
       }
       for (const i of remove) img[i] = 0;

@@ -15,7 +15,10 @@ export interface CentreLineShape {
   curvaturePerPixel: number;
 }
 
-export function resample(points: ReadonlyArray<{ x: number; y: number }>, step: number): { x: number; y: number }[] {
+export function resample(
+  points: ReadonlyArray<{ x: number; y: number }>,
+  step: number,
+): { x: number; y: number }[] {
   if (points.length < 2) return [...points];
   const out = [points[0]!];
   let travelled = 0;
@@ -42,7 +45,10 @@ export function resample(points: ReadonlyArray<{ x: number; y: number }>, step: 
   return out;
 }
 
-export function centreLineShape(points: ReadonlyArray<{ x: number; y: number }>, step: number): CentreLineShape {
+export function centreLineShape(
+  points: ReadonlyArray<{ x: number; y: number }>,
+  step: number,
+): CentreLineShape {
   const path = resample(points, step);
   let arc = 0;
   let turning = 0;
@@ -61,5 +67,10 @@ export function centreLineShape(points: ReadonlyArray<{ x: number; y: number }>,
   const first = path[0]!;
   const last = path[path.length - 1]!;
   const chord = Math.hypot(last.x - first.x, last.y - first.y);
-  return { arcLength: arc, chordLength: chord, tortuosityIndex: chord > 0 ? arc / chord : Infinity, curvaturePerPixel: arc > 0 ? turning / arc : 0 };
+  return {
+    arcLength: arc,
+    chordLength: chord,
+    tortuosityIndex: chord > 0 ? arc / chord : Infinity,
+    curvaturePerPixel: arc > 0 ? turning / arc : 0,
+  };
 }

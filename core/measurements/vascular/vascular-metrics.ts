@@ -19,8 +19,25 @@
  */
 import type { BinaryMask } from '../binary-mask.ts';
 import { distanceToBackground } from './distance-transform.ts';
-import { findOpticDisc, type DiameterSource, type DiscResult, type ReaderDisc } from './optic-disc.ts';
-import { eyeIndicator, legacyCategory, MEASURE_INNER_DD, MEASURE_OUTER_DD, quadrantLevel, RULE, TI_PLUS, TI_PRE_PLUS, type Indicator, type LegacyCategory, type QuadrantLevel } from './plus-rule.ts';
+import {
+  findOpticDisc,
+  type DiameterSource,
+  type DiscResult,
+  type ReaderDisc,
+} from './optic-disc.ts';
+import {
+  eyeIndicator,
+  legacyCategory,
+  MEASURE_INNER_DD,
+  MEASURE_OUTER_DD,
+  quadrantLevel,
+  RULE,
+  TI_PLUS,
+  TI_PRE_PLUS,
+  type Indicator,
+  type LegacyCategory,
+  type QuadrantLevel,
+} from './plus-rule.ts';
 import { skeletonize } from './skeleton.ts';
 import { centreLineShape } from './tortuosity.ts';
 import { traceVesselsFromDisc } from './vessel-paths.ts';
@@ -36,7 +53,15 @@ export const MAJOR_WIDTH_SHARE = 0.6;
 export const MIN_REACH_DD = 1.5;
 
 export type Laterality = 'OD' | 'OS' | undefined;
-export type QuadrantName = 'superotemporal' | 'inferotemporal' | 'superonasal' | 'inferonasal' | 'upper-left' | 'upper-right' | 'lower-left' | 'lower-right';
+export type QuadrantName =
+  | 'superotemporal'
+  | 'inferotemporal'
+  | 'superonasal'
+  | 'inferonasal'
+  | 'upper-left'
+  | 'upper-right'
+  | 'lower-left'
+  | 'lower-right';
 
 export interface MeasuredVessel {
   quadrant: QuadrantName;
@@ -106,10 +131,17 @@ export interface VascularOptions {
 function quadrantOf(dx: number, dy: number, laterality: Laterality): QuadrantName {
   const upper = dy < 0;
   const left = dx < 0;
-  if (!laterality) return upper ? (left ? 'upper-left' : 'upper-right') : left ? 'lower-left' : 'lower-right';
+  if (!laterality)
+    return upper ? (left ? 'upper-left' : 'upper-right') : left ? 'lower-left' : 'lower-right';
   // Fundus images are seen from the front: the fovea (temporal) is left of the disc in a right eye.
   const temporal = laterality === 'OD' ? left : !left;
-  return upper ? (temporal ? 'superotemporal' : 'superonasal') : temporal ? 'inferotemporal' : 'inferonasal';
+  return upper
+    ? temporal
+      ? 'superotemporal'
+      : 'superonasal'
+    : temporal
+      ? 'inferotemporal'
+      : 'inferonasal';
 }
 
 function weightedMean(items: MeasuredVessel[], pick: (v: MeasuredVessel) => number): number | null {
@@ -127,18 +159,44 @@ function round(v: number, digits = 3): number {
   return Math.round(v * f) / f;
 }
 
-export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: BinaryMask, options: VascularOptions = {}): VascularMetrics {
+export function vascularMetrics(
+  luma: Uint8Array,
+  field: BinaryMask,
+  vessels: BinaryMask,
+  options: VascularOptions = {},
+): VascularMetrics {
   const { width } = vessels;
   const distance = distanceToBackground(vessels);
   const segments = vesselSegments(skeletonize(vessels));
   const reader = options.disc ?? undefined;
-  if (reader && !(Number.isFinite(reader.x) && Number.isFinite(reader.y) && (reader.radiusPx === undefined || (Number.isFinite(reader.radiusPx) && reader.radiusPx > 0)))) {
-    throw new RangeError('a placed disc needs finite x and y in image pixels and, if given, a positive radiusPx');
+  if (
+    reader &&
+    !(
+      Number.isFinite(reader.x) &&
+      Number.isFinite(reader.y) &&
+      (reader.radiusPx === undefined || (Number.isFinite(reader.radiusPx) && reader.radiusPx > 0))
+    )
+  ) {
+    throw new RangeError(
+      'a placed disc needs finite x and y in image pixels and, if given, a positive radiusPx',
+    );
   }
   const search = findOpticDisc({ luma, field, vessels, segments, distance }, reader);
   let disc = search.disc;
-  if (disc.found && disc.source === 'detected' && options.discDiameterPx && options.discDiameterPx > 0) disc = { ...disc, diameterPx: options.discDiameterPx, diameterSource: 'measured by the reader' };
-  const names: QuadrantName[] = options.laterality ? ['superotemporal', 'inferotemporal', 'superonasal', 'inferonasal'] : ['upper-left', 'upper-right', 'lower-left', 'lower-right'];
+  if (
+    disc.found &&
+    disc.source === 'detected' &&
+    options.discDiameterPx &&
+    options.discDiameterPx > 0
+  )
+    disc = {
+      ...disc,
+      diameterPx: options.discDiameterPx,
+      diameterSource: 'measured by the reader',
+    };
+  const names: QuadrantName[] = options.laterality
+    ? ['superotemporal', 'inferotemporal', 'superonasal', 'inferonasal']
+    : ['upper-left', 'upper-right', 'lower-left', 'lower-right'];
   const laterality = options.laterality ?? 'unknown';
   const window = { inner: MEASURE_INNER_DD, outer: MEASURE_OUTER_DD };
 
@@ -151,7 +209,18 @@ export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: Bi
       posteriorPoleRadiusPx: null,
       laterality,
       vessels: [],
-      quadrants: names.map((quadrant) => ({ quadrant, vessels: 0, majorVessels: 0, meanTortuosityIndex: null, maxTortuosityIndex: null, meanCurvaturePerDD: null, meanWidthPx: null, meanWidthDD: null, score: null, level: null })),
+      quadrants: names.map((quadrant) => ({
+        quadrant,
+        vessels: 0,
+        majorVessels: 0,
+        meanTortuosityIndex: null,
+        maxTortuosityIndex: null,
+        meanCurvaturePerDD: null,
+        meanWidthPx: null,
+        meanWidthDD: null,
+        score: null,
+        level: null,
+      })),
       severity: {
         indicator: 'disc not found: place it',
         meanTortuosityIndex: null,
@@ -167,7 +236,11 @@ export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: Bi
   const dd = disc.diameterPx;
   const inner = MEASURE_INNER_DD * dd;
   const outer = MEASURE_OUTER_DD * dd;
-  const traces = traceVesselsFromDisc(segments, distance, width, { disc: { x: disc.x, y: disc.y, diameterPx: dd }, outerRadiusPx: outer, field });
+  const traces = traceVesselsFromDisc(segments, distance, width, {
+    disc: { x: disc.x, y: disc.y, diameterPx: dd },
+    outerRadiusPx: outer,
+    field,
+  });
   const radius = (p: number) => Math.hypot((p % width) - disc.x, Math.floor(p / width) - disc.y);
 
   const candidates: Omit<MeasuredVessel, 'major'>[] = [];
@@ -184,9 +257,14 @@ export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: Bi
     let widthSum = 0;
     for (const p of part) widthSum += Math.max(1, 2 * distance[p]! - 1);
     const w = widthSum / part.length;
-    const anchor = part.find((p) => radius(p) >= Math.min(MIN_REACH_DD * dd, reach)) ?? part[part.length - 1]!;
+    const anchor =
+      part.find((p) => radius(p) >= Math.min(MIN_REACH_DD * dd, reach)) ?? part[part.length - 1]!;
     candidates.push({
-      quadrant: quadrantOf((anchor % width) - disc.x, Math.floor(anchor / width) - disc.y, options.laterality),
+      quadrant: quadrantOf(
+        (anchor % width) - disc.x,
+        Math.floor(anchor / width) - disc.y,
+        options.laterality,
+      ),
       lengthPx: round(shape.arcLength, 1),
       lengthDD: round(shape.arcLength / dd, 2),
       reachDD: round(reach / dd, 2),
@@ -208,7 +286,10 @@ export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: Bi
     for (const p of c.pixels) claimed[p] = 1;
     measured.push(c);
   }
-  const widest = measured.map((v) => v.meanWidthPx).sort((a, b) => b - a).slice(0, 4);
+  const widest = measured
+    .map((v) => v.meanWidthPx)
+    .sort((a, b) => b - a)
+    .slice(0, 4);
   const reference = widest.length ? widest.reduce((s, v) => s + v, 0) / widest.length : 0;
   const majorSet = new Set<Omit<MeasuredVessel, 'major'>>();
   for (const quadrant of names) {
@@ -244,9 +325,20 @@ export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: Bi
   });
   const measuredQuadrants = quadrants.filter((q) => q.level !== null);
   const indicator = eyeIndicator(measuredQuadrants.map((q) => q.level!));
-  const meanTi = weightedMean(all.filter((v) => v.major), (v) => v.tortuosityIndex);
-  const scaleNote = disc.diameterSource === 'estimated from major-vessel width (disc edge not clear)' ? 'disc diameter estimated from the major vessels\u2019 width: distances in DD are approximate; measure the disc to fix them' : disc.diameterSource === 'measured by the reader' ? 'disc diameter given by the reader' : 'disc diameter measured from the disc edge in the image';
-  const discText = disc.source === 'reader' ? 'disc placed by the reader' : `disc detected (confidence ${disc.confidence.toFixed(2)})`;
+  const meanTi = weightedMean(
+    all.filter((v) => v.major),
+    (v) => v.tortuosityIndex,
+  );
+  const scaleNote =
+    disc.diameterSource === 'estimated from major-vessel width (disc edge not clear)'
+      ? 'disc diameter estimated from the major vessels\u2019 width: distances in DD are approximate; measure the disc to fix them'
+      : disc.diameterSource === 'measured by the reader'
+        ? 'disc diameter given by the reader'
+        : 'disc diameter measured from the disc edge in the image';
+  const discText =
+    disc.source === 'reader'
+      ? 'disc placed by the reader'
+      : `disc detected (confidence ${disc.confidence.toFixed(2)})`;
   const message =
     indicator === 'insufficient vessels'
       ? `Fewer than two quadrants have a major vessel traced from the disc to ${MIN_REACH_DD} DD; ${discText}.`
@@ -275,7 +367,11 @@ export function vascularMetrics(luma: Uint8Array, field: BinaryMask, vessels: Bi
 /** RGBA overlay: measured centre lines (3 px wide) coloured by tortuosity — green below the
  * pre-plus threshold, amber up to the plus threshold, red at or above it; vessels that are not
  * major paler; the disc used drawn as a thin cyan circle. */
-export function tortuosityOverlay(metrics: VascularMetrics, width: number, height: number): Uint8Array {
+export function tortuosityOverlay(
+  metrics: VascularMetrics,
+  width: number,
+  height: number,
+): Uint8Array {
   const rgba = new Uint8Array(width * height * 4);
   const paint = (x: number, y: number, colour: readonly number[], alpha: number) => {
     if (x < 0 || y < 0 || x >= width || y >= height) return;
@@ -286,12 +382,18 @@ export function tortuosityOverlay(metrics: VascularMetrics, width: number, heigh
     rgba[o + 3] = Math.max(rgba[o + 3]!, alpha);
   };
   for (const v of metrics.vessels) {
-    const colour = v.tortuosityIndex >= TI_PLUS ? [230, 40, 40] : v.tortuosityIndex >= TI_PRE_PLUS ? [245, 170, 20] : [40, 200, 80];
+    const colour =
+      v.tortuosityIndex >= TI_PLUS
+        ? [230, 40, 40]
+        : v.tortuosityIndex >= TI_PRE_PLUS
+          ? [245, 170, 20]
+          : [40, 200, 80];
     const alpha = v.major ? 255 : 150;
     for (const p of v.pixels) {
       const x0 = p % width;
       const y0 = (p - x0) / width;
-      for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) paint(x0 + dx, y0 + dy, colour, alpha);
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) paint(x0 + dx, y0 + dy, colour, alpha);
     }
   }
   const disc = metrics.opticDisc;
@@ -300,7 +402,12 @@ export function tortuosityOverlay(metrics: VascularMetrics, width: number, heigh
     const steps = Math.max(16, Math.ceil(2 * Math.PI * r));
     for (let k = 0; k < steps; k++) {
       const a = (2 * Math.PI * k) / steps;
-      paint(Math.round(disc.x + r * Math.cos(a)), Math.round(disc.y + r * Math.sin(a)), [40, 220, 230], 200);
+      paint(
+        Math.round(disc.x + r * Math.cos(a)),
+        Math.round(disc.y + r * Math.sin(a)),
+        [40, 220, 230],
+        200,
+      );
     }
   }
   return rgba;

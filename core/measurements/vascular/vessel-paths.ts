@@ -67,7 +67,12 @@ function widthAt(distance: Float32Array, p: number): number {
  * Direction leaving the chain at one end, over its last `reach` pixels but leaving out the
  * last few: thinning bends a centre line toward a branch as it reaches the branch point.
  */
-function endDirection(pixels: number[], atStart: boolean, width: number, reach: number): [number, number] {
+function endDirection(
+  pixels: number[],
+  atStart: boolean,
+  width: number,
+  reach: number,
+): [number, number] {
   const n = pixels.length;
   const skip = Math.min(2, Math.floor((n - 1) / 4));
   const k = Math.min(reach, n - 1);
@@ -82,7 +87,10 @@ function segmentWidth(pixels: number[], distance: Float32Array): number {
   const n = pixels.length;
   const from = n > 8 ? Math.floor(n * 0.2) : 0;
   const to = n > 8 ? Math.ceil(n * 0.8) : n;
-  const widths = pixels.slice(from, to).map((p) => widthAt(distance, p)).sort((a, b) => a - b);
+  const widths = pixels
+    .slice(from, to)
+    .map((p) => widthAt(distance, p))
+    .sort((a, b) => a - b);
   return widths[Math.floor(widths.length / 2)] ?? 1;
 }
 
@@ -103,7 +111,12 @@ export interface TraceOptions {
   field: BinaryMask;
 }
 
-export function traceVesselsFromDisc(segments: VesselSegment[], distance: Float32Array, width: number, options: TraceOptions): TracedVessel[] {
+export function traceVesselsFromDisc(
+  segments: VesselSegment[],
+  distance: Float32Array,
+  width: number,
+  options: TraceOptions,
+): TracedVessel[] {
   const { disc, outerRadiusPx, field } = options;
   const dd = disc.diameterPx;
   const radius = (p: number) => {
@@ -136,7 +149,8 @@ export function traceVesselsFromDisc(segments: VesselSegment[], distance: Float3
     const out: End[] = [];
     for (let cy = Math.floor((y - r) / cell); cy <= Math.floor((y + r) / cell); cy++) {
       for (let cx = Math.floor((x - r) / cell); cx <= Math.floor((x + r) / cell); cx++) {
-        for (const e of buckets.get(key(cx, cy)) ?? []) if (Math.hypot(e.x - x, e.y - y) <= r) out.push(e);
+        for (const e of buckets.get(key(cx, cy)) ?? [])
+          if (Math.hypot(e.x - x, e.y - y) <= r) out.push(e);
       }
     }
     return out;
@@ -146,10 +160,16 @@ export function traceVesselsFromDisc(segments: VesselSegment[], distance: Float3
   const rim = Math.max(3, Math.round(dd / 12));
   const insideField = (p: number) => {
     const [x, y] = xy(p, width);
-    for (const [dx, dy] of [[rim, 0], [-rim, 0], [0, rim], [0, -rim]] as const) {
+    for (const [dx, dy] of [
+      [rim, 0],
+      [-rim, 0],
+      [0, rim],
+      [0, -rim],
+    ] as const) {
       const nx = x + dx;
       const ny = y + dy;
-      if (nx < 0 || ny < 0 || nx >= width || ny >= field.height || !field.data[ny * width + nx]) return false;
+      if (nx < 0 || ny < 0 || nx >= width || ny >= field.height || !field.data[ny * width + nx])
+        return false;
     }
     return true;
   };
@@ -250,7 +270,11 @@ export function traceVesselsFromDisc(segments: VesselSegment[], distance: Float3
         }
         maxR = Math.max(maxR, r);
         while (arc[k]! - arc[back]! > dd) back++;
-        if (r > START_DD * dd && arc[k]! - arc[back]! > 0.9 * dd && r - radius(path[back]!) < MIN_OUTWARD_GAIN_DD * dd) {
+        if (
+          r > START_DD * dd &&
+          arc[k]! - arc[back]! > 0.9 * dd &&
+          r - radius(path[back]!) < MIN_OUTWARD_GAIN_DD * dd
+        ) {
           stop = back;
           break;
         }

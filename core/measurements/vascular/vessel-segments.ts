@@ -11,9 +11,25 @@ export interface VesselSegment {
 }
 
 const OFFSETS = [
-  [-1, -1], [0, -1], [1, -1], [1, 0], [1, 1], [0, 1], [-1, 1], [-1, 0],
+  [-1, -1],
+  [0, -1],
+  [1, -1],
+  [1, 0],
+  [1, 1],
+  [0, 1],
+  [-1, 1],
+  [-1, 0],
 ] as const;
-const FOUR_FIRST = [OFFSETS[1], OFFSETS[3], OFFSETS[5], OFFSETS[7], OFFSETS[0], OFFSETS[2], OFFSETS[4], OFFSETS[6]] as const;
+const FOUR_FIRST = [
+  OFFSETS[1],
+  OFFSETS[3],
+  OFFSETS[5],
+  OFFSETS[7],
+  OFFSETS[0],
+  OFFSETS[2],
+  OFFSETS[4],
+  OFFSETS[6],
+] as const;
 
 /**
  * Crossing number: how many separate runs of skeleton pixels surround a pixel (1 at a
@@ -44,7 +60,8 @@ function neighbours(skeleton: BinaryMask, index: number): number[] {
   for (const [dx, dy] of FOUR_FIRST) {
     const nx = x + dx;
     const ny = y + dy;
-    if (nx >= 0 && ny >= 0 && nx < width && ny < height && data[ny * width + nx]) out.push(ny * width + nx);
+    if (nx >= 0 && ny >= 0 && nx < width && ny < height && data[ny * width + nx])
+      out.push(ny * width + nx);
   }
   return out;
 }
@@ -54,7 +71,8 @@ export function vesselSegments(skeleton: BinaryMask): VesselSegment[] {
   // Branch pixels are cut out; what remains are simple chains.
   const chain = new Uint8Array(data.length);
   const branch = new Uint8Array(data.length);
-  for (let i = 0; i < data.length; i++) if (data[i] && crossingNumber(skeleton, i) >= 3) branch[i] = 1;
+  for (let i = 0; i < data.length; i++)
+    if (data[i] && crossingNumber(skeleton, i) >= 3) branch[i] = 1;
   // A branch's arms still touch each other diagonally next to it; pixels there that have
   // three or more neighbours go with the branch so the arms come apart.
   for (let i = 0; i < data.length; i++) {
@@ -81,8 +99,10 @@ export function vesselSegments(skeleton: BinaryMask): VesselSegment[] {
   };
   // Start from chain ends first so each segment is traced end to end.
   for (let i = 0; i < chain.length; i++) {
-    if (chain[i] && !visited[i] && crossingNumber(chainMask, i) <= 1) segments.push({ pixels: walk(i) });
+    if (chain[i] && !visited[i] && crossingNumber(chainMask, i) <= 1)
+      segments.push({ pixels: walk(i) });
   }
-  for (let i = 0; i < chain.length; i++) if (chain[i] && !visited[i]) segments.push({ pixels: walk(i) }); // closed loops
+  for (let i = 0; i < chain.length; i++)
+    if (chain[i] && !visited[i]) segments.push({ pixels: walk(i) }); // closed loops
   return segments;
 }

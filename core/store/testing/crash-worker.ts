@@ -25,16 +25,46 @@ for (let i = start; ; i++) {
     const report = await library.importFiles([{ name: `file-${i}.dcm`, bytes }]);
     for (const s of report.imported) process.stdout.write(`committed ${s.instanceId}\n`);
   } else if (mode === 'analysis') {
-    const review = new ReviewService(data.db, data.audit, data.reports, new Accounts(data.db, data.audit));
-    if (i === start) await review.open({ username: 'ada', displayName: 'Ada', role: 'ophthalmologist' }, { reportId: 'exam-1', patientId: 'p', studyInstanceUid: '2.25.1', instanceIds: [], domain: 'retina' });
+    const review = new ReviewService(
+      data.db,
+      data.audit,
+      data.reports,
+      new Accounts(data.db, data.audit),
+    );
+    if (i === start)
+      await review.open(
+        { username: 'ada', displayName: 'Ada', role: 'ophthalmologist' },
+        {
+          reportId: 'exam-1',
+          patientId: 'p',
+          studyInstanceUid: '2.25.1',
+          instanceIds: [],
+          domain: 'retina',
+        },
+      );
     const value = 1 + i / 100000;
-    await review.setAi('exam-1', 'tortuosity_index', { value, model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) } });
+    await review.setAi('exam-1', 'tortuosity_index', {
+      value,
+      model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) },
+    });
     process.stdout.write(`committed ${value}\n`);
   } else {
-    const content = { reportId: `r${i}`, patientId: 'p', studyInstanceUid: `2.25.${i}`, instanceIds: [], domain: 'chest' as const, fields: [{ field: 'ctr', reader: 0.5 }], freeText: `report ${i}` };
+    const content = {
+      reportId: `r${i}`,
+      patientId: 'p',
+      studyInstanceUid: `2.25.${i}`,
+      instanceIds: [],
+      domain: 'chest' as const,
+      fields: [{ field: 'ctr', reader: 0.5 }],
+      freeText: `report ${i}`,
+    };
     const signed = await data.reports.sign(content, 'dr.rad');
     process.stdout.write(`committed ${signed.content.reportId}/v1 ${signed.contentHash}\n`);
-    const amended = await data.reports.amend({ ...content, freeText: `report ${i}, amended` }, 'dr.rad', 'typo');
+    const amended = await data.reports.amend(
+      { ...content, freeText: `report ${i}, amended` },
+      'dr.rad',
+      'typo',
+    );
     process.stdout.write(`committed ${amended.content.reportId}/v2 ${amended.contentHash}\n`);
   }
 }

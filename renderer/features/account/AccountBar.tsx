@@ -8,7 +8,15 @@ import type { ApiClient } from '../../api/client.ts';
 
 export type AuthStatus = OperationResult<'auth.status'>;
 
-export function AccountBar({ api, status, onChange }: { api: ApiClient; status?: AuthStatus; onChange(): void }) {
+export function AccountBar({
+  api,
+  status,
+  onChange,
+}: {
+  api: ApiClient;
+  status?: AuthStatus;
+  onChange(): void;
+}) {
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string>();
   const firstRun = status?.accounts === 0;
@@ -20,7 +28,13 @@ export function AccountBar({ api, status, onChange }: { api: ApiClient; status?:
     const password = String(form.get('password') ?? '');
     setError(undefined);
     try {
-      if (firstRun) await api.call('users.create', { username, displayName: String(form.get('displayName') ?? username), role: 'admin', password });
+      if (firstRun)
+        await api.call('users.create', {
+          username,
+          displayName: String(form.get('displayName') ?? username),
+          role: 'admin',
+          password,
+        });
       await api.call('auth.login', { username, password });
       setOpen(false);
       onChange();
@@ -33,15 +47,32 @@ export function AccountBar({ api, status, onChange }: { api: ApiClient; status?:
     return (
       <span className="account" data-testid="account">
         {status.user.displayName} · {status.user.role}
-        <button type="button" onClick={() => void api.call('auth.logout', {}).then(onChange)}>Sign out</button>
+        <button type="button" onClick={() => void api.call('auth.logout', {}).then(onChange)}>
+          Sign out
+        </button>
       </span>
     );
   }
   return (
     <>
-      <button type="button" onClick={() => { setError(undefined); setOpen(true); }}>{firstRun ? 'Create admin account…' : 'Sign in…'}</button>
+      <button
+        type="button"
+        onClick={() => {
+          setError(undefined);
+          setOpen(true);
+        }}
+      >
+        {firstRun ? 'Create admin account…' : 'Sign in…'}
+      </button>
       {open ? (
-        <div className="overlay" role="dialog" aria-label="Sign in" onKeyDown={(e) => { if (e.key === 'Escape') setOpen(false); }}>
+        <div
+          className="overlay"
+          role="dialog"
+          aria-label="Sign in"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setOpen(false);
+          }}
+        >
           <form className="overlay-card sign-in" onSubmit={(e) => void submit(e)}>
             <h2>{firstRun ? 'Create the first account (admin)' : 'Sign in'}</h2>
             <label>
@@ -56,11 +87,22 @@ export function AccountBar({ api, status, onChange }: { api: ApiClient; status?:
             ) : null}
             <label>
               Password
-              <input name="password" type="password" autoComplete={firstRun ? 'new-password' : 'current-password'} required />
+              <input
+                name="password"
+                type="password"
+                autoComplete={firstRun ? 'new-password' : 'current-password'}
+                required
+              />
             </label>
-            {error ? <p className="message-error" role="alert">{error}</p> : null}
+            {error ? (
+              <p className="message-error" role="alert">
+                {error}
+              </p>
+            ) : null}
             <div className="form-actions">
-              <button type="button" onClick={() => setOpen(false)}>Cancel</button>
+              <button type="button" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
               <button type="submit">{firstRun ? 'Create and sign in' : 'Sign in'}</button>
             </div>
           </form>

@@ -5,7 +5,14 @@
  * one's own account); its messages are shown here as they come. Esc or Close closes it
  * (Esc first leaves an open password reset); Tab stays inside while it is open.
  */
-import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { ApiClient } from '../../api/client.ts';
 
@@ -19,15 +26,25 @@ const ROLE_OPTIONS: Array<[Role, string]> = [
   ['admin', 'Admin'],
 ];
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
 
 function statusText(account: Account): string {
   if (account.disabled) return 'disabled';
-  if (account.lockedUntil) return `locked until ${new Date(account.lockedUntil).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
+  if (account.lockedUntil)
+    return `locked until ${new Date(account.lockedUntil).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' })}`;
   return 'active';
 }
 
-export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; currentUser: string; onClose(): void }) {
+export function AccountsPanel({
+  api,
+  currentUser,
+  onClose,
+}: {
+  api: ApiClient;
+  currentUser: string;
+  onClose(): void;
+}) {
   const [accounts, setAccounts] = useState<Account[]>();
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
   const [resetting, setResetting] = useState<string>();
@@ -35,7 +52,14 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
   const busy = useRef(false);
   const dialog = useRef<HTMLDivElement>(null);
 
-  const load = useCallback(() => api.call('users.list', {}).then((r) => setAccounts(r.users), (e: Error) => setMessage({ kind: 'error', text: e.message })), [api]);
+  const load = useCallback(
+    () =>
+      api.call('users.list', {}).then(
+        (r) => setAccounts(r.users),
+        (e: Error) => setMessage({ kind: 'error', text: e.message }),
+      ),
+    [api],
+  );
   useEffect(() => void load(), [load]);
 
   // Focus moves into the dialog when it opens and back to where it was when it closes.
@@ -66,9 +90,15 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
     const form = e.currentTarget;
     const f = new FormData(form);
     const password = String(f.get('password') ?? '');
-    if (password !== String(f.get('confirm') ?? '')) return setMessage({ kind: 'error', text: 'The two passwords differ.' });
+    if (password !== String(f.get('confirm') ?? ''))
+      return setMessage({ kind: 'error', text: 'The two passwords differ.' });
     await act(async () => {
-      const user = await api.call('users.create', { username: String(f.get('username') ?? '').trim(), displayName: String(f.get('displayName') ?? '').trim(), role: String(f.get('role')) as Role, password });
+      const user = await api.call('users.create', {
+        username: String(f.get('username') ?? '').trim(),
+        displayName: String(f.get('displayName') ?? '').trim(),
+        role: String(f.get('role')) as Role,
+        password,
+      });
       form.reset();
       return `Created ${user.username} (${user.displayName}, ${user.role}).`;
     });
@@ -78,7 +108,8 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const password = String(f.get('password') ?? '');
-    if (password !== String(f.get('confirm') ?? '')) return setMessage({ kind: 'error', text: 'The two passwords differ.' });
+    if (password !== String(f.get('confirm') ?? ''))
+      return setMessage({ kind: 'error', text: 'The two passwords differ.' });
     const username = resetting!;
     await act(async () => {
       await api.call('users.resetPassword', { username, password });
@@ -93,11 +124,16 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
     const closed = lastReset.current;
     lastReset.current = resetting;
     if (resetting || !closed) return;
-    const row = [...(dialog.current?.querySelectorAll<HTMLElement>('tbody tr') ?? [])].find((tr) => tr.dataset.username === closed);
+    const row = [...(dialog.current?.querySelectorAll<HTMLElement>('tbody tr') ?? [])].find(
+      (tr) => tr.dataset.username === closed,
+    );
     (row?.querySelector<HTMLElement>('button[aria-expanded]') ?? dialog.current)?.focus();
   }, [resetting]);
 
-  const escape = useCallback(() => (resetting ? setResetting(undefined) : onClose()), [resetting, onClose]);
+  const escape = useCallback(
+    () => (resetting ? setResetting(undefined) : onClose()),
+    [resetting, onClose],
+  );
   // Esc also works when the focus has left the dialog (a click on its background text).
   useEffect(() => {
     const onWindowKey = (e: globalThis.KeyboardEvent) => {
@@ -120,7 +156,10 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
       const first = items[0];
       const last = items[items.length - 1];
       if (!first || !last) return;
-      if (e.shiftKey && (document.activeElement === first || document.activeElement === dialog.current)) {
+      if (
+        e.shiftKey &&
+        (document.activeElement === first || document.activeElement === dialog.current)
+      ) {
         e.preventDefault();
         last.focus();
       } else if (!e.shiftKey && document.activeElement === last) {
@@ -132,36 +171,86 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={dialog} className="overlay-card accounts-panel" role="dialog" aria-modal="true" aria-labelledby="accounts-title" tabIndex={-1} onKeyDown={onKeyDown}>
+      <div
+        ref={dialog}
+        className="overlay-card accounts-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="accounts-title"
+        tabIndex={-1}
+        onKeyDown={onKeyDown}
+      >
         <header>
           <h2 id="accounts-title">Accounts</h2>
-          <button type="button" onClick={onClose}>Close</button>
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
         </header>
         <div className="accounts-table-wrap">
           <table className="accounts-table" aria-label="Local accounts">
             <thead>
-              <tr><th scope="col">User name</th><th scope="col">Full name</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+              <tr>
+                <th scope="col">User name</th>
+                <th scope="col">Full name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
             </thead>
             <tbody>
               {accounts?.map((a) => (
-                <tr key={a.username} data-username={a.username} className={a.disabled ? 'disabled' : undefined}>
-                  <td>{a.username}{a.username === currentUser ? <small> (you)</small> : null}</td>
+                <tr
+                  key={a.username}
+                  data-username={a.username}
+                  className={a.disabled ? 'disabled' : undefined}
+                >
+                  <td>
+                    {a.username}
+                    {a.username === currentUser ? <small> (you)</small> : null}
+                  </td>
                   <td>{a.displayName}</td>
                   <td>{a.role}</td>
-                  <td><span className={`account-status account-status-${a.disabled ? 'disabled' : a.lockedUntil ? 'locked' : 'active'}`}>{statusText(a)}</span></td>
+                  <td>
+                    <span
+                      className={`account-status account-status-${a.disabled ? 'disabled' : a.lockedUntil ? 'locked' : 'active'}`}
+                    >
+                      {statusText(a)}
+                    </span>
+                  </td>
                   <td>
                     <div className="account-actions">
-                    {a.username === currentUser ? null : (
-                      <button type="button" aria-label={`${a.disabled ? 'Enable' : 'Disable'} ${a.username}`} onClick={() => void act(async () => {
-                        await api.call('users.setDisabled', { username: a.username, disabled: !a.disabled });
-                        return a.disabled ? `${a.username} enabled.` : `${a.username} disabled: it can no longer sign in.`;
-                      })}>
-                        {a.disabled ? 'Enable' : 'Disable'}
+                      {a.username === currentUser ? null : (
+                        <button
+                          type="button"
+                          aria-label={`${a.disabled ? 'Enable' : 'Disable'} ${a.username}`}
+                          onClick={() =>
+                            void act(async () => {
+                              await api.call('users.setDisabled', {
+                                username: a.username,
+                                disabled: !a.disabled,
+                              });
+                              return a.disabled
+                                ? `${a.username} enabled.`
+                                : `${a.username} disabled: it can no longer sign in.`;
+                            })
+                          }
+                        >
+                          {a.disabled ? 'Enable' : 'Disable'}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        aria-label={`Reset password of ${a.username}…`}
+                        aria-expanded={resetting === a.username}
+                        onClick={() => {
+                          setMessage(undefined);
+                          setResetting(a.username);
+                        }}
+                      >
+                        Reset password…
                       </button>
-                    )}
-                    <button type="button" aria-label={`Reset password of ${a.username}…`} aria-expanded={resetting === a.username} onClick={() => { setMessage(undefined); setResetting(a.username); }}>
-                      Reset password…
-                    </button>
                     </div>
                   </td>
                 </tr>
@@ -171,23 +260,39 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
           {accounts && !accounts.length ? <p className="hint">No accounts.</p> : null}
         </div>
         {resetting ? (
-          <form className="account-form reset-form" aria-label={`New password for ${resetting}`} onSubmit={(e) => void resetPassword(e)}>
+          <form
+            className="account-form reset-form"
+            aria-label={`New password for ${resetting}`}
+            onSubmit={(e) => void resetPassword(e)}
+          >
             <h3>New password for {resetting}</h3>
             <label>
               New password
-              <input name="password" type="password" autoComplete="new-password" required autoFocus />
+              <input
+                name="password"
+                type="password"
+                autoComplete="new-password"
+                required
+                autoFocus
+              />
             </label>
             <label>
               Confirm new password
               <input name="confirm" type="password" autoComplete="new-password" required />
             </label>
             <div className="form-actions">
-              <button type="button" onClick={() => setResetting(undefined)}>Cancel</button>
+              <button type="button" onClick={() => setResetting(undefined)}>
+                Cancel
+              </button>
               <button type="submit">Set password</button>
             </div>
           </form>
         ) : null}
-        <form className="account-form create-form" aria-label="New account" onSubmit={(e) => void create(e)}>
+        <form
+          className="account-form create-form"
+          aria-label="New account"
+          onSubmit={(e) => void create(e)}
+        >
           <h3>New account</h3>
           <label>
             User name
@@ -200,7 +305,11 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
           <label>
             Role
             <select name="role" defaultValue="ophthalmologist">
-              {ROLE_OPTIONS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+              {ROLE_OPTIONS.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
             </select>
           </label>
           <label>
@@ -215,9 +324,24 @@ export function AccountsPanel({ api, currentUser, onClose }: { api: ApiClient; c
             <button type="submit">Create account</button>
           </div>
         </form>
-        <p className="hint">User names: 2–32 lower-case letters, digits, dots, dashes or underscores. Passwords: at least 10 characters, letters and at least one digit or symbol. A disabled account cannot sign in or sign reports; a password reset also lifts a lock after wrong passwords.</p>
+        <p className="hint">
+          User names: 2–32 lower-case letters, digits, dots, dashes or underscores. Passwords: at
+          least 10 characters, letters and at least one digit or symbol. A disabled account cannot
+          sign in or sign reports; a password reset also lifts a lock after wrong passwords.
+        </p>
         <div aria-live="polite">
-          {message ? <p className={message.kind === 'error' ? 'message-error accounts-message' : 'exchange-result accounts-message'} role={message.kind === 'error' ? 'alert' : 'status'}>{message.text}</p> : null}
+          {message ? (
+            <p
+              className={
+                message.kind === 'error'
+                  ? 'message-error accounts-message'
+                  : 'exchange-result accounts-message'
+              }
+              role={message.kind === 'error' ? 'alert' : 'status'}
+            >
+              {message.text}
+            </p>
+          ) : null}
         </div>
       </div>
     </div>

@@ -22,12 +22,21 @@ interface Progress {
 export function BatchQueue({ api, instances }: { api: ApiClient; instances: InstanceSummary[] }) {
   const [state, setState] = useState<State>('idle');
   const [progress, setProgress] = useState<Progress>();
-  const control = useRef<{ paused: boolean; cancelled: boolean; resume?: () => void }>({ paused: false, cancelled: false });
+  const control = useRef<{ paused: boolean; cancelled: boolean; resume?: () => void }>({
+    paused: false,
+    cancelled: false,
+  });
   const exams = instances.filter((i) => i.domain === 'retina' || i.domain === 'chest');
 
   const run = async () => {
     control.current = { paused: false, cancelled: false };
-    const p: Progress = { total: exams.length, analysed: 0, skipped: 0, failed: [], startedAt: performance.now() };
+    const p: Progress = {
+      total: exams.length,
+      analysed: 0,
+      skipped: 0,
+      failed: [],
+      startedAt: performance.now(),
+    };
     setProgress({ ...p });
     setState('running');
     for (const exam of exams) {
@@ -63,30 +72,75 @@ export function BatchQueue({ api, instances }: { api: ApiClient; instances: Inst
         <>
           <progress max={progress?.total ?? 1} value={done} />
           <span data-testid="batch-progress">
-            {done}/{progress?.total} · {progress?.analysed} analysed, {progress?.skipped} already done{progress?.failed.length ? `, ${progress.failed.length} failed` : ''}
+            {done}/{progress?.total} · {progress?.analysed} analysed, {progress?.skipped} already
+            done{progress?.failed.length ? `, ${progress.failed.length} failed` : ''}
             {left !== undefined && state === 'running' ? ` · ${left} s left` : ''}
-            {state === 'paused' ? ' · paused' : state === 'pausing' ? ' · pausing after this exam…' : ''}
+            {state === 'paused'
+              ? ' · paused'
+              : state === 'pausing'
+                ? ' · pausing after this exam…'
+                : ''}
           </span>
           {state === 'running' ? (
-            <button type="button" onClick={() => { control.current.paused = true; setState('pausing'); }}>Pause</button>
+            <button
+              type="button"
+              onClick={() => {
+                control.current.paused = true;
+                setState('pausing');
+              }}
+            >
+              Pause
+            </button>
           ) : state === 'pausing' ? (
-            <button type="button" disabled>Pause</button>
+            <button type="button" disabled>
+              Pause
+            </button>
           ) : (
-            <button type="button" onClick={() => { control.current.paused = false; setState('running'); control.current.resume?.(); }}>Resume</button>
+            <button
+              type="button"
+              onClick={() => {
+                control.current.paused = false;
+                setState('running');
+                control.current.resume?.();
+              }}
+            >
+              Resume
+            </button>
           )}
-          <button type="button" onClick={() => { control.current.cancelled = true; control.current.paused = false; control.current.resume?.(); }}>Cancel</button>
+          <button
+            type="button"
+            onClick={() => {
+              control.current.cancelled = true;
+              control.current.paused = false;
+              control.current.resume?.();
+            }}
+          >
+            Cancel
+          </button>
         </>
       ) : (
         <>
-          <button type="button" disabled={!exams.length} onClick={() => void run()} title="Run the installed models on every exam in view; finished exams are kept and skipped next time">
+          <button
+            type="button"
+            disabled={!exams.length}
+            onClick={() => void run()}
+            title="Run the installed models on every exam in view; finished exams are kept and skipped next time"
+          >
             Analyse {exams.length} exam(s)
           </button>
           {progress && (state === 'done' || state === 'cancelled') ? (
             <span data-testid="batch-progress">
-              {state === 'cancelled' ? 'Cancelled' : 'Done'}: {progress.analysed} analysed, {progress.skipped} already done{progress.failed.length ? `, ${progress.failed.length} failed` : ''} of {progress.total}
+              {state === 'cancelled' ? 'Cancelled' : 'Done'}: {progress.analysed} analysed,{' '}
+              {progress.skipped} already done
+              {progress.failed.length ? `, ${progress.failed.length} failed` : ''} of{' '}
+              {progress.total}
             </span>
           ) : null}
-          {progress?.failed.map((f) => <span key={f.fileName} className="message-error">{f.fileName}: {f.message}</span>)}
+          {progress?.failed.map((f) => (
+            <span key={f.fileName} className="message-error">
+              {f.fileName}: {f.message}
+            </span>
+          ))}
         </>
       )}
     </div>

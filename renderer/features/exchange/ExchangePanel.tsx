@@ -13,16 +13,41 @@ import type { ApiClient } from '../../api/client.ts';
 
 type Status = OperationResult<'exchange.status'>;
 
-export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClose }: { api: ApiClient; instances: InstanceSummary[]; open?: InstanceSummary; isAdmin: boolean; onImported(): void; onClose(): void }) {
+export function ExchangePanel({
+  api,
+  instances,
+  open,
+  isAdmin,
+  onImported,
+  onClose,
+}: {
+  api: ApiClient;
+  instances: InstanceSummary[];
+  open?: InstanceSummary;
+  isAdmin: boolean;
+  onImported(): void;
+  onClose(): void;
+}) {
   const [status, setStatus] = useState<Status>();
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
   const [download, setDownload] = useState<{ url: string; name: string }>();
-  const [received, setReceived] = useState<OperationResult<'exchange.receivedResults'>['results']>([]);
+  const [received, setReceived] = useState<OperationResult<'exchange.receivedResults'>['results']>(
+    [],
+  );
   useEffect(() => {
     if (!open) return;
-    api.call('exchange.receivedResults', { patientId: open.patientId }).then((r) => setReceived(r.results), () => setReceived([]));
+    api.call('exchange.receivedResults', { patientId: open.patientId }).then(
+      (r) => setReceived(r.results),
+      () => setReceived([]),
+    );
   }, [api, open, message]);
-  const load = useCallback(() => api.call('exchange.status', {}).then(setStatus, (e: Error) => setMessage({ kind: 'error', text: e.message })), [api]);
+  const load = useCallback(
+    () =>
+      api
+        .call('exchange.status', {})
+        .then(setStatus, (e: Error) => setMessage({ kind: 'error', text: e.message })),
+    [api],
+  );
   useEffect(() => void load(), [load]);
 
   const act = async (action: () => Promise<string>) => {
@@ -38,32 +63,89 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
     e.preventDefault();
     return new FormData(e.currentTarget);
   };
-  const patientImages = open ? instances.filter((i) => i.patientId === open.patientId && !i.sourceSite) : [];
+  const patientImages = open
+    ? instances.filter((i) => i.patientId === open.patientId && !i.sourceSite)
+    : [];
 
   return (
     <aside className="exchange-panel" aria-label="Exchange">
       <header>
         <h2>Exchange with partner sites</h2>
-        <button type="button" onClick={onClose} aria-label="Close exchange">×</button>
+        <button type="button" onClick={onClose} aria-label="Close exchange">
+          ×
+        </button>
       </header>
       {status?.site ? (
         <>
-          <p>This site: <strong>{status.site.siteId}</strong> · key fingerprint <code data-testid="site-fingerprint">{status.site.fingerprint}</code> · <span data-testid="site-key-state">{status.siteKey === 'unlocked' ? 'key unlocked' : 'key locked'}</span></p>
+          <p>
+            This site: <strong>{status.site.siteId}</strong> · key fingerprint{' '}
+            <code data-testid="site-fingerprint">{status.site.fingerprint}</code> ·{' '}
+            <span data-testid="site-key-state">
+              {status.siteKey === 'unlocked' ? 'key unlocked' : 'key locked'}
+            </span>
+          </p>
           {status.siteKey !== 'unlocked' ? (
             isAdmin ? (
-              <form className="unlock-form" onSubmit={(e) => { const f = form(e); const siteId = status.site!.siteId; void act(async () => { const s = await api.call('exchange.initSite', { siteId, passphrase: String(f.get('passphrase')) }); return `Site key of ${s.siteId} unlocked until the workstation closes.`; }); }}>
-                <input name="passphrase" type="password" required autoComplete="off" placeholder="site passphrase" aria-label="Site passphrase" />
+              <form
+                className="unlock-form"
+                onSubmit={(e) => {
+                  const f = form(e);
+                  const siteId = status.site!.siteId;
+                  void act(async () => {
+                    const s = await api.call('exchange.initSite', {
+                      siteId,
+                      passphrase: String(f.get('passphrase')),
+                    });
+                    return `Site key of ${s.siteId} unlocked until the workstation closes.`;
+                  });
+                }}
+              >
+                <input
+                  name="passphrase"
+                  type="password"
+                  required
+                  autoComplete="off"
+                  placeholder="site passphrase"
+                  aria-label="Site passphrase"
+                />
                 <button type="submit">Unlock site key</button>
               </form>
             ) : (
-              <p className="hint">The site key is locked: an admin unlocks it here once after the workstation starts; until then nothing can be sent.</p>
+              <p className="hint">
+                The site key is locked: an admin unlocks it here once after the workstation starts;
+                until then nothing can be sent.
+              </p>
             )
           ) : null}
         </>
       ) : isAdmin ? (
-        <form onSubmit={(e) => { const f = form(e); void act(async () => { const s = await api.call('exchange.initSite', { siteId: String(f.get('siteId')), passphrase: String(f.get('passphrase')) }); return `Site ${s.siteId} created; fingerprint ${s.fingerprint}. The key is sealed under the site passphrase.`; }); }}>
-          <label>Site id <input name="siteId" required placeholder="e.g. regional-nicu-east" /></label>
-          <label>Site passphrase <input name="passphrase" type="password" required minLength={10} autoComplete="new-password" placeholder="at least 10 characters, not only letters" aria-label="Site passphrase" /></label>
+        <form
+          onSubmit={(e) => {
+            const f = form(e);
+            void act(async () => {
+              const s = await api.call('exchange.initSite', {
+                siteId: String(f.get('siteId')),
+                passphrase: String(f.get('passphrase')),
+              });
+              return `Site ${s.siteId} created; fingerprint ${s.fingerprint}. The key is sealed under the site passphrase.`;
+            });
+          }}
+        >
+          <label>
+            Site id <input name="siteId" required placeholder="e.g. regional-nicu-east" />
+          </label>
+          <label>
+            Site passphrase{' '}
+            <input
+              name="passphrase"
+              type="password"
+              required
+              minLength={10}
+              autoComplete="new-password"
+              placeholder="at least 10 characters, not only letters"
+              aria-label="Site passphrase"
+            />
+          </label>
           <button type="submit">Create site keys</button>
         </form>
       ) : (
@@ -71,31 +153,107 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
       )}
       <h3>Partners</h3>
       <ul className="partners">
-        {status?.partners.map((p) => <li key={p.siteId}><strong>{p.siteId}</strong> · <code>{p.fingerprint}</code></li>)}
+        {status?.partners.map((p) => (
+          <li key={p.siteId}>
+            <strong>{p.siteId}</strong> · <code>{p.fingerprint}</code>
+          </li>
+        ))}
         {status && !status.partners.length ? <li className="hint">none yet</li> : null}
       </ul>
       {isAdmin ? (
-        <form className="partner-form" onSubmit={(e) => { const f = form(e); void act(async () => { const p = await api.call('exchange.addPartner', { siteId: String(f.get('siteId')), publicKey: String(f.get('publicKey')).trim() }); return `Partner ${p.siteId} added. Read this fingerprint to them by phone: ${p.fingerprint}`; }); }}>
-          <input name="siteId" required placeholder="partner site id" aria-label="Partner site id" />
-          <input name="publicKey" required placeholder="partner public key (base64)" aria-label="Partner public key" />
+        <form
+          className="partner-form"
+          onSubmit={(e) => {
+            const f = form(e);
+            void act(async () => {
+              const p = await api.call('exchange.addPartner', {
+                siteId: String(f.get('siteId')),
+                publicKey: String(f.get('publicKey')).trim(),
+              });
+              return `Partner ${p.siteId} added. Read this fingerprint to them by phone: ${p.fingerprint}`;
+            });
+          }}
+        >
+          <input
+            name="siteId"
+            required
+            placeholder="partner site id"
+            aria-label="Partner site id"
+          />
+          <input
+            name="publicKey"
+            required
+            placeholder="partner public key (base64)"
+            aria-label="Partner public key"
+          />
           <button type="submit">Add partner</button>
         </form>
       ) : null}
       <h3>Send</h3>
       {open && status?.site ? (
-        <form onSubmit={(e) => { const f = form(e); const key = String(f.get('key') ?? ''); void act(async () => { const batch = await api.call('exchange.createBatch', { instanceIds: patientImages.map((i) => i.instanceId), ...(f.get('deidentify') ? { deidentifyKey: key } : {}) }); setDownload({ url: URL.createObjectURL(new Blob([batch.bytes as BlobPart], { type: 'application/zip' })), name: batch.fileName }); return `Package of ${batch.files} image(s) signed${batch.pseudonyms ? `, de-identified (${batch.pseudonyms} pseudonym(s) kept here)` : ''}.`; }); }}>
-          <p>{patientImages.length} image(s) of patient {open.patientId}</p>
-          <label><input type="checkbox" name="deidentify" /> de-identify with the site key</label>
-          <input name="key" type="password" placeholder="de-identification key (kept at this site)" aria-label="De-identification key" minLength={8} />
-          <button type="submit" disabled={!patientImages.length}>Create package</button>
-          {download ? <a href={download.url} download={download.name}>Save {download.name}</a> : null}
+        <form
+          onSubmit={(e) => {
+            const f = form(e);
+            const key = String(f.get('key') ?? '');
+            void act(async () => {
+              const batch = await api.call('exchange.createBatch', {
+                instanceIds: patientImages.map((i) => i.instanceId),
+                ...(f.get('deidentify') ? { deidentifyKey: key } : {}),
+              });
+              setDownload({
+                url: URL.createObjectURL(
+                  new Blob([batch.bytes as BlobPart], { type: 'application/zip' }),
+                ),
+                name: batch.fileName,
+              });
+              return `Package of ${batch.files} image(s) signed${batch.pseudonyms ? `, de-identified (${batch.pseudonyms} pseudonym(s) kept here)` : ''}.`;
+            });
+          }}
+        >
+          <p>
+            {patientImages.length} image(s) of patient {open.patientId}
+          </p>
+          <label>
+            <input type="checkbox" name="deidentify" /> de-identify with the site key
+          </label>
+          <input
+            name="key"
+            type="password"
+            placeholder="de-identification key (kept at this site)"
+            aria-label="De-identification key"
+            minLength={8}
+          />
+          <button type="submit" disabled={!patientImages.length}>
+            Create package
+          </button>
+          {download ? (
+            <a href={download.url} download={download.name}>
+              Save {download.name}
+            </a>
+          ) : null}
         </form>
       ) : (
-        <p className="hint">Open an image of the patient to send{status?.site ? '' : ' (and set up the site first)'}.</p>
+        <p className="hint">
+          Open an image of the patient to send{status?.site ? '' : ' (and set up the site first)'}.
+        </p>
       )}
       <h3>Return signed results</h3>
       {open && status?.site ? (
-        <button type="button" onClick={() => void act(async () => { const r = await api.call('exchange.exportResults', { patientId: open.patientId }); setDownload({ url: URL.createObjectURL(new Blob([r.bytes as BlobPart], { type: 'application/zip' })), name: r.fileName }); return `Results package with ${r.reports} signed report(s) for ${open.patientId}.`; })}>
+        <button
+          type="button"
+          onClick={() =>
+            void act(async () => {
+              const r = await api.call('exchange.exportResults', { patientId: open.patientId });
+              setDownload({
+                url: URL.createObjectURL(
+                  new Blob([r.bytes as BlobPart], { type: 'application/zip' }),
+                ),
+                name: r.fileName,
+              });
+              return `Results package with ${r.reports} signed report(s) for ${open.patientId}.`;
+            })
+          }
+        >
           Package signed results of {open.patientId}
         </button>
       ) : null}
@@ -104,7 +262,20 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
           {received.map((r) => (
             <li key={`${r.reportId}-${r.version}`}>
               {r.reportId} v{r.version} from <strong>{r.fromSite}</strong>
-              {r.pdf ? <> · <a href={URL.createObjectURL(new Blob([r.pdf as BlobPart], { type: 'application/pdf' }))} download={`${r.reportId}-v${r.version}.pdf`}>PDF</a></> : null}
+              {r.pdf ? (
+                <>
+                  {' '}
+                  ·{' '}
+                  <a
+                    href={URL.createObjectURL(
+                      new Blob([r.pdf as BlobPart], { type: 'application/pdf' }),
+                    )}
+                    download={`${r.reportId}-v${r.version}.pdf`}
+                  >
+                    PDF
+                  </a>
+                </>
+              ) : null}
             </li>
           ))}
         </ul>
@@ -112,13 +283,55 @@ export function ExchangePanel({ api, instances, open, isAdmin, onImported, onClo
       <h3>Receive</h3>
       <label className="button-like">
         Verify and import a package…
-        <input type="file" accept=".zip" hidden data-testid="batch-import-input" onChange={(e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) void act(async () => { const r = await api.call('exchange.importBatch', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }); onImported(); return `Package from ${r.from} verified: ${r.report.imported.length} imported, ${r.report.duplicates.length} already here, ${r.report.failed.length} unreadable.`; }); }} />
+        <input
+          type="file"
+          accept=".zip"
+          hidden
+          data-testid="batch-import-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file)
+              void act(async () => {
+                const r = await api.call('exchange.importBatch', {
+                  name: file.name,
+                  bytes: new Uint8Array(await file.arrayBuffer()),
+                });
+                onImported();
+                return `Package from ${r.from} verified: ${r.report.imported.length} imported, ${r.report.duplicates.length} already here, ${r.report.failed.length} unreadable.`;
+              });
+          }}
+        />
       </label>
       <label className="button-like">
         Verify and file a results package…
-        <input type="file" accept=".zip" hidden data-testid="results-import-input" onChange={(e) => { const file = e.target.files?.[0]; e.target.value = ''; if (file) void act(async () => { const r = await api.call('exchange.importResults', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }); return `Results from ${r.from} verified and filed: ${r.attached.map((a) => `${a.reportId} v${a.version} → patient ${a.patientId}`).join('; ')}.`; }); }} />
+        <input
+          type="file"
+          accept=".zip"
+          hidden
+          data-testid="results-import-input"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = '';
+            if (file)
+              void act(async () => {
+                const r = await api.call('exchange.importResults', {
+                  name: file.name,
+                  bytes: new Uint8Array(await file.arrayBuffer()),
+                });
+                return `Results from ${r.from} verified and filed: ${r.attached.map((a) => `${a.reportId} v${a.version} → patient ${a.patientId}`).join('; ')}.`;
+              });
+          }}
+        />
       </label>
-      {message ? <p className={message.kind === 'error' ? 'message-error' : 'exchange-result'} role={message.kind === 'error' ? 'alert' : undefined}>{message.text}</p> : null}
+      {message ? (
+        <p
+          className={message.kind === 'error' ? 'message-error' : 'exchange-result'}
+          role={message.kind === 'error' ? 'alert' : undefined}
+        >
+          {message.text}
+        </p>
+      ) : null}
     </aside>
   );
 }

@@ -19,5 +19,9 @@ export function mapRegion(label: string, values: Float32Array, threshold: number
     inside++;
     sum += v;
   }
-  return { label, areaFraction: values.length ? inside / values.length : 0, meanProbability: inside ? sum / inside : 0 };
+  return {
+    label,
+    areaFraction: values.length ? inside / values.length : 0,
+    meanProbability: inside ? sum / inside : 0,
+  };
 }

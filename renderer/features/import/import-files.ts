@@ -39,7 +39,11 @@ export function photosNeedingForm(files: FileLike[]): FileLike[] {
   return files.filter((f) => /\.(jpe?g|png)$/i.test(f.name));
 }
 
-export function planBatches<T extends { size: number }>(files: T[], maxCount = MAX_FILES_PER_IMPORT_CALL, maxBytes = MAX_BATCH_BYTES): T[][] {
+export function planBatches<T extends { size: number }>(
+  files: T[],
+  maxCount = MAX_FILES_PER_IMPORT_CALL,
+  maxBytes = MAX_BATCH_BYTES,
+): T[][] {
   const batches: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
@@ -56,14 +60,30 @@ export function planBatches<T extends { size: number }>(files: T[], maxCount = M
   return batches;
 }
 
-export async function importFiles(api: ApiClient, files: FileLike[], onProgress: (progress: ImportProgress) => void): Promise<ImportReport> {
+export async function importFiles(
+  api: ApiClient,
+  files: FileLike[],
+  onProgress: (progress: ImportProgress) => void,
+): Promise<ImportReport> {
   const report: ImportReport = { imported: [], duplicates: [], failed: [], skipped: [] };
-  const progress: ImportProgress = { done: 0, total: files.length, startedAt: performance.now(), imported: 0, failed: 0 };
+  const progress: ImportProgress = {
+    done: 0,
+    total: files.length,
+    startedAt: performance.now(),
+    imported: 0,
+    failed: 0,
+  };
   onProgress({ ...progress });
   for (const batch of planBatches(files)) {
     const names = batch.map((file) => file.webkitRelativePath || file.name);
     try {
-      const payload = await Promise.all(batch.map(async (file, i) => ({ name: names[i]!, bytes: new Uint8Array(await file.arrayBuffer()), ...(file.photo ? { photo: file.photo } : {}) })));
+      const payload = await Promise.all(
+        batch.map(async (file, i) => ({
+          name: names[i]!,
+          bytes: new Uint8Array(await file.arrayBuffer()),
+          ...(file.photo ? { photo: file.photo } : {}),
+        })),
+      );
       const part = await api.call('library.importFiles', { files: payload });
       report.imported.push(...part.imported);
       report.duplicates.push(...part.duplicates);

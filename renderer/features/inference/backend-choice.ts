@@ -19,9 +19,23 @@ export interface BackendChoice {
 export function chooseBackend(probe: GpuProbe, preference: BackendPreference): BackendChoice {
   if (preference === 'wasm') return { backend: 'wasm', reason: 'WASM chosen in settings' };
   if (!probe.available) {
-    return { backend: 'wasm', reason: preference === 'webgpu' ? 'WebGPU requested but no adapter is available; using WASM' : 'no WebGPU adapter; using WASM' };
+    return {
+      backend: 'wasm',
+      reason:
+        preference === 'webgpu'
+          ? 'WebGPU requested but no adapter is available; using WASM'
+          : 'no WebGPU adapter; using WASM',
+    };
   }
-  if (preference === 'webgpu') return { backend: 'webgpu', reason: `WebGPU chosen in settings${probe.isFallbackAdapter ? ' (software adapter: slow)' : ''}` };
-  if (probe.isFallbackAdapter) return { backend: 'wasm', reason: `WebGPU adapter is a software fallback (${probe.description || 'SwiftShader'}), far slower than WASM; using WASM` };
+  if (preference === 'webgpu')
+    return {
+      backend: 'webgpu',
+      reason: `WebGPU chosen in settings${probe.isFallbackAdapter ? ' (software adapter: slow)' : ''}`,
+    };
+  if (probe.isFallbackAdapter)
+    return {
+      backend: 'wasm',
+      reason: `WebGPU adapter is a software fallback (${probe.description || 'SwiftShader'}), far slower than WASM; using WASM`,
+    };
   return { backend: 'webgpu', reason: `WebGPU on ${probe.description || 'a hardware adapter'}` };
 }

@@ -3,14 +3,25 @@
  * so code shared with Node (self-tests, saliency) runs unchanged in the page.
  */
 import type { ModelSession, OutputTensor } from '../../../core/inference/portable/engine.ts';
-import { chooseBackend, type BackendChoice, type BackendPreference, type GpuProbe } from './backend-choice.ts';
+import {
+  chooseBackend,
+  type BackendChoice,
+  type BackendPreference,
+  type GpuProbe,
+} from './backend-choice.ts';
 import type { WorkerRequest, WorkerResponse } from './protocol.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 export class InferenceClient {
-  private readonly worker = new Worker('./inference.worker.js', { type: 'module', name: 'neoscope-inference' });
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly worker = new Worker('./inference.worker.js', {
+    type: 'module',
+    name: 'neoscope-inference',
+  });
+  private readonly pending = new Map<
+    number,
+    { resolve(value: unknown): void; reject(error: Error): void }
+  >();
   private nextId = 1;
   private probed?: Promise<GpuProbe>;
   /** Time of the last run, for "backend and time shown with every result". */
@@ -39,16 +50,26 @@ export class InferenceClient {
     return { ...chooseBackend(probe, preference), probe };
   }
 
-  async load(key: string, model: Uint8Array, backend: 'wasm' | 'webgpu'): Promise<ModelSession & { loadMs: number }> {
+  async load(
+    key: string,
+    model: Uint8Array,
+    backend: 'wasm' | 'webgpu',
+  ): Promise<ModelSession & { loadMs: number }> {
     const copy = model.slice(); // transferred to the worker
-    const info = await this.request<{ inputNames: string[]; outputNames: string[]; loadMs: number }>({ type: 'load', key, model: copy, backend }, [copy.buffer]);
+    const info = await this.request<{
+      inputNames: string[];
+      outputNames: string[];
+      loadMs: number;
+    }>({ type: 'load', key, model: copy, backend }, [copy.buffer]);
     return {
       backend,
       inputNames: info.inputNames,
       outputNames: info.outputNames,
       loadMs: info.loadMs,
       run: async (feeds) => {
-        const result = await this.request<{ outputs: Record<string, OutputTensor>; runMs: number }>({ type: 'run', key, feeds });
+        const result = await this.request<{ outputs: Record<string, OutputTensor>; runMs: number }>(
+          { type: 'run', key, feeds },
+        );
         this.lastRunMs = result.runMs;
         return result.outputs;
       },

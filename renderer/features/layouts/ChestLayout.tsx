@@ -17,7 +17,8 @@ export function ChestLayout(props: LayoutProps) {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.key === 'p' || e.key === 'P') && !isTyping(e.target) && !e.ctrlKey && !e.metaKey) setCompare((c) => !c);
+      if ((e.key === 'p' || e.key === 'P') && !isTyping(e.target) && !e.ctrlKey && !e.metaKey)
+        setCompare((c) => !c);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -26,16 +27,30 @@ export function ChestLayout(props: LayoutProps) {
 
   const comparing = compare && prior;
   const compareButton = (
-    <button type="button" aria-pressed={Boolean(comparing)} disabled={!prior} onClick={() => setCompare((c) => !c)} title={prior ? 'Show the previous film beside this one (P)' : 'No earlier film of this infant in the library'}>
+    <button
+      type="button"
+      aria-pressed={Boolean(comparing)}
+      disabled={!prior}
+      onClick={() => setCompare((c) => !c)}
+      title={
+        prior
+          ? 'Show the previous film beside this one (P)'
+          : 'No earlier film of this infant in the library'
+      }
+    >
       Compare with prior
     </button>
   );
   return (
-    <div className={`layout chest-layout${comparing ? ' comparing' : ''}`} data-testid="chest-layout">
+    <div
+      className={`layout chest-layout${comparing ? ' comparing' : ''}`}
+      data-testid="chest-layout"
+    >
       <Viewport
         api={api}
         instance={open}
-        onError={props.onError} onReportChanged={props.onReportChanged}
+        onError={props.onError}
+        onReportChanged={props.onReportChanged}
         active={active === 'current'}
         onActivate={() => setActive('current')}
         caption={`${comparing ? 'current · ' : ''}${dateAndPma(open, exams)}`}
@@ -45,7 +60,16 @@ export function ChestLayout(props: LayoutProps) {
         toolbarExtra={compareButton}
       />
       {comparing ? (
-        <Viewport api={api} instance={prior} onError={props.onError} onReportChanged={props.onReportChanged} active={active === 'prior'} onActivate={() => setActive('prior')} caption={`prior · ${dateAndPma(prior, exams)}`} testId="viewport-prior" />
+        <Viewport
+          api={api}
+          instance={prior}
+          onError={props.onError}
+          onReportChanged={props.onReportChanged}
+          active={active === 'prior'}
+          onActivate={() => setActive('prior')}
+          caption={`prior · ${dateAndPma(prior, exams)}`}
+          testId="viewport-prior"
+        />
       ) : null}
     </div>
   );

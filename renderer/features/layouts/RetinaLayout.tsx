@@ -16,7 +16,10 @@ export function RetinaLayout(props: LayoutProps) {
   const { api, open, instances, exams } = props;
   const visit = visitByEye(open, instances);
   const openEye = eyeOf(open) ?? 'OD';
-  const [shown, setShown] = useState<Record<Eye, string | undefined>>({ OD: undefined, OS: undefined });
+  const [shown, setShown] = useState<Record<Eye, string | undefined>>({
+    OD: undefined,
+    OS: undefined,
+  });
   const [activeEye, setActiveEye] = useState<Eye>(openEye);
 
   useEffect(() => {
@@ -28,7 +31,8 @@ export function RetinaLayout(props: LayoutProps) {
   const pane = (eye: Eye) => {
     const priors = priorsOfEye(open, eye, instances);
     const candidates = [...visit[eye], ...priors];
-    const image: InstanceSummary | undefined = candidates.find((i) => i.instanceId === shown[eye]) ?? visit[eye][0];
+    const image: InstanceSummary | undefined =
+      candidates.find((i) => i.instanceId === shown[eye]) ?? visit[eye][0];
     const isPrior = image ? priors.includes(image) : false;
     return (
       <section className="retina-pane" aria-label={EYE_NAMES[eye]} data-eye={eye} key={eye}>
@@ -36,7 +40,8 @@ export function RetinaLayout(props: LayoutProps) {
           <Viewport
             api={api}
             instance={image}
-            onError={props.onError} onReportChanged={props.onReportChanged}
+            onError={props.onError}
+            onReportChanged={props.onReportChanged}
             active={activeEye === eye}
             onActivate={() => setActiveEye(eye)}
             view={props.colourView}
@@ -51,10 +56,24 @@ export function RetinaLayout(props: LayoutProps) {
         )}
         <div className="image-strip" aria-label={`${eye} images`}>
           {visit[eye].map((i) => (
-            <Thumbnail key={i.instanceId} api={api} instance={i} label="this visit" selected={i.instanceId === image?.instanceId} onSelect={() => setShown((s) => ({ ...s, [eye]: i.instanceId }))} />
+            <Thumbnail
+              key={i.instanceId}
+              api={api}
+              instance={i}
+              label="this visit"
+              selected={i.instanceId === image?.instanceId}
+              onSelect={() => setShown((s) => ({ ...s, [eye]: i.instanceId }))}
+            />
           ))}
           {priors.map((i) => (
-            <Thumbnail key={i.instanceId} api={api} instance={i} label={`prior · ${dateAndPma(i, exams)}`} selected={i.instanceId === image?.instanceId} onSelect={() => setShown((s) => ({ ...s, [eye]: i.instanceId }))} />
+            <Thumbnail
+              key={i.instanceId}
+              api={api}
+              instance={i}
+              label={`prior · ${dateAndPma(i, exams)}`}
+              selected={i.instanceId === image?.instanceId}
+              onSelect={() => setShown((s) => ({ ...s, [eye]: i.instanceId }))}
+            />
           ))}
         </div>
       </section>

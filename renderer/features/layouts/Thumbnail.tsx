@@ -6,7 +6,19 @@ import type { ApiClient } from '../../api/client.ts';
 
 const WIDTH = 88;
 
-export function Thumbnail({ api, instance, label, selected, onSelect }: { api: ApiClient; instance: InstanceSummary; label: string; selected: boolean; onSelect(): void }) {
+export function Thumbnail({
+  api,
+  instance,
+  label,
+  selected,
+  onSelect,
+}: {
+  api: ApiClient;
+  instance: InstanceSummary;
+  label: string;
+  selected: boolean;
+  onSelect(): void;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const height = Math.max(1, Math.round((WIDTH * instance.rows) / Math.max(1, instance.columns)));
   useEffect(() => {
@@ -17,7 +29,13 @@ export function Thumbnail({ api, instance, label, selected, onSelect }: { api: A
         if (cancelled || !target) return;
         const { channels, data } = displayBytes(frame);
         const full = new ImageData(frame.columns, frame.rows);
-        for (let i = 0, j = 0; i < frame.columns * frame.rows; i++, j += channels) full.data.set(channels === 3 ? [data[j]!, data[j + 1]!, data[j + 2]!, 255] : [data[j]!, data[j]!, data[j]!, 255], i * 4);
+        for (let i = 0, j = 0; i < frame.columns * frame.rows; i++, j += channels)
+          full.data.set(
+            channels === 3
+              ? [data[j]!, data[j + 1]!, data[j + 2]!, 255]
+              : [data[j]!, data[j]!, data[j]!, 255],
+            i * 4,
+          );
         const source = document.createElement('canvas');
         source.width = frame.columns;
         source.height = frame.rows;
@@ -31,7 +49,13 @@ export function Thumbnail({ api, instance, label, selected, onSelect }: { api: A
     };
   }, [api, instance.instanceId, height]);
   return (
-    <button type="button" className={`thumbnail${selected ? ' selected' : ''}`} onClick={onSelect} title={instance.fileName} data-instance-id={instance.instanceId}>
+    <button
+      type="button"
+      className={`thumbnail${selected ? ' selected' : ''}`}
+      onClick={onSelect}
+      title={instance.fileName}
+      data-instance-id={instance.instanceId}
+    >
       <canvas ref={canvas} width={WIDTH} height={height} />
       <span>{label}</span>
     </button>

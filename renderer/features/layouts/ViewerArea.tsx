@@ -15,12 +15,37 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
   const [active, setActive] = useState<'original' | 'overlay'>('overlay');
   const map = props.overlayFor(open.instanceId);
   // A new object each render would make the viewport render the map again.
-  const shownOverlay = useMemo(() => ({ ...props.overlayDisplay, visible: true }), [props.overlayDisplay]);
+  const shownOverlay = useMemo(
+    () => ({ ...props.overlayDisplay, visible: true }),
+    [props.overlayDisplay],
+  );
   if (sideBySide && map) {
     return (
       <div className="layout side-by-side" data-testid="side-by-side-layout">
-        <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'original'} onActivate={() => setActive('original')} caption={`original · ${dateAndPma(open, exams)}`} testId="viewport-original" />
-        <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} active={active === 'overlay'} onActivate={() => setActive('overlay')} caption="with AI overlay" overlay={map} overlayDisplay={shownOverlay} highlight={props.highlight} />
+        <Viewport
+          api={api}
+          instance={open}
+          onError={props.onError}
+          onReportChanged={props.onReportChanged}
+          view={props.colourView}
+          active={active === 'original'}
+          onActivate={() => setActive('original')}
+          caption={`original · ${dateAndPma(open, exams)}`}
+          testId="viewport-original"
+        />
+        <Viewport
+          api={api}
+          instance={open}
+          onError={props.onError}
+          onReportChanged={props.onReportChanged}
+          view={props.colourView}
+          active={active === 'overlay'}
+          onActivate={() => setActive('overlay')}
+          caption="with AI overlay"
+          overlay={map}
+          overlayDisplay={shownOverlay}
+          highlight={props.highlight}
+        />
       </div>
     );
   }
@@ -28,7 +53,17 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
   if (open.domain === 'chest') return <ChestLayout {...props} />;
   return (
     <div className="layout">
-      <Viewport api={api} instance={open} onError={props.onError} onReportChanged={props.onReportChanged} view={props.colourView} caption={dateAndPma(open, exams)} overlay={map} overlayDisplay={props.overlayDisplay} highlight={props.highlight} />
+      <Viewport
+        api={api}
+        instance={open}
+        onError={props.onError}
+        onReportChanged={props.onReportChanged}
+        view={props.colourView}
+        caption={dateAndPma(open, exams)}
+        overlay={map}
+        overlayDisplay={props.overlayDisplay}
+        highlight={props.highlight}
+      />
     </div>
   );
 }

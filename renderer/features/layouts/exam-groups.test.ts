@@ -5,15 +5,39 @@ import { priorChestFilm, priorsOfEye, visitByEye } from './exam-groups.ts';
 
 let next = 0;
 const image = (over: Partial<InstanceSummary>): InstanceSummary => ({
-  instanceId: String(next++).padStart(64, '0'), fileName: 'f', sopInstanceUid: '', sopClassUid: '', transferSyntaxUid: '', patientName: '', patientId: 'P1',
-  studyInstanceUid: '', studyDate: '20110101', studyDescription: '', seriesInstanceUid: '', modality: 'XC', bodyPart: '', laterality: '', rows: 1, columns: 1, frames: 1,
-  photometric: 'RGB', domain: 'retina', domainReason: '', warnings: [], ...over,
+  instanceId: String(next++).padStart(64, '0'),
+  fileName: 'f',
+  sopInstanceUid: '',
+  sopClassUid: '',
+  transferSyntaxUid: '',
+  patientName: '',
+  patientId: 'P1',
+  studyInstanceUid: '',
+  studyDate: '20110101',
+  studyDescription: '',
+  seriesInstanceUid: '',
+  modality: 'XC',
+  bodyPart: '',
+  laterality: '',
+  rows: 1,
+  columns: 1,
+  frames: 1,
+  photometric: 'RGB',
+  domain: 'retina',
+  domainReason: '',
+  warnings: [],
+  ...over,
 });
 
 test('a visit splits by eye; other days and other infants are not part of it', () => {
   const od = image({ laterality: 'R' });
   const os = image({ laterality: 'L' });
-  const all = [od, os, image({ laterality: 'R', studyDate: '20101220' }), image({ laterality: 'L', patientId: 'P2' })];
+  const all = [
+    od,
+    os,
+    image({ laterality: 'R', studyDate: '20101220' }),
+    image({ laterality: 'L', patientId: 'P2' }),
+  ];
   const visit = visitByEye(od, all);
   assert.deepEqual(visit.OD, [od]);
   assert.deepEqual(visit.OS, [os]);
@@ -34,6 +58,15 @@ test('the prior chest film is the latest earlier film of the same infant', () =>
   const older = image({ domain: 'chest', studyDate: '20101201' });
   const prior = image({ domain: 'chest', studyDate: '20110102' });
   const future = image({ domain: 'chest', studyDate: '20110201' });
-  assert.equal(priorChestFilm(open, [open, older, prior, future, image({ domain: 'chest', studyDate: '20110105', patientId: 'P2' })]), prior);
+  assert.equal(
+    priorChestFilm(open, [
+      open,
+      older,
+      prior,
+      future,
+      image({ domain: 'chest', studyDate: '20110105', patientId: 'P2' }),
+    ]),
+    prior,
+  );
   assert.equal(priorChestFilm(older, [open, older]), undefined);
 });

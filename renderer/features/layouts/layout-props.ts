@@ -24,7 +24,9 @@ export interface LayoutProps {
 
 /** DICOM YYYYMMDD as YYYY-MM-DD; `missing` when there is no date. */
 export function formatDate(dicomDate: string, missing = 'undated'): string {
-  return /^\d{8}$/.test(dicomDate) ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6)}` : dicomDate || missing;
+  return /^\d{8}$/.test(dicomDate)
+    ? `${dicomDate.slice(0, 4)}-${dicomDate.slice(4, 6)}-${dicomDate.slice(6)}`
+    : dicomDate || missing;
 }
 
 /** "2011-01-01 · PMA 32+3 weeks" for an image, PMA where the infant's GA is recorded. */

@@ -14,7 +14,10 @@ const INFO_MESSAGE_MS = 6000;
 
 export function useMessages() {
   const [messages, setMessages] = useState<Message[]>([]);
-  const dismiss = useCallback((id: number) => setMessages((list) => list.filter((m) => m.id !== id)), []);
+  const dismiss = useCallback(
+    (id: number) => setMessages((list) => list.filter((m) => m.id !== id)),
+    [],
+  );
   const add = useCallback(
     (message: Omit<Message, 'id'>) => {
       const id = nextId++;
@@ -28,7 +31,15 @@ export function useMessages() {
 }
 
 /** `openFile` shows the file a message names: the image in the viewer, or its row in the quarantine list. */
-export function MessageList({ messages, dismiss, openFile }: { messages: Message[]; dismiss: (id: number) => void; openFile?: (file: string) => void }) {
+export function MessageList({
+  messages,
+  dismiss,
+  openFile,
+}: {
+  messages: Message[];
+  dismiss: (id: number) => void;
+  openFile?: (file: string) => void;
+}) {
   if (!messages.length) return null;
   return (
     <ul className="messages" aria-live="polite">
@@ -37,7 +48,14 @@ export function MessageList({ messages, dismiss, openFile }: { messages: Message
           <span className="message-text">
             {m.file ? (
               openFile ? (
-                <button type="button" className="message-file link" onClick={() => openFile(m.file!)} title="Show this file">{m.file}</button>
+                <button
+                  type="button"
+                  className="message-file link"
+                  onClick={() => openFile(m.file!)}
+                  title="Show this file"
+                >
+                  {m.file}
+                </button>
               ) : (
                 <strong className="message-file">{m.file}</strong>
               )

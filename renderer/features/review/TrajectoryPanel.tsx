@@ -11,14 +11,35 @@ type Course = OperationResult<'patients.trajectory'>;
 type Point = Course['points'][number];
 
 const SERIES = [
-  { name: 'tortuosity_index', title: 'Tortuosity index (retina)', colour: '#f5a524', reference: [1.15, 1.19] }, // pre-plus (RISA standard photograph) and plus (i-ROP, 0–3 DD) levels: core/measurements/vascular/plus-rule.ts
+  {
+    name: 'tortuosity_index',
+    title: 'Tortuosity index (retina)',
+    colour: '#f5a524',
+    reference: [1.15, 1.19],
+  }, // pre-plus (RISA standard photograph) and plus (i-ROP, 0–3 DD) levels: core/measurements/vascular/plus-rule.ts
   { name: 'ctr', title: 'Cardiothoracic ratio (chest)', colour: '#4fb3ff', reference: [0.6] },
 ] as const;
 
-export function TrajectoryPanel({ api, patientId, currentReportId, refreshKey }: { api: ApiClient; patientId: string; currentReportId: string; refreshKey: number }) {
+export function TrajectoryPanel({
+  api,
+  patientId,
+  currentReportId,
+  refreshKey,
+}: {
+  api: ApiClient;
+  patientId: string;
+  currentReportId: string;
+  refreshKey: number;
+}) {
   const [course, setCourse] = useState<Course>();
   const [error, setError] = useState<string>();
-  const load = useCallback(() => api.call('patients.trajectory', { patientId }).then(setCourse, (e: Error) => setError(e.message)), [api, patientId]);
+  const load = useCallback(
+    () =>
+      api
+        .call('patients.trajectory', { patientId })
+        .then(setCourse, (e: Error) => setError(e.message)),
+    [api, patientId],
+  );
   useEffect(() => void load(), [load, refreshKey]);
 
   const save = async (e: FormEvent<HTMLFormElement>) => {
@@ -26,7 +47,12 @@ export function TrajectoryPanel({ api, patientId, currentReportId, refreshKey }:
     const form = new FormData(e.currentTarget);
     setError(undefined);
     try {
-      await api.call('patients.set', { patientId, birthDate: String(form.get('birthDate')), gaWeeks: Number(form.get('gaWeeks')), gaDays: Number(form.get('gaDays') || 0) });
+      await api.call('patients.set', {
+        patientId,
+        birthDate: String(form.get('birthDate')),
+        gaWeeks: Number(form.get('gaWeeks')),
+        gaDays: Number(form.get('gaDays') || 0),
+      });
       await load();
     } catch (err) {
       setError((err as Error).message);
@@ -39,24 +65,70 @@ export function TrajectoryPanel({ api, patientId, currentReportId, refreshKey }:
       {course && !course.patient ? (
         <form className="ga-form" onSubmit={(e) => void save(e)}>
           <span className="hint">Postmenstrual age needs the gestational age at birth:</span>
-          <label>Born <input name="birthDate" type="date" required aria-label="Birth date" /></label>
-          <label>GA <input name="gaWeeks" type="number" min={20} max={44} required aria-label="Gestational age weeks" /> +</label>
-          <input name="gaDays" type="number" min={0} max={6} defaultValue={0} aria-label="Gestational age days" />
+          <label>
+            Born <input name="birthDate" type="date" required aria-label="Birth date" />
+          </label>
+          <label>
+            GA{' '}
+            <input
+              name="gaWeeks"
+              type="number"
+              min={20}
+              max={44}
+              required
+              aria-label="Gestational age weeks"
+            />{' '}
+            +
+          </label>
+          <input
+            name="gaDays"
+            type="number"
+            min={0}
+            max={6}
+            defaultValue={0}
+            aria-label="Gestational age days"
+          />
           <button type="submit">Save</button>
         </form>
       ) : null}
-      {course?.patient ? <p className="hint">Born {course.patient.birthDate} at {course.patient.gaWeeks}+{course.patient.gaDays} weeks.</p> : null}
-      {course ? SERIES.map((s) => <Chart key={s.name} series={s} points={course.points.filter((p) => p.measure?.name === s.name)} currentReportId={currentReportId} />) : null}
+      {course?.patient ? (
+        <p className="hint">
+          Born {course.patient.birthDate} at {course.patient.gaWeeks}+{course.patient.gaDays} weeks.
+        </p>
+      ) : null}
+      {course
+        ? SERIES.map((s) => (
+            <Chart
+              key={s.name}
+              series={s}
+              points={course.points.filter((p) => p.measure?.name === s.name)}
+              currentReportId={currentReportId}
+            />
+          ))
+        : null}
       {course && !course.points.length ? <p className="hint">No signed exam yet.</p> : null}
       {error ? <p className="message-error">{error}</p> : null}
     </section>
   );
 }
 
-function Chart({ series, points, currentReportId }: { series: (typeof SERIES)[number]; points: Point[]; currentReportId: string }) {
+function Chart({
+  series,
+  points,
+  currentReportId,
+}: {
+  series: (typeof SERIES)[number];
+  points: Point[];
+  currentReportId: string;
+}) {
   const dated = points.filter((p) => p.pmaDays !== null);
   if (!points.length) return null;
-  if (!dated.length) return <p className="hint">{series.title}: {points.length} exam(s) without a postmenstrual age.</p>;
+  if (!dated.length)
+    return (
+      <p className="hint">
+        {series.title}: {points.length} exam(s) without a postmenstrual age.
+      </p>
+    );
   const w = 380;
   const h = 120;
   const pad = 28;
@@ -69,24 +141,65 @@ function Chart({ series, points, currentReportId }: { series: (typeof SERIES)[nu
   return (
     <figure className="chart" data-series={series.name}>
       <figcaption>{series.title} by postmenstrual age (weeks)</figcaption>
-      <svg width={w} height={h} role="img" aria-label={`${series.title}: ${dated.map((p) => `${p.pma} ${p.measure!.value}`).join('; ')}`}>
-        {series.reference.map((r) => <line key={r} x1={pad} x2={w - 8} y1={py(r)} y2={py(r)} stroke="#556" strokeDasharray="3 3" />)}
-        <polyline fill="none" stroke={series.colour} strokeWidth={1.5} points={dated.map((p) => `${px(p.pmaDays! / 7)},${py(p.measure!.value)}`).join(' ')} />
+      <svg
+        width={w}
+        height={h}
+        role="img"
+        aria-label={`${series.title}: ${dated.map((p) => `${p.pma} ${p.measure!.value}`).join('; ')}`}
+      >
+        {series.reference.map((r) => (
+          <line
+            key={r}
+            x1={pad}
+            x2={w - 8}
+            y1={py(r)}
+            y2={py(r)}
+            stroke="#556"
+            strokeDasharray="3 3"
+          />
+        ))}
+        <polyline
+          fill="none"
+          stroke={series.colour}
+          strokeWidth={1.5}
+          points={dated.map((p) => `${px(p.pmaDays! / 7)},${py(p.measure!.value)}`).join(' ')}
+        />
         {dated.map((p) => (
           <g key={`${p.reportId}-${p.version}`}>
             <circle cx={px(p.pmaDays! / 7)} cy={py(p.measure!.value)} r={3} fill={series.colour} />
-            {p.reportId === currentReportId ? <circle cx={px(p.pmaDays! / 7)} cy={py(p.measure!.value)} r={7} fill="none" stroke="#fff" data-current="true" /> : null}
+            {p.reportId === currentReportId ? (
+              <circle
+                cx={px(p.pmaDays! / 7)}
+                cy={py(p.measure!.value)}
+                r={7}
+                fill="none"
+                stroke="#fff"
+                data-current="true"
+              />
+            ) : null}
           </g>
         ))}
-        <text x={pad} y={h - 4} fill="#8aa0b4" fontSize={10}>{x0.toFixed(0)}</text>
-        <text x={w - 24} y={h - 4} fill="#8aa0b4" fontSize={10}>{x1.toFixed(0)}</text>
-        <text x={2} y={py(y1) + 10} fill="#8aa0b4" fontSize={10}>{y1.toFixed(2)}</text>
-        <text x={2} y={py(y0)} fill="#8aa0b4" fontSize={10}>{y0.toFixed(2)}</text>
+        <text x={pad} y={h - 4} fill="#8aa0b4" fontSize={10}>
+          {x0.toFixed(0)}
+        </text>
+        <text x={w - 24} y={h - 4} fill="#8aa0b4" fontSize={10}>
+          {x1.toFixed(0)}
+        </text>
+        <text x={2} y={py(y1) + 10} fill="#8aa0b4" fontSize={10}>
+          {y1.toFixed(2)}
+        </text>
+        <text x={2} y={py(y0)} fill="#8aa0b4" fontSize={10}>
+          {y0.toFixed(2)}
+        </text>
       </svg>
       <ul className="timeline">
         {points.map((p) => (
-          <li key={`${p.reportId}-${p.version}`} className={p.reportId === currentReportId ? 'current' : undefined}>
-            {p.pma} · {p.examDate || 'no date'} · {p.measure!.value} ({p.measure!.source}) · v{p.version}
+          <li
+            key={`${p.reportId}-${p.version}`}
+            className={p.reportId === currentReportId ? 'current' : undefined}
+          >
+            {p.pma} · {p.examDate || 'no date'} · {p.measure!.value} ({p.measure!.source}) · v
+            {p.version}
           </li>
         ))}
       </ul>

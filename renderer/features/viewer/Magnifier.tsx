@@ -22,5 +22,15 @@ export function Magnifier({ element, at }: { element: HTMLElement; at: { x: numb
   // Beside the pointer, flipped to the other side near the right or bottom edge.
   const left = at.x + 24 + SIZE > element.clientWidth ? at.x - 24 - SIZE : at.x + 24;
   const top = at.y + 24 + SIZE > element.clientHeight ? at.y - 24 - SIZE : at.y + 24;
-  return <canvas ref={canvas} className="magnifier" width={SIZE} height={SIZE} style={{ left, top }} data-testid="magnifier" aria-hidden="true" />;
+  return (
+    <canvas
+      ref={canvas}
+      className="magnifier"
+      width={SIZE}
+      height={SIZE}
+      style={{ left, top }}
+      data-testid="magnifier"
+      aria-hidden="true"
+    />
+  );
 }

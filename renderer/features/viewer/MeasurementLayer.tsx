@@ -17,8 +17,15 @@ export interface DrawnMeasurement {
 
 const COLOURS = { placing: '#3ee0e6', saved: '#ffd447', ctrThorax: '#ff5a5a' };
 
-export function MeasurementLayer({ element, measurements }: { element: HTMLElement; measurements: DrawnMeasurement[] }) {
-  const toCanvas = (p: ImagePoint) => cornerstone.pixelToCanvas(element, p as cornerstone.PixelCoordinate);
+export function MeasurementLayer({
+  element,
+  measurements,
+}: {
+  element: HTMLElement;
+  measurements: DrawnMeasurement[];
+}) {
+  const toCanvas = (p: ImagePoint) =>
+    cornerstone.pixelToCanvas(element, p as cornerstone.PixelCoordinate);
   return (
     <svg className="viewport-measurements" aria-hidden="true">
       {measurements.map((m) => {
@@ -32,7 +39,9 @@ export function MeasurementLayer({ element, measurements }: { element: HTMLEleme
               const [p, q] = [toCanvas(a), toCanvas(b)];
               // The CTR's first line is the thorax (red), the second the heart.
               const stroke = m.kind === 'ctr' && i === 0 && !m.saved ? COLOURS.ctrThorax : colour;
-              return <line key={i} x1={p.x} y1={p.y} x2={q.x} y2={q.y} stroke={stroke} strokeWidth={2} />;
+              return (
+                <line key={i} x1={p.x} y1={p.y} x2={q.x} y2={q.y} stroke={stroke} strokeWidth={2} />
+              );
             })}
             {shapes.circles.map((c, i) => {
               const centre = toCanvas(c.centre);
@@ -40,13 +49,44 @@ export function MeasurementLayer({ element, measurements }: { element: HTMLEleme
               const r = Math.hypot(edge.x - centre.x, edge.y - centre.y);
               return (
                 <g key={`c${i}`}>
-                  <circle cx={centre.x} cy={centre.y} r={r} fill="none" stroke={colour} strokeWidth={c.label === 'zone I' ? 2.5 : 1.5} strokeDasharray={c.label && c.label !== 'zone I' ? '6 4' : undefined} />
-                  {c.label ? <text x={centre.x + r * 0.71 + 4} y={centre.y - r * 0.71 - 4} fill={colour} className="measurement-label">{c.label}</text> : null}
+                  <circle
+                    cx={centre.x}
+                    cy={centre.y}
+                    r={r}
+                    fill="none"
+                    stroke={colour}
+                    strokeWidth={c.label === 'zone I' ? 2.5 : 1.5}
+                    strokeDasharray={c.label && c.label !== 'zone I' ? '6 4' : undefined}
+                  />
+                  {c.label ? (
+                    <text
+                      x={centre.x + r * 0.71 + 4}
+                      y={centre.y - r * 0.71 - 4}
+                      fill={colour}
+                      className="measurement-label"
+                    >
+                      {c.label}
+                    </text>
+                  ) : null}
                 </g>
               );
             })}
-            {m.saved ? null : handles.map((p, i) => <circle key={`h${i}`} cx={p.x} cy={p.y} r={4} fill={m.kind === 'ctr' && i < 2 ? COLOURS.ctrThorax : colour} />)}
-            {m.label && labelAt ? <text x={labelAt.x + 8} y={labelAt.y - 8} fill={colour} className="measurement-label">{m.label}</text> : null}
+            {m.saved
+              ? null
+              : handles.map((p, i) => (
+                  <circle
+                    key={`h${i}`}
+                    cx={p.x}
+                    cy={p.y}
+                    r={4}
+                    fill={m.kind === 'ctr' && i < 2 ? COLOURS.ctrThorax : colour}
+                  />
+                ))}
+            {m.label && labelAt ? (
+              <text x={labelAt.x + 8} y={labelAt.y - 8} fill={colour} className="measurement-label">
+                {m.label}
+              </text>
+            ) : null}
           </g>
         );
       })}

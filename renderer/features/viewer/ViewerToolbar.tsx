@@ -15,17 +15,42 @@ export interface ViewerToolbarProps {
   testId: string;
 }
 
-export function ViewerToolbar({ measurements: m, chest, magnifier, onMagnifier, presets, preset, onPreset, extra, testId }: ViewerToolbarProps) {
+export function ViewerToolbar({
+  measurements: m,
+  chest,
+  magnifier,
+  onMagnifier,
+  presets,
+  preset,
+  onPreset,
+  extra,
+  testId,
+}: ViewerToolbarProps) {
   return (
     <div className="viewer-tools">
       {presets.length ? (
-        <select aria-label="Window preset" value={preset ?? ''} onChange={(e) => onPreset(e.target.value)} title="Window presets (W)">
+        <select
+          aria-label="Window preset"
+          value={preset ?? ''}
+          onChange={(e) => onPreset(e.target.value)}
+          title="Window presets (W)"
+        >
           <option value="">file window</option>
-          {presets.map((p) => <option key={p} value={p}>{p}</option>)}
+          {presets.map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
         </select>
       ) : null}
       {m.tools.map((t) => (
-        <button key={t.kind} type="button" aria-pressed={m.kind === t.kind} onClick={() => m.toggle(t.kind)} title={`${t.name}: ${t.steps.join(', then ')} (${t.key.toUpperCase()})`}>
+        <button
+          key={t.kind}
+          type="button"
+          aria-pressed={m.kind === t.kind}
+          onClick={() => m.toggle(t.kind)}
+          title={`${t.name}: ${t.steps.join(', then ')} (${t.key.toUpperCase()})`}
+        >
           {t.name}
         </button>
       ))}
@@ -33,18 +58,31 @@ export function ViewerToolbar({ measurements: m, chest, magnifier, onMagnifier, 
         Loupe
       </button>
       {m.kind === 'ctr' && chest ? (
-        <button type="button" onClick={() => void m.ctrFromModel()} title="Start from the lung model's estimate">
+        <button
+          type="button"
+          onClick={() => void m.ctrFromModel()}
+          title="Start from the lung model's estimate"
+        >
           From lung model
         </button>
       ) : null}
       {m.current ? (
-        <span className="tool-readout" data-testid={`${testId}-tool-readout`} data-kind={m.current.kind} title={m.source}>
+        <span
+          className="tool-readout"
+          data-testid={`${testId}-tool-readout`}
+          data-kind={m.current.kind}
+          title={m.source}
+        >
           {m.prompt}
           {m.reading && m.source ? ` · ${m.source}` : ''}
         </span>
       ) : null}
       {m.complete && m.reading ? (
-        <button type="button" onClick={() => void m.save()} title="Save this measurement with the study (S)">
+        <button
+          type="button"
+          onClick={() => void m.save()}
+          title="Save this measurement with the study (S)"
+        >
           Save
         </button>
       ) : null}

@@ -11,9 +11,20 @@ import * as cornerstone from 'cornerstone-core';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
-import { defaultVoi, defaultWindow, toCornerstoneImage, voiLutFor, type VoiChoice } from './cornerstone-image.ts';
+import {
+  defaultVoi,
+  defaultWindow,
+  toCornerstoneImage,
+  voiLutFor,
+  type VoiChoice,
+} from './cornerstone-image.ts';
 import { colourView, type ColourView } from './display-modes.ts';
-import { drawOverlaySource, renderOverlaySource, type HeatMap, type OverlayStyle } from './heat-overlay.ts';
+import {
+  drawOverlaySource,
+  renderOverlaySource,
+  type HeatMap,
+  type OverlayStyle,
+} from './heat-overlay.ts';
 import { Magnifier } from './Magnifier.tsx';
 import { MeasurementLayer } from './MeasurementLayer.tsx';
 import { SavedMeasurements } from './SavedMeasurements.tsx';
@@ -57,11 +68,29 @@ interface Readout {
   voi?: VoiChoice;
 }
 
-const presetVoi = (preset: WindowPreset): VoiChoice => ({ kind: 'window', window: { center: preset.center, width: preset.width, explanation: `${preset.name} preset` } });
+const presetVoi = (preset: WindowPreset): VoiChoice => ({
+  kind: 'window',
+  window: { center: preset.center, width: preset.width, explanation: `${preset.name} preset` },
+});
 /** The preset shown, by name, or undefined for any other window. */
-const shownPreset = (presets: WindowPreset[], shown: VoiChoice | undefined) => presets.find((p) => shown?.kind === 'window' && `${p.name} preset` === shown.window.explanation);
+const shownPreset = (presets: WindowPreset[], shown: VoiChoice | undefined) =>
+  presets.find((p) => shown?.kind === 'window' && `${p.name} preset` === shown.window.explanation);
 
-export function Viewport({ api, instance, onError, overlay, overlayDisplay, highlight, active = true, onActivate, view = 'colour', caption, toolbarExtra, onReportChanged, testId = 'viewport' }: ViewportProps) {
+export function Viewport({
+  api,
+  instance,
+  onError,
+  overlay,
+  overlayDisplay,
+  highlight,
+  active = true,
+  onActivate,
+  view = 'colour',
+  caption,
+  toolbarExtra,
+  onReportChanged,
+  testId = 'viewport',
+}: ViewportProps) {
   const element = useCornerstoneElement();
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
@@ -73,8 +102,18 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
   const [pointerOnCanvas, setPointerOnCanvas] = useState<{ x: number; y: number }>();
   /** The decoded frame last fetched, so switching the colour view does not fetch it again. */
   const fetched = useRef<DecodedFrame>(undefined);
-  const presets = useMemo(() => (readout ? windowPresets(readout.frame, instance.modality) : []), [readout?.frame, instance.modality]);
-  const measurements = useMeasurements(api, instance, element, readout?.frame.spacing, onError, onReportChanged);
+  const presets = useMemo(
+    () => (readout ? windowPresets(readout.frame, instance.modality) : []),
+    [readout?.frame, instance.modality],
+  );
+  const measurements = useMeasurements(
+    api,
+    instance,
+    element,
+    readout?.frame.spacing,
+    onError,
+    onReportChanged,
+  );
 
   useEffect(() => setFrameIndex(0), [instance.instanceId]);
 
@@ -82,9 +121,12 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     let cancelled = false;
     const el = element.current!;
     const id = `${instance.instanceId}/${frameIndex}`;
-    const sameFrame = fetched.current && `${fetched.current.instanceId}/${fetched.current.frame}` === id;
+    const sameFrame =
+      fetched.current && `${fetched.current.instanceId}/${fetched.current.frame}` === id;
     if (!sameFrame) performance.mark('neoscope:image-chosen');
-    const load = sameFrame ? Promise.resolve(fetched.current!) : api.call('image.frame', { instanceId: instance.instanceId, frame: frameIndex });
+    const load = sameFrame
+      ? Promise.resolve(fetched.current!)
+      : api.call('image.frame', { instanceId: instance.instanceId, frame: frameIndex });
     load
       .then((frame) => {
         if (cancelled) return;
@@ -100,12 +142,17 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
         el.dataset.colourView = view;
         if (!sameFrame) {
           performance.mark('neoscope:first-pixels');
-          performance.measure('neoscope:choose-to-pixels', 'neoscope:image-chosen', 'neoscope:first-pixels');
+          performance.measure(
+            'neoscope:choose-to-pixels',
+            'neoscope:image-chosen',
+            'neoscope:first-pixels',
+          );
           setReadout({ frame, voi });
         }
       })
       .catch((error: { message: string; code?: string }) => {
-        if (!cancelled) onError({ message: error.message, code: error.code, file: instance.fileName });
+        if (!cancelled)
+          onError({ message: error.message, code: error.code, file: instance.fileName });
       });
     return () => {
       cancelled = true;
@@ -157,8 +204,7 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
       // Film/CT presets in turn, then back to the file's default.
       const next = presets[presets.indexOf(shownPreset(presets, voi)!) + 1];
       applyVoi(next ? presetVoi(next) : defaultVoi(frame));
-    }
-    else if (tool) measurements.toggle(tool.kind);
+    } else if (tool) measurements.toggle(tool.kind);
     else if (key === 's' && measurements.complete) void measurements.save();
     else if (key === 'Escape' && measurements.kind) measurements.toggle(measurements.kind);
     else if (key === 'm') setMagnifier((m) => !m);
@@ -175,7 +221,8 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     // Render the map once; redraw it whenever cornerstone redraws the image (pan, zoom, W/L, resize).
     const el = element.current!;
     const canvas = overlayCanvas.current!;
-    const source = overlay && overlayDisplay?.visible ? renderOverlaySource(overlay, overlayDisplay) : undefined;
+    const source =
+      overlay && overlayDisplay?.visible ? renderOverlaySource(overlay, overlayDisplay) : undefined;
     const draw = () => {
       // Resizing a canvas reallocates it: only when the element changed size.
       if (canvas.width !== el.clientWidth || canvas.height !== el.clientHeight) {
@@ -185,7 +232,14 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
       canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
       const enabled = cornerstone.getEnabledElement(el);
       if (!source || !overlay || !enabled?.image) return;
-      drawOverlaySource(canvas, source, overlay, cornerstone.internal.getTransform(enabled).m, overlayDisplay?.style === 'contour', highlight);
+      drawOverlaySource(
+        canvas,
+        source,
+        overlay,
+        cornerstone.internal.getTransform(enabled).m,
+        overlayDisplay?.style === 'contour',
+        highlight,
+      );
     };
     draw();
     el.addEventListener('cornerstoneimagerendered', draw);
@@ -204,7 +258,8 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
     }
   };
   const onWheel = (e: React.WheelEvent) => {
-    if (instance.frames > 1) setFrameIndex((f) => Math.max(0, Math.min(instance.frames - 1, f + Math.sign(e.deltaY))));
+    if (instance.frames > 1)
+      setFrameIndex((f) => Math.max(0, Math.min(instance.frames - 1, f + Math.sign(e.deltaY))));
   };
 
   const el = element.current;
@@ -243,11 +298,35 @@ export function Viewport({ api, instance, onError, overlay, overlayDisplay, high
           }}
           data-testid={testId}
         />
-        <canvas className="viewport-ai-overlay" ref={overlayCanvas} data-testid={`${testId}-ai-overlay`} aria-hidden="true" />
+        <canvas
+          className="viewport-ai-overlay"
+          ref={overlayCanvas}
+          data-testid={`${testId}-ai-overlay`}
+          aria-hidden="true"
+        />
         {drawable ? <MeasurementLayer element={el!} measurements={measurements.drawn} /> : null}
-        {magnifier && pointerOnCanvas && el ? <Magnifier element={el} at={pointerOnCanvas} /> : null}
-        <SavedMeasurements saved={measurements.saved} onDelete={(id) => void measurements.remove(id)} onUseInReport={(a) => void measurements.useInReport(a)} testId={testId} />
-        {readout ? <ViewportOverlay instance={instance} frame={readout.frame} voi={readout.voi} frameIndex={frameIndex} view={view} caption={caption} element={el} pointer={pointer} testId={testId} /> : null}
+        {magnifier && pointerOnCanvas && el ? (
+          <Magnifier element={el} at={pointerOnCanvas} />
+        ) : null}
+        <SavedMeasurements
+          saved={measurements.saved}
+          onDelete={(id) => void measurements.remove(id)}
+          onUseInReport={(a) => void measurements.useInReport(a)}
+          testId={testId}
+        />
+        {readout ? (
+          <ViewportOverlay
+            instance={instance}
+            frame={readout.frame}
+            voi={readout.voi}
+            frameIndex={frameIndex}
+            view={view}
+            caption={caption}
+            element={el}
+            pointer={pointer}
+            testId={testId}
+          />
+        ) : null}
       </div>
     </div>
   );

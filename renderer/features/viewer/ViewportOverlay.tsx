@@ -18,20 +18,52 @@ export interface ViewportOverlayProps {
   testId: string;
 }
 
-export function ViewportOverlay({ instance, frame, voi, frameIndex, view, caption, element, pointer, testId }: ViewportOverlayProps) {
+export function ViewportOverlay({
+  instance,
+  frame,
+  voi,
+  frameIndex,
+  view,
+  caption,
+  element,
+  pointer,
+  testId,
+}: ViewportOverlayProps) {
   const viewport = element ? cornerstone.getViewport(element) : undefined;
   return (
     <div className="viewport-overlay">
-      {caption ? <span className="viewport-caption" data-testid={`${testId}-caption`}>{caption}</span> : null}
-      <span>{instance.patientName || 'Unnamed'} · {instance.modality} · {instance.laterality ? `laterality ${instance.laterality} · ` : ''}{instance.photometric}{view !== 'colour' && frame.samplesPerPixel === 3 ? ` · ${view} view` : ''}</span>
+      {caption ? (
+        <span className="viewport-caption" data-testid={`${testId}-caption`}>
+          {caption}
+        </span>
+      ) : null}
+      <span>
+        {instance.patientName || 'Unnamed'} · {instance.modality} ·{' '}
+        {instance.laterality ? `laterality ${instance.laterality} · ` : ''}
+        {instance.photometric}
+        {view !== 'colour' && frame.samplesPerPixel === 3 ? ` · ${view} view` : ''}
+      </span>
       <span>
         {voiLabel(frame, voi)} · frame {frameIndex + 1}/{instance.frames}
       </span>
       <span className="calibration">{calibrationNote(frame)}</span>
-      {viewport ? <span data-testid={`${testId}-view-transform`}>{viewTransformLabel({ scale: viewport.scale ?? 1, rotation: viewport.rotation ?? 0, hflip: Boolean(viewport.hflip), vflip: Boolean(viewport.vflip) })}</span> : null}
+      {viewport ? (
+        <span data-testid={`${testId}-view-transform`}>
+          {viewTransformLabel({
+            scale: viewport.scale ?? 1,
+            rotation: viewport.rotation ?? 0,
+            hflip: Boolean(viewport.hflip),
+            vflip: Boolean(viewport.vflip),
+          })}
+        </span>
+      ) : null}
       {pointer ? (
         <span data-testid={`${testId}-pixel-readout`}>
-          ({pointer.x}, {pointer.y}) px{frame.spacing ? ` · (${(pointer.x * frame.spacing.column).toFixed(1)}, ${(pointer.y * frame.spacing.row).toFixed(1)}) mm` : ''} · value {pointer.value}
+          ({pointer.x}, {pointer.y}) px
+          {frame.spacing
+            ? ` · (${(pointer.x * frame.spacing.column).toFixed(1)}, ${(pointer.y * frame.spacing.row).toFixed(1)}) mm`
+            : ''}{' '}
+          · value {pointer.value}
         </span>
       ) : null}
     </div>

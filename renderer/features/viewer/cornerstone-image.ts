@@ -6,7 +6,13 @@
  */
 import type { Image, LUT } from 'cornerstone-core';
 import type { DecodedFrame } from '../../../core/api/schemas.ts';
-import { defaultVoi, defaultWindow, modalityRange, voiStage, type VoiChoice } from '../../../core/imaging/frame-display.ts';
+import {
+  defaultVoi,
+  defaultWindow,
+  modalityRange,
+  voiStage,
+  type VoiChoice,
+} from '../../../core/imaging/frame-display.ts';
 import { lookup, voiDisplayTable } from '../../../core/imaging/lut.ts';
 
 export { defaultVoi, defaultWindow, modalityRange, type VoiChoice };
@@ -29,13 +35,20 @@ export function voiLutFor(frame: DecodedFrame, choice: VoiChoice): LUT {
   // cornerstone reuses its cached display LUT while the VOI LUT's id is unchanged, so the id
   // must change with the window: without it a W/L drag updates the readout but not the pixels.
   const id = `${frame.instanceId}/${frame.frame}/${choice.kind === 'lut' ? `lut${choice.index}` : `${choice.window.center}/${choice.window.width}`}`;
-  return { id, firstValueMapped: table.firstValueMapped, numBitsPerEntry: 8, lut: table.entries } as LUT;
+  return {
+    id,
+    firstValueMapped: table.firstValueMapped,
+    numBitsPerEntry: 8,
+    lut: table.entries,
+  } as LUT;
 }
 
 /** `view` names a colour view (red-free, enhanced) so cornerstone does not reuse the canvas of another view of the frame. */
 export function toCornerstoneImage(frame: DecodedFrame, view = ''): Image {
   const color = frame.samplesPerPixel === 3;
-  let pixelData: ArrayLike<number> & { byteLength: number } = color ? rgbToRgba(frame.pixels as Uint8Array) : frame.pixels;
+  let pixelData: ArrayLike<number> & { byteLength: number } = color
+    ? rgbToRgba(frame.pixels as Uint8Array)
+    : frame.pixels;
   let slope = frame.rescaleSlope;
   let intercept = frame.rescaleIntercept;
   let min = frame.minValue;

@@ -17,7 +17,10 @@ export interface CtrReading {
   cardiacMm?: number;
 }
 
-export function ctrReading(points: readonly ImagePoint[], columnSpacingMm?: number): CtrReading | undefined {
+export function ctrReading(
+  points: readonly ImagePoint[],
+  columnSpacingMm?: number,
+): CtrReading | undefined {
   if (points.length < 4) return undefined;
   const [t1, t2, c1, c2] = points as [ImagePoint, ImagePoint, ImagePoint, ImagePoint];
   const thoracicPx = Math.abs(t2.x - t1.x);

@@ -25,5 +25,8 @@ export function redFree(rgb: Uint8Array): Uint8Array {
 export function colourView(frame: DecodedFrame, view: ColourView): DecodedFrame {
   if (frame.samplesPerPixel !== 3 || view === 'colour') return frame;
   const rgb = frame.pixels as Uint8Array;
-  return { ...frame, pixels: view === 'red-free' ? redFree(rgb) : claheRgb(rgb, frame.columns, frame.rows) };
+  return {
+    ...frame,
+    pixels: view === 'red-free' ? redFree(rgb) : claheRgb(rgb, frame.columns, frame.rows),
+  };
 }

@@ -16,11 +16,25 @@ export type Colormap = (typeof COLORMAPS)[number];
 type Rgb = [number, number, number];
 const RAMPS: Record<Colormap, Array<[number, Rgb]>> = {
   // Dark blue → cyan → yellow → red.
-  heat: [[0, [20, 40, 160]], [0.35, [0, 190, 220]], [0.65, [250, 220, 40]], [1, [230, 30, 20]]],
+  heat: [
+    [0, [20, 40, 160]],
+    [0.35, [0, 190, 220]],
+    [0.65, [250, 220, 40]],
+    [1, [230, 30, 20]],
+  ],
   // Perceptually uniform and readable with colour-vision deficiency (matplotlib's viridis, 5 stops).
-  viridis: [[0, [68, 1, 84]], [0.25, [59, 82, 139]], [0.5, [33, 145, 140]], [0.75, [94, 201, 98]], [1, [253, 231, 37]]],
+  viridis: [
+    [0, [68, 1, 84]],
+    [0.25, [59, 82, 139]],
+    [0.5, [33, 145, 140]],
+    [0.75, [94, 201, 98]],
+    [1, [253, 231, 37]],
+  ],
   // One hue, strength by value: reads well over a grey film.
-  red: [[0, [120, 0, 0]], [1, [255, 40, 40]]],
+  red: [
+    [0, [120, 0, 0]],
+    [1, [255, 40, 40]],
+  ],
 };
 
 export function colourOf(v: number, colormap: Colormap = 'heat'): Rgb {
@@ -45,7 +59,12 @@ export interface OverlayStyle {
   style: 'fill' | 'contour';
 }
 
-function heatImage(map: HeatMap, threshold: number, opacity: number, colormap: Colormap = 'heat'): ImageData {
+function heatImage(
+  map: HeatMap,
+  threshold: number,
+  opacity: number,
+  colormap: Colormap = 'heat',
+): ImageData {
   const image = new ImageData(map.width, map.height);
   for (let i = 0; i < map.values.length; i++) {
     const v = map.values[i]!;
@@ -64,8 +83,10 @@ export function contourMask(map: HeatMap, threshold: number): Uint8Array {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (values[i]! < threshold) continue;
-      const inside = (xx: number, yy: number) => xx >= 0 && yy >= 0 && xx < width && yy < height && values[yy * width + xx]! >= threshold;
-      if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1)) mask[i] = 1;
+      const inside = (xx: number, yy: number) =>
+        xx >= 0 && yy >= 0 && xx < width && yy < height && values[yy * width + xx]! >= threshold;
+      if (!inside(x - 1, y) || !inside(x + 1, y) || !inside(x, y - 1) || !inside(x, y + 1))
+        mask[i] = 1;
     }
   }
   return mask;
@@ -87,7 +108,9 @@ function resampleMap(map: HeatMap): HeatMap {
   const values = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const sy = Math.min(map.height - 1, Math.floor((y + 0.5) * step));
-    for (let x = 0; x < width; x++) values[y * width + x] = map.values[sy * map.width + Math.min(map.width - 1, Math.floor((x + 0.5) * step))]!;
+    for (let x = 0; x < width; x++)
+      values[y * width + x] =
+        map.values[sy * map.width + Math.min(map.width - 1, Math.floor((x + 0.5) * step))]!;
   }
   return { width, height, values };
 }
@@ -100,7 +123,10 @@ function contourImage(map: HeatMap, threshold: number, colormap: Colormap): Imag
   const [r, g, b] = colourOf(1, colormap);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const near = edge[y * width + x] || (x > 0 && edge[y * width + x - 1]) || (y > 0 && edge[(y - 1) * width + x]);
+      const near =
+        edge[y * width + x] ||
+        (x > 0 && edge[y * width + x - 1]) ||
+        (y > 0 && edge[(y - 1) * width + x]);
       if (near) image.data.set([r, g, b, 255], (y * width + x) * 4);
     }
   }
@@ -108,7 +134,10 @@ function contourImage(map: HeatMap, threshold: number, colormap: Colormap): Imag
 }
 
 /** The bounding box (image pixels) of the map above the threshold, or undefined when nothing is. */
-export function regionAbove(map: HeatMap, threshold: number): { x: number; y: number; width: number; height: number } | undefined {
+export function regionAbove(
+  map: HeatMap,
+  threshold: number,
+): { x: number; y: number; width: number; height: number } | undefined {
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -1;
@@ -131,7 +160,10 @@ export function regionAbove(map: HeatMap, threshold: number): { x: number; y: nu
  */
 export function renderOverlaySource(map: HeatMap, style: OverlayStyle): HTMLCanvasElement {
   const grid = resampleMap(map);
-  const image = style.style === 'contour' ? contourImage(grid, style.threshold, style.colormap) : heatImage(grid, style.threshold, style.opacity, style.colormap);
+  const image =
+    style.style === 'contour'
+      ? contourImage(grid, style.threshold, style.colormap)
+      : heatImage(grid, style.threshold, style.opacity, style.colormap);
   const source = document.createElement('canvas');
   source.width = grid.width;
   source.height = grid.height;
@@ -144,7 +176,14 @@ export function renderOverlaySource(map: HeatMap, style: OverlayStyle): HTMLCanv
  * matrix the viewport draws the image with (so zoom, pan, rotation and flips line up), and
  * outlines the highlighted region.
  */
-export function drawOverlaySource(canvas: HTMLCanvasElement, source: HTMLCanvasElement, map: HeatMap, transform: readonly number[], crisp: boolean, highlight?: { x: number; y: number; width: number; height: number }): void {
+export function drawOverlaySource(
+  canvas: HTMLCanvasElement,
+  source: HTMLCanvasElement,
+  map: HeatMap,
+  transform: readonly number[],
+  crisp: boolean,
+  highlight?: { x: number; y: number; width: number; height: number },
+): void {
   const context = canvas.getContext('2d')!;
   context.setTransform(1, 0, 0, 1, 0, 0);
   context.clearRect(0, 0, canvas.width, canvas.height);

@@ -1,12 +1,32 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { POINTS_PER_KIND } from '../../../core/api/contract-worklist.ts';
-import { angleDegrees, lengthReading, MEASUREMENT_TOOLS, toolFor, zoneOneRadius } from './measurement-tools.ts';
+import {
+  angleDegrees,
+  lengthReading,
+  MEASUREMENT_TOOLS,
+  toolFor,
+  zoneOneRadius,
+} from './measurement-tools.ts';
 
 test('length uses row and column spacing separately and flags detector spacing as uncalibrated', () => {
   assert.equal(lengthReading({ x: 0, y: 0 }, { x: 30, y: 40 }, undefined), '50.0 px');
-  assert.equal(lengthReading({ x: 0, y: 0 }, { x: 30, y: 40 }, { row: 0.2, column: 0.1, source: 'PixelSpacing' }), `${Math.hypot(3, 8).toFixed(1)} mm`);
-  assert.match(lengthReading({ x: 0, y: 0 }, { x: 10, y: 0 }, { row: 0.1, column: 0.1, source: 'ImagerPixelSpacing' }), /^1\.0 mm \(uncalibrated\)$/);
+  assert.equal(
+    lengthReading(
+      { x: 0, y: 0 },
+      { x: 30, y: 40 },
+      { row: 0.2, column: 0.1, source: 'PixelSpacing' },
+    ),
+    `${Math.hypot(3, 8).toFixed(1)} mm`,
+  );
+  assert.match(
+    lengthReading(
+      { x: 0, y: 0 },
+      { x: 10, y: 0 },
+      { row: 0.1, column: 0.1, source: 'ImagerPixelSpacing' },
+    ),
+    /^1\.0 mm \(uncalibrated\)$/,
+  );
 });
 
 test('angle at the vertex', () => {
@@ -24,8 +44,14 @@ test('zone I circle: centred on the disc, radius twice the disc–fovea distance
 });
 
 test('disc ruler rings at 1, 2 and 3 disc diameters around the disc centre', () => {
-  const rings = toolFor('disc-ruler').shapes([{ x: 90, y: 50 }, { x: 110, y: 50 }]).circles;
-  assert.deepEqual(rings.map((r) => r.radius), [10, 20, 40, 60]);
+  const rings = toolFor('disc-ruler').shapes([
+    { x: 90, y: 50 },
+    { x: 110, y: 50 },
+  ]).circles;
+  assert.deepEqual(
+    rings.map((r) => r.radius),
+    [10, 20, 40, 60],
+  );
   assert.ok(rings.every((r) => r.centre.x === 100 && r.centre.y === 50));
 });
 

@@ -69,21 +69,39 @@ export const MEASUREMENT_TOOLS: MeasurementTool[] = [
     domains: ['chest', 'retina', 'other'],
     steps: ['first arm', 'vertex', 'second arm'],
     read: (p) => (p.length >= 3 ? `${angleDegrees(p[0]!, p[1]!, p[2]!).toFixed(1)}°` : undefined),
-    shapes: (p) => ({ lines: p.length >= 2 ? [[p[0]!, p[1]!], ...(p.length >= 3 ? [[p[1]!, p[2]!] as [ImagePoint, ImagePoint]] : [])] : [], circles: [] }),
+    shapes: (p) => ({
+      lines:
+        p.length >= 2
+          ? [[p[0]!, p[1]!], ...(p.length >= 3 ? [[p[1]!, p[2]!] as [ImagePoint, ImagePoint]] : [])]
+          : [],
+      circles: [],
+    }),
   },
   {
     kind: 'ctr',
     name: 'CTR',
     key: 'c',
     domains: ['chest'],
-    steps: ['thoracic: right margin', 'thoracic: left margin', 'heart: right border', 'heart: left border'],
+    steps: [
+      'thoracic: right margin',
+      'thoracic: left margin',
+      'heart: right border',
+      'heart: left border',
+    ],
     read: (p, spacing) => {
       const r = ctrReading(p, spacing?.column);
       if (!r) return undefined;
-      const width = (px: number, mm?: number) => (mm ? `${mm.toFixed(0)} mm` : `${px.toFixed(0)} px`);
+      const width = (px: number, mm?: number) =>
+        mm ? `${mm.toFixed(0)} mm` : `${px.toFixed(0)} px`;
       return `CTR ${r.ratio.toFixed(2)} · heart ${width(r.cardiacPx, r.cardiacMm)} / thorax ${width(r.thoracicPx, r.thoracicMm)}`;
     },
-    shapes: (p) => ({ lines: [...(p.length >= 2 ? [[p[0]!, p[1]!] as [ImagePoint, ImagePoint]] : []), ...(p.length >= 4 ? [[p[2]!, p[3]!] as [ImagePoint, ImagePoint]] : [])], circles: [] }),
+    shapes: (p) => ({
+      lines: [
+        ...(p.length >= 2 ? [[p[0]!, p[1]!] as [ImagePoint, ImagePoint]] : []),
+        ...(p.length >= 4 ? [[p[2]!, p[3]!] as [ImagePoint, ImagePoint]] : []),
+      ],
+      circles: [],
+    }),
   },
   {
     kind: 'disc-ruler',
@@ -97,7 +115,13 @@ export const MEASUREMENT_TOOLS: MeasurementTool[] = [
       if (p.length < 2) return none();
       const dd = distance(p[0]!, p[1]!);
       const centre = midpoint(p[0]!, p[1]!);
-      return { lines: [[p[0]!, p[1]!]], circles: [{ centre, radius: dd / 2 }, ...[1, 2, 3].map((n) => ({ centre, radius: n * dd, label: `${n} DD` }))] };
+      return {
+        lines: [[p[0]!, p[1]!]],
+        circles: [
+          { centre, radius: dd / 2 },
+          ...[1, 2, 3].map((n) => ({ centre, radius: n * dd, label: `${n} DD` })),
+        ],
+      };
     },
   },
   {
@@ -106,8 +130,17 @@ export const MEASUREMENT_TOOLS: MeasurementTool[] = [
     key: 'z',
     domains: ['retina'],
     steps: ['centre of the optic disc', 'centre of the fovea'],
-    read: (p) => (p.length >= 2 ? `zone I radius ${zoneOneRadius(p[0]!, p[1]!).toFixed(0)} px (2 × disc–fovea ${distance(p[0]!, p[1]!).toFixed(0)} px)` : undefined),
-    shapes: (p) => (p.length >= 2 ? { lines: [[p[0]!, p[1]!]], circles: [{ centre: p[0]!, radius: zoneOneRadius(p[0]!, p[1]!), label: 'zone I' }] } : none()),
+    read: (p) =>
+      p.length >= 2
+        ? `zone I radius ${zoneOneRadius(p[0]!, p[1]!).toFixed(0)} px (2 × disc–fovea ${distance(p[0]!, p[1]!).toFixed(0)} px)`
+        : undefined,
+    shapes: (p) =>
+      p.length >= 2
+        ? {
+            lines: [[p[0]!, p[1]!]],
+            circles: [{ centre: p[0]!, radius: zoneOneRadius(p[0]!, p[1]!), label: 'zone I' }],
+          }
+        : none(),
   },
 ];
 

@@ -20,7 +20,9 @@ export function useCornerstoneElement() {
     let lastKey = '';
     const onRendered = () => {
       const v = cornerstone.getViewport(el);
-      const key = v ? `${v.scale}/${v.translation.x}/${v.translation.y}/${v.rotation}/${v.hflip}/${v.vflip}/${el.clientWidth}/${el.clientHeight}` : '';
+      const key = v
+        ? `${v.scale}/${v.translation.x}/${v.translation.y}/${v.rotation}/${v.hflip}/${v.vflip}/${el.clientWidth}/${el.clientHeight}`
+        : '';
       if (key === lastKey) return;
       lastKey = key;
       setGeometryTick((t) => t + 1);

@@ -15,7 +15,14 @@ import { MEASUREMENT_TOOLS, toolFor, type ImagePoint } from './measurement-tools
 type ReportError = (error: { message: string; code?: string; file?: string }) => void;
 const HANDLE_RADIUS = 8; // screen pixels within which a press picks up a point
 
-export function useMeasurements(api: ApiClient, instance: InstanceSummary, element: RefObject<HTMLDivElement | null>, spacing: DecodedFrame['spacing'], onError: ReportError, onReportChanged?: () => void) {
+export function useMeasurements(
+  api: ApiClient,
+  instance: InstanceSummary,
+  element: RefObject<HTMLDivElement | null>,
+  spacing: DecodedFrame['spacing'],
+  onError: ReportError,
+  onReportChanged?: () => void,
+) {
   const [kind, setKind] = useState<AnnotationKind>();
   const [points, setPoints] = useState<ImagePoint[]>([]);
   /** Where the points came from: the reader's clicks, or a model the reader may adjust. */
@@ -29,7 +36,14 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
   const reading = current?.read(points, spacing);
   const fail = (error: unknown) => {
     const { message, code } = error as { message: string; code?: string };
-    onError({ message: code === 'AUTH_REQUIRED' ? 'Sign in to save measurements or use them in the report.' : message, code, file: instance.fileName });
+    onError({
+      message:
+        code === 'AUTH_REQUIRED'
+          ? 'Sign in to save measurements or use them in the report.'
+          : message,
+      code,
+      file: instance.fileName,
+    });
   };
 
   const loadSaved = useCallback(() => {
@@ -52,7 +66,12 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
   const save = async () => {
     if (!current || !complete || !reading) return;
     try {
-      await api.call('annotations.save', { instanceId: instance.instanceId, kind: current.kind, points, label: reading });
+      await api.call('annotations.save', {
+        instanceId: instance.instanceId,
+        kind: current.kind,
+        points,
+        label: reading,
+      });
       setPoints([]);
       setSource(undefined);
       loadSaved();
@@ -74,7 +93,11 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
     if (annotation.kind !== 'ctr' || !reading) return;
     try {
       const { content } = await api.call('review.open', { instanceIds: [instance.instanceId] });
-      await api.call('review.setField', { reportId: content.reportId, field: 'ctr', value: Number(reading.ratio.toFixed(2)) });
+      await api.call('review.setField', {
+        reportId: content.reportId,
+        field: 'ctr',
+        value: Number(reading.ratio.toFixed(2)),
+      });
       onReportChanged?.();
     } catch (error) {
       fail(error);
@@ -85,7 +108,9 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
     try {
       const estimate = await api.call('measure.ctr', { instanceId: instance.instanceId });
       setPoints(estimate.points);
-      setSource(`estimated by ${estimate.model.id} ${estimate.model.version}; drag a point to adjust`);
+      setSource(
+        `estimated by ${estimate.model.id} ${estimate.model.version}; drag a point to adjust`,
+      );
     } catch (error) {
       fail(error);
     }
@@ -126,13 +151,51 @@ export function useMeasurements(api: ApiClient, instance: InstanceSummary, eleme
     if (current) setHover(p);
   };
 
-  const placing = current && points.length < current.steps.length && hover ? [...points, hover] : points;
+  const placing =
+    current && points.length < current.steps.length && hover ? [...points, hover] : points;
   const drawn: DrawnMeasurement[] = [
-    ...saved.map((a) => ({ key: a.id, kind: a.kind, points: a.points, label: a.label, saved: true })),
-    ...(current && placing.length ? [{ key: 'placing', kind: current.kind, points: placing, label: current.read(placing, spacing), saved: false }] : []),
+    ...saved.map((a) => ({
+      key: a.id,
+      kind: a.kind,
+      points: a.points,
+      label: a.label,
+      saved: true,
+    })),
+    ...(current && placing.length
+      ? [
+          {
+            key: 'placing',
+            kind: current.kind,
+            points: placing,
+            label: current.read(placing, spacing),
+            saved: false,
+          },
+        ]
+      : []),
   ];
-  const prompt = current ? (reading ?? `click ${current.steps[Math.min(points.length, current.steps.length - 1)]}`) : undefined;
-  return { tools, kind, current, complete, reading, prompt, source, saved, drawn, toggle, save, remove, useInReport, ctrFromModel, toImage, onMouseDown, onMouseUp, onPointer };
+  const prompt = current
+    ? (reading ?? `click ${current.steps[Math.min(points.length, current.steps.length - 1)]}`)
+    : undefined;
+  return {
+    tools,
+    kind,
+    current,
+    complete,
+    reading,
+    prompt,
+    source,
+    saved,
+    drawn,
+    toggle,
+    save,
+    remove,
+    useInReport,
+    ctrFromModel,
+    toImage,
+    onMouseDown,
+    onMouseUp,
+    onPointer,
+  };
 }
 
 export type Measurements = ReturnType<typeof useMeasurements>;

@@ -15,7 +15,10 @@ export interface WindowLevelTarget {
   apply(window: VoiWindow): void;
 }
 
-export function useWindowLevelDrag(element: RefObject<HTMLDivElement | null>, target: WindowLevelTarget): void {
+export function useWindowLevelDrag(
+  element: RefObject<HTMLDivElement | null>,
+  target: WindowLevelTarget,
+): void {
   const latest = useRef(target);
   latest.current = target;
   useEffect(() => {
@@ -23,7 +26,8 @@ export function useWindowLevelDrag(element: RefObject<HTMLDivElement | null>, ta
     let last: { x: number; y: number } | undefined;
     let panning: { x: number; y: number } | undefined;
     const onDown = (e: MouseEvent) => {
-      if (e.button === 2 || (e.button === 0 && e.shiftKey)) panning = { x: e.clientX, y: e.clientY };
+      if (e.button === 2 || (e.button === 0 && e.shiftKey))
+        panning = { x: e.clientX, y: e.clientY };
       else if (e.button === 0 && latest.current.enabled()) last = { x: e.clientX, y: e.clientY };
     };
     const onMove = (e: MouseEvent) => {
@@ -31,7 +35,10 @@ export function useWindowLevelDrag(element: RefObject<HTMLDivElement | null>, ta
         const viewport = cornerstone.getViewport(el);
         if (!viewport) return;
         const scale = viewport.scale ?? 1;
-        viewport.translation = { x: (viewport.translation?.x ?? 0) + (e.clientX - panning.x) / scale, y: (viewport.translation?.y ?? 0) + (e.clientY - panning.y) / scale };
+        viewport.translation = {
+          x: (viewport.translation?.x ?? 0) + (e.clientX - panning.x) / scale,
+          y: (viewport.translation?.y ?? 0) + (e.clientY - panning.y) / scale,
+        };
         panning = { x: e.clientX, y: e.clientY };
         cornerstone.setViewport(el, viewport);
         return;
@@ -39,7 +46,10 @@ export function useWindowLevelDrag(element: RefObject<HTMLDivElement | null>, ta
       const from = latest.current.window();
       if (!last || !from) return;
       const step = Math.max(1, from.width / 256);
-      latest.current.apply({ center: from.center + (e.clientY - last.y) * step, width: Math.max(1, from.width + (e.clientX - last.x) * step) });
+      latest.current.apply({
+        center: from.center + (e.clientY - last.y) * step,
+        width: Math.max(1, from.width + (e.clientX - last.x) * step),
+      });
       last = { x: e.clientX, y: e.clientY };
     };
     const onUp = () => {

@@ -26,7 +26,12 @@ export function viewChangeFor(key: string): ViewChange | undefined {
 }
 
 /** Scale (screen pixels per image pixel), rotation and flips, as the overlay shows them. */
-export function viewTransformLabel(viewport: { scale: number; rotation: number; hflip: boolean; vflip: boolean }): string {
+export function viewTransformLabel(viewport: {
+  scale: number;
+  rotation: number;
+  hflip: boolean;
+  vflip: boolean;
+}): string {
   const parts = [`zoom ${viewport.scale.toFixed(2)}×`];
   if (viewport.rotation) parts.push(`rotated ${viewport.rotation}°`);
   if (viewport.hflip) parts.push('flipped horizontally');
@@ -36,5 +41,9 @@ export function viewTransformLabel(viewport: { scale: number; rotation: number; 
 
 /** True when a key press is typing in a field, not a shortcut. */
 export function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement;
+  return (
+    target instanceof HTMLInputElement ||
+    target instanceof HTMLTextAreaElement ||
+    target instanceof HTMLSelectElement
+  );
 }

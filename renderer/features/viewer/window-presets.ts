@@ -36,7 +36,11 @@ function displayOrderedSample(frame: DecodedFrame): number[] {
   const values: number[] = [];
   for (let i = 0; i < frame.pixels.length; i += step) {
     const stored = frame.pixels[i]!;
-    values.push(frame.modalityLut ? lookup(frame.modalityLut, stored) : stored * frame.rescaleSlope + frame.rescaleIntercept);
+    values.push(
+      frame.modalityLut
+        ? lookup(frame.modalityLut, stored)
+        : stored * frame.rescaleSlope + frame.rescaleIntercept,
+    );
   }
   values.sort((a, b) => a - b);
   // Inverted display (MONOCHROME1): high values are dark.
@@ -47,7 +51,10 @@ export function windowPresets(frame: DecodedFrame, modality: string): WindowPres
   if (frame.samplesPerPixel !== 1) return [];
   if (modality === 'CT') return CT_PRESETS;
   const ordered = displayOrderedSample(frame);
-  const at = (percent: number) => ordered[Math.min(ordered.length - 1, Math.max(0, Math.round((percent / 100) * (ordered.length - 1))))]!;
+  const at = (percent: number) =>
+    ordered[
+      Math.min(ordered.length - 1, Math.max(0, Math.round((percent / 100) * (ordered.length - 1))))
+    ]!;
   return FILM_PRESETS.map(({ name, from, to }) => {
     const a = at(from);
     const b = at(to);

@@ -8,7 +8,13 @@
 import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import { formatDate, type ExamEntry } from '../layouts/layout-props.ts';
-import { EXAM_SORTS, examRows, type ExamRow, type ExamSort, type StatusFilter } from './exam-rows.ts';
+import {
+  EXAM_SORTS,
+  examRows,
+  type ExamRow,
+  type ExamSort,
+  type StatusFilter,
+} from './exam-rows.ts';
 
 export interface WorklistProps {
   instances: InstanceSummary[];
@@ -24,9 +30,25 @@ export interface WorklistProps {
 function ExamHeader({ row }: { row: ExamRow }) {
   const { exam, first } = row;
   return (
-    <div className="worklist-exam" data-report-id={exam.reportId} data-status={exam.status} data-unread={exam.unread}>
-      <span className={`status status-${exam.status.replace(' ', '-')}`} title={exam.statusDetail ?? exam.status}>{exam.status}</span>
-      {exam.unread ? <span className="unread-dot" aria-label="unread" title="You have not opened this exam yet" /> : null}
+    <div
+      className="worklist-exam"
+      data-report-id={exam.reportId}
+      data-status={exam.status}
+      data-unread={exam.unread}
+    >
+      <span
+        className={`status status-${exam.status.replace(' ', '-')}`}
+        title={exam.statusDetail ?? exam.status}
+      >
+        {exam.status}
+      </span>
+      {exam.unread ? (
+        <span
+          className="unread-dot"
+          aria-label="unread"
+          title="You have not opened this exam yet"
+        />
+      ) : null}
       <strong>{first.patientName || 'Unnamed'}</strong> <small>{first.patientId}</small>
       <span className="exam-meta">
         {row.eye ? `${row.eye} · ` : ''}
@@ -39,18 +61,37 @@ function ExamHeader({ row }: { row: ExamRow }) {
   );
 }
 
-export function Worklist({ instances, exams, openId, onOpen, queueDomain, toolbar }: WorklistProps) {
+export function Worklist({
+  instances,
+  exams,
+  openId,
+  onOpen,
+  queueDomain,
+  toolbar,
+}: WorklistProps) {
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState(0);
   const [showAll, setShowAll] = useState(false);
   const [status, setStatus] = useState<StatusFilter>('all');
   const [unreadOnly, setUnreadOnly] = useState(false);
   const [sort, setSort] = useState<ExamSort>('newest');
-  const queue = useMemo(() => (queueDomain && !showAll ? instances.filter((i) => i.domain === queueDomain) : instances), [instances, queueDomain, showAll]);
-  const rows = useMemo(() => examRows(queue, exams, { query, status, unreadOnly, sort }), [queue, exams, query, status, unreadOnly, sort]);
+  const queue = useMemo(
+    () => (queueDomain && !showAll ? instances.filter((i) => i.domain === queueDomain) : instances),
+    [instances, queueDomain, showAll],
+  );
+  const rows = useMemo(
+    () => examRows(queue, exams, { query, status, unreadOnly, sort }),
+    [queue, exams, query, status, unreadOnly, sort],
+  );
   const visible = useMemo(() => rows.flatMap((r) => r.images), [rows]);
-  const indexOf = useMemo(() => new Map(visible.map((instance, index) => [instance.instanceId, index])), [visible]);
-  const unread = useMemo(() => examRows(queue, exams, { query: '', status: 'all', unreadOnly: true, sort }).length, [queue, exams, sort]);
+  const indexOf = useMemo(
+    () => new Map(visible.map((instance, index) => [instance.instanceId, index])),
+    [visible],
+  );
+  const unread = useMemo(
+    () => examRows(queue, exams, { query: '', status: 'all', unreadOnly: true, sort }).length,
+    [queue, exams, sort],
+  );
   const reset = () => setCursor(0);
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -63,26 +104,78 @@ export function Worklist({ instances, exams, openId, onOpen, queueDomain, toolba
 
   return (
     <section className="worklist" aria-label="Worklist">
-      <input className="worklist-search" type="search" placeholder="Search patient, modality, file…" value={query} onChange={(e) => { setQuery(e.target.value); reset(); }} />
+      <input
+        className="worklist-search"
+        type="search"
+        placeholder="Search patient, modality, file…"
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          reset();
+        }}
+      />
       <div className="worklist-filters">
-        <select aria-label="Status" value={status} onChange={(e) => { setStatus(e.target.value as StatusFilter); reset(); }}>
-          {(['all', 'new', 'analysed', 'in review', 'signed', 'sent'] as const).map((s) => <option key={s} value={s}>{s === 'all' ? 'every status' : s}</option>)}
+        <select
+          aria-label="Status"
+          value={status}
+          onChange={(e) => {
+            setStatus(e.target.value as StatusFilter);
+            reset();
+          }}
+        >
+          {(['all', 'new', 'analysed', 'in review', 'signed', 'sent'] as const).map((s) => (
+            <option key={s} value={s}>
+              {s === 'all' ? 'every status' : s}
+            </option>
+          ))}
         </select>
-        <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as ExamSort)}>
-          {EXAM_SORTS.map((s) => <option key={s.id} value={s.id}>{s.label}</option>)}
+        <select
+          aria-label="Sort"
+          value={sort}
+          onChange={(e) => setSort(e.target.value as ExamSort)}
+        >
+          {EXAM_SORTS.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.label}
+            </option>
+          ))}
         </select>
         <label className="unread-filter">
-          <input type="checkbox" checked={unreadOnly} onChange={(e) => { setUnreadOnly(e.target.checked); reset(); }} /> unread only <span className="unread-count" data-testid="unread-count">({unread})</span>
+          <input
+            type="checkbox"
+            checked={unreadOnly}
+            onChange={(e) => {
+              setUnreadOnly(e.target.checked);
+              reset();
+            }}
+          />{' '}
+          unread only{' '}
+          <span className="unread-count" data-testid="unread-count">
+            ({unread})
+          </span>
         </label>
       </div>
       {queueDomain ? (
         <label className="queue-switch">
-          <input type="checkbox" checked={showAll} onChange={(e) => { setShowAll(e.target.checked); reset(); }} />
-          all domains ({showAll ? instances.length : `${queue.length} ${queueDomain} of ${instances.length}`})
+          <input
+            type="checkbox"
+            checked={showAll}
+            onChange={(e) => {
+              setShowAll(e.target.checked);
+              reset();
+            }}
+          />
+          all domains (
+          {showAll ? instances.length : `${queue.length} ${queueDomain} of ${instances.length}`})
         </label>
       ) : null}
       {toolbar?.(visible)}
-      <ol className="worklist-items" tabIndex={0} onKeyDown={onKeyDown} aria-activedescendant={visible[cursor] ? `wl-${visible[cursor].instanceId}` : undefined}>
+      <ol
+        className="worklist-items"
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={visible[cursor] ? `wl-${visible[cursor].instanceId}` : undefined}
+      >
         {rows.map((row) => (
           <li key={row.exam.reportId} className="worklist-group">
             <ExamHeader row={row} />
@@ -93,22 +186,40 @@ export function Worklist({ instances, exams, openId, onOpen, queueDomain, toolba
                   <li
                     key={instance.instanceId}
                     id={`wl-${instance.instanceId}`}
-                    className={['worklist-item', index === cursor ? 'cursor' : '', instance.instanceId === openId ? 'open' : ''].join(' ')}
+                    className={[
+                      'worklist-item',
+                      index === cursor ? 'cursor' : '',
+                      instance.instanceId === openId ? 'open' : '',
+                    ].join(' ')}
                     data-instance-id={instance.instanceId}
                     data-file-name={instance.fileName}
-                    onClick={() => { setCursor(index); onOpen(instance.instanceId); }}
+                    onClick={() => {
+                      setCursor(index);
+                      onOpen(instance.instanceId);
+                    }}
                   >
-                    <span className={`domain domain-${instance.domain}`} title={instance.domainReason}>{instance.domain}</span>
+                    <span
+                      className={`domain domain-${instance.domain}`}
+                      title={instance.domainReason}
+                    >
+                      {instance.domain}
+                    </span>
                     <span className="image-line">
                       {instance.modality} · {instance.columns}×{instance.rows}
                       {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}
                       {instance.warnings.length ? (
-                        <span className="warning-badge" title={instance.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')} aria-label={`${instance.warnings.length} warning(s)`}>
+                        <span
+                          className="warning-badge"
+                          title={instance.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')}
+                          aria-label={`${instance.warnings.length} warning(s)`}
+                        >
                           ⚠ {instance.warnings.length}
                         </span>
                       ) : null}
                     </span>
-                    <span className="file" title={instance.fileName}>{instance.fileName}</span>
+                    <span className="file" title={instance.fileName}>
+                      {instance.fileName}
+                    </span>
                   </li>
                 );
               })}
@@ -116,7 +227,13 @@ export function Worklist({ instances, exams, openId, onOpen, queueDomain, toolba
           </li>
         ))}
       </ol>
-      {!visible.length ? <p className="empty">{instances.length ? 'No exam matches the search and filters.' : 'No images yet: import DICOM files (Ctrl+O) or drop them here.'}</p> : null}
+      {!visible.length ? (
+        <p className="empty">
+          {instances.length
+            ? 'No exam matches the search and filters.'
+            : 'No images yet: import DICOM files (Ctrl+O) or drop them here.'}
+        </p>
+      ) : null}
     </section>
   );
 }

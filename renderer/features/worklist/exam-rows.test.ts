@@ -6,34 +6,95 @@ import { examRows } from './exam-rows.ts';
 
 let next = 0;
 const image = (over: Partial<InstanceSummary>): InstanceSummary => ({
-  instanceId: String(next++).padStart(64, '0'), fileName: 'f.dcm', sopInstanceUid: '', sopClassUid: '', transferSyntaxUid: '', patientName: 'Baby A', patientId: 'P1',
-  studyInstanceUid: '', studyDate: '20110101', studyDescription: '', seriesInstanceUid: '', modality: 'DX', bodyPart: '', laterality: '', rows: 1, columns: 1, frames: 1,
-  photometric: 'MONOCHROME2', domain: 'chest', domainReason: '', warnings: [], ...over,
+  instanceId: String(next++).padStart(64, '0'),
+  fileName: 'f.dcm',
+  sopInstanceUid: '',
+  sopClassUid: '',
+  transferSyntaxUid: '',
+  patientName: 'Baby A',
+  patientId: 'P1',
+  studyInstanceUid: '',
+  studyDate: '20110101',
+  studyDescription: '',
+  seriesInstanceUid: '',
+  modality: 'DX',
+  bodyPart: '',
+  laterality: '',
+  rows: 1,
+  columns: 1,
+  frames: 1,
+  photometric: 'MONOCHROME2',
+  domain: 'chest',
+  domainReason: '',
+  warnings: [],
+  ...over,
 });
-const exam = (images: InstanceSummary[], over: Partial<ExamEntry>): ExamEntry => ({ reportId: `r${next++}`, patientId: images[0]!.patientId, studyInstanceUid: '', domain: images[0]!.domain, instanceIds: images.map((i) => i.instanceId), status: 'new', unread: false, ...over });
+const exam = (images: InstanceSummary[], over: Partial<ExamEntry>): ExamEntry => ({
+  reportId: `r${next++}`,
+  patientId: images[0]!.patientId,
+  studyInstanceUid: '',
+  domain: images[0]!.domain,
+  instanceIds: images.map((i) => i.instanceId),
+  status: 'new',
+  unread: false,
+  ...over,
+});
 
 const a1 = image({ studyDate: '20110105' });
 const a2 = image({ studyDate: '20110105' });
 const b = image({ patientName: 'Baby B', patientId: 'P2', studyDate: '20110103' });
-const c = image({ patientName: 'Baby C', patientId: 'P3', studyDate: '20110109', fileName: 'late.dcm' });
-const exams = [exam([a1, a2], { status: 'signed' }), exam([b], { status: 'new', unread: true }), exam([c], { status: 'analysed', unread: true })];
+const c = image({
+  patientName: 'Baby C',
+  patientId: 'P3',
+  studyDate: '20110109',
+  fileName: 'late.dcm',
+});
+const exams = [
+  exam([a1, a2], { status: 'signed' }),
+  exam([b], { status: 'new', unread: true }),
+  exam([c], { status: 'analysed', unread: true }),
+];
 const all = [a1, a2, b, c];
-const ids = (rows: ReturnType<typeof examRows>) => rows.map((r) => r.images.map((i) => i.patientId).join('+'));
+const ids = (rows: ReturnType<typeof examRows>) =>
+  rows.map((r) => r.images.map((i) => i.patientId).join('+'));
 
 test('images are grouped into their exams and sorted', () => {
-  assert.deepEqual(ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: false, sort: 'newest' })), ['P3', 'P1+P1', 'P2']);
-  assert.deepEqual(ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: false, sort: 'oldest' })), ['P2', 'P1+P1', 'P3']);
-  assert.deepEqual(ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: false, sort: 'status' })), ['P2', 'P3', 'P1+P1']);
+  assert.deepEqual(
+    ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: false, sort: 'newest' })),
+    ['P3', 'P1+P1', 'P2'],
+  );
+  assert.deepEqual(
+    ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: false, sort: 'oldest' })),
+    ['P2', 'P1+P1', 'P3'],
+  );
+  assert.deepEqual(
+    ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: false, sort: 'status' })),
+    ['P2', 'P3', 'P1+P1'],
+  );
 });
 
 test('status, unread and search filter exams', () => {
-  assert.deepEqual(ids(examRows(all, exams, { query: '', status: 'signed', unreadOnly: false, sort: 'newest' })), ['P1+P1']);
-  assert.deepEqual(ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: true, sort: 'newest' })), ['P3', 'P2']);
-  assert.deepEqual(ids(examRows(all, exams, { query: 'late', status: 'all', unreadOnly: false, sort: 'newest' })), ['P3']);
+  assert.deepEqual(
+    ids(examRows(all, exams, { query: '', status: 'signed', unreadOnly: false, sort: 'newest' })),
+    ['P1+P1'],
+  );
+  assert.deepEqual(
+    ids(examRows(all, exams, { query: '', status: 'all', unreadOnly: true, sort: 'newest' })),
+    ['P3', 'P2'],
+  );
+  assert.deepEqual(
+    ids(examRows(all, exams, { query: 'late', status: 'all', unreadOnly: false, sort: 'newest' })),
+    ['P3'],
+  );
 });
 
 test('an image the exam list does not know yet is a new exam of its own', () => {
   const fresh = image({ patientId: 'P9', studyDate: '20110201' });
-  const rows = examRows([...all, fresh], exams, { query: '', status: 'new', unreadOnly: false, sort: 'newest' });
+  const rows = examRows([...all, fresh], exams, {
+    query: '',
+    status: 'new',
+    unreadOnly: false,
+    sort: 'newest',
+  });
   assert.deepEqual(ids(rows), ['P9', 'P2']);
 });

@@ -25,29 +25,65 @@ export interface ExamRow {
 }
 
 function matches(instance: InstanceSummary, words: string[]): boolean {
-  const haystack = [instance.patientName, instance.patientId, instance.modality, instance.domain, instance.studyDescription, instance.fileName, instance.sourceSite ?? ''].join(' ').toLowerCase();
+  const haystack = [
+    instance.patientName,
+    instance.patientId,
+    instance.modality,
+    instance.domain,
+    instance.studyDescription,
+    instance.fileName,
+    instance.sourceSite ?? '',
+  ]
+    .join(' ')
+    .toLowerCase();
   return words.every((word) => haystack.includes(word));
 }
 
-export function examRows(instances: InstanceSummary[], exams: ExamEntry[], options: { query: string; status: StatusFilter; unreadOnly: boolean; sort: ExamSort }): ExamRow[] {
+export function examRows(
+  instances: InstanceSummary[],
+  exams: ExamEntry[],
+  options: { query: string; status: StatusFilter; unreadOnly: boolean; sort: ExamSort },
+): ExamRow[] {
   const examOf = new Map<string, ExamEntry>();
   for (const exam of exams) for (const id of exam.instanceIds) examOf.set(id, exam);
   const rows = new Map<string, ExamRow>();
   const words = options.query.trim().toLowerCase().split(/\s+/).filter(Boolean);
   for (const instance of instances) {
     if (words.length && !matches(instance, words)) continue;
-    const exam: ExamEntry = examOf.get(instance.instanceId) ?? { reportId: instance.instanceId, patientId: instance.patientId, studyInstanceUid: instance.studyInstanceUid, domain: instance.domain, instanceIds: [instance.instanceId], status: 'new', unread: false };
+    const exam: ExamEntry = examOf.get(instance.instanceId) ?? {
+      reportId: instance.instanceId,
+      patientId: instance.patientId,
+      studyInstanceUid: instance.studyInstanceUid,
+      domain: instance.domain,
+      instanceIds: [instance.instanceId],
+      status: 'new',
+      unread: false,
+    };
     const row = rows.get(exam.reportId);
     if (row) row.images.push(instance);
-    else rows.set(exam.reportId, { exam, first: instance, images: [instance], eye: instance.domain === 'retina' ? eyeOf(instance) : undefined });
+    else
+      rows.set(exam.reportId, {
+        exam,
+        first: instance,
+        images: [instance],
+        eye: instance.domain === 'retina' ? eyeOf(instance) : undefined,
+      });
   }
-  const kept = [...rows.values()].filter((r) => (options.status === 'all' || r.exam.status === options.status) && (!options.unreadOnly || r.exam.unread));
+  const kept = [...rows.values()].filter(
+    (r) =>
+      (options.status === 'all' || r.exam.status === options.status) &&
+      (!options.unreadOnly || r.exam.unread),
+  );
   const byDate = (a: ExamRow, b: ExamRow) => a.first.studyDate.localeCompare(b.first.studyDate);
   const order: Record<ExamSort, (a: ExamRow, b: ExamRow) => number> = {
     newest: (a, b) => byDate(b, a),
     oldest: byDate,
-    patient: (a, b) => (a.first.patientName || a.first.patientId).localeCompare(b.first.patientName || b.first.patientId) || byDate(b, a),
-    status: (a, b) => STATUS_ORDER.indexOf(a.exam.status) - STATUS_ORDER.indexOf(b.exam.status) || byDate(b, a),
+    patient: (a, b) =>
+      (a.first.patientName || a.first.patientId).localeCompare(
+        b.first.patientName || b.first.patientId,
+      ) || byDate(b, a),
+    status: (a, b) =>
+      STATUS_ORDER.indexOf(a.exam.status) - STATUS_ORDER.indexOf(b.exam.status) || byDate(b, a),
   };
   return kept.sort(order[options.sort]);
 }

@@ -7,14 +7,25 @@
 import type { OutputTensor } from '../engine.ts';
 import { normaliseMap, resizeMap, type SaliencyMap } from './saliency-map.ts';
 
-export function classActivationMap(features: OutputTensor, headWeights: number[], inputWidth: number, inputHeight: number): SaliencyMap {
+export function classActivationMap(
+  features: OutputTensor,
+  headWeights: number[],
+  inputWidth: number,
+  inputHeight: number,
+): SaliencyMap {
   const [, channels, height, width] = features.dims as [number, number, number, number];
-  if (headWeights.length !== channels) throw new Error(`CAM needs ${channels} head weights, the manifest gives ${headWeights.length}`);
+  if (headWeights.length !== channels)
+    throw new Error(`CAM needs ${channels} head weights, the manifest gives ${headWeights.length}`);
   const cam = new Float32Array(height * width);
   for (let c = 0; c < channels; c++) {
     const w = headWeights[c]!;
     const offset = c * height * width;
     for (let i = 0; i < cam.length; i++) cam[i]! += w * features.data[offset + i]!;
   }
-  return { method: 'cam', width: inputWidth, height: inputHeight, values: normaliseMap(resizeMap(cam, width, height, inputWidth, inputHeight)) };
+  return {
+    method: 'cam',
+    width: inputWidth,
+    height: inputHeight,
+    values: normaliseMap(resizeMap(cam, width, height, inputWidth, inputHeight)),
+  };
 }

@@ -33,7 +33,11 @@ async function scores(target: PerturbationTarget, images: Float32Array[]): Promi
     const batch = images.slice(start, start + batchSize);
     const data = new Float32Array(batch.length * size);
     batch.forEach((image, i) => data.set(image, i * size));
-    const out = (await target.session.run({ [target.inputName]: { dims: [batch.length, channels, height, width], data } }))[target.outputName]!;
+    const out = (
+      await target.session.run({
+        [target.inputName]: { dims: [batch.length, channels, height, width], data },
+      })
+    )[target.outputName]!;
     const perImage = out.data.length / batch.length;
     for (let i = 0; i < batch.length; i++) result.push(out.data[i * perImage + target.scoreIndex]!);
   }
@@ -48,7 +52,13 @@ async function scores(target: PerturbationTarget, images: Float32Array[]): Promi
  * model (4 films), against 0.04 with the blurred baseline (Fong & Vedaldi, ICCV 2017, perturb
  * by blurring for the same reason).
  */
-export function blurredCopy(input: Float32Array, channels: number, height: number, width: number, radius: number): Float32Array {
+export function blurredCopy(
+  input: Float32Array,
+  channels: number,
+  height: number,
+  width: number,
+  radius: number,
+): Float32Array {
   const out = new Float32Array(input.length);
   const row = new Float32Array(width);
   const plane = height * width;
@@ -59,14 +69,16 @@ export function blurredCopy(input: Float32Array, channels: number, height: numbe
       for (let x = 0; x < width; x++) row[x] = input[offset + y * width + x]!;
       for (let x = 0; x < width; x++) {
         let sum = 0;
-        for (let d = -radius; d <= radius; d++) sum += row[Math.min(width - 1, Math.max(0, x + d))]!;
+        for (let d = -radius; d <= radius; d++)
+          sum += row[Math.min(width - 1, Math.max(0, x + d))]!;
         across[y * width + x] = sum / (2 * radius + 1);
       }
     }
     for (let x = 0; x < width; x++) {
       for (let y = 0; y < height; y++) {
         let sum = 0;
-        for (let d = -radius; d <= radius; d++) sum += across[Math.min(height - 1, Math.max(0, y + d)) * width + x]!;
+        for (let d = -radius; d <= radius; d++)
+          sum += across[Math.min(height - 1, Math.max(0, y + d)) * width + x]!;
         out[offset + y * width + x] = sum / (2 * radius + 1);
       }
     }
@@ -75,7 +87,11 @@ export function blurredCopy(input: Float32Array, channels: number, height: numbe
 }
 
 /** `baseline`: the value a covered pixel takes, or a whole baseline image (e.g. blurredCopy). */
-export async function occlusionMap(target: PerturbationTarget, grid: number, baseline: number | Float32Array = 0): Promise<SaliencyMap> {
+export async function occlusionMap(
+  target: PerturbationTarget,
+  grid: number,
+  baseline: number | Float32Array = 0,
+): Promise<SaliencyMap> {
   const { channels, height, width, input } = target;
   const [base] = await scores({ ...target, batchSize: 1 }, [input]);
   const patchH = Math.ceil(height / grid);
@@ -99,13 +115,21 @@ export async function occlusionMap(target: PerturbationTarget, grid: number, bas
     const gy = Math.floor(k / grid);
     const gx = k % grid;
     const drop = base! - score;
-    for (let y = gy * patchH; y < Math.min(height, (gy + 1) * patchH); y++) for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++) map[y * width + x] = drop;
+    for (let y = gy * patchH; y < Math.min(height, (gy + 1) * patchH); y++)
+      for (let x = gx * patchW; x < Math.min(width, (gx + 1) * patchW); x++)
+        map[y * width + x] = drop;
   });
   return { method: 'occlusion', width, height, values: normaliseMap(map) };
 }
 
 /** One RISE mask: a coarse random grid, shifted by a random sub-cell offset and upsampled bilinearly. */
-function riseMask(random: () => number, height: number, width: number, cells: number, keep: number): Float32Array {
+function riseMask(
+  random: () => number,
+  height: number,
+  width: number,
+  cells: number,
+  keep: number,
+): Float32Array {
   const cellH = height / cells;
   const cellW = width / cells;
   const grid = Float32Array.from({ length: (cells + 1) ** 2 }, () => (random() < keep ? 1 : 0));
@@ -121,7 +145,9 @@ function riseMask(random: () => number, height: number, width: number, cells: nu
       const gx = (x + dx) / cellW;
       const x0 = Math.min(cells - 1, Math.floor(gx));
       const fx = gx - x0;
-      mask[y * width + x] = (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) + (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy;
+      mask[y * width + x] =
+        (at(y0, x0) * (1 - fx) + at(y0, x0 + 1) * fx) * (1 - fy) +
+        (at(y0 + 1, x0) * (1 - fx) + at(y0 + 1, x0 + 1) * fx) * fy;
     }
   }
   return mask;
@@ -132,7 +158,16 @@ function riseMask(random: () => number, height: number, width: number, cells: nu
  * whatever the mask count (2,000 masks of 224×224 held at once would be 800 MB).
  * Σ(s−mean)·M = Σ s·M − mean·Σ M, so the mean score is applied at the end.
  */
-export async function riseMap(target: PerturbationTarget, options: { masks: number; cells: number; keep: number; seed: number; onProgress?: (done: number, total: number) => void }): Promise<SaliencyMap> {
+export async function riseMap(
+  target: PerturbationTarget,
+  options: {
+    masks: number;
+    cells: number;
+    keep: number;
+    seed: number;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<SaliencyMap> {
   const { channels, height, width, input } = target;
   const random = seededRandom(options.seed);
   const weighted = new Float64Array(height * width);
@@ -140,10 +175,13 @@ export async function riseMap(target: PerturbationTarget, options: { masks: numb
   let scoreSum = 0;
   const batchSize = Math.max(1, target.batchSize);
   for (let start = 0; start < options.masks; start += batchSize) {
-    const masks = Array.from({ length: Math.min(batchSize, options.masks - start) }, () => riseMask(random, height, width, options.cells, options.keep));
+    const masks = Array.from({ length: Math.min(batchSize, options.masks - start) }, () =>
+      riseMask(random, height, width, options.cells, options.keep),
+    );
     const images = masks.map((mask) => {
       const image = input.slice();
-      for (let c = 0; c < channels; c++) for (let i = 0; i < mask.length; i++) image[c * mask.length + i]! *= mask[i]!;
+      for (let c = 0; c < channels; c++)
+        for (let i = 0; i < mask.length; i++) image[c * mask.length + i]! *= mask[i]!;
       return image;
     });
     const batchScores = await scores(target, images);

@@ -16,7 +16,13 @@ export function normaliseMap(values: Float32Array): Float32Array {
 }
 
 /** Bilinear resampling of a map (used to bring feature-map CAMs to input size). */
-export function resizeMap(values: Float32Array, width: number, height: number, toWidth: number, toHeight: number): Float32Array {
+export function resizeMap(
+  values: Float32Array,
+  width: number,
+  height: number,
+  toWidth: number,
+  toHeight: number,
+): Float32Array {
   const out = new Float32Array(toWidth * toHeight);
   for (let y = 0; y < toHeight; y++) {
     const sy = Math.min(height - 1, Math.max(0, ((y + 0.5) * height) / toHeight - 0.5));
@@ -37,7 +43,13 @@ export function resizeMap(values: Float32Array, width: number, height: number, t
 }
 
 /** Share of the map's total mass inside a rectangle (how "concentrated" an explanation is). */
-export function massFraction(map: SaliencyMap, x0: number, y0: number, x1: number, y1: number): number {
+export function massFraction(
+  map: SaliencyMap,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): number {
   let inside = 0;
   let total = 0;
   for (let y = 0; y < map.height; y++) {

@@ -27,20 +27,34 @@ export function classScoreOutput(manifest: ModelManifest) {
 export function saliencyMethodsOf(manifest: ModelManifest): SaliencyMethod[] {
   const declared = manifest.saliency.methods;
   const scored = Boolean(classScoreOutput(manifest));
-  return SALIENCY_METHODS.filter((method) => declared.includes(method) && (method === 'cam' ? Boolean(manifest.saliency.cam) && scored : scored));
+  return SALIENCY_METHODS.filter(
+    (method) =>
+      declared.includes(method) &&
+      (method === 'cam' ? Boolean(manifest.saliency.cam) && scored : scored),
+  );
 }
 
 /**
  * The method to run for a choice: `auto` takes CAM (free with the inference), else
  * occlusion, else none; an explicit method the model cannot produce is an error.
  */
-export function resolveSaliency(manifest: ModelManifest, choice: SaliencyChoice): SaliencyMethod | undefined {
+export function resolveSaliency(
+  manifest: ModelManifest,
+  choice: SaliencyChoice,
+): SaliencyMethod | undefined {
   const available = saliencyMethodsOf(manifest);
   if (choice === 'none') return undefined;
   if (choice === 'auto') return available[0];
   if (available.includes(choice)) return choice;
-  const offers = available.length ? `it offers ${available.join(', ')}` : manifest.task === 'segmentation' ? 'it is a segmentation model: its overlay is a probability map, not saliency' : 'it declares no saliency method';
-  throw new SaliencyError('SALIENCY_UNSUPPORTED', `model ${manifest.id} ${manifest.version} cannot produce ${choice} saliency: ${offers}`);
+  const offers = available.length
+    ? `it offers ${available.join(', ')}`
+    : manifest.task === 'segmentation'
+      ? 'it is a segmentation model: its overlay is a probability map, not saliency'
+      : 'it declares no saliency method';
+  throw new SaliencyError(
+    'SALIENCY_UNSUPPORTED',
+    `model ${manifest.id} ${manifest.version} cannot produce ${choice} saliency: ${offers}`,
+  );
 }
 
 export interface PerturbationRequest {
@@ -59,25 +73,67 @@ export interface PerturbationRequest {
  * Occlusion (14×14 grid, each patch replaced by the blurred image: see blurredCopy) or RISE
  * on the model's first class score.
  */
-export async function perturbationSaliency(method: 'occlusion' | 'rise', request: PerturbationRequest): Promise<SaliencyMap> {
+export async function perturbationSaliency(
+  method: 'occlusion' | 'rise',
+  request: PerturbationRequest,
+): Promise<SaliencyMap> {
   const { manifest, session, tensor } = request;
   const output = classScoreOutput(manifest);
-  if (!output) throw new SaliencyError('SALIENCY_UNSUPPORTED', `model ${manifest.id} ${manifest.version} has no class score for ${method} saliency`);
+  if (!output)
+    throw new SaliencyError(
+      'SALIENCY_UNSUPPORTED',
+      `model ${manifest.id} ${manifest.version} has no class score for ${method} saliency`,
+    );
   const spec = manifest.input;
-  const target = { session, inputName: spec.name, input: tensor, channels: spec.channels, height: spec.height, width: spec.width, outputName: output.name, scoreIndex: 0, batchSize: request.batchSize ?? 1 };
+  const target = {
+    session,
+    inputName: spec.name,
+    input: tensor,
+    channels: spec.channels,
+    height: spec.height,
+    width: spec.width,
+    outputName: output.name,
+    scoreIndex: 0,
+    batchSize: request.batchSize ?? 1,
+  };
   const grid = 14;
-  if (method === 'occlusion') return occlusionMap(target, grid, blurredCopy(tensor, spec.channels, spec.height, spec.width, Math.max(2, Math.round(Math.min(spec.height, spec.width) / grid / 2))));
-  return riseMap(target, { masks: request.riseMasks ?? 2000, cells: 8, keep: 0.5, seed: request.seed ?? 1, onProgress: request.onProgress });
+  if (method === 'occlusion')
+    return occlusionMap(
+      target,
+      grid,
+      blurredCopy(
+        tensor,
+        spec.channels,
+        spec.height,
+        spec.width,
+        Math.max(2, Math.round(Math.min(spec.height, spec.width) / grid / 2)),
+      ),
+    );
+  return riseMap(target, {
+    masks: request.riseMasks ?? 2000,
+    cells: 8,
+    keep: 0.5,
+    seed: request.seed ?? 1,
+    onProgress: request.onProgress,
+  });
 }
 
 /**
  * How many images the session takes in one run: 16 when the model's batch dimension is
  * symbolic (perturbation maps then need a sixteenth of the calls), else 1.
  */
-export async function perturbationBatchSize(session: ModelSession, manifest: ModelManifest): Promise<number> {
+export async function perturbationBatchSize(
+  session: ModelSession,
+  manifest: ModelManifest,
+): Promise<number> {
   const { name, channels, height, width } = manifest.input;
   try {
-    await session.run({ [name]: { dims: [2, channels, height, width], data: new Float32Array(2 * channels * height * width) } });
+    await session.run({
+      [name]: {
+        dims: [2, channels, height, width],
+        data: new Float32Array(2 * channels * height * width),
+      },
+    });
     return 16;
   } catch {
     return 1;

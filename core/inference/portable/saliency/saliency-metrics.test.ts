@@ -17,8 +17,19 @@ test('deletion/insertion: the map that points at the evidence beats the one that
   const { bytes } = quadrantDetectorModel(SIZE);
   const session = await createWasmNodeEngine().createSession(bytes);
   const input = new Float32Array(SIZE * SIZE).fill(1);
-  const target = { session, inputName: 'image', outputName: 'probability', input, channels: 1, height: SIZE, width: SIZE, toProbability: (v: number) => v };
-  const topLeft = Float32Array.from({ length: SIZE * SIZE }, (_, i) => (i % SIZE < SIZE / 2 && i < (SIZE * SIZE) / 2 ? 1 : 0));
+  const target = {
+    session,
+    inputName: 'image',
+    outputName: 'probability',
+    input,
+    channels: 1,
+    height: SIZE,
+    width: SIZE,
+    toProbability: (v: number) => v,
+  };
+  const topLeft = Float32Array.from({ length: SIZE * SIZE }, (_, i) =>
+    i % SIZE < SIZE / 2 && i < (SIZE * SIZE) / 2 ? 1 : 0,
+  );
   const elsewhere = topLeft.map((v) => 1 - v);
   const good = await deletionInsertionAuc(target, topLeft);
   const bad = await deletionInsertionAuc(target, elsewhere);

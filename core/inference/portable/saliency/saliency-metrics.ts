@@ -11,9 +11,11 @@ import type { ModelSession } from '../engine.ts';
 
 /** Average ranks (ties share their mean rank), 1-based. */
 function ranks(values: ArrayLike<number>): Float64Array {
-  const order = Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const order = Array.from({ length: values.length }, (_, i) => i).sort(
+    (a, b) => values[a]! - values[b]!,
+  );
   const out = new Float64Array(values.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && values[order[j + 1]!] === values[order[i]!]) j++;
     const rank = (i + j) / 2 + 1;
@@ -24,7 +26,8 @@ function ranks(values: ArrayLike<number>): Float64Array {
 }
 
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length || a.length < 2) throw new Error('spearman: maps of equal size (≥ 2 values) needed');
+  if (a.length !== b.length || a.length < 2)
+    throw new Error('spearman: maps of equal size (≥ 2 values) needed');
   const ra = ranks(a);
   const rb = ranks(b);
   const mean = (a.length + 1) / 2;
@@ -57,25 +60,33 @@ export interface CurveTarget {
  * Deletion and insertion AUCs for one map (H×W, input coordinates), with `steps` equal
  * steps from 0 to all pixels; both in 0..1 (trapezoid rule over the fraction of pixels).
  */
-export async function deletionInsertionAuc(target: CurveTarget, map: ArrayLike<number>, steps = 16): Promise<{ deletion: number; insertion: number }> {
+export async function deletionInsertionAuc(
+  target: CurveTarget,
+  map: ArrayLike<number>,
+  steps = 16,
+): Promise<{ deletion: number; insertion: number }> {
   const { channels, height, width, input } = target;
   const plane = height * width;
   if (map.length !== plane) throw new Error(`map has ${map.length} values, the input ${plane}`);
   const order = Array.from({ length: plane }, (_, i) => i).sort((a, b) => map[b]! - map[a]!);
   const baseline = target.baseline ?? 0;
   const score = async (image: Float32Array) => {
-    const out = await target.session.run({ [target.inputName]: { dims: [1, channels, height, width], data: image } });
+    const out = await target.session.run({
+      [target.inputName]: { dims: [1, channels, height, width], data: image },
+    });
     return target.toProbability(out[target.outputName]!.data[0]!);
   };
   const curve = async (mode: 'deletion' | 'insertion') => {
-    const image = mode === 'deletion' ? input.slice() : new Float32Array(input.length).fill(baseline);
+    const image =
+      mode === 'deletion' ? input.slice() : new Float32Array(input.length).fill(baseline);
     const values = [await score(image)];
     let done = 0;
     for (let s = 1; s <= steps; s++) {
       const until = Math.round((s / steps) * plane);
       for (; done < until; done++) {
         const p = order[done]!;
-        for (let c = 0; c < channels; c++) image[c * plane + p] = mode === 'deletion' ? baseline : input[c * plane + p]!;
+        for (let c = 0; c < channels; c++)
+          image[c * plane + p] = mode === 'deletion' ? baseline : input[c * plane + p]!;
       }
       values.push(await score(image));
     }

@@ -16,7 +16,18 @@ const SIZE = 32;
 async function target(batchSize: number): Promise<PerturbationTarget & { headWeight: number }> {
   const { bytes, headWeight } = quadrantDetectorModel(SIZE);
   const session = await createWasmNodeEngine().createSession(bytes);
-  return { session, inputName: 'image', input: new Float32Array(SIZE * SIZE).fill(1), channels: 1, height: SIZE, width: SIZE, outputName: 'probability', scoreIndex: 0, batchSize, headWeight };
+  return {
+    session,
+    inputName: 'image',
+    input: new Float32Array(SIZE * SIZE).fill(1),
+    channels: 1,
+    height: SIZE,
+    width: SIZE,
+    outputName: 'probability',
+    scoreIndex: 0,
+    batchSize,
+    headWeight,
+  };
 }
 
 const topLeftShare = (map: SaliencyMap) => massFraction(map, 0, 0, SIZE / 2, SIZE / 2);
