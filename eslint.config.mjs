@@ -31,9 +31,10 @@ const rendererRule = {
       message: 'The renderer may not import the Electron main process or the browser host.',
     },
     {
-      regex: '(^|/)core/(?!api/|imaging/|inference/portable/)',
+      regex:
+        '(^|/)core/(?!api/|imaging/|inference/portable/|vocabulary/|screening/|measurements/geometry/)',
       message:
-        'The renderer may import only core/api (the contract), core/imaging (pure pixel code) and core/inference/portable (runtime-neutral inference code).',
+        'The renderer may import only core/api (the contract), core/imaging (pure pixel code), core/inference/portable (runtime-neutral inference code), core/vocabulary (shared domain terms), core/screening (clinical rules) and core/measurements/geometry (measured numbers and their text).',
     },
   ],
 };
@@ -73,6 +74,33 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', rendererRule] },
   },
   { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', coreRule] } },
+  {
+    // The core folders the page may import run in the sandbox too: no Node built-ins.
+    files: [
+      'core/api/**/*.ts',
+      'core/imaging/**/*.ts',
+      'core/inference/portable/**/*.ts',
+      'core/vocabulary/**/*.ts',
+      'core/screening/**/*.ts',
+      'core/measurements/geometry/**/*.ts',
+    ],
+    ignores: ['core/**/*.test.ts', 'core/**/bench/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...coreRule,
+          paths: [
+            ...coreRule.paths,
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'The page imports this folder: keep it free of Node built-ins.',
+            })),
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['electron/**/*.ts', 'host/**/*.ts'],
     rules: {

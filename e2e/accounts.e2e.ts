@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { readFolderFiles } from '../core/library/read-folder.ts';
 import { projectRoot } from '../core/testing/shared-data.ts';
-import { artifacts, openWorkstation, type Harness } from './harness.ts';
+import { artifacts, openWorkstation, type Harness, signInThroughUi } from './harness.ts';
 
 let harness: Harness;
 let page: Page;
@@ -32,13 +32,7 @@ after(async () => {
   await harness?.close();
 });
 
-async function signIn(username: string, password: string) {
-  await page.getByRole('button', { name: 'Sign in…' }).click();
-  const form = page.locator('form.sign-in');
-  await form.getByLabel('User name').fill(username);
-  await form.getByLabel('Password', { exact: true }).fill(password);
-  await form.locator('button[type=submit]').click();
-}
+const signIn = (username: string, password: string) => signInThroughUi(page, username, password);
 
 test(
   'the admin creates, resets and disables accounts; the new reader signs in, the disabled one is refused',

@@ -43,6 +43,15 @@ export async function signInThroughApi(
   if (!login.ok) throw new Error(`e2e sign-in failed: ${login.error.message}`);
 }
 
+/** Signs in through the header's Sign in… form, as a user would. */
+export async function signInThroughUi(page: Page, username: string, password: string) {
+  await page.getByRole('button', { name: 'Sign in…' }).click();
+  const form = page.locator('form.sign-in');
+  await form.getByLabel('User name').fill(username);
+  await form.getByLabel('Password', { exact: true }).fill(password);
+  await form.locator('button[type=submit]').click();
+}
+
 export async function openWorkstation(
   name: string,
   options: {

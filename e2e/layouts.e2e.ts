@@ -182,6 +182,11 @@ test(
         samplePath('fundus-exports/Image_01L.jpg'),
         samplePath('fundus-exports/fundus-exports.csv'),
       ]);
+    // Photo exports are checked in the import table before they are imported.
+    await page
+      .getByRole('dialog', { name: 'Fundus photo details' })
+      .getByRole('button', { name: 'Import' })
+      .click();
     // One import at a time: each opens its first image, and the chest film must be the one on screen.
     await page.locator('.worklist-item', { hasText: 'Image_01L.jpg' }).waitFor();
     await page
@@ -200,6 +205,9 @@ test(
         has: page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }),
       })
       .locator('.worklist-exam');
+    const infant = page.locator('.worklist-infant-group', {
+      has: page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }),
+    });
     // Unread is per reader: the list is fetched again once Ada is signed in.
     await page
       .locator('.worklist-group', {
@@ -207,14 +215,16 @@ test(
       })
       .locator('.worklist-exam[data-unread="true"]')
       .waitFor();
-    assert.match(await od.innerText(), /OD · 2011-01-01 · GA 27\+2 weeks · PMA 33\+2 weeks/);
+    // One visit, both eyes; GA with the infant, PMA with the visit.
+    assert.match(await od.innerText(), /2011-01-01 · OD \+ OS · PMA 33\+2 weeks/);
+    assert.match(await infant.locator('.worklist-infant').innerText(), /GA 27\+2 weeks/);
     assert.equal(await od.getAttribute('data-status'), 'new');
-    // Two fundus exams (one per eye) and two chest films, none opened by Ada yet.
+    // One fundus visit (both eyes) and two chest films, none opened by Ada yet.
     assert.equal(await page.locator('.worklist-item.open').count(), 0);
     const unreadBefore = Number(
       /\((\d+)\)/.exec(await page.getByTestId('unread-count').innerText())![1],
     );
-    assert.equal(unreadBefore, 4);
+    assert.equal(unreadBefore, 3);
 
     // The OD exam is analysed by the service (as the batch queue does); the page shows it on its next refresh.
     await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
@@ -242,8 +252,8 @@ test(
     assert.deepEqual(
       await page
         .locator('.worklist-item')
-        .evaluateAll((items) => items.map((i) => i.getAttribute('data-file-name'))),
-      ['Image_01R.jpg'],
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-file-name')).sort()),
+      ['Image_01L.jpg', 'Image_01R.jpg'],
     );
     await page.getByLabel('Status').selectOption('all');
     await page.screenshot({ path: join(artifacts, 'worklist.png') });

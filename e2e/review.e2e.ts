@@ -76,6 +76,11 @@ test(
         samplePath('fundus-exports/Image_01R.jpg'),
         samplePath('fundus-exports/fundus-exports.csv'),
       ]);
+    // Photo exports are checked in the import table before they are imported.
+    await page
+      .getByRole('dialog', { name: 'Fundus photo details' })
+      .getByRole('button', { name: 'Import' })
+      .click();
     await page.locator('.worklist-item', { hasText: 'Image_01R.jpg' }).click();
 
     // An ophthalmologist's worklist is the retina queue; the chest film is one switch away.
@@ -89,16 +94,16 @@ test(
     const panel = page.locator('.review-panel[data-status="open"]');
     await panel.waitFor();
     // Nothing is prefilled before a model runs, and nothing claims to stage ROP.
-    assert.equal(await panel.locator('tr[data-field="plus"] .ai-value strong').count(), 0);
+    assert.equal(await panel.locator('td[data-field="od_plus"] .ai-value strong').count(), 0);
     await panel.getByRole('button', { name: 'Run AI measurements' }).click();
-    const tiRow = panel.locator('tr[data-field="tortuosity_index"]');
+    const tiRow = panel.locator('td[data-field="od_tortuosity_index"]');
     await tiRow.locator('.ai-value strong').waitFor({ timeout: 120_000 });
     assert.match(
       await panel.locator('.ai-note').first().innerText(),
       /no model installed for rop-icrop3/,
     );
     const aiTi = await tiRow.locator('.ai-value strong').innerText();
-    const categoryRow = panel.locator('tr[data-field="vascular_category"]');
+    const categoryRow = panel.locator('td[data-field="od_vascular_category"]');
     const aiCategory = await categoryRow.locator('.ai-value strong').innerText();
 
     await tiRow.getByRole('button', { name: 'Accept' }).click();
@@ -109,7 +114,7 @@ test(
         : 'at or above plus mean';
     await categoryRow.locator('select').selectOption(corrected);
     await categoryRow.getByText('corrected').waitFor();
-    await panel.locator('tr[data-field="zone"] select').selectOption('II');
+    await panel.locator('td[data-field="od_zone"] select').selectOption('II');
 
     await panel.getByLabel('Password to sign').fill('retina-2026!');
     await panel.getByRole('button', { name: 'Sign report' }).click();
@@ -137,8 +142,7 @@ test(
       `accepted value in the PDF:\n${text}`,
     );
     assert.ok(
-      text.includes(`${aiCategory} (retina-vessels`) &&
-        text.includes(`${corrected} (corrected AI)`),
+      text.includes(`AI ${aiCategory}`) && text.includes(`${corrected} (corrected AI)`),
       `AI and corrected values in the PDF:\n${text}`,
     );
     assert.match(text, /Electronically signed by Ada Reader \(ada, ophthalmologist\)/);
@@ -158,7 +162,7 @@ test(
     );
 
     // The signed report is read-only in the UI.
-    assert.equal(await signed.locator('tr[data-field="zone"] select').isDisabled(), true);
+    assert.equal(await signed.locator('td[data-field="od_zone"] select').isDisabled(), true);
 
     // The infant's course: with the gestational age entered, the signed exam sits at its PMA.
     const course = page.locator('.trajectory');
@@ -170,7 +174,7 @@ test(
     await chart.waitFor();
     assert.match(
       (await chart.locator('svg').getAttribute('aria-label'))!,
-      new RegExp(`33\\+2 weeks ${aiTi.replace('.', '\\.')}`),
+      new RegExp(`33\\+2 weeks ${String(Number(aiTi)).replace('.', '\\.')}`),
     );
     assert.equal(await chart.locator('circle[data-current="true"]').count(), 1);
     await page.screenshot({ path: join(artifacts, 'report-trajectory.png') });
@@ -251,6 +255,11 @@ test(
         samplePath('fundus-exports/fundus-exports.csv'),
         samplePath('chest-cr-j2k-pydicom.dcm'),
       ]);
+    // Photo exports are checked in the import table before they are imported.
+    await page
+      .getByRole('dialog', { name: 'Fundus photo details' })
+      .getByRole('button', { name: 'Import' })
+      .click();
     await page.locator('.worklist-item', { hasText: 'chest-cr-j2k-pydicom.dcm' }).waitFor();
     const total = await page.locator('.worklist-item').count();
     const queue = page.locator('.batch-queue');

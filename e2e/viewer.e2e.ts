@@ -175,10 +175,12 @@ test(
       await page.getByTestId('viewport-tool-readout').innerText(),
       /estimated by chest-lungs 0\.1\.0; drag a point to adjust/,
     );
-    const fit = Math.min(canvasBox.width / size.width, canvasBox.height / size.height);
+    // The toolbar wraps as tools are added, which can move the image: measure it again.
+    const shown = (await page.locator('[data-testid="viewport"] canvas').boundingBox())!;
+    const fit = Math.min(shown.width / size.width, shown.height / size.height);
     const onPage = (p: { x: number; y: number }) => ({
-      x: canvasBox.x + canvasBox.width / 2 + (p.x - size.width / 2) * fit,
-      y: canvasBox.y + canvasBox.height / 2 + (p.y - size.height / 2) * fit,
+      x: shown.x + shown.width / 2 + (p.x - size.width / 2) * fit,
+      y: shown.y + shown.height / 2 + (p.y - size.height / 2) * fit,
     });
     const heartLeft = onPage(estimate!.cardiac[1]);
     await page.mouse.move(heartLeft.x, heartLeft.y);
@@ -209,7 +211,14 @@ test(
       undefined,
       { timeout: 5000 },
     );
-    const fitted = Number(/zoom ([\d.]+)×/.exec(await transform.innerText())![1]);
+    // Leaving a tool can change the toolbar's height and so the fitted zoom: read it once settled.
+    let fitted = Number.NaN;
+    for (let i = 0; i < 20; i++) {
+      const now = Number(/zoom ([\d.]+)×/.exec(await transform.innerText())![1]);
+      if (now === fitted) break;
+      fitted = now;
+      await page.waitForTimeout(150);
+    }
     await page.keyboard.press('+');
     const zoomed = (fitted * 1.25).toFixed(2);
     await page.waitForFunction(

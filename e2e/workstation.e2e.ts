@@ -120,11 +120,12 @@ test('a fundus JPEG without a sidecar asks for patient and eye, then shows in co
   await form.getByLabel('+ days').fill('3');
   await form.getByLabel('OD (right)').check();
   await form.getByRole('button', { name: 'Import' }).click();
-  const item = page.locator('.worklist-group', { hasText: 'NICU-0042' });
+  const item = page.locator('.worklist-infant-group', { hasText: 'NICU-0042' });
   await item.waitFor();
-  assert.match(await item.innerText(), /retina/i);
+  assert.match(await item.locator('.worklist-item').innerText(), /^OD/);
   // Born 2026-10-01 at 28+3 weeks, photographed 50 days later: PMA 35+4 weeks, kept with the patient.
-  await item.locator('.worklist-exam', { hasText: 'GA 28+3 weeks · PMA 35+4 weeks' }).waitFor();
+  await item.locator('.worklist-infant', { hasText: 'GA 28+3 weeks' }).waitFor();
+  await item.locator('.worklist-exam', { hasText: 'PMA 35+4 weeks' }).waitFor();
   await page.waitForFunction(
     () =>
       document.querySelector('[data-testid="viewport-od"]')?.getAttribute('data-rendered-image')

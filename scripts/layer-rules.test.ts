@@ -64,3 +64,30 @@ test('core files may not import Electron, React or the renderer', async () => {
     [],
   );
 });
+
+test('the core folders the page imports stay free of Node built-ins; the page may import them', async () => {
+  for (const file of [
+    'core/vocabulary/example.ts',
+    'core/screening/example.ts',
+    'core/api/example.ts',
+    'core/inference/portable/example.ts',
+    'core/measurements/geometry/example.ts',
+  ]) {
+    const errors = await restrictedImportErrors(
+      file,
+      "import { createHash } from 'node:crypto';\nexport const x = createHash;\n",
+    );
+    assert.equal(errors.length, 1, `expected a layer error for node:crypto in ${file}`);
+  }
+  for (const folder of [
+    'vocabulary/visit.ts',
+    'screening/index.ts',
+    'measurements/geometry/format.ts',
+  ]) {
+    const errors = await restrictedImportErrors(
+      'renderer/features/viewer/Example.tsx',
+      `import * as m from '../../../core/${folder}';\nexport const x = m;\n`,
+    );
+    assert.deepEqual(errors, [], `the page may import core/${folder}`);
+  }
+});

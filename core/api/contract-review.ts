@@ -4,6 +4,8 @@
  * workstation process, which locks after a spell of inactivity.
  */
 import { z } from 'zod';
+import { BPD_GRADES } from '../vocabulary/bpd-grades.ts';
+import { screeningSchema, assessmentSchema } from './screening-schemas.ts';
 
 const reportId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a report id');
 const modelRef = z.object({ id: z.string(), version: z.string(), sha256: z.string() });
@@ -21,6 +23,7 @@ const fieldSpecSchema = z.union([
     kind: z.literal('choice'),
     options: z.array(z.string()),
     aiSource: z.unknown().optional(),
+    eye: z.enum(['OD', 'OS']).optional(),
   }),
   z.object({
     name: z.string(),
@@ -30,6 +33,7 @@ const fieldSpecSchema = z.union([
     max: z.number(),
     decimals: z.number(),
     aiSource: z.unknown().optional(),
+    eye: z.enum(['OD', 'OS']).optional(),
   }),
 ]);
 
@@ -48,6 +52,8 @@ export const draftSchema = z.object({
             value: z.union([z.string(), z.number()]),
             confidence: z.number().optional(),
             model: modelRef,
+            outsideIntendedUse: z.string().optional(),
+            intendedUseNotConfirmed: z.string().optional(),
           })
           .optional(),
         reader: fieldValue,
@@ -73,14 +79,22 @@ export const draftSchema = z.object({
   aiNotes: z.array(z.string()),
   /** The models (id@version) that have analysed this exam, whatever they found. */
   analysedWith: z.array(z.string()),
+  /** ROP: ETROP category per eye, next exam and summary computed from the entries, with their rules. */
+  assessment: assessmentSchema.optional(),
 });
 
+const bpdGrade = z.enum(BPD_GRADES);
 const patientRecord = z.object({
   patientId: z.string(),
   birthDate: z.string(),
   gaWeeks: z.number().int(),
   gaDays: z.number().int(),
+  birthWeightGrams: z.number().int().optional(),
+  unstableCourse: z.boolean().optional(),
+  hydrocephalus: z.boolean().optional(),
+  bpdGrade: bpdGrade.optional(),
 });
+const weightSchema = z.object({ date: z.string().max(10), grams: z.number().int() });
 
 export const reviewOperations = {
   'measure.ctr': {
@@ -103,8 +117,22 @@ export const reviewOperations = {
       birthDate: z.string().max(10),
       gaWeeks: z.number().int(),
       gaDays: z.number().int(),
+      birthWeightGrams: z.number().int().optional(),
+      unstableCourse: z.boolean().optional(),
+      hydrocephalus: z.boolean().optional(),
+      bpdGrade: bpdGrade.optional(),
     }),
     result: patientRecord,
+  },
+  'patients.addWeights': {
+    access: 'signed-in',
+    summary:
+      "Record an infant's weights by date (audited), entered or read from a CSV of patient_id,date,grams; G-ROP uses them.",
+    args: z.strictObject({
+      patientId: z.string().min(1).max(64),
+      weights: z.array(weightSchema).min(1).max(400),
+    }),
+    result: z.object({ weights: z.array(weightSchema) }),
   },
   'patients.trajectory': {
     access: 'signed-in',
@@ -113,6 +141,8 @@ export const reviewOperations = {
     args: z.strictObject({ patientId: z.string().min(1).max(64) }),
     result: z.object({
       patient: patientRecord.optional(),
+      weights: z.array(weightSchema),
+      screening: screeningSchema.optional(),
       points: z.array(
         z.object({
           reportId: z.string(),
@@ -171,13 +201,21 @@ export const reviewOperations = {
   },
   'review.open': {
     access: 'signed-in',
-    summary: "Open (or create) the report draft for an exam's images, of one study and one domain.",
+    summary:
+      'Open (or create) the report draft of a visit (one infant, one date, one domain; for ROP both eyes) from its images.',
     args: z.strictObject({
       instanceIds: z
         .array(z.string().regex(/^[0-9a-f]{64}$/))
         .min(1)
         .max(64),
     }),
+    result: draftSchema,
+  },
+  'review.copyEye': {
+    access: 'signed-in',
+    summary:
+      'Copy the reader\'s entries of one eye\'s section to the other eye ("same as other eye"), each change recorded.',
+    args: z.strictObject({ reportId, from: z.enum(['OD', 'OS']) }),
     result: draftSchema,
   },
   'review.analyze': {

@@ -3,6 +3,7 @@
  * measurements a reader saves with a study (spread into the contract).
  */
 import { z } from 'zod';
+import { CALIBRATIONS, MEASUREMENT_UNITS, QUANTITIES } from '../measurements/geometry/units.ts';
 
 const instanceId = z.string().regex(/^[0-9a-f]{64}$/, 'an instance id');
 const point = z.object({ x: z.number().finite(), y: z.number().finite() });
@@ -17,11 +18,20 @@ export const POINTS_PER_KIND: Record<AnnotationKind, number> = {
   'zone-i': 2,
 };
 const annotationKind = z.enum(ANNOTATION_KINDS);
+/** One number of a measurement, computed by the workstation from the points and the image's spacing. */
+export const measuredValueSchema = z.object({
+  quantity: z.enum(QUANTITIES),
+  value: z.number(),
+  unit: z.enum(MEASUREMENT_UNITS),
+  calibration: z.enum(CALIBRATIONS),
+});
 export const annotationSchema = z.object({
   id: z.string(),
   instanceId: z.string(),
   kind: annotationKind,
   points: z.array(point),
+  values: z.array(measuredValueSchema),
+  /** The reading, rendered from `values` (core/measurements/geometry/format.ts). */
   label: z.string(),
   createdBy: z.string(),
   createdAt: z.string(),
@@ -31,7 +41,7 @@ export const worklistOperations = {
   'worklist.exams': {
     access: 'signed-in',
     summary:
-      "Every exam in the library (one per study; per eye for retina) with its status (new, analysed, in review, signed, sent), whether the signed-in user has opened it, and the infant's gestational age at birth and postmenstrual age at the exam where recorded.",
+      "Every exam in the library (one per visit: one infant, one date, one domain; both eyes for ROP), in triage order (treatment warranted, overdue, due today first), with its status (new, analysed, in review, signed, sent), whether the signed-in user has opened it, and the infant's gestational age at birth and postmenstrual age at the exam where recorded.",
     args: z.strictObject({}),
     result: z.object({
       exams: z.array(
@@ -47,6 +57,12 @@ export const worklistOperations = {
           gaAtBirth: z.string().optional(),
           pmaDays: z.number().optional(),
           pma: z.string().optional(),
+          eyes: z.array(z.enum(['OD', 'OS'])),
+          treatmentWarranted: z.boolean(),
+          nextDue: z.string().optional(),
+          dueStatus: z.enum(['overdue', 'due today', 'due later', 'none']),
+          dueReason: z.string().optional(),
+          triage: z.number().int(),
         }),
       ),
     }),
@@ -67,12 +83,13 @@ export const worklistOperations = {
   'annotations.save': {
     access: 'signed-in',
     summary:
-      'Save a measurement with an image (points in image pixels, the reading as shown); audited.',
+      "Save a measurement with an image (its kind and points in image pixels); the workstation computes its numbers from the points and the image's own pixel spacing, and renders the reading from them; audited.",
     args: z.strictObject({
       instanceId,
       kind: annotationKind,
       points: z.array(point).min(2).max(4),
-      label: z.string().min(1).max(200),
+      /** Ignored: a page from before the workstation measured sent its reading; it is never stored. */
+      label: z.string().max(200).optional(),
     }),
     result: annotationSchema,
   },

@@ -12,9 +12,15 @@ import { exchangeOperations } from './contract-exchange.ts';
 import { worklistOperations } from './contract-worklist.ts';
 import { accountOperations } from './contract-accounts.ts';
 import {
+  engineCheckSchema,
+  modelActivationSchema,
+  validationOperations,
+} from './contract-validation.ts';
+import {
   decodedFrameSchema,
   importReportSchema,
   instanceSummarySchema,
+  photoDescriptionSchema,
   photoMetadataSchema,
 } from './schemas.ts';
 
@@ -72,6 +78,31 @@ export const contract = {
     }),
     result: importReportSchema,
   },
+  'library.describePhotos': {
+    access: 'signed-in',
+    summary:
+      'What an import would make of JPEG/PNG/TIFF exports (with any sidecar CSV among the files): patient, eye, date and domain per photo, each with its source, for the user to check before importing. Stores nothing.',
+    args: z.strictObject({
+      files: z
+        .array(
+          z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
+        )
+        .min(1)
+        .max(MAX_FILES_PER_IMPORT_CALL),
+      /** File-name tokens per eye (e.g. `_OD_`, `R.jpg`); the defaults when absent. */
+      eyeNamePatterns: z
+        .strictObject({
+          OD: z.array(z.string().min(1).max(32)).max(32),
+          OS: z.array(z.string().min(1).max(32)).max(32),
+        })
+        .optional(),
+    }),
+    result: z.strictObject({
+      photos: z.array(photoDescriptionSchema),
+      /** Files that are not photos or could not be read, and sidecar problems. */
+      problems: z.array(z.object({ fileName: z.string(), message: z.string() })),
+    }),
+  },
   'image.frame': {
     access: 'signed-in',
     summary: 'Decoded stored pixel values of one frame, with what is needed to display them.',
@@ -89,7 +120,12 @@ export const contract = {
     result: z.object({
       models: z.array(
         z.discriminatedUnion('ok', [
-          z.object({ ok: z.literal(true), manifest: manifestSchema, verifiedBackend: z.string() }),
+          z.object({
+            ok: z.literal(true),
+            manifest: manifestSchema,
+            verifiedBackend: z.string(),
+            activation: modelActivationSchema.optional(),
+          }),
           z.object({
             ok: z.literal(false),
             folder: z.string(),
@@ -114,7 +150,14 @@ export const contract = {
     summary:
       'Install a model package from a zip (manifest.json + model.onnx); verified in full first, never replacing an installed id+version.',
     args: z.strictObject({ name: z.string().min(1).max(1024), bytes: z.instanceof(Uint8Array) }),
-    result: z.object({ id: z.string(), version: z.string(), name: z.string() }),
+    result: z.object({
+      id: z.string(),
+      version: z.string(),
+      name: z.string(),
+      /** A new version of an installed model waits as a candidate (models.compare, models.activate). */
+      state: modelActivationSchema.shape.state.optional(),
+      engineCheck: engineCheckSchema.optional(),
+    }),
   },
   'models.file': {
     access: 'public',
@@ -126,6 +169,7 @@ export const contract = {
   ...exchangeOperations,
   ...worklistOperations,
   ...accountOperations,
+  ...validationOperations,
 } as const satisfies Record<
   string,
   { access: Access; summary: string; args: z.ZodType; result: z.ZodType }

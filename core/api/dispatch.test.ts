@@ -22,6 +22,7 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'library.list': async () => ({ instances: [] }),
     'library.importSamples': fail,
     'library.importFiles': fail,
+    'library.describePhotos': fail,
     'image.frame': fail,
     'models.list': async () => ({ models: [], slots: [] }),
     'models.file': fail,
@@ -33,6 +34,8 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'review.open': fail,
     'review.analyze': fail,
     'review.setField': fail,
+    'review.copyEye': fail,
+    'patients.addWeights': fail,
     'review.sign': fail,
     'review.amend': fail,
     'review.history': fail,
@@ -57,6 +60,9 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'users.list': fail,
     'users.setDisabled': fail,
     'users.resetPassword': fail,
+    'validation.report': fail,
+    'models.compare': fail,
+    'models.activate': fail,
     ...overrides,
   };
 }

@@ -60,7 +60,11 @@ export const importReportSchema = z.object({
   skipped: z.array(z.object({ fileName: z.string(), reason: z.string() })),
 });
 
-/** Patient and eye for a plain JPEG/PNG fundus export, from the import form. */
+/**
+ * Patient, eye, date and domain for a plain JPEG/PNG/TIFF export, from the import table.
+ * The eye is for fundus photos (a chest film has none); a domain left out is decided from
+ * the pixels (core/library/photo-facts.ts).
+ */
 export const photoMetadataSchema = z.strictObject({
   patientId: z.string().min(1).max(64),
   patientName: z.string().max(64).optional(),
@@ -72,10 +76,48 @@ export const photoMetadataSchema = z.strictObject({
     .string()
     .regex(/^\d{8}$/)
     .optional(),
-  eye: z.enum(['OD', 'OS']),
+  examTime: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  eye: z.enum(['OD', 'OS']).optional(),
+  domain: domainSchema.optional(),
+  device: z.string().max(64).optional(),
   gestationalAgeWeeks: z.number().min(20).max(45).optional(),
   site: z.string().max(64).optional(),
 });
+
+export type PhotoMetadataInput = z.infer<typeof photoMetadataSchema>;
+
+/** What the import would make of one photo, before it is imported (library.describePhotos). */
+export const photoDescriptionSchema = z.object({
+  fileName: z.string(),
+  format: z.string(),
+  /** Every field the sources gave; the user checks and completes them in the import table. */
+  metadata: z.object({
+    patientId: z.string().optional(),
+    patientName: z.string().optional(),
+    birthDate: z.string().optional(),
+    examDate: z.string().optional(),
+    examTime: z.string().optional(),
+    eye: z.enum(['OD', 'OS']).optional(),
+    domain: domainSchema,
+    device: z.string().optional(),
+    gestationalAgeWeeks: z.number().optional(),
+    site: z.string().optional(),
+  }),
+  /** Where each field came from, in words ("the sidecar CSV", "the file name (_OD_)"). */
+  sources: z.record(z.string(), z.string()),
+  /** Whether the pixels look grey and show a round fundus field, and why. */
+  pixels: z.object({
+    domain: domainSchema,
+    grey: z.boolean(),
+    fundusField: z.boolean(),
+    reason: z.string(),
+  }),
+  notes: z.array(z.string()),
+});
+export type PhotoDescription = z.infer<typeof photoDescriptionSchema>;
 export type ImportReport = z.infer<typeof importReportSchema>;
 
 export type PixelArray =

@@ -32,6 +32,7 @@ export type AuditAction =
   | 'login-failed'
   | 'annotate'
   | 'model-install'
+  | 'model-activate'
   | 'recovery'
   | 'signing-key';
 

@@ -193,7 +193,7 @@ test(
       );
       const pdf = await call<{ bytes: Uint8Array }>('report.pdf', { reportId, version: 1 });
       const text = pdfText(pdf.bytes);
-      assert.match(text, /Patient Dog AVeryGood - ID 123456/);
+      assert.match(text, /Patient: Dog AVeryGood, ID 123456,/);
       assert.match(
         text,
         new RegExp(`Ed25519 signature by rad, key fingerprint ${report.signature.keyFingerprint}`),
@@ -431,7 +431,7 @@ test(
         (await again.call<{ bytes: Uint8Array }>('report.pdf', { reportId, version: 1 })).bytes,
       );
       assert.doesNotMatch(text, /Mallory/, 'the renamed patient is not on the signed report');
-      assert.match(text, /Patient Dog AVeryGood - ID 123456/);
+      assert.match(text, /Patient: Dog AVeryGood, ID 123456,/);
     } finally {
       close(again.ws);
     }

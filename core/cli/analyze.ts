@@ -7,6 +7,12 @@
  * (<model-id>.measurements.json, <model-id>.tortuosity.png); then DIR/summary.csv. Images are done one at a time (bounded
  * memory), each image's folder appears atomically, and a journal lets a killed batch
  * resume without redoing finished images. Exit 0: all succeeded; 3: some failed.
+ *
+ * Photo exports (JPEG/PNG/TIFF) get their eye from the sidecar CSVs among the inputs, EXIF
+ * or the file name, and their domain from the sidecar or their pixels (a chest film saved
+ * as JPEG is a chest image), as an import would (core/library/photo-facts.ts). A model
+ * named with --model that is for another domain than an image is refused for that image
+ * (MODEL_DOMAIN_MISMATCH), naming both: it never runs on it.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -39,6 +45,18 @@ import {
   type SaliencyError,
 } from '../inference/portable/saliency/saliency-methods.ts';
 import { decodePhotoFrame, photoFormat } from '../library/photo-export.ts';
+import { describePhoto } from '../library/photo-facts.ts';
+import { readSidecars } from '../library/photo-inputs.ts';
+import { lookupSidecar, type SidecarRows } from '../library/photo-sidecar.ts';
+import { ModelError } from '../inference/model-errors.ts';
+import { intendedUseDecision, type IntendedUseDecision } from '../inference/intended-use.ts';
+import {
+  headerFacts,
+  intendedUseContextOf,
+  type ImageFacts,
+} from '../inference/intended-use-context.ts';
+import type { LoadedModel } from '../inference/load-package.ts';
+import type { EyeNamePatterns } from '../vocabulary/eye-names.ts';
 import type { CliStreams } from './commands.ts';
 
 export interface AnalyzeOptions {
@@ -48,8 +66,10 @@ export interface AnalyzeOptions {
   backend: 'wasm' | 'node';
   modelsFolder: string;
   saliency: SaliencyChoice;
-  /** Domain of JPEG/PNG inputs, which carry none (default retina: fundus cameras export photos). */
+  /** Domain of every JPEG/PNG/TIFF input, overriding sidecars and pixels (default: those decide). */
   photoDomain?: 'retina' | 'chest';
+  /** File-name tokens that give a photo's eye (default: core/vocabulary/eye-names.ts). */
+  eyeNamePatterns?: EyeNamePatterns;
   /** Called after each image (tests watch memory with it). */
   onImageDone?: (index: number) => void;
   isTty?: boolean;
@@ -59,21 +79,51 @@ interface Decoded {
   frame: DecodedFrame;
   domain: string;
   laterality?: string;
+  /** Where the domain and eye came from, for a photo export (the sidecar, the pixels, …). */
+  sources?: { domain?: string; eye?: string };
+  /** What the intended-use gate reads (no patient record here: ages from the header only). */
+  facts: ImageFacts;
+}
+
+/** What each result file says about the image: its domain and eye, and why. */
+function imageFacts(decoded: Decoded) {
+  const eye = decoded.laterality === 'R' ? 'OD' : decoded.laterality === 'L' ? 'OS' : 'unknown';
+  return { domain: decoded.domain, eye, ...(decoded.sources ? { sources: decoded.sources } : {}) };
+}
+
+interface PhotoContext {
+  sidecar: SidecarRows;
+  photoDomain?: 'retina' | 'chest';
+  patterns?: EyeNamePatterns;
 }
 
 async function decodeInput(
   bytes: Uint8Array,
   name: string,
-  photoDomain: 'retina' | 'chest',
+  photos: PhotoContext,
 ): Promise<Decoded> {
-  if (photoFormat(bytes))
-    return { frame: await decodePhotoFrame(bytes, 'cli', name), domain: photoDomain };
+  if (photoFormat(bytes)) {
+    const facts = await describePhoto(bytes, name, {
+      sidecar: lookupSidecar(photos.sidecar, name),
+      given: photos.photoDomain ? { domain: photos.photoDomain } : undefined,
+      patterns: photos.patterns,
+    });
+    const eye = facts.metadata.eye;
+    return {
+      frame: await decodePhotoFrame(bytes, 'cli', name),
+      domain: facts.metadata.domain,
+      laterality: eye === 'OD' ? 'R' : eye === 'OS' ? 'L' : undefined,
+      sources: { domain: facts.sources.domain, eye: facts.sources.eye },
+      facts: { domain: facts.metadata.domain },
+    };
+  }
   const parsed = parseDicomBytes(bytes, name);
   const summary = summarizeInstance(parsed, 'cli');
   return {
     frame: await buildDisplayFrame(parsed, 'cli', 0),
     domain: summary.domain,
     laterality: summary.laterality,
+    facts: headerFacts(parsed, summary.domain),
   };
 }
 
@@ -153,11 +203,15 @@ async function writeImageOutputs(
   analysis: ImageAnalysis,
   elapsedMs: number,
   measured: ReturnType<typeof measure> = [],
+  image?: ReturnType<typeof imageFacts>,
+  intendedUse?: IntendedUseDecision,
 ): Promise<ResultRow[]> {
   const id = analysis.model.id;
   const { probabilityMap: prob, saliency } = analysis;
   const json = {
     model: analysis.model,
+    image,
+    intendedUse: intendedUse && intendedUseJson(intendedUse),
     backend: analysis.backend,
     timingsMs: { ...analysis.timingsMs, total: elapsedMs },
     findings: analysis.findings,
@@ -212,6 +266,15 @@ async function writeImageOutputs(
   }));
 }
 
+/** The gate's answer as the result file states it: within, outside or unknown, and why. */
+function intendedUseJson(decision: IntendedUseDecision) {
+  return {
+    status: decision.status,
+    reasons: decision.reasons,
+    ...(decision.label ? { label: decision.label } : {}),
+  };
+}
+
 interface ResultRow {
   model: string;
   version: string;
@@ -244,6 +307,16 @@ function progressLine(done: number, total: number, started: number): string {
   const filled = Math.round((done / Math.max(total, 1)) * width);
   const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
   return `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} · ${rate.toFixed(1)} img/s · ${eta} s left`;
+}
+
+/** Models named on the command line that are for another domain than the image: refused, naming both. */
+function domainMismatch(models: LoadedModel[], domain: string, name: string): ModelError {
+  const named = models.map((m) => `${m.manifest.id} (${m.manifest.domain})`).join(', ');
+  return new ModelError(
+    'MODEL_DOMAIN_MISMATCH',
+    `${basename(name)} is a ${domain} image; the model${models.length > 1 ? 's' : ''} asked for ${models.length > 1 ? 'are' : 'is'} for other images: ${named}`,
+    name,
+  );
 }
 
 export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promise<number> {
@@ -290,6 +363,14 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   await mkdir(options.out, { recursive: true });
   const journal = new BatchJournal(join(options.out, '.neoscope-analyze.journal'));
   const inputs = await enumerateInputs(options.paths);
+  const sidecars = await readSidecars(options.paths);
+  for (const problem of sidecars.problems)
+    io.err(`${problem.name}: sidecar row not used: ${problem.reason}\n`);
+  const photos: PhotoContext = {
+    sidecar: sidecars.rows,
+    photoDomain: options.photoDomain,
+    patterns: options.eyeNamePatterns,
+  };
   const resumed = journal.entries.length;
   if (resumed) io.err(`resuming: ${resumed} image(s) already done in ${options.out}\n`);
   const used = new Set(journal.entries.map((e) => e.outputs ?? '').filter(Boolean));
@@ -303,9 +384,10 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     const partial = join(options.out, `${stem}.partial`);
     const final = join(options.out, stem);
     try {
-      const decoded = await decodeInput(bytes, name, options.photoDomain ?? 'retina');
+      const decoded = await decodeInput(bytes, name, photos);
       const { frame, domain } = decoded;
       const applicable = models.filter((m) => m.manifest.domain === domain);
+      if (!applicable.length && options.models.length) throw domainMismatch(models, domain, name);
       if (!applicable.length) {
         journal.record({
           key,
@@ -320,11 +402,32 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
       await mkdir(partial, { recursive: true });
       const results: ResultRow[] = [];
       for (const model of applicable) {
+        let intendedUse: IntendedUseDecision;
+        try {
+          intendedUse = intendedUseDecision(model.manifest, intendedUseContextOf(decoded.facts));
+        } catch (error) {
+          // A package that refuses images outside its scope does not run; the file says why.
+          const { code, message } = toApiErrorBody(error);
+          const { id, version, sha256 } = model.manifest;
+          const json = { model: { id, version, sha256 }, image: imageFacts(decoded) };
+          await writeFile(
+            join(partial, `${id}.json`),
+            `${JSON.stringify({ ...json, notRun: { code, message } }, null, 2)}\n`,
+          );
+          continue;
+        }
         const t0 = performance.now();
         const analysis = await analyzeImage(frame, model, options.saliency);
         const measured = measure(model.manifest.measurements ?? [], decoded, analysis);
         results.push(
-          ...(await writeImageOutputs(partial, analysis, performance.now() - t0, measured)),
+          ...(await writeImageOutputs(
+            partial,
+            analysis,
+            performance.now() - t0,
+            measured,
+            imageFacts(decoded),
+            intendedUse,
+          )),
         );
       }
       await rm(final, { recursive: true, force: true });

@@ -5,7 +5,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { describeInstance } from '../dicom/describe.ts';
 import { readImagePixelModule } from '../dicom/image-pixel-module.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { decodeStoredPixels } from '../dicom/stored-pixels.ts';
@@ -14,9 +13,12 @@ import type { SaliencyChoice } from '../inference/analyze-image.ts';
 import { bundledFolders, findProjectRoot } from '../workstation/paths.ts';
 import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.ts';
+import { infoCommand } from './info-command.ts';
 import { verifyDataFolder } from '../audit/verify-store.ts';
 import { batchCommand, siteCommand } from './exchange-commands.ts';
+import { eyeNamePatternsFrom } from '../vocabulary/eye-names.ts';
 import { processPasswordInput, userCommand, type PasswordInput } from './user-commands.ts';
+import { exportTrainingCommand, validateCommand } from './validation-commands.ts';
 
 export interface CliStreams {
   out: (text: string) => void;
@@ -24,15 +26,22 @@ export interface CliStreams {
 }
 
 export const USAGE = `Usage:
-  neoscope info FILE [--json]                 describe a DICOM file
+  neoscope info FILE [--json]                 describe a DICOM file and list the problems the
+                                              importer finds, each with its code (exit 3 when
+                                              it would refuse the file; with --json errors
+                                              are JSON on stdout too)
   neoscope pixels FILE [--frame N] --out RAW  write a frame's stored pixel values
                                               (little endian, samples interleaved, no LUT)
   neoscope analyze PATH... --out DIR [--model ID]... [--backend wasm|node]
                   [--models DIR] [--saliency auto|cam|occlusion|rise|none]
-                  [--photo-domain retina|chest]
+                  [--photo-domain retina|chest] [--od-names LIST] [--os-names LIST]
                                               run the installed models on files, folders,
                                               zip archives or DICOM media (DICOMDIR);
-                                              JPEG/PNG count as retina unless told
+                                              a JPEG/PNG/TIFF takes its eye from a sidecar
+                                              CSV, EXIF or its name (tokens, e.g. "_OD_,
+                                              R.jpg") and its domain from the sidecar or
+                                              its pixels unless --photo-domain says; a
+                                              --model for another domain is refused
   neoscope audit verify --data DIR [--checkpoint N:HASH]...
                                               check the audit log's hash chain, every signed
                                               report (hash, signature, sign-off), the chain
@@ -44,10 +53,13 @@ export const USAGE = `Usage:
                                               this site's Ed25519 identity (its key sealed
                                               under an admin passphrase) and partner keys
   neoscope batch create --data DIR --out FILE.zip [--deidentify --key SECRET]
-                  [--max-file-bytes N] [--passphrase-stdin] PATH...
+                  [--max-file-bytes N] [--passphrase-stdin]
+                  [--od-names LIST] [--os-names LIST] PATH...
                                               files too large or unreadable are named and
                                               skipped (exit 3); the rest is packed and
-                                              signed (the site passphrase unlocks the key)
+                                              signed (the site passphrase unlocks the key);
+                                              photo exports travel as DICOM with patient,
+                                              eye and date from their sidecar CSV
   neoscope batch import --data DIR FILE.zip [--accept-old] [--max-age-days N]
                                               signed offline batches (import verifies the
                                               signature and every file first; a replayed or
@@ -59,6 +71,16 @@ export const USAGE = `Usage:
                                               radiologist, admin); the password is read from
                                               stdin or asked for on the terminal; audited as
                                               cli:<os user>; exit 3 = refused by account rules
+  neoscope validate --data DIR [--model ID] [--since YYYY-MM-DD] [--out FILE.csv|FILE.pdf]
+                                              how each model version agrees with the signed
+                                              readings: kappa, sensitivity/specificity, AUC,
+                                              Bland-Altman, months with drift flags, and the
+                                              cases behind each number (exit 3: some signed
+                                              reports did not verify and were left out)
+  neoscope export-training --data DIR --slot ID --out DIR [--deidentify --key K]
+                                              the signed labels of a model slot with their
+                                              images, for training.classifier_from_csv (one
+                                              row per image, patients kept together)
   neoscope deidentify IN OUT --key SECRET [--retain-dates]
                                               de-identify by the PS3.15 Basic Profile
                                               (same SECRET → same replacement UIDs)
@@ -67,44 +89,6 @@ export const USAGE = `Usage:
 function describeError(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   return code ? `${code}: ${message}` : String(message ?? error);
-}
-
-export async function infoCommand(args: string[], io: CliStreams): Promise<number> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) return (io.err(USAGE), 2);
-  try {
-    const parsed = parseDicomBytes(new Uint8Array(await readFile(file)), basename(file));
-    const description = describeInstance(parsed);
-    if (args.includes('--json')) io.out(`${JSON.stringify(description, null, 2)}\n`);
-    else {
-      const image = description.image;
-      io.out(
-        [
-          `file          ${description.file}`,
-          `patient       ${description.patient.name} (${description.patient.id})`,
-          `study         ${description.study.date} ${description.study.description}`,
-          `modality      ${description.series.modality}`,
-          `SOP class     ${description.sopClassUid}`,
-          `transfer      ${description.transferSyntax.name} (${description.transferSyntax.uid})`,
-          image
-            ? `image         ${image.columns}×${image.rows}×${image.frames} frame(s), ${image.samplesPerPixel} sample(s), ${image.bitsStored}/${image.bitsAllocated} bits, ${image.photometric}`
-            : 'image         none (no Pixel Data)',
-          description.calibration
-            ? `spacing       ${description.spacing ? `${description.spacing.rowMm} × ${description.spacing.columnMm} mm; ` : ''}${description.calibration}`
-            : '',
-          description.domain
-            ? `domain        ${description.domain} (${description.domainReason})`
-            : '',
-        ]
-          .filter(Boolean)
-          .join('\n') + '\n',
-      );
-    }
-    return 0;
-  } catch (error) {
-    io.err(`${file}: ${describeError(error)}\n`);
-    return 3;
-  }
 }
 
 export async function pixelsCommand(args: string[], io: CliStreams): Promise<number> {
@@ -162,18 +146,20 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
     '--models',
     '--saliency',
     '--photo-domain',
+    '--od-names',
+    '--os-names',
   ]);
   const paths = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   const out = take('--out')[0];
   const backend = take('--backend')[0] ?? 'wasm';
   const saliency = take('--saliency')[0] ?? 'auto';
-  const photoDomain = take('--photo-domain')[0] ?? 'retina';
+  const photoDomain = take('--photo-domain')[0];
   if (
     !paths.length ||
     !out ||
     !['wasm', 'node'].includes(backend) ||
     !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency) ||
-    !['retina', 'chest'].includes(photoDomain)
+    (photoDomain !== undefined && !['retina', 'chest'].includes(photoDomain))
   )
     return (io.err(USAGE), 2);
   try {
@@ -188,7 +174,11 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
           bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))))
             .modelsFolder,
         saliency: saliency as SaliencyChoice,
-        photoDomain: photoDomain as 'retina' | 'chest',
+        photoDomain: photoDomain as 'retina' | 'chest' | undefined,
+        eyeNamePatterns: eyeNamePatternsFrom({
+          OD: take('--od-names')[0],
+          OS: take('--os-names')[0],
+        }),
         isTty: Boolean(process.stderr.isTTY),
       },
       io,
@@ -253,6 +243,10 @@ export async function runCli(
       return batchCommand(args, io, input ?? processPasswordInput()).catch(
         (error: unknown) => (io.err(`batch: ${describeError(error)}\n`), 2),
       );
+    case 'validate':
+      return validateCommand(args, io);
+    case 'export-training':
+      return exportTrainingCommand(args, io);
     case 'user':
       return userCommand(args, io, input ?? processPasswordInput()).catch(
         (error: unknown) => (io.err(`user: ${describeError(error)}\n`), 2),

@@ -23,6 +23,7 @@ import {
 import { recordReidentification } from '../exchange/reidentification-table.ts';
 import { ExchangeError, PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
 import { libraryFor, openDataFolder } from '../store/data-folder.ts';
+import { eyeNamePatternsFrom } from '../vocabulary/eye-names.ts';
 import { findProjectRoot, productVersion } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';
 import { processPasswordInput, type PasswordInput } from './user-commands.ts';
@@ -146,7 +147,15 @@ export async function batchCommand(
   input: PasswordInput = processPasswordInput(),
 ): Promise<number> {
   const [sub, ...rest] = args;
-  const o = parse(rest, ['--data', '--out', '--key', '--max-file-bytes', '--max-age-days']);
+  const o = parse(rest, [
+    '--data',
+    '--out',
+    '--key',
+    '--max-file-bytes',
+    '--max-age-days',
+    '--od-names',
+    '--os-names',
+  ]);
   const data = o.values.get('--data');
   if (!data) return (io.err('batch: --data DIR is required\n'), 2);
   if (sub === 'create') {
@@ -174,7 +183,13 @@ export async function batchCommand(
       io.err(
         'the site key was stored unsealed (by an earlier version); it is now sealed under this passphrase\n',
       );
-    const { files, skipped } = await readBatchInputs(o.positional, { maxFileBytes });
+    const { files, skipped } = await readBatchInputs(o.positional, {
+      maxFileBytes,
+      eyeNamePatterns: eyeNamePatternsFrom({
+        OD: o.values.get('--od-names'),
+        OS: o.values.get('--os-names'),
+      }),
+    });
     for (const s of skipped) io.err(`skipped ${s.name}: ${s.reason}\n`);
     if (!files.length)
       return (

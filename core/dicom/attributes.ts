@@ -1,7 +1,10 @@
 /**
  * Typed reads of the attributes the workstation uses, by keyword. Values are trimmed of
- * DICOM padding (space for strings, NUL for UIDs; PS3.5 6.2).
+ * DICOM padding (space for strings, NUL for UIDs; PS3.5 6.2). Text VRs (names,
+ * descriptions) are decoded with the data set's Specific Character Set.
  */
+import { readText, textVrOf } from './charset/dataset-text.ts';
+import { isMultiValuedVr } from './charset/decode-text.ts';
 import type { DataSet } from './parse.ts';
 
 export const Tag = {
@@ -42,6 +45,20 @@ export const Tag = {
 
 export function readString(dataSet: DataSet, tag: string, index?: number): string {
   try {
+    const element = dataSet.elements[tag];
+    const vr = element && textVrOf(tag, element);
+    if (vr) {
+      const text = readText(dataSet, tag) ?? '';
+      const value =
+        index === undefined
+          ? text
+          : isMultiValuedVr(vr)
+            ? text.split('\\')[index]
+            : index === 0
+              ? text
+              : '';
+      return (value ?? '').replace(/\0/g, '').trim();
+    }
     return (dataSet.string(tag, index) ?? '').replace(/\0/g, '').trim();
   } catch {
     return '';

@@ -2,7 +2,7 @@
  * Sorts each image into a workstation domain so the right models and layouts apply:
  *   retina — ophthalmic photography, or a visible-light/secondary-capture photo with
  *            ophthalmic attributes (an eye laterality or an eye anatomic region);
- *   chest  — projection radiography (CR/DX) of the chest;
+ *   chest  — projection radiography (CR/DX) of the chest, or a photo export of a chest film;
  *   other  — viewable, no AI.
  * The reason is recorded so a reader can see why an image is (or is not) offered to AI.
  */
@@ -49,6 +49,13 @@ export function classifyImage(input: ClassificationInput): Classification {
       return {
         domain: 'retina',
         reason: `${modality || 'photo'} with eye anatomy (${input.anatomicRegion || body})`,
+      };
+    // A chest film that arrived as a photo export (JPEG/PNG) is wrapped as a VL photograph
+    // of the chest: the chest models apply to it as to a film.
+    if (CHEST_WORDS.test(input.anatomicRegion.toUpperCase()) || CHEST_WORDS.test(body))
+      return {
+        domain: 'chest',
+        reason: `${modality || 'photo'} of a chest film (${input.anatomicRegion || body})`,
       };
     if (
       modality === 'XC' &&

@@ -3,6 +3,8 @@
  * geometry, spacing with its calibration status, and the domain with its reason.
  */
 import { readDecimal, readString, Tag } from './attributes.ts';
+import { characterSetOf, readPersonName } from './charset/dataset-text.ts';
+import type { PersonNameGroups } from './charset/person-name.ts';
 import { readImagePixelModule, type ImagePixelModule } from './image-pixel-module.ts';
 import type { ParsedDicom } from './parse.ts';
 import { summarizeInstance } from './summary.ts';
@@ -54,12 +56,15 @@ export function describeSpacing(parsed: ParsedDicom): {
 
 export interface InstanceDescription {
   file: string;
-  patient: { name: string; id: string; birthDate: string };
+  /** `name`: the whole decoded Person Name, groups joined by "="; `nameGroups`: the groups apart. */
+  patient: { name: string; nameGroups: PersonNameGroups; id: string; birthDate: string };
   study: { instanceUid: string; date: string; description: string };
   series: { instanceUid: string; modality: string };
   sopClassUid: string;
   sopInstanceUid: string;
   transferSyntax: { uid: string; name: string };
+  /** Specific Character Set (0008,0005) as written; empty for the default repertoire. */
+  characterSet: string;
   hasFileMeta: boolean;
   image?: Omit<ImagePixelModule, 'photometric'> & { photometric: string };
   spacing?: SpacingDescription;
@@ -70,12 +75,14 @@ export interface InstanceDescription {
   bodyPart?: string;
 }
 
-export function describeInstance(parsed: ParsedDicom, instanceId = ''): InstanceDescription {
+/** Identity, patient, study and encoding: what every readable file has, image or not. */
+export function describeHeader(parsed: ParsedDicom): InstanceDescription {
   const ds = parsed.dataSet;
-  const base: InstanceDescription = {
+  return {
     file: parsed.fileName,
     patient: {
       name: readString(ds, Tag.PatientName),
+      nameGroups: readPersonName(ds, Tag.PatientName),
       id: readString(ds, Tag.PatientID),
       birthDate: readString(ds, Tag.PatientBirthDate),
     },
@@ -94,9 +101,14 @@ export function describeInstance(parsed: ParsedDicom, instanceId = ''): Instance
       uid: parsed.transferSyntaxUid,
       name: transferSyntaxName(parsed.transferSyntaxUid),
     },
+    characterSet: characterSetOf(ds).terms.join('\\'),
     hasFileMeta: parsed.hasFileMeta,
   };
-  if (!ds.elements[Tag.PixelData]) return base;
+}
+
+export function describeInstance(parsed: ParsedDicom, instanceId = ''): InstanceDescription {
+  const base = describeHeader(parsed);
+  if (!parsed.dataSet.elements[Tag.PixelData]) return base;
   const summary = summarizeInstance(parsed, instanceId);
   const { spacing, calibration } = describeSpacing(parsed);
   return {

@@ -9,6 +9,7 @@ import dicomParser, {
   type DataSet as ParserDataSet,
   type ParseDicomOptions,
 } from './dicom-parser-module.ts';
+import { inheritCharacterSets } from './charset/dataset-text.ts';
 import { DicomError } from './errors.ts';
 import { describeTruncation } from './truncation.ts';
 import { TransferSyntax } from './uids.ts';
@@ -140,6 +141,8 @@ export function parseDicomBytes(bytes: Uint8Array, fileName: string): ParsedDico
     }
     throw new DicomError('DICOM_PARSE_FAILED', `cannot parse data set: ${message}`, fileName);
   }
+  // Sequence items use their parent's Specific Character Set unless they carry their own.
+  inheritCharacterSets(dataSet);
   const transferSyntaxUid = (dataSet.string('x00020010') ?? TransferSyntax.ImplicitVRLittleEndian)
     .replace(/\0/g, '')
     .trim();

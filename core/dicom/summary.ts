@@ -1,6 +1,7 @@
 /** The worklist's view of one DICOM instance: identity, who, what, and its domain. */
 import type { InstanceSummary } from '../api/schemas.ts';
 import { readString, Tag } from './attributes.ts';
+import { displayPersonName } from './charset/person-name.ts';
 import { classifyImage } from './classify.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';
 import type { ParsedDicom } from './parse.ts';
@@ -32,7 +33,7 @@ export function summarizeInstance(parsed: ParsedDicom, instanceId: string): Inst
     sopInstanceUid: readString(ds, Tag.SOPInstanceUID),
     sopClassUid,
     transferSyntaxUid: parsed.transferSyntaxUid,
-    patientName: readString(ds, Tag.PatientName).replace(/\^+/g, ' ').trim(),
+    patientName: displayPersonName(readString(ds, Tag.PatientName)),
     patientId: readString(ds, Tag.PatientID),
     studyInstanceUid: readString(ds, Tag.StudyInstanceUID),
     studyDate: readString(ds, Tag.StudyDate),

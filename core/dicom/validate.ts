@@ -3,6 +3,7 @@
  * PACS team must know about. Each finding is a warning with a stable code; the image is
  * still imported and shown, flagged.
  */
+import { characterSetProblems } from './charset/dataset-text.ts';
 import type { Element } from './dicom-parser-module.ts';
 import type { ParsedDicom } from './parse.ts';
 import { transferSyntaxName } from './uids.ts';
@@ -113,6 +114,8 @@ export function validateDataSet(parsed: ParsedDicom): DicomWarning[] {
     });
   }
   for (const text of dataSet.warnings ?? []) warnings.push(describeParserWarning(String(text)));
+  // Specific Character Set (0008,0005) and text values that do not decode in it.
+  warnings.push(...characterSetProblems(dataSet));
   for (const [tag, element] of Object.entries(dataSet.elements)) {
     const isCs = element.vr === 'CS' || (element.vr === undefined && tag in KNOWN_CS_TAGS);
     if (isCs && element.length > 0) {

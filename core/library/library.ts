@@ -7,8 +7,10 @@
  * An import is accepted only when the file parses, is an image, its Pixel Data is
  * structurally whole and its first frame decodes: a file that could not be shown is
  * quarantined with its reason at import, not discovered later by the reader.
- * Zip archives are expanded, sidecar CSVs give photos their patient and eye, and DICOMDIR
- * indexes are recognised (the files they list arrive with the folder).
+ * Zip archives are expanded, DICOMDIR indexes are recognised (the files they list arrive
+ * with the folder), and photo exports (JPEG/PNG/TIFF) become DICOM objects with the patient,
+ * eye and date from the import form, a sidecar CSV, EXIF or the file name
+ * (photo-facts.ts, photo-dicom.ts): from then on they are DICOM images like any other.
  *
  * With an InstanceStore (core/store/instance-store.ts) every accepted file is stored
  * durably before the import reports it, and a restarted workstation lists it again; without
@@ -27,23 +29,21 @@ import { validateDataSet } from '../dicom/validate.ts';
 import { expandZip, isZip } from './archives.ts';
 import { FrameCache } from './frame-cache.ts';
 import { ImportError } from './import-errors.ts';
-import {
-  decodePhotoFrame,
-  lookupSidecar,
-  parseSidecarCsv,
-  photoFormat,
-  photoSummary,
-  type PhotoMetadata,
-} from './photo-export.ts';
+import type { EyeNamePatterns } from '../vocabulary/eye-names.ts';
+import { decodePhotoFrame, photoFormat, type PhotoMetadata } from './photo-export.ts';
+import { photoToDicom } from './photo-dicom.ts';
+import { describePhoto, type PhotoFacts } from './photo-facts.ts';
+import { lookupSidecar, parseSidecarCsv, type SidecarRows } from './photo-sidecar.ts';
 
 export interface ImportFile {
   name: string;
   bytes: Uint8Array;
-  /** Patient and eye for a JPEG/PNG fundus export, when the import form gave them. */
+  /** Patient, eye, date and domain for a JPEG/PNG/TIFF export, as the import form gave them. */
   photo?: PhotoMetadata;
 }
 
 interface Entry {
+  /** 'photo': a plain photo stored by an earlier version; photos are imported as DICOM now. */
   kind: 'dicom' | 'photo';
   summary: InstanceSummary;
   /** Held for files imported in this session; stored ones are read back on demand. */
@@ -82,12 +82,23 @@ export interface LibraryOptions {
    * age, to keep them with the patient; a returned problem becomes a warning on the image.
    */
   recordPatient?: (metadata: PhotoMetadata, actor: string) => Promise<Problem | undefined>;
+  /** File-name tokens that give a photo's eye (default: core/vocabulary/eye-names.ts). */
+  eyeNamePatterns?: EyeNamePatterns;
 }
 
 const MEDIA_STORAGE_DIRECTORY = '1.2.840.10008.1.3.10';
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** How a photo export came to be the image it is, for the reader (summary.domainReason). */
+function photoProvenance(facts: PhotoFacts, classified: string): string {
+  const { metadata, sources } = facts;
+  const parts = [`${facts.format.toUpperCase()} photo export`, `domain from ${sources.domain}`];
+  if (metadata.eye) parts.push(`eye ${metadata.eye} from ${sources.eye}`);
+  if (sources.date) parts.push(`date from ${sources.date}`);
+  return `${classified}; ${parts.join('; ')}`;
 }
 
 export function createLibrary(options: LibraryOptions = {}): Library {
@@ -106,6 +117,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     instanceId: string,
     report: ImportReport,
     sourceSite?: string,
+    amend?: (summary: InstanceSummary) => void,
   ): Promise<void> {
     const parsed = parseDicomBytes(file.bytes, file.name);
     if (readString(parsed.dataSet, 'x00020002') === MEDIA_STORAGE_DIRECTORY) {
@@ -134,35 +146,53 @@ export function createLibrary(options: LibraryOptions = {}): Library {
     if (summary.sopInstanceUid) bySopInstanceUid.set(summary.sopInstanceUid, instanceId);
     summary.warnings = warnings;
     if (sourceSite) summary.sourceSite = sourceSite;
+    amend?.(summary);
     await store?.save('dicom', summary, file.bytes);
     entries.set(instanceId, { kind: 'dicom', summary, bytes: file.bytes, parsed });
     report.imported.push(summary);
   }
 
+  /**
+   * A photo export becomes a DICOM object (photo-dicom.ts) and is imported as one; what the
+   * import learnt about it (where the eye and domain came from, hints it overruled) stays
+   * with the image. Returns the instance id, or undefined when it was refused.
+   */
   async function importPhoto(
     file: ImportFile,
-    instanceId: string,
-    metadata: PhotoMetadata | undefined,
-    source: string,
+    sidecar: PhotoMetadata | undefined,
     report: ImportReport,
     actor: string,
-  ): Promise<void> {
-    if (!metadata) {
-      throw new ImportError(
-        'IMPORT_PHOTO_METADATA_MISSING',
-        'fundus photo has no patient or eye: add a row to a sidecar CSV (file, patient_id, eye, exam_date) or fill in the import form',
-        file.name,
-      );
+    sourceSite?: string,
+  ): Promise<string | undefined> {
+    const facts = await describePhoto(file.bytes, file.name, {
+      given: file.photo,
+      sidecar,
+      patterns: options.eyeNamePatterns,
+    });
+    const object = await photoToDicom(file.bytes, facts);
+    const instanceId = sha256Hex(object.bytes);
+    if (entries.has(instanceId)) {
+      report.duplicates.push({ fileName: file.name, instanceId });
+      return undefined;
     }
-    const summary = await photoSummary(file.bytes, file.name, instanceId, metadata, source);
-    cache.set(await decodePhotoFrame(file.bytes, instanceId, file.name));
-    if (metadata.birthDate && metadata.gestationalAgeWeeks !== undefined) {
-      const problem = await options.recordPatient?.(metadata, actor);
-      if (problem) summary.warnings.push(problem);
-    }
-    await store?.save('photo', summary, file.bytes);
-    entries.set(instanceId, { kind: 'photo', summary, bytes: file.bytes });
-    report.imported.push(summary);
+    const metadata = facts.metadata as PhotoMetadata;
+    const patientProblem =
+      metadata.birthDate && metadata.gestationalAgeWeeks !== undefined
+        ? await options.recordPatient?.(metadata, actor)
+        : undefined;
+    await importDicom(
+      { name: file.name, bytes: object.bytes },
+      instanceId,
+      report,
+      sourceSite,
+      (summary) => {
+        summary.domainReason = photoProvenance(facts, summary.domainReason);
+        for (const note of facts.notes)
+          summary.warnings.push({ code: 'IMPORT_PHOTO_HINT_NOT_USED', message: note });
+        if (patientProblem) summary.warnings.push(patientProblem);
+      },
+    );
+    return instanceId;
   }
 
   function fail(report: ImportReport, fileName: string, error: unknown): void {
@@ -193,7 +223,7 @@ export function createLibrary(options: LibraryOptions = {}): Library {
           fail(report, file.name, error);
         }
       }
-      const sidecar = new Map<string, PhotoMetadata>();
+      const sidecar: SidecarRows = new Map();
       const images: ImportFile[] = [];
       for (const file of pending) {
         if (!/\.csv$/i.test(file.name)) {
@@ -219,29 +249,28 @@ export function createLibrary(options: LibraryOptions = {}): Library {
           });
       }
       for (const file of images) {
-        const instanceId = sha256Hex(file.bytes);
+        let instanceId: string | undefined = sha256Hex(file.bytes);
         if (entries.has(instanceId)) {
           report.duplicates.push({ fileName: file.name, instanceId });
           continue;
         }
         try {
-          if (photoFormat(file.bytes)) {
-            const fromCsv = lookupSidecar(sidecar, file.name);
-            await importPhoto(
+          if (photoFormat(file.bytes))
+            instanceId = await importPhoto(
               file,
-              instanceId,
-              file.photo ?? fromCsv,
-              file.photo ? 'the import form' : 'the sidecar CSV',
+              lookupSidecar(sidecar, file.name),
               report,
               actor,
+              tags.sourceSite,
             );
-          } else await importDicom(file, instanceId, report, tags.sourceSite);
+          else await importDicom(file, instanceId, report, tags.sourceSite);
         } catch (error) {
           fail(report, file.name, error);
           continue;
         }
         const stored = report.imported[report.imported.length - 1];
-        if (stored?.instanceId === instanceId) await options.onImported?.(stored, actor);
+        if (instanceId && stored?.instanceId === instanceId)
+          await options.onImported?.(stored, actor);
       }
       return report;
     },

@@ -69,7 +69,7 @@ test('an impossible birth date is reported on the image and not recorded; the im
       {
         name: 'sidecar.csv',
         bytes: new TextEncoder().encode(
-          'file,patient_id,birth_date,eye,ga_weeks\nImage_01R.jpg,NICU-8,2999-01-01,OD,27\n',
+          'file,patient_id,birth_date,exam_date,eye,ga_weeks\nImage_01R.jpg,NICU-8,2999-01-01,2011-01-01,OD,27\n',
         ),
       },
     ]);

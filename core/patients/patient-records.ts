@@ -1,8 +1,12 @@
-/** Gestational age at birth and birth date per patient, entered by staff; every change audited. */
+/**
+ * Per patient, entered by staff (or taken from an import): birth date, gestational age and
+ * weight at birth, the clinical flags ROP screening uses, the BPD grade, and weights over
+ * time for G-ROP. Every change is audited.
+ */
 import { CodedError } from '../api/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../store/database.ts';
-import { parseDate, type PatientRecord } from './trajectory.ts';
+import { BPD_GRADES, parseDate, type BpdGrade, type PatientRecord } from './trajectory.ts';
 
 export class PatientError extends CodedError<'PATIENT_INVALID'> {}
 
@@ -15,14 +19,60 @@ export class PatientRecords {
 
   get(patientId: string): PatientRecord | undefined {
     const row = this.db.get('SELECT * FROM patients WHERE patient_id = ?', [patientId]);
-    return row
-      ? {
-          patientId,
-          birthDate: String(row.birth_date),
-          gaWeeks: Number(row.ga_weeks),
-          gaDays: Number(row.ga_days),
-        }
-      : undefined;
+    if (!row) return undefined;
+    return {
+      patientId,
+      birthDate: String(row.birth_date),
+      gaWeeks: Number(row.ga_weeks),
+      gaDays: Number(row.ga_days),
+      ...(row.birth_weight_g !== null && row.birth_weight_g !== undefined
+        ? { birthWeightGrams: Number(row.birth_weight_g) }
+        : {}),
+      ...(Number(row.unstable_course) ? { unstableCourse: true } : {}),
+      ...(Number(row.hydrocephalus) ? { hydrocephalus: true } : {}),
+      ...(row.bpd_grade ? { bpdGrade: String(row.bpd_grade) as BpdGrade } : {}),
+    };
+  }
+
+  /** The infant's recorded weights, oldest first. */
+  weights(patientId: string): { date: string; grams: number }[] {
+    return this.db
+      .all('SELECT date, grams FROM patient_weights WHERE patient_id = ? ORDER BY date', [
+        patientId,
+      ])
+      .map((r) => ({ date: String(r.date), grams: Number(r.grams) }));
+  }
+
+  /** Records weights (a later entry for the same date replaces the earlier one). */
+  async addWeights(
+    patientId: string,
+    weights: { date: string; grams: number }[],
+    who: string,
+  ): Promise<{ date: string; grams: number }[]> {
+    for (const w of weights) {
+      if (!parseDate(w.date))
+        throw new PatientError('PATIENT_INVALID', `weight date "${w.date}" is not a date`);
+      if (!Number.isInteger(w.grams) || w.grams < 200 || w.grams > 8000)
+        throw new PatientError(
+          'PATIENT_INVALID',
+          `a weight of ${w.grams} g on ${w.date} is outside 200–8000 g`,
+        );
+    }
+    const at = this.now().toISOString();
+    this.db.transaction(() => {
+      for (const w of weights)
+        this.db.run(
+          'INSERT INTO patient_weights (patient_id, date, grams, entered_by, entered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (patient_id, date) DO UPDATE SET grams = excluded.grams, entered_by = excluded.entered_by, entered_at = excluded.entered_at',
+          [patientId, parseDate(w.date)!.toISOString().slice(0, 10), w.grams, who, at],
+        );
+    });
+    await this.audit.append({
+      actor: who,
+      action: 'edit',
+      subject: `patient:${patientId}`,
+      details: { weights },
+    });
+    return this.weights(patientId);
   }
 
   async set(record: PatientRecord, who: string): Promise<PatientRecord> {
@@ -41,15 +91,35 @@ export class PatientRecords {
       );
     if (!Number.isInteger(record.gaDays) || record.gaDays < 0 || record.gaDays > 6)
       throw new PatientError('PATIENT_INVALID', 'the days part of the gestational age is 0–6');
+    const weight = record.birthWeightGrams;
+    if (weight !== undefined && (!Number.isInteger(weight) || weight < 200 || weight > 6000))
+      throw new PatientError('PATIENT_INVALID', 'birth weight is 200–6000 g');
+    if (record.bpdGrade !== undefined && !BPD_GRADES.includes(record.bpdGrade))
+      throw new PatientError(
+        'PATIENT_INVALID',
+        `BPD grade "${record.bpdGrade}" is not one of ${BPD_GRADES.join('; ')}`,
+      );
     const birthDate = birth.toISOString().slice(0, 10);
     const before = this.get(record.patientId);
     this.db.transaction(() =>
       this.db.run(
-        'INSERT INTO patients (patient_id, birth_date, ga_weeks, ga_days, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (patient_id) DO UPDATE SET birth_date = excluded.birth_date, ga_weeks = excluded.ga_weeks, ga_days = excluded.ga_days, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
-        [record.patientId, birthDate, record.gaWeeks, record.gaDays, who, this.now().toISOString()],
+        'INSERT INTO patients (patient_id, birth_date, ga_weeks, ga_days, birth_weight_g, unstable_course, hydrocephalus, bpd_grade, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (patient_id) DO UPDATE SET birth_date = excluded.birth_date, ga_weeks = excluded.ga_weeks, ga_days = excluded.ga_days, birth_weight_g = excluded.birth_weight_g, unstable_course = excluded.unstable_course, hydrocephalus = excluded.hydrocephalus, bpd_grade = excluded.bpd_grade, updated_by = excluded.updated_by, updated_at = excluded.updated_at',
+        [
+          record.patientId,
+          birthDate,
+          record.gaWeeks,
+          record.gaDays,
+          // An update that does not mention a field keeps what was recorded.
+          weight ?? before?.birthWeightGrams ?? null,
+          (record.unstableCourse ?? before?.unstableCourse) ? 1 : 0,
+          (record.hydrocephalus ?? before?.hydrocephalus) ? 1 : 0,
+          record.bpdGrade ?? before?.bpdGrade ?? null,
+          who,
+          this.now().toISOString(),
+        ],
       ),
     );
-    const after = { ...record, birthDate };
+    const after = this.get(record.patientId)!;
     await this.audit.append({
       actor: who,
       action: 'edit',

@@ -12,7 +12,18 @@ export interface PatientRecord {
   birthDate: string; // YYYY-MM-DD
   gaWeeks: number;
   gaDays: number;
+  /** Birth weight in grams, when recorded (ROP screening eligibility, G-ROP). */
+  birthWeightGrams?: number;
+  /** The clinician judges the course unstable (screening of larger infants, AAP 2018). */
+  unstableCourse?: boolean;
+  /** Hydrocephalus (a G-ROP criterion). */
+  hydrocephalus?: boolean;
+  /** BPD grade at 36 weeks PMA by respiratory support (Jensen et al. 2019), clinical, entered here. */
+  bpdGrade?: BpdGrade;
 }
+
+export { BPD_GRADES, type BpdGrade } from '../vocabulary/bpd-grades.ts';
+import type { BpdGrade } from '../vocabulary/bpd-grades.ts';
 
 export interface TrajectoryPoint {
   reportId: string;
@@ -45,13 +56,32 @@ export function pmaDays(patient: PatientRecord, examDate: string): number | unde
   return sinceBirth < 0 ? undefined : patient.gaWeeks * 7 + patient.gaDays + sinceBirth;
 }
 
+function valueOf(
+  report: SignedReport,
+  fieldName: string,
+): { value: number; source: 'reader' | 'AI' } | undefined {
+  const field = report.content.fields.find((f) => f.field === fieldName);
+  if (typeof field?.reader === 'number') return { value: field.reader, source: 'reader' };
+  if (typeof field?.ai?.value === 'number') return { value: field.ai.value, source: 'AI' };
+  return undefined;
+}
+
+/**
+ * The followed measurement of a report. ROP visits grade both eyes: the course follows the
+ * worse (more tortuous) eye, as plus disease does; reports from before the two-eye form hold
+ * one unprefixed value.
+ */
 function measureOf(report: SignedReport): TrajectoryPoint['measure'] {
-  const name = report.content.domain === 'retina' ? 'tortuosity_index' : 'ctr';
-  const field = report.content.fields.find((f) => f.field === name);
-  if (!field) return null;
-  if (typeof field.reader === 'number') return { name, value: field.reader, source: 'reader' };
-  if (typeof field.ai?.value === 'number') return { name, value: field.ai.value, source: 'AI' };
-  return null;
+  if (report.content.domain === 'chest') {
+    const ctr = valueOf(report, 'ctr');
+    return ctr ? { name: 'ctr', ...ctr } : null;
+  }
+  const values = ['tortuosity_index', 'od_tortuosity_index', 'os_tortuosity_index']
+    .map((name) => valueOf(report, name))
+    .filter((v) => v !== undefined);
+  if (!values.length) return null;
+  const worst = values.reduce((a, b) => (b.value > a.value ? b : a));
+  return { name: 'tortuosity_index', ...worst };
 }
 
 /**

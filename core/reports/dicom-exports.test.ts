@@ -14,6 +14,7 @@ import { readString } from '../dicom/attributes.ts';
 import { buildSecondaryCapture } from './secondary-capture.ts';
 import type { SignedReport } from './signed-reports.ts';
 import { buildStructuredReport, type StudyContext } from './structured-report.ts';
+import { assessVisit } from '../review/rop-assessment.ts';
 
 const study: StudyContext = {
   patientName: 'Doe^Baby Girl',
@@ -105,6 +106,105 @@ test('the Comprehensive SR passes dsrdump and dciodvfy without errors and holds 
   const parsed = parseDicomBytes(bytes, 'report.dcm');
   assert.equal(readString(parsed.dataSet, 'x0020000d'), study.studyInstanceUid);
   assert.equal(readString(parsed.dataSet, 'x00080060'), 'SR');
+});
+
+test('an ROP visit SR: each eye a Findings container with its coded laterality, the ages as NUM in days, the summary as Conclusion and the next exam as Recommendation; dciodvfy clean', () => {
+  const fields = [
+    { field: 'od_zone', reader: 'II' },
+    { field: 'od_stage', reader: '3' },
+    { field: 'od_plus', reader: 'plus' },
+    { field: 'os_zone', reader: 'II' },
+    { field: 'os_stage', reader: '1' },
+    { field: 'os_plus', reader: 'none' },
+  ];
+  const visit: SignedReport = {
+    ...report,
+    content: {
+      ...report.content,
+      reportId: 'retina-abc-OU',
+      fields,
+      clinical: {
+        examDate: '2026-11-23',
+        gaAtBirth: '25+4 weeks',
+        pmaDays: 262,
+        pmaAtExam: '37+3 weeks',
+      },
+      assessment: assessVisit(fields, { examDate: '2026-11-23', pmaDays: 262 }),
+    },
+  };
+  const folder = mkdtempSync(join(tmpdir(), 'neoscope-sr-visit-'));
+  const file = join(folder, 'visit.dcm');
+  writeFileSync(file, buildStructuredReport(visit, study));
+  const iod = tool('dciodvfy', [file]);
+  assert.doesNotMatch(iod.output, /^Error/m, iod.output);
+  const dump = tool('dsrdump', ['+Pc', '+Pl', file]).output;
+  for (const expected of [
+    '(121070,DCM,"Findings")',
+    '(272741003,SCT,"Laterality")=(24028007,SCT,"Right")',
+    '(272741003,SCT,"Laterality")=(7771000,SCT,"Left")',
+    '(ZONE,99NEOSCOPE,"Zone")=SEPARATE',
+    '(STAGE,99NEOSCOPE,"Stage (most severe)")=SEPARATE',
+    '(GA-AT-BIRTH,99NEOSCOPE,"Gestational age at birth")="179" (d,UCUM,"day")',
+    '(PMA-AT-EXAM,99NEOSCOPE,"Postmenstrual age at exam")="262" (d,UCUM,"day")',
+    '(121077,DCM,"Conclusion")="OD zone II stage 3, plus disease; OS zone II stage 1; Type 1 ROP — treatment warranted"',
+    '(ETROP,99NEOSCOPE,"ETROP classification")="type 1, treatment warranted',
+    '(121075,DCM,"Recommendation")="Next exam: treatment within 72 hours',
+  ])
+    assert.ok(dump.includes(expected), `dsrdump lacks ${expected}:\n${dump}`);
+  assert.doesNotMatch(dump, /od_|os_/, 'no internal field key is a concept meaning');
+  // Each eye's container holds that eye's entries: stage 3 with plus on the right, stage 1 on the left.
+  const right = dump.slice(dump.indexOf('"Right")'), dump.indexOf('"Left")'));
+  const left = dump.slice(dump.indexOf('"Left")'), dump.indexOf('"Conclusions"'));
+  assert.match(right, /"Reader's value"\)="3"[\s\S]*"Reader's value"\)="plus"/);
+  assert.match(left, /"Reader's value"\)="1"[\s\S]*"Reader's value"\)="none"/);
+});
+
+test('reader measurements are NUM items in UCUM units; uncalibrated ones say so; readings-only ones stay TEXT', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'neoscope-sr-'));
+  const file = join(folder, 'report.dcm');
+  const at = '2026-11-23T10:00:00.000Z';
+  const measured: SignedReport = {
+    ...report,
+    content: {
+      ...report.content,
+      measurements: [
+        {
+          instanceId: 'a'.repeat(64),
+          kind: 'length',
+          values: [{ quantity: 'length', value: 12.345, unit: 'mm', calibration: 'uncalibrated' }],
+          label: '12.3 mm (uncalibrated)',
+          by: 'ada',
+          at,
+        },
+        {
+          instanceId: 'a'.repeat(64),
+          kind: 'zone-i',
+          values: [
+            { quantity: 'zone-i-radius', value: 100, unit: 'px', calibration: 'uncalibrated' },
+            { quantity: 'disc-fovea-distance', value: 50, unit: 'px', calibration: 'uncalibrated' },
+          ],
+          label: 'zone I radius 100 px (2 × disc–fovea 50 px)',
+          by: 'ada',
+          at,
+        },
+        // Signed before numbers were kept: the reading, as it was frozen.
+        { instanceId: 'a'.repeat(64), kind: 'angle', label: '45.0°', by: 'ada', at },
+      ],
+    },
+  };
+  writeFileSync(file, buildStructuredReport(measured, study));
+  const iod = tool('dciodvfy', [file]);
+  assert.doesNotMatch(iod.output, /^Error/m, iod.output);
+  const dump = tool('dsrdump', ['+Pc', '+Pl', file]).output;
+  for (const expected of [
+    'NUM:(410668003,SCT,"Length")="12.345" (mm,UCUM,"mm")',
+    'has properties TEXT:(CALIBRATION,99NEOSCOPE,"Calibration")="uncalibrated: Imager or Nominal Scanned Pixel Spacing, not corrected for geometric magnification"',
+    'NUM:(131190003,SCT,"Radius")="100" ({pixels},UCUM,"pixels")',
+    'NUM:(121206,DCM,"Distance")="50" ({pixels},UCUM,"pixels")',
+    'TEXT:(READING,99NEOSCOPE,"Reading as shown")="length: 12.3 mm (uncalibrated) (by ada)"',
+    'TEXT:(MEASUREMENT,99NEOSCOPE,"Reader measurement")="angle: 45.0° (by ada)"',
+  ])
+    assert.ok(dump.includes(expected), `dsrdump lacks ${expected}:\n${dump}`);
 });
 
 test('the overlay Secondary Capture passes dcmdump and dciodvfy and keeps its pixels', () => {

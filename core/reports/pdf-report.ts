@@ -8,9 +8,12 @@
  * resources. Everything printed comes from the verified frozen report (patient and study
  * included); the caller reads it through SignedReportStore.readVerified.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { PDFDocument, StandardFonts, rgb, type PDFPage } from 'pdf-lib';
 import type { AuditCheckpoint } from '../audit/audit-log.ts';
+import { formatMeasurement } from '../measurements/geometry/format.ts';
 import type { SignedReport } from './signed-reports.ts';
+import { fieldLines, headerLines, type FieldLine } from './report-text.ts';
+import { embedReportFonts, type ReportFonts } from './pdf-fonts.ts';
 import type { StudyContext } from './structured-report.ts';
 
 export interface ReportImage {
@@ -27,15 +30,18 @@ export interface ModelSummary {
   intendedUse: string;
 }
 
-/** Standard PDF fonts speak WinAnsi: map the few typographic characters reports use. */
+/**
+ * The few typographic characters reports use, written plainly so the text reads (and
+ * searches) the same in every viewer; names and free text in any script are kept and drawn
+ * with the report fonts (pdf-fonts.ts).
+ */
 export function pdfText(text: string): string {
   return text
     .replace(/[≥]/g, '>=')
     .replace(/[≤]/g, '<=')
     .replace(/[–—]/g, '-')
     .replace(/[‘’]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/[^\x20-\x7e\xa0-\xff\n]/g, '?');
+    .replace(/[“”]/g, '"');
 }
 
 const A4 = { width: 595.28, height: 841.89 };
@@ -46,8 +52,7 @@ class Writer {
   y: number;
   constructor(
     private readonly doc: PDFDocument,
-    private readonly font: PDFFont,
-    private readonly bold: PDFFont,
+    private readonly fonts: ReportFonts,
   ) {
     this.page = doc.addPage([A4.width, A4.height]);
     this.y = A4.height - MARGIN;
@@ -60,65 +65,64 @@ class Writer {
     }
   }
 
-  line(
+  async line(
     text: string,
     options: { size?: number; bold?: boolean; x?: number; colour?: [number, number, number] } = {},
-  ): void {
+  ): Promise<void> {
     const size = options.size ?? 10;
-    const font = options.bold ? this.bold : this.font;
+    const bold = Boolean(options.bold);
     const width = A4.width - MARGIN - (options.x ?? MARGIN);
-    // Wrap on spaces to the printable width.
-    const words = pdfText(text).split(' ');
-    let current = '';
-    const lines: string[] = [];
-    for (const word of words) {
-      const next = current ? `${current} ${word}` : word;
-      if (font.widthOfTextAtSize(next, size) > width && current) {
-        lines.push(current);
-        current = word;
-      } else current = next;
-    }
-    lines.push(current);
-    for (const l of lines) {
+    for (const l of this.wrap(text, size, bold, width)) {
       this.ensure(size + 4);
-      this.page.drawText(l, {
+      await this.fonts.drawText(this.page, l, {
         x: options.x ?? MARGIN,
         y: this.y - size,
         size,
-        font,
+        bold,
         color: rgb(...(options.colour ?? [0, 0, 0])),
       });
       this.y -= size + 4;
     }
   }
 
+  /** Wraps on spaces to the width; a line break in the text starts a new line. */
+  private wrap(text: string, size: number, bold: boolean, width: number): string[] {
+    return pdfText(text)
+      .split('\n')
+      .flatMap((paragraph) => {
+        const lines: string[] = [];
+        let current = '';
+        for (const word of paragraph.split(' ')) {
+          const next = current ? `${current} ${word}` : word;
+          if (this.fonts.widthOfText(next, size, { bold }) > width && current) {
+            lines.push(current);
+            current = word;
+          } else current = next;
+        }
+        lines.push(current);
+        return lines;
+      });
+  }
+
   /** One table row: each cell wraps within its column; the row is as tall as its tallest cell. */
-  row(
+  async row(
     cells: { text: string; x: number; width: number }[],
     options: { size?: number; bold?: boolean } = {},
-  ): void {
+  ): Promise<void> {
     const size = options.size ?? 9;
-    const font = options.bold ? this.bold : this.font;
-    const wrapped = cells.map((cell) => {
-      const lines: string[] = [];
-      let current = '';
-      for (const word of pdfText(cell.text).split(' ')) {
-        const next = current ? `${current} ${word}` : word;
-        if (font.widthOfTextAtSize(next, size) > cell.width && current) {
-          lines.push(current);
-          current = word;
-        } else current = next;
-      }
-      lines.push(current);
-      return lines;
-    });
+    const bold = Boolean(options.bold);
+    // Each cell wraps within its column; the row is as tall as its tallest cell.
+    const wrapped = cells.map((cell) => this.wrap(cell.text, size, bold, cell.width));
     const height = Math.max(...wrapped.map((l) => l.length)) * (size + 3) + 3;
     this.ensure(height);
-    wrapped.forEach((lines, c) =>
-      lines.forEach((l, i) =>
-        this.page.drawText(l, { x: cells[c]!.x, y: this.y - size - i * (size + 3), size, font }),
-      ),
-    );
+    for (const [c, lines] of wrapped.entries())
+      for (const [i, l] of lines.entries())
+        await this.fonts.drawText(this.page, l, {
+          x: cells[c]!.x,
+          y: this.y - size - i * (size + 3),
+          size,
+          bold,
+        });
     this.page.drawLine({
       start: { x: MARGIN, y: this.y - height + 1 },
       end: { x: A4.width - MARGIN, y: this.y - height + 1 },
@@ -131,10 +135,6 @@ class Writer {
   gap(h = 8): void {
     this.y -= h;
   }
-}
-
-function shown(value: string | number | null | undefined): string {
-  return value === null || value === undefined ? '-' : String(value);
 }
 
 const MEASUREMENT_NAMES: Record<string, string> = {
@@ -161,53 +161,79 @@ export async function buildPdfReport(
   doc.setProducer('NeoScope');
   doc.setCreationDate(new Date(report.signedAt));
   const regular = await doc.embedFont(StandardFonts.Helvetica);
-  const w = new Writer(doc, regular, await doc.embedFont(StandardFonts.HelveticaBold));
+  const w = new Writer(doc, await embedReportFonts(doc));
 
-  w.line(
-    report.content.domain === 'retina' ? 'ROP screening report' : 'Neonatal chest film report',
-    { size: 16, bold: true },
+  const { content } = report;
+  await w.line(
+    content.domain === 'retina' ? 'ROP screening report' : 'Neonatal chest film report',
+    {
+      size: 16,
+      bold: true,
+    },
   );
-  w.line(
-    `Patient ${study.patientName.replace(/\^/g, ' ') || '(name not part of this signed report)'} - ID ${study.patientId} - born ${study.patientBirthDate || 'unknown'} - sex ${study.patientSex || 'unknown'}`,
-  );
-  w.line(
-    `Study ${study.studyDate} ${study.studyTime} - accession ${study.accessionNumber || '-'} - study UID ${study.studyInstanceUid}`,
-  );
-  w.line(
-    `Report ${report.content.reportId}, version ${report.version}${report.amends ? ` (amends version ${report.amends.version}: ${report.amends.reason})` : ''}`,
+  for (const line of headerLines(content, study)) await w.line(line);
+  await w.line(
+    `Report ${content.reportId}, version ${report.version}${report.amends ? ` (amends version ${report.amends.version}: ${report.amends.reason})` : ''}`,
+    { size: 8, colour: [0.3, 0.3, 0.3] },
   );
   w.gap();
 
-  w.line('Findings', { size: 12, bold: true });
-  const columns = (a: string, b: string, c: string) => [
-    { text: a, x: MARGIN, width: 120 },
-    { text: b, x: MARGIN + 128, width: 200 },
-    { text: c, x: MARGIN + 336, width: A4.width - 2 * MARGIN - 336 },
-  ];
-  w.row(columns('Field', 'AI value (model, confidence)', 'Reader'), { bold: true });
-  for (const f of report.content.fields) {
-    const ai = f.ai
-      ? `${f.ai.value} (${f.ai.model.id} ${f.ai.model.version}${f.ai.confidence !== undefined ? `, confidence ${f.ai.confidence.toFixed(2)}` : ''})`
-      : '-';
-    const verdict =
-      !f.ai || f.reader === null
-        ? ''
-        : String(f.ai.value) === String(f.reader)
-          ? ' (accepted AI)'
-          : ' (corrected AI)';
-    w.row(columns(f.field.replace(/_/g, ' '), ai, `${shown(f.reader)}${verdict}`));
+  const a = content.assessment;
+  if (a) {
+    await w.line('Summary', { size: 12, bold: true });
+    await w.line(a.summary, { bold: true });
+    for (const eye of a.eyes)
+      await w.line(
+        `${eye.eye === 'OD' ? 'OD (right eye)' : 'OS (left eye)'}: ETROP ${eye.etrop.category}${eye.etrop.treatmentWarranted ? ' - treatment warranted' : ''}. ${eye.etrop.rule}.`,
+        { size: 9 },
+      );
+    await w.line(
+      `Next exam: ${a.followUp.label}${a.nextExamDate ? `, due by ${a.nextExamDate}` : ''}${a.followUp.byReader ? " (the reader's choice)" : ''}. ${a.followUp.rule}.`,
+      { size: 9 },
+    );
+    w.gap(4);
+  }
+
+  await w.line('Findings', { size: 12, bold: true });
+  const lines = fieldLines(content);
+  const cell = (l: FieldLine | undefined) =>
+    l ? `${l.reader}${l.verdict ? ` (${l.verdict})` : ''}${l.ai ? `\nAI ${l.ai}` : ''}` : '';
+  if (content.domain === 'retina') {
+    const third = (A4.width - 2 * MARGIN - 140) / 2;
+    const columns = (x: string, od: string, os: string) => [
+      { text: x, x: MARGIN, width: 134 },
+      { text: od, x: MARGIN + 140, width: third - 8 },
+      { text: os, x: MARGIN + 140 + third, width: third - 8 },
+    ];
+    await w.row(columns('ICROP3', 'OD (right eye)', 'OS (left eye)'), { bold: true });
+    for (const od of lines.filter((l) => l.eye === 'OD')) {
+      const os = lines.find((l) => l.eye === 'OS' && l.key === od.key);
+      if (od.reader === 'not recorded' && !od.ai && os?.reader === 'not recorded' && !os.ai)
+        continue; // an empty row says nothing
+      await w.row(columns(od.label, cell(od), cell(os)));
+    }
+    for (const l of lines.filter((l) => !l.eye && l.reader !== 'not recorded'))
+      await w.row(columns(l.label, cell(l), ''));
+  } else {
+    const columns = (x: string, v: string) => [
+      { text: x, x: MARGIN, width: 180 },
+      { text: v, x: MARGIN + 188, width: A4.width - 2 * MARGIN - 188 },
+    ];
+    await w.row(columns('Finding', 'Reader (AI value, model)'), { bold: true });
+    for (const l of lines) await w.row(columns(l.label, cell(l)));
   }
   if (report.content.freeText) {
     w.gap(4);
-    w.line('Comment', { bold: true });
-    w.line(report.content.freeText);
+    await w.line('Comment', { bold: true });
+    await w.line(report.content.freeText);
   }
   if (report.content.measurements?.length) {
     w.gap(4);
-    w.line('Measurements on the images', { bold: true });
+    await w.line('Measurements on the images', { bold: true });
+    // The reading is rendered from the frozen numbers (reports signed before numbers were kept: the frozen reading).
     for (const m of report.content.measurements)
-      w.line(
-        `${MEASUREMENT_NAMES[m.kind] ?? m.kind}: ${m.label} - by ${m.by}, ${m.at.slice(0, 16).replace('T', ' ')}`,
+      await w.line(
+        `${MEASUREMENT_NAMES[m.kind] ?? m.kind}: ${m.values ? formatMeasurement(m.kind, m.values) : m.label} - by ${m.by}, ${m.at.slice(0, 16).replace('T', ' ')}`,
         { size: 9 },
       );
   }
@@ -224,36 +250,36 @@ export async function buildPdfReport(
       height: png.height * scale,
     });
     w.y -= png.height * scale + 4;
-    w.line(image.caption, { size: 8, colour: [0.3, 0.3, 0.3] });
+    await w.line(image.caption, { size: 8, colour: [0.3, 0.3, 0.3] });
     w.gap(4);
   }
 
   if (models.length) {
-    w.line('Models behind the AI values', { size: 12, bold: true });
+    await w.line('Models behind the AI values', { size: 12, bold: true });
     for (const m of models) {
-      w.line(
+      await w.line(
         `${m.name} - ${m.id} ${m.version} - sha256 ${m.sha256.slice(0, 16)}...${m.investigational ? ' - INVESTIGATIONAL' : ''}`,
         { size: 9 },
       );
-      w.line(m.intendedUse, { size: 8, x: MARGIN + 12, colour: [0.3, 0.3, 0.3] });
+      await w.line(m.intendedUse, { size: 8, x: MARGIN + 12, colour: [0.3, 0.3, 0.3] });
     }
     w.gap();
   }
-  w.line('AI values assist; the signing specialist made every finding above.', {
+  await w.line('AI values assist; the signing specialist made every finding above.', {
     size: 9,
     colour: [0.3, 0.3, 0.3],
   });
   w.gap(4);
-  w.line('Signature', { size: 12, bold: true });
-  w.line(`Electronically signed by ${report.signer}`);
-  w.line(`Signed ${report.signedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`);
-  w.line(`Content hash sha256:${report.contentHash}`, { size: 8 });
+  await w.line('Signature', { size: 12, bold: true });
+  await w.line(`Electronically signed by ${report.signer}`);
+  await w.line(`Signed ${report.signedAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}`);
+  await w.line(`Content hash sha256:${report.contentHash}`, { size: 8 });
   if (report.signature)
-    w.line(
+    await w.line(
       `Ed25519 signature by ${report.signature.username}, key fingerprint ${report.signature.keyFingerprint}`,
       { size: 8 },
     );
-  else w.line('Signed before per-signer keys: content hash and audit log only', { size: 8 });
+  else await w.line('Signed before per-signer keys: content hash and audit log only', { size: 8 });
   if (options.checkpoint) {
     const pages = doc.getPages();
     pages.forEach((page, i) => {

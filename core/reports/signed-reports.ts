@@ -26,6 +26,10 @@ import {
 import { canonicalJson } from '../audit/canonical-json.ts';
 import { verifyEd25519 } from '../audit/ed25519.ts';
 import { signingKeysInAudit, type AuditedKey } from '../audit/replay.ts';
+import type { Assessment } from '../api/screening-schemas.ts';
+import type { ClinicalFacts } from '../review/clinical-facts.ts';
+import type { AnnotationKind } from '../api/contract-worklist.ts';
+import type { MeasuredValue } from '../measurements/geometry/units.ts';
 
 export type ReportErrorCode =
   'REPORT_ALREADY_SIGNED' | 'REPORT_NOT_FOUND' | 'REPORT_INVALID' | 'REPORT_TAMPERED';
@@ -40,7 +44,15 @@ export interface ModelRef {
 /** One graded field: what the AI said (if anything) and what the reader decided. */
 export interface GradedField {
   field: string;
-  ai?: { value: string | number; confidence?: number; model: ModelRef };
+  ai?: {
+    value: string | number;
+    confidence?: number;
+    model: ModelRef;
+    /** Why the image or patient was outside the model's intended use (it ran, labelled). */
+    outsideIntendedUse?: string;
+    /** Why the model's intended use could not be confirmed (a fact it needs is not recorded). */
+    intendedUseNotConfirmed?: string;
+  };
   reader: string | number | null;
 }
 
@@ -54,13 +66,28 @@ export interface ReportContent {
   freeText: string;
   /** Images with the AI result drawn on them (object-store SHA-256 of a PNG), part of what is signed. */
   overlays?: { instanceId: string; model: ModelRef; png: string; description: string }[];
-  /** Measurements the readers saved with the images (length, angle, CTR, disc ruler, zone I), as read when saved. */
-  measurements?: { instanceId: string; kind: string; label: string; by: string; at: string }[];
+  /**
+   * Measurements the readers saved with the images (length, angle, CTR, disc ruler, zone I):
+   * the numbers the workstation computed from the points, and the reading rendered from them
+   * (reports signed before numbers were kept have the reading only).
+   */
+  measurements?: {
+    instanceId: string;
+    kind: AnnotationKind;
+    values?: MeasuredValue[];
+    label: string;
+    by: string;
+    at: string;
+  }[];
   /**
    * The patient and study as the signer saw them, frozen at sign-off: exports print these,
    * never the database's current rows (absent in reports signed before this was kept).
    */
   study?: FrozenStudy;
+  /** The infant's dates and ages at this exam, from the patient record at signing. */
+  clinical?: ClinicalFacts;
+  /** ROP: the ETROP category per eye, next exam and summary computed from the entries at signing. */
+  assessment?: Assessment;
 }
 
 export interface FrozenStudy {

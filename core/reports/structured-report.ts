@@ -9,8 +9,11 @@
  * report is about; and the signer as the verifying observer. Written with dcmjs.
  */
 import dcmjs from 'dcmjs';
+import { fieldLines, intendedUseText, type FieldLine } from './report-text.ts';
 import type { SignedReport } from './signed-reports.ts';
 import { newUid } from './dicom-uid.ts';
+import { formatMeasurement } from '../measurements/geometry/format.ts';
+import type { MeasuredValue, MeasurementUnit, Quantity } from '../measurements/geometry/units.ts';
 
 const COMPREHENSIVE_SR = '1.2.840.10008.5.1.4.1.1.88.33';
 const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
@@ -42,6 +45,21 @@ const code = (value: string, scheme: string, meaning: string): Code => ({
 });
 /** NeoScope's own concepts, where no standard code names the graded field. */
 const local = (value: string, meaning: string) => code(value, '99NEOSCOPE', meaning);
+
+/** Laterality (272741003, SCT) with Right (24028007) / Left (7771000), as DICOM SR templates code it. */
+const LATERALITY = {
+  concept: code('272741003', 'SCT', 'Laterality'),
+  right: code('24028007', 'SCT', 'Right'),
+  left: code('7771000', 'SCT', 'Left'),
+};
+
+/** A local concept's code value from a form key: at most 16 characters (SH). */
+function conceptValue(key: string): string {
+  return key
+    .replace(/[^a-z0-9]+/gi, '-')
+    .toUpperCase()
+    .slice(0, 16);
+}
 
 /** The Patient and General Study modules of a new object in the original study. */
 export function patientAndStudy(study: StudyContext): Record<string, string> {
@@ -108,6 +126,150 @@ function fieldValue(relationship: string, concept: Code, value: string | number)
     : text(relationship, concept, value);
 }
 
+/**
+ * Concepts of a reader measurement's numbers: DICOM's linear measurements (CID 7470) where one
+ * fits — Length (410668003, SCT), Diameter (81827009, SCT), Radius (131190003, SCT), Distance
+ * (121206, DCM) — and NeoScope's own where none does: a generic angle (CID 7550 offers only the
+ * Cobb and acetabular angles), the cardiothoracic ratio and its two transverse widths.
+ */
+const QUANTITY_CONCEPTS: Record<Quantity, Code> = {
+  length: code('410668003', 'SCT', 'Length'),
+  angle: local('ANGLE', 'Angle'),
+  'cardiothoracic-ratio': local('CTR', 'Cardiothoracic ratio'),
+  'cardiac-width': local('CARDIAC-WIDTH', 'Transverse cardiac diameter'),
+  'thoracic-width': local('THORACIC-WIDTH', 'Transverse thoracic diameter'),
+  'disc-diameter': code('81827009', 'SCT', 'Diameter'),
+  'zone-i-radius': code('131190003', 'SCT', 'Radius'),
+  'disc-fovea-distance': code('121206', 'DCM', 'Distance'),
+};
+
+/** UCUM units (PS3.16 CID 82); pixels and the ratio are UCUM annotations of unity. */
+const UNIT_CODES: Record<MeasurementUnit, Code> = {
+  mm: code('mm', 'UCUM', 'mm'),
+  deg: code('deg', 'UCUM', 'degree'),
+  ratio: code('{ratio}', 'UCUM', 'ratio'),
+  px: code('{pixels}', 'UCUM', 'pixels'),
+};
+
+const CALIBRATION_NOTES: Partial<Record<MeasuredValue['calibration'], Record<string, string>>> = {
+  uncalibrated: {
+    mm: 'uncalibrated: Imager or Nominal Scanned Pixel Spacing, not corrected for geometric magnification',
+    px: 'uncalibrated: image pixels',
+  },
+};
+
+/**
+ * One reader measurement: a container of NUM items, one per number the workstation computed
+ * from the points (each uncalibrated one says so), and the reading as shown. Reports signed
+ * before numbers were kept have the reading only, as one TEXT item, as then.
+ */
+function readerMeasurement(m: NonNullable<SignedReport['content']['measurements']>[number]) {
+  if (!m.values)
+    return text(
+      'CONTAINS',
+      local('MEASUREMENT', 'Reader measurement'),
+      `${m.kind}: ${m.label} (by ${m.by})`,
+    );
+  const reading = text(
+    'CONTAINS',
+    local('READING', 'Reading as shown'),
+    `${m.kind}: ${formatMeasurement(m.kind, m.values)} (by ${m.by})`,
+  );
+  return {
+    RelationshipType: 'CONTAINS',
+    ValueType: 'CONTAINER',
+    ConceptNameCodeSequence: [local('MEASUREMENT', 'Reader measurement')],
+    ContinuityOfContent: 'SEPARATE',
+    ContentSequence: [
+      ...m.values.map((v) => {
+        const item = num('CONTAINS', QUANTITY_CONCEPTS[v.quantity], v.value, UNIT_CODES[v.unit]);
+        const note = CALIBRATION_NOTES[v.calibration]?.[v.unit];
+        return note
+          ? {
+              ...item,
+              ContentSequence: [text('HAS PROPERTIES', local('CALIBRATION', 'Calibration'), note)],
+            }
+          : item;
+      }),
+      reading,
+    ],
+  };
+}
+
+/** The infant's ages at the exam: GA at birth and PMA as NUM in days (UCUM d), birth date as DATE. */
+function clinicalItems(content: SignedReport['content']): unknown[] {
+  const c = content.clinical;
+  if (!c) return [];
+  const days = code('d', 'UCUM', 'day');
+  const ga = /^(\d+)\+(\d)/.exec(c.gaAtBirth ?? '');
+  return [
+    ...(ga
+      ? [
+          num(
+            'CONTAINS',
+            local('GA-AT-BIRTH', 'Gestational age at birth'),
+            Number(ga[1]) * 7 + Number(ga[2]),
+            days,
+          ),
+        ]
+      : []),
+    ...(c.pmaDays !== undefined
+      ? [num('CONTAINS', local('PMA-AT-EXAM', 'Postmenstrual age at exam'), c.pmaDays, days)]
+      : []),
+    ...(c.birthWeightGrams !== undefined
+      ? [
+          num(
+            'CONTAINS',
+            local('BIRTH-WEIGHT', 'Birth weight'),
+            c.birthWeightGrams,
+            code('g', 'UCUM', 'gram'),
+          ),
+        ]
+      : []),
+  ];
+}
+
+/**
+ * ROP: the summary line as the Conclusion (121077, DCM), the ETROP category of each eye with
+ * its laterality and the rule that matched, and the next exam as the Recommendation
+ * (121075, DCM) — the same content the PDF prints.
+ */
+function conclusionItems(content: SignedReport['content']): unknown[] {
+  const a = content.assessment;
+  if (!a) return [];
+  return [
+    {
+      RelationshipType: 'CONTAINS',
+      ValueType: 'CONTAINER',
+      ConceptNameCodeSequence: [code('121076', 'DCM', 'Conclusions')],
+      ContinuityOfContent: 'SEPARATE',
+      ContentSequence: [
+        text('CONTAINS', code('121077', 'DCM', 'Conclusion'), a.summary),
+        ...a.eyes.map((eye) => ({
+          ...text(
+            'CONTAINS',
+            local('ETROP', 'ETROP classification'),
+            `${eye.etrop.category}${eye.etrop.treatmentWarranted ? ', treatment warranted' : ''}: ${eye.etrop.rule}`,
+          ),
+          ContentSequence: [
+            {
+              RelationshipType: 'HAS CONCEPT MOD',
+              ValueType: 'CODE',
+              ConceptNameCodeSequence: [LATERALITY.concept],
+              ConceptCodeSequence: [eye.eye === 'OD' ? LATERALITY.right : LATERALITY.left],
+            },
+          ],
+        })),
+        text(
+          'CONTAINS',
+          code('121075', 'DCM', 'Recommendation'),
+          `Next exam: ${a.followUp.label}${a.nextExamDate ? `, due by ${a.nextExamDate}` : ''}${a.followUp.byReader ? " (the reader's choice)" : ''}. ${a.followUp.rule}`,
+        ),
+      ],
+    },
+  ];
+}
+
 export function buildStructuredReport(
   report: SignedReport,
   study: StudyContext,
@@ -115,7 +277,8 @@ export function buildStructuredReport(
 ): Uint8Array {
   const signed = dicomDateTime(report.signedAt);
   const sopInstanceUid = options.sopInstanceUid ?? newUid();
-  const findings = report.content.fields.map((f) => {
+  const lines = fieldLines(report.content);
+  const fieldItem = (f: SignedReport['content']['fields'][number], line: FieldLine) => {
     const items: unknown[] = [];
     if (f.reader !== null)
       items.push(fieldValue('CONTAINS', local('READER', "Reader's value"), f.reader));
@@ -142,17 +305,66 @@ export function buildStructuredReport(
               ),
             ]
           : []),
+        ...(intendedUseText(f.ai)
+          ? [
+              text(
+                'HAS PROPERTIES',
+                local('INTENDED_USE', 'Intended use'),
+                intendedUseText(f.ai).replace(/^ — /, ''),
+              ),
+            ]
+          : []),
       ];
       items.push(ai);
     }
     return {
       RelationshipType: 'CONTAINS',
       ValueType: 'CONTAINER',
-      ConceptNameCodeSequence: [local(`FIELD-${f.field}`.slice(0, 16).toUpperCase(), f.field)],
+      ConceptNameCodeSequence: [local(conceptValue(line.key), line.label)],
       ContinuityOfContent: 'SEPARATE',
       ContentSequence: items,
     };
-  });
+  };
+  const lineOf = new Map(lines.map((l) => [l.field, l]));
+  const byField = new Map(
+    report.content.fields.map((f) => [f.field, { f, line: lineOf.get(f.field)! }]),
+  );
+  const itemFor = (name: string) => {
+    const entry = byField.get(name);
+    return entry ? fieldItem(entry.f, entry.line) : undefined;
+  };
+  const eyeOfField = (name: string) =>
+    /^(od|os)_/.test(name) && report.content.domain === 'retina' ? name.slice(0, 2) : undefined;
+  const findings: unknown[] = [];
+  if (report.content.domain === 'retina') {
+    // One container per eye, its laterality coded, holding that eye's ICROP3 entries.
+    for (const [prefix, side] of [
+      ['od', LATERALITY.right],
+      ['os', LATERALITY.left],
+    ] as const) {
+      const items = report.content.fields
+        .filter((f) => eyeOfField(f.field) === prefix)
+        .map((f) => itemFor(f.field));
+      if (!items.length) continue;
+      findings.push({
+        RelationshipType: 'CONTAINS',
+        ValueType: 'CONTAINER',
+        ConceptNameCodeSequence: [code('121070', 'DCM', 'Findings')],
+        ContinuityOfContent: 'SEPARATE',
+        ContentSequence: [
+          {
+            RelationshipType: 'HAS CONCEPT MOD',
+            ValueType: 'CODE',
+            ConceptNameCodeSequence: [LATERALITY.concept],
+            ConceptCodeSequence: [side],
+          },
+          ...items,
+        ],
+      });
+    }
+  }
+  for (const f of report.content.fields.filter((f) => !eyeOfField(f.field)))
+    findings.push(itemFor(f.field));
   const images = study.images.map((img) => ({
     RelationshipType: 'CONTAINS',
     ValueType: 'IMAGE',
@@ -220,18 +432,13 @@ export function buildStructuredReport(
     ConceptNameCodeSequence: [code('18748-4', 'LN', 'Diagnostic imaging report')],
     ContinuityOfContent: 'SEPARATE',
     ContentSequence: [
+      ...clinicalItems(report.content),
       ...findings,
+      ...conclusionItems(report.content),
       ...(report.content.freeText
         ? [text('CONTAINS', code('121106', 'DCM', 'Comment'), report.content.freeText)]
         : []),
-      // Reader measurements as saved (the reading with its unit and calibration note), one TEXT item each.
-      ...(report.content.measurements ?? []).map((m) =>
-        text(
-          'CONTAINS',
-          local('MEASUREMENT', 'Reader measurement'),
-          `${m.kind}: ${m.label} (by ${m.by})`,
-        ),
-      ),
+      ...(report.content.measurements ?? []).map(readerMeasurement),
       text(
         'CONTAINS',
         local('HASH', 'Signed report content hash'),

@@ -14,7 +14,12 @@ import { freezeStudy } from '../reports/frozen-study.ts';
 import type { ReportContent, SignedReport, SignedReportStore } from '../reports/signed-reports.ts';
 import type { Database } from '../store/database.ts';
 import { AuthError, maySign, type Accounts, type User } from '../users/accounts.ts';
-import { fieldsFor, valueProblem } from './grading-fields.ts';
+import { eyeField, fieldsFor, valueProblem } from './grading-fields.ts';
+import type { Eye } from '../vocabulary/visit.ts';
+import type { Assessment } from '../api/screening-schemas.ts';
+import type { PatientRecord } from '../patients/trajectory.ts';
+import { clinicalFacts, type ClinicalFacts } from './clinical-facts.ts';
+import { assessVisit } from './rop-assessment.ts';
 import { AnnotationStore } from '../annotations/annotation-store.ts';
 
 export type ReviewErrorCode = 'REVIEW_NOT_FOUND' | 'REVIEW_INVALID_VALUE' | 'REVIEW_SIGNED';
@@ -46,7 +51,33 @@ export class ReviewService {
     private readonly reports: SignedReportStore,
     private readonly accounts: Accounts,
     private readonly now: () => Date = () => new Date(),
+    /** The patient record (birth date, GA…), for the clinical facts and the ROP assessment. */
+    private readonly patientRecord: (patientId: string) => PatientRecord | undefined = () =>
+      undefined,
   ) {}
+
+  /** The visit date of a report's images (the first image's study date). */
+  private studyDateOf(content: ReportContent): string {
+    const row = this.db.get('SELECT summary_json FROM instances WHERE id = ?', [
+      content.instanceIds[0] ?? '',
+    ]);
+    return row ? (JSON.parse(String(row.summary_json)) as InstanceSummary).studyDate : '';
+  }
+
+  /** The infant's facts at this visit, from the patient record now. */
+  facts(content: ReportContent): ClinicalFacts {
+    return clinicalFacts(this.patientRecord(content.patientId), this.studyDateOf(content));
+  }
+
+  /** ROP reports: what the rules conclude from the entries now (undefined for chest). */
+  assessment(content: ReportContent): Assessment | undefined {
+    if (content.domain !== 'retina') return undefined;
+    const facts = this.facts(content);
+    return assessVisit(content.fields, {
+      ...(facts.examDate ? { examDate: facts.examDate } : {}),
+      ...(facts.pmaDays !== undefined ? { pmaDays: facts.pmaDays } : {}),
+    });
+  }
 
   private load(reportId: string): StoredDraft | undefined {
     const row = this.db.get('SELECT content_json FROM report_drafts WHERE report_id = ?', [
@@ -85,6 +116,14 @@ export class ReviewService {
     },
   ): Promise<Draft> {
     let draft = this.load(exam.reportId);
+    // An image of the visit that arrived after the draft was made joins it (while it is open).
+    const joining = draft
+      ? exam.instanceIds.filter((id) => !draft!.content.instanceIds.includes(id))
+      : [];
+    if (draft && draft.status === 'open' && joining.length) {
+      draft.content.instanceIds = [...draft.content.instanceIds, ...joining];
+      this.db.transaction(() => this.save(draft!, user.username));
+    }
     if (!draft) {
       draft = {
         content: {
@@ -168,6 +207,41 @@ export class ReviewService {
     return this.withVersions(draft);
   }
 
+  /**
+   * "Same as other eye": the reader's entries of one eye's section copied to the other eye
+   * (empty entries too, so the two sections end up alike); each changed field is recorded.
+   */
+  async copyEye(user: User, reportId: string, from: Eye): Promise<Draft> {
+    const draft = this.editable(reportId);
+    if (draft.content.domain !== 'retina')
+      throw new ReviewError('REVIEW_INVALID_VALUE', 'only ROP reports have eye sections');
+    if (!maySign(user.role, draft.content.domain))
+      throw new AuthError('AUTH_FORBIDDEN', `a ${user.role} does not grade retina reports`);
+    const to: Eye = from === 'OD' ? 'OS' : 'OD';
+    const changes: { field: string; from: string | number | null; to: string | number | null }[] =
+      [];
+    for (const spec of fieldsFor('retina').filter((f) => f.eye === to)) {
+      const key = spec.name.slice(3);
+      const source = draft.content.fields.find((f) => f.field === eyeField(from, key));
+      const target = draft.content.fields.find((f) => f.field === spec.name);
+      if (!source || !target || source.reader === target.reader) continue;
+      changes.push({ field: spec.name, from: target.reader, to: source.reader });
+      target.reader = source.reader;
+    }
+    if (!changes.length) return this.withVersions(draft);
+    this.db.transaction(() => {
+      this.save(draft, user.username);
+      for (const c of changes) this.record(reportId, c.field, c.from, c.to, user.username);
+    });
+    await this.audit.append({
+      actor: user.username,
+      action: 'edit',
+      subject: reportId,
+      details: { copiedEye: { from, to }, fields: changes.map((c) => c.field) },
+    });
+    return this.withVersions(draft);
+  }
+
   /** The service records an AI value for a field (from a verified model it ran). */
   async setAi(
     reportId: string,
@@ -229,7 +303,7 @@ export class ReviewService {
     await this.accounts.authenticate(user.username, password, 'sign-off');
     const key = await this.accounts.signingKey(user.username, password);
     const signer = `${user.displayName} (${user.username}, ${user.role})`;
-    const content = this.withStudy(this.withMeasurements(draft.content));
+    const content = this.withClinical(this.withStudy(this.withMeasurements(draft.content)));
     const signed = draft.amends
       ? await this.reports.amend(content, signer, amendmentReason ?? '', key)
       : await this.reports.sign(content, signer, key);
@@ -254,6 +328,7 @@ export class ReviewService {
       measurements: saved.map((a) => ({
         instanceId: a.instanceId,
         kind: a.kind,
+        values: a.values,
         label: a.label,
         by: a.createdBy,
         at: a.createdAt,
@@ -274,6 +349,18 @@ export class ReviewService {
       summaries.push(JSON.parse(String(row.summary_json)) as InstanceSummary);
     }
     return summaries.length ? { ...content, study: freezeStudy(summaries) } : content;
+  }
+
+  /** The infant's facts and (ROP) the rules' conclusions at signing become part of what is signed. */
+  private withClinical(content: ReportContent): ReportContent {
+    const { clinical: _c, assessment: _a, ...rest } = content;
+    const facts = this.facts(rest);
+    const assessment = this.assessment(rest);
+    return {
+      ...rest,
+      ...(Object.keys(facts).length ? { clinical: facts } : {}),
+      ...(assessment ? { assessment } : {}),
+    };
   }
 
   /** Opens a signed report for amendment: a new draft from the latest version. */

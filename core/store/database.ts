@@ -127,6 +127,24 @@ const MIGRATIONS: string[] = [
      audit_seq INTEGER,
      PRIMARY KEY (username, public_key)
    );`,
+  // What ROP screening eligibility, due dates and G-ROP need besides birth date and GA: birth
+  // weight, the clinician's flags, the BPD grade at 36 weeks PMA (Jensen 2019) and the
+  // infant's weights over time.
+  `ALTER TABLE patients ADD COLUMN birth_weight_g INTEGER;
+   ALTER TABLE patients ADD COLUMN unstable_course INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE patients ADD COLUMN hydrocephalus INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE patients ADD COLUMN bpd_grade TEXT;
+   CREATE TABLE patient_weights (
+     patient_id TEXT NOT NULL,
+     date TEXT NOT NULL,
+     grams INTEGER NOT NULL,
+     entered_by TEXT NOT NULL,
+     entered_at TEXT NOT NULL,
+     PRIMARY KEY (patient_id, date)
+   );`,
+  // A saved measurement's numbers, computed by the workstation from its points and the image's
+  // spacing (JSON); NULL in rows saved before, which are measured from their points when read.
+  `ALTER TABLE annotations ADD COLUMN values_json TEXT;`,
 ];
 
 export interface Database {

@@ -55,7 +55,7 @@ async function setup() {
   const review = new ReviewService(data.db, data.audit, data.reports, accounts);
   const sign = async (reportId: string, password: string) => {
     await review.open(ada, { ...exam, reportId });
-    await review.setField(ada, reportId, 'zone', 'II');
+    await review.setField(ada, reportId, 'od_zone', 'II');
     return review.sign(ada, reportId, password);
   };
   return { folder, data, accounts, ada, review, sign };
@@ -120,7 +120,7 @@ test('an account from before signing keys gets one at its first sign-off, record
     const review = new ReviewService(data.db, data.audit, data.reports, accounts);
     const ada = accounts.get('ada');
     await review.open(ada, exam);
-    await review.setField(ada, exam.reportId, 'zone', 'II');
+    await review.setField(ada, exam.reportId, 'od_zone', 'II');
     const signed = await review.sign(ada, exam.reportId, 'retina-2026!');
     assert.equal(signed.signature?.username, 'ada');
     const made = (await readAuditEntries(data.audit.path)).filter(
@@ -209,7 +209,7 @@ test('after a password reset, the old key (even with the old password and a copy
     const content: ReportContent = {
       ...exam,
       reportId: 'exam-9-OD',
-      fields: [{ field: 'zone', reader: 'I' }],
+      fields: [{ field: 'od_zone', reader: 'I' }],
       freeText: '',
     };
     await data.reports.sign(content, 'Ada Reader (ada, ophthalmologist)', {

@@ -9,6 +9,12 @@ import type { InstanceSummary } from '../api/schemas.ts';
 import type { PatientRecord } from '../patients/trajectory.ts';
 import { formatAge, pmaDays } from '../patients/trajectory.ts';
 import { reportIdFor } from '../review/report-id.ts';
+import type { ReportContent, SignedReport } from '../reports/signed-reports.ts';
+import { latestSignedVisit } from '../review/latest-signed-visit.ts';
+import { assessVisit } from '../review/rop-assessment.ts';
+import { screeningStatus, type LatestSignedVisit } from '../review/screening-status.ts';
+import type { WeightRecord } from '../screening/index.ts';
+import { EYES, eyeOf, groupByVisit, type Eye } from '../vocabulary/visit.ts';
 import type { Database } from '../store/database.ts';
 
 export const EXAM_STATUSES = ['new', 'analysed', 'in review', 'signed', 'sent'] as const;
@@ -28,13 +34,30 @@ export interface ExamEntry {
   gaAtBirth?: string;
   pmaDays?: number;
   pma?: string;
+  /** ROP: the eyes the visit's images show. */
+  eyes: Eye[];
+  /** ROP: the reader's entries so far warrant treatment (ETROP type 1, A-ROP, stage 4–5). */
+  treatmentWarranted: boolean;
+  /** ROP: when the infant's next exam is due and why (first exam, or the last signed interval). */
+  nextDue?: string;
+  dueStatus: 'overdue' | 'due today' | 'due later' | 'none';
+  dueReason?: string;
+  /** Triage order of the worklist: 0 treatment warranted, 1 overdue, 2 due today, 3 the rest. */
+  triage: number;
 }
 
 /** What the store knows about one report, gathered in a handful of queries for all exams at once. */
 export interface ReportFacts {
   analysed: boolean;
   readerEdited: boolean;
-  draft?: { status: 'open' | 'signed'; amending: boolean; updatedAt: string; updatedBy: string };
+  draft?: {
+    status: 'open' | 'signed';
+    amending: boolean;
+    updatedAt: string;
+    updatedBy: string;
+    /** The draft's content (the signed content once signed). */
+    content?: ReportContent;
+  };
   lastExportAt?: string;
   receivedFrom?: string;
   viewedByUser: boolean;
@@ -53,15 +76,11 @@ export function examStatus(facts: ReportFacts): { status: ExamStatus; detail?: s
   return facts.analysed ? { status: 'analysed' } : { status: 'new' };
 }
 
+/** The images of each exam (one per visit), by report id. */
 function groupByExam(instances: InstanceSummary[]): Map<string, InstanceSummary[]> {
-  const exams = new Map<string, InstanceSummary[]>();
-  for (const instance of instances) {
-    const id = reportIdFor(instance);
-    const images = exams.get(id);
-    if (images) images.push(instance);
-    else exams.set(id, [instance]);
-  }
-  return exams;
+  return new Map(
+    [...groupByVisit(instances).values()].map((images) => [reportIdFor(images[0]!), images]),
+  );
 }
 
 function reportFacts(
@@ -96,12 +115,14 @@ function reportFacts(
       const stored = JSON.parse(String(row.content_json)) as {
         status: 'open' | 'signed';
         amends?: number;
+        content: ReportContent;
       };
       f.draft = {
         status: stored.status,
         amending: stored.status === 'open' && stored.amends !== undefined,
         updatedAt: String(row.updated_at),
         updatedBy: String(row.updated_by),
+        content: stored.content,
       };
     },
   );
@@ -125,16 +146,55 @@ function receivedByStudy(db: Database | undefined): Map<string, string> {
   return received;
 }
 
+/** Each infant's latest signed ROP visit, from the signed drafts' frozen assessment. */
+function latestVisits(facts: Map<string, ReportFacts>): Map<string, LatestSignedVisit> {
+  const byPatient = new Map<string, SignedReport[]>();
+  for (const f of facts.values()) {
+    const content = f.draft?.status === 'signed' ? f.draft.content : undefined;
+    if (!content || content.domain !== 'retina') continue;
+    const list = byPatient.get(content.patientId) ?? [];
+    list.push({ content } as SignedReport);
+    byPatient.set(content.patientId, list);
+  }
+  const latest = new Map<string, LatestSignedVisit>();
+  for (const [patientId, reports] of byPatient) {
+    const visit = latestSignedVisit(reports);
+    if (visit) latest.set(patientId, visit);
+  }
+  return latest;
+}
+
+function weightsByPatient(db: Database | undefined): Map<string, WeightRecord[]> {
+  const weights = new Map<string, WeightRecord[]>();
+  for (const row of db?.all('SELECT patient_id, date, grams FROM patient_weights ORDER BY date') ??
+    []) {
+    const list = weights.get(String(row.patient_id)) ?? [];
+    list.push({ date: String(row.date), grams: Number(row.grams) });
+    weights.set(String(row.patient_id), list);
+  }
+  return weights;
+}
+
+const TRIAGE: Record<ExamEntry['dueStatus'], number> = {
+  overdue: 1,
+  'due today': 2,
+  'due later': 3,
+  none: 3,
+};
+
 export function listExams(
   instances: InstanceSummary[],
   db: Database | undefined,
   patients: (patientId: string) => PatientRecord | undefined,
   username: string | undefined,
+  today: string = new Date().toISOString().slice(0, 10),
 ): ExamEntry[] {
   const exams = groupByExam(instances);
   const facts = reportFacts(db, [...exams.keys()], username);
   const received = receivedByStudy(db);
-  return [...exams].map(([reportId, images]) => {
+  const latest = latestVisits(facts);
+  const weights = weightsByPatient(db);
+  const entries = [...exams].map(([reportId, images]): ExamEntry => {
     const first = images[0]!;
     const f = facts.get(reportId)!;
     const returnedFrom = received.get(first.studyInstanceUid);
@@ -142,6 +202,24 @@ export function listExams(
     const { status, detail } = examStatus(f);
     const patient = patients(first.patientId);
     const pma = patient ? pmaDays(patient, first.studyDate) : undefined;
+    const retina = first.domain === 'retina';
+    const eyes = retina ? EYES.filter((eye) => images.some((i) => eyeOf(i) === eye)) : [];
+    // Every ROP exam shows when the infant is next due (a signed visit's follow-up sets it);
+    // only exams still to be read are triaged by it.
+    const open = status !== 'signed' && status !== 'sent';
+    const treatmentWarranted =
+      retina && f.draft?.content
+        ? assessVisit(f.draft.content.fields, {}).treatmentWarranted
+        : false;
+    const screening = retina
+      ? screeningStatus(
+          patient,
+          weights.get(first.patientId) ?? [],
+          latest.get(first.patientId),
+          today,
+        )
+      : undefined;
+    const dueStatus = screening?.dueStatus ?? 'none';
     return {
       reportId,
       patientId: first.patientId,
@@ -153,8 +231,21 @@ export function listExams(
       unread: Boolean(username) && !f.viewedByUser,
       ...(patient ? { gaAtBirth: `${patient.gaWeeks}+${patient.gaDays} weeks` } : {}),
       ...(pma !== undefined ? { pmaDays: pma, pma: formatAge(pma) } : {}),
+      eyes,
+      treatmentWarranted,
+      ...(screening?.nextDue ? { nextDue: screening.nextDue } : {}),
+      dueStatus,
+      ...(screening ? { dueReason: screening.nextDueReason } : {}),
+      triage: open && treatmentWarranted ? 0 : open ? TRIAGE[dueStatus] : 4,
     };
   });
+  // Treatment warranted, overdue, due today first; then by exam date, newest first.
+  const dateOf = new Map([...exams].map(([id, images]) => [id, images[0]!.studyDate] as const));
+  return entries.sort(
+    (a, b) =>
+      a.triage - b.triage ||
+      (dateOf.get(b.reportId) ?? '').localeCompare(dateOf.get(a.reportId) ?? ''),
+  );
 }
 
 /** Records that a user opened an exam (once; the first time is kept). */

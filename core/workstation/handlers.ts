@@ -9,12 +9,15 @@ import { ApiError } from '../api/errors.ts';
 import type { RegistryEntry } from '../inference/registry.ts';
 import { readSlots, slotStatuses } from '../inference/slots.ts';
 import type { Library } from '../library/library.ts';
+import { describePhotoFiles } from '../library/describe-photos.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { createReviewHandlers } from './review-handlers.ts';
 import { createExchangeHandlers } from './exchange-handlers.ts';
 import { createWorklistHandlers } from './worklist-handlers.ts';
 import { createAccountHandlers } from './account-handlers.ts';
+import { createValidationHandlers, installModel } from './validation-handlers.ts';
+import { activationStates, activeModels } from '../inference/model-activation.ts';
 import { Session } from '../users/session.ts';
 import { AuthError } from '../users/accounts.ts';
 import { createHash } from 'node:crypto';
@@ -48,6 +51,7 @@ export function createApiHandlers(
     data: context.data,
     library,
     models: context.models,
+    analysisModels: async () => activeModels(context.modelsFolder, await context.models()),
     session,
   });
   const exportReport = async (reportId: string, version: number) => ({
@@ -58,6 +62,7 @@ export function createApiHandlers(
     ...review,
     ...createWorklistHandlers({ data: context.data, library, session }),
     ...createAccountHandlers({ data: context.data, session }),
+    ...createValidationHandlers({ ...context, session }),
     ...createExchangeHandlers({
       data: context.data,
       library,
@@ -76,10 +81,17 @@ export function createApiHandlers(
     'library.importSamples': async () =>
       library.importFiles(await readFolderFiles(context.samplesFolder), actor()),
     'library.importFiles': ({ files }) => library.importFiles(files, actor()),
+    'library.describePhotos': ({ files, eyeNamePatterns }) =>
+      describePhotoFiles(files, eyeNamePatterns),
     'image.frame': async ({ instanceId, frame }) => library.frame(instanceId, frame),
     'models.list': async () => {
       const entries = await context.models();
       const installed = entries.flatMap((e) => (e.ok ? [e.model.manifest] : []));
+      const states = await activationStates(context.modelsFolder, entries);
+      const activationOf = (folder: string) => {
+        const found = states.find((s) => s.model.folder === folder);
+        return found && { state: found.state, engineCheck: found.engineCheck };
+      };
       return {
         models: entries.map((entry) =>
           entry.ok
@@ -87,6 +99,7 @@ export function createApiHandlers(
                 ok: true as const,
                 manifest: entry.model.manifest,
                 verifiedBackend: entry.model.session.backend,
+                activation: activationOf(entry.model.folder),
               }
             : {
                 ok: false as const,
@@ -106,7 +119,14 @@ export function createApiHandlers(
           'AUTH_FORBIDDEN',
           `only an admin installs models (${user.username} is ${user.role})`,
         );
-      const installed = await context.importModelPackage(name, bytes);
+      // Run on every engine here and settled: a new version of an installed model waits as a candidate.
+      const { installed, engineCheck, state } = await installModel(
+        context,
+        context.importModelPackage,
+        name,
+        bytes,
+        user.username,
+      );
       await context.data?.audit.append({
         actor: user.username,
         action: 'model-install',
@@ -116,9 +136,19 @@ export function createApiHandlers(
           modelSha256: installed.sha256,
           packageFile: name,
           packageSha256: createHash('sha256').update(bytes).digest('hex'),
+          state,
+          engines: engineCheck.engines,
+          maxAbsDifference: engineCheck.maxAbsDifference,
+          tolerance: engineCheck.tolerance,
         },
       });
-      return { id: installed.id, version: installed.version, name: installed.name };
+      return {
+        id: installed.id,
+        version: installed.version,
+        name: installed.name,
+        state,
+        engineCheck,
+      };
     },
     'models.file': async ({ id, version }) => {
       const entry = (await context.models()).find(

@@ -96,32 +96,32 @@ test(
         };
         aiNotes: string[];
       };
-      const ti = analysed.content.fields.find((f) => f.field === 'tortuosity_index')!.ai!;
-      const category = analysed.content.fields.find((f) => f.field === 'vascular_category')!.ai!;
+      const ti = analysed.content.fields.find((f) => f.field === 'od_tortuosity_index')!.ai!;
+      const category = analysed.content.fields.find((f) => f.field === 'od_vascular_category')!.ai!;
       assert.equal(ti.model.id, 'retina-vessels');
       assert.ok(typeof ti.value === 'number' && ti.value > 1 && ti.value < 1.5);
       assert.ok(
         analysed.content.fields
-          .filter((f) => ['zone', 'stage', 'plus', 'a_rop'].includes(f.field))
+          .filter((f) => /^o[ds]_(zone|stage|plus|a_rop)$/.test(f.field))
           .every((f) => !f.ai),
         'no ROP stage is predicted without a model',
       );
       assert.ok(analysed.aiNotes.some((n) => /no model installed for rop-icrop3/.test(n)));
 
-      await call('review.setField', { reportId, field: 'tortuosity_index', value: ti.value }); // accept
+      await call('review.setField', { reportId, field: 'od_tortuosity_index', value: ti.value }); // accept
       const corrected =
         category.value === 'at or above plus mean'
           ? 'below standard photograph'
           : 'at or above plus mean';
-      await call('review.setField', { reportId, field: 'vascular_category', value: corrected }); // correct
-      await call('review.setField', { reportId, field: 'zone', value: 'II' });
+      await call('review.setField', { reportId, field: 'od_vascular_category', value: corrected }); // correct
+      await call('review.setField', { reportId, field: 'od_zone', value: 'II' });
       await fails('review.sign', { reportId, password: 'wrong-password' }, 'AUTH_INVALID');
       const signed = (await call('review.sign', { reportId, password: 'retina-2026!' })) as {
         version: number;
         contentHash: string;
       };
       assert.equal(signed.version, 1);
-      await fails('review.setField', { reportId, field: 'zone', value: 'I' }, 'REVIEW_SIGNED');
+      await fails('review.setField', { reportId, field: 'od_zone', value: 'I' }, 'REVIEW_SIGNED');
 
       const pdf = (await call('report.pdf', { reportId, version: 1 })) as { bytes: Uint8Array };
       assert.equal(new TextDecoder().decode(pdf.bytes.subarray(0, 5)), '%PDF-');
@@ -146,7 +146,7 @@ test(
       }
 
       await call('review.amend', { reportId });
-      await call('review.setField', { reportId, field: 'zone', value: 'I' });
+      await call('review.setField', { reportId, field: 'od_zone', value: 'I' });
       await fails('review.sign', { reportId, password: 'retina-2026!' }, 'REPORT_INVALID'); // an amendment needs a reason
       const amended = (await call('review.sign', {
         reportId,
@@ -160,12 +160,12 @@ test(
       assert.deepEqual(
         history.changes.filter((c) => c.who === 'ada').map((c) => c.field),
         [
-          'tortuosity_index (AI)',
-          'vascular_category (AI)',
-          'tortuosity_index',
-          'vascular_category',
-          'zone',
-          'zone',
+          'od_tortuosity_index (AI)',
+          'od_vascular_category (AI)',
+          'od_tortuosity_index',
+          'od_vascular_category',
+          'od_zone',
+          'od_zone',
         ],
       );
 

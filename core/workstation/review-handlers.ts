@@ -4,25 +4,25 @@
  */
 import sharp from 'sharp';
 import type { ApiHandlers } from '../api/dispatch.ts';
-import { ApiError, CodedError, toApiErrorBody } from '../api/errors.ts';
+import { ApiError, CodedError } from '../api/errors.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import { analyzeImage } from '../inference/analyze-image.ts';
-import type { ModelManifest } from '../inference/portable/package-schema.ts';
-import type { Finding } from '../inference/portable/interpret.ts';
 import type { RegistryEntry } from '../inference/registry.ts';
 import type { Library } from '../library/library.ts';
-import { deriveMeasurement, type DerivedMeasurement } from '../measurements/derive-measurements.ts';
-import type { ReaderDisc } from '../measurements/vascular/vascular-metrics.ts';
-import { AnnotationStore } from '../annotations/annotation-store.ts';
+import { deriveMeasurement } from '../measurements/derive-measurements.ts';
+import { AnnotationStore, imageSpacing } from '../annotations/annotation-store.ts';
 import { buildPdfReport, type ModelSummary, type ReportImage } from '../reports/pdf-report.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import { studyContextOf } from '../reports/frozen-study.ts';
 import { buildStructuredReport } from '../reports/structured-report.ts';
 import { buildSecondaryCapture } from '../reports/secondary-capture.ts';
-import { overlayImage } from '../reports/overlay-image.ts';
 import { fieldsFor } from '../review/grading-fields.ts';
 import { ReviewService, type Draft } from '../review/review-service.ts';
 import { reportIdFor } from '../review/report-id.ts';
+import { sameVisit } from '../vocabulary/visit.ts';
+import { analyseReport } from './review-analysis.ts';
+import { latestSignedVisit } from '../review/latest-signed-visit.ts';
+import { screeningStatus, todayOf } from '../review/screening-status.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { Accounts, AuthError, mayRead } from '../users/accounts.ts';
 import { PatientRecords } from '../patients/patient-records.ts';
@@ -40,6 +40,8 @@ type ReviewOps =
   | 'review.open'
   | 'review.analyze'
   | 'review.setField'
+  | 'review.copyEye'
+  | 'patients.addWeights'
   | 'review.sign'
   | 'review.amend'
   | 'review.history'
@@ -48,49 +50,28 @@ type ReviewOps =
 
 class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
 
-/** For each class-score output: the most likely label and its probability, in output order. */
-function headPredictions(
-  manifest: ModelManifest,
-  findings: Finding[],
-): Map<string, { label: string; confidence: number }> {
-  const out = new Map<string, { label: string; confidence: number }>();
-  let at = 0;
-  for (const output of manifest.outputs) {
-    if (output.kind !== 'probability' && output.kind !== 'logits') continue;
-    const n = output.labels?.length ?? 0;
-    const scores = findings.slice(at, at + n);
-    at += n;
-    const best = scores.reduce((a, b) => (b.score > a.score ? b : a), scores[0]!);
-    if (best) out.set(output.name, { label: best.label, confidence: best.score });
-  }
-  return out;
-}
-
-/**
- * The optic disc the reader placed on this image: the latest saved disc ruler (two opposite
- * edges of the disc), so "the reader clicks it and the metrics recompute" uses the tool the
- * reader already has. Undefined when none is saved.
- */
-function readerDisc(data: DataFolder, instanceId: string): ReaderDisc | undefined {
-  const ruler = new AnnotationStore(data.db, data.audit)
-    .list(instanceId)
-    .filter((a) => a.kind === 'disc-ruler')
-    .at(-1);
-  if (!ruler) return undefined;
-  const [a, b] = ruler.points as [{ x: number; y: number }, { x: number; y: number }];
-  return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2, radiusPx: Math.hypot(a.x - b.x, a.y - b.y) / 2 };
-}
-
 export function createReviewHandlers(deps: {
   data?: DataFolder;
   library: Library;
   models: () => Promise<RegistryEntry[]>;
+  /** The models that analyse exams: the active version of each (a candidate only when compared). */
+  analysisModels?: () => Promise<RegistryEntry[]>;
   session: Session;
 }): Pick<ApiHandlers, ReviewOps> {
   const { data, library, session } = deps;
   const accounts = data ? new Accounts(data.db, data.audit) : undefined;
+  const patients = data ? new PatientRecords(data.db, data.audit) : undefined;
   const review =
-    data && accounts ? new ReviewService(data.db, data.audit, data.reports, accounts) : undefined;
+    data && accounts
+      ? new ReviewService(
+          data.db,
+          data.audit,
+          data.reports,
+          accounts,
+          () => new Date(),
+          (id) => patients!.get(id),
+        )
+      : undefined;
 
   const need = () => {
     if (!data || !accounts || !review)
@@ -119,8 +100,10 @@ export function createReviewHandlers(deps: {
     ]) ?? [];
   const view = (draft: Draft) => {
     const runs = analyses(draft.content.reportId);
+    const assessment = review?.assessment(draft.content);
     return {
       ...draft,
+      ...(assessment ? { assessment } : {}),
       form: fieldsFor(draft.content.domain),
       aiNotes: [...new Set(runs.flatMap((r) => JSON.parse(String(r.notes_json)) as string[]))],
       analysedWith: runs.map((r) => String(r.model)),
@@ -142,11 +125,10 @@ export function createReviewHandlers(deps: {
     });
   };
 
-  const patients = data ? new PatientRecords(data.db, data.audit) : undefined;
   return {
     // Like viewing and the page's own analyses, a measurement needs no sign-in; recording it in a report does.
     'measure.ctr': async ({ instanceId }) => {
-      const model = (await deps.models()).flatMap((e) =>
+      const model = (await (deps.analysisModels ?? deps.models)()).flatMap((e) =>
         e.ok &&
         e.model.manifest.domain === 'chest' &&
         e.model.manifest.measurements?.includes('cardiothoracic-ratio')
@@ -188,9 +170,24 @@ export function createReviewHandlers(deps: {
         examDate: summaries.get(report.content.instanceIds[0] ?? '')?.studyDate ?? '',
       }));
       const points = trajectory(patientId, patient, reports);
+      const weights = patients!.weights(patientId);
+      const screening = screeningStatus(
+        patient,
+        weights,
+        latestSignedVisit(reports.map((r) => r.report)),
+        todayOf(new Date()),
+      );
       return {
         ...(patient ? { patient } : {}),
+        weights,
+        ...(screening ? { screening } : {}),
         points: points.map((p) => ({ ...p, pmaDays: Number.isNaN(p.pmaDays) ? null : p.pmaDays })),
+      };
+    },
+    'patients.addWeights': async ({ patientId, weights }) => {
+      need();
+      return {
+        weights: await patients!.addWeights(patientId, weights, session.require().username),
       };
     },
     'auth.status': async () => {
@@ -230,14 +227,10 @@ export function createReviewHandlers(deps: {
       const user = session.require();
       const instances = instancesOf(instanceIds);
       const first = instances[0]!;
-      if (
-        instances.some(
-          (i) => i.studyInstanceUid !== first.studyInstanceUid || i.domain !== first.domain,
-        )
-      )
+      if (instances.some((i) => !sameVisit(i, first)))
         throw new ApiError({
           code: 'API_INVALID_ARGUMENTS',
-          message: 'one report covers images of one study and one domain',
+          message: 'one report covers one visit: images of one infant, one date and one domain',
         });
       if (first.domain !== 'retina' && first.domain !== 'chest')
         throw new ApiError({
@@ -260,129 +253,42 @@ export function createReviewHandlers(deps: {
       const { review, data } = need();
       const user = session.require();
       const { content } = await review.get(reportId);
-      const form = fieldsFor(content.domain);
-      const notes: string[] = [];
-      const entries = (await deps.models()).flatMap((e) =>
+      const models = (await (deps.analysisModels ?? deps.models)()).flatMap((e) =>
         e.ok && e.model.manifest.domain === content.domain ? [e.model] : [],
       );
-      const frame = await library.frame(content.instanceIds[0]!, 0);
-      const summary = instancesOf([content.instanceIds[0]!])[0]!;
-      let latest: Draft | undefined;
-      const runNotes = new Map<string, string[]>();
-      for (const model of entries) {
-        const m = model.manifest;
-        const ref = { id: m.id, version: m.version, sha256: m.sha256 };
-        const analysis = await analyzeImage(frame, model, 'none');
-        const before = notes.length;
-        for (const kind of m.measurements ?? []) {
-          let derived: DerivedMeasurement;
-          try {
-            derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, {
-              laterality: summary.laterality,
-              disc:
-                kind === 'retinal-vascular-metrics'
-                  ? readerDisc(data, content.instanceIds[0]!)
-                  : undefined,
-            });
-          } catch (error) {
-            notes.push(`${m.id}: ${toApiErrorBody(error).message}`);
-            continue;
-          }
-          const picture = overlayImage(frame, analysis.probabilityMap!, derived);
-          const png = await sharp(
-            Buffer.from(picture.rgb.buffer, picture.rgb.byteOffset, picture.rgb.byteLength),
-            { raw: { width: picture.width, height: picture.height, channels: 3 } },
-          )
-            .png()
-            .toBuffer();
-          const description =
-            derived.kind === 'cardiothoracic-ratio'
-              ? `lung fields and cardiothoracic lines by ${m.id} ${m.version}`
-              : `vessel centre lines coloured by tortuosity by ${m.id} ${m.version}`;
-          review.setOverlay(
-            reportId,
-            {
-              instanceId: content.instanceIds[0]!,
-              model: ref,
-              png: await data.objects.put(new Uint8Array(png)),
-              description,
-            },
-            user.username,
-          );
-          for (const spec of form) {
-            const source = spec.aiSource;
-            if (!source || !('measurement' in source) || source.measurement !== kind) continue;
-            let value: string | number | null = null;
-            if (derived.kind === 'cardiothoracic-ratio' && source.key === 'ratio')
-              value = Number(derived.measurement.ratio.toFixed(2));
-            if (derived.kind === 'retinal-vascular-metrics') {
-              const severity = derived.metrics.severity;
-              if (
-                derived.metrics.disc.source === 'reader' &&
-                !notes.includes(`${m.id}: optic disc placed by the reader (saved disc ruler)`)
-              )
-                notes.push(`${m.id}: optic disc placed by the reader (saved disc ruler)`);
-              if (
-                !derived.metrics.disc.found &&
-                !notes.includes(
-                  `${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`,
-                )
-              )
-                notes.push(
-                  `${m.id}: ${severity.message} (disc ruler, then Save, then Run AI measurements again)`,
-                );
-              if (source.key === 'meanTortuosityIndex' && severity.meanTortuosityIndex !== null)
-                value = Number(severity.meanTortuosityIndex.toFixed(3));
-              if (source.key === 'category') value = severity.category;
-            }
-            if (value !== null)
-              latest = await review.setAi(
-                reportId,
-                spec.name,
-                { value, model: ref },
-                user.username,
-              );
-          }
-        }
-        runNotes.set(`${m.id}@${m.version}`, notes.slice(before));
-        if (m.slot) {
-          const heads = headPredictions(m, analysis.findings);
-          for (const spec of form) {
-            const source = spec.aiSource;
-            if (!source || !('slot' in source) || source.slot !== m.slot) continue;
-            const prediction = heads.get(source.head);
-            if (prediction)
-              latest = await review.setAi(
-                reportId,
-                spec.name,
-                { value: prediction.label, confidence: prediction.confidence, model: ref },
-                user.username,
-              );
-          }
-        }
-      }
-      const predicted = new Set(entries.map((e) => e.manifest.slot).filter(Boolean));
-      for (const spec of form) {
-        const source = spec.aiSource;
-        if (source && 'slot' in source && !predicted.has(source.slot))
-          notes.push(`${spec.label}: no model installed for ${source.slot}; nothing predicts it`);
-      }
-      // Notes not tied to one model (no model for a slot) go with every run, so they show again.
-      const general = notes.filter((n) => ![...runNotes.values()].some((list) => list.includes(n)));
+      const run = await analyseReport({
+        data,
+        library,
+        review,
+        models,
+        reportId,
+        images: instancesOf(content.instanceIds),
+        domain: content.domain,
+        patient: patients!.get(content.patientId),
+        actor: user.username,
+      });
       const now = new Date().toISOString();
       data.db.transaction(() => {
-        for (const [model, list] of runNotes)
+        for (const [model, list] of run.runNotes)
           data.db.run(
             'INSERT OR REPLACE INTO analyses (report_id, model, at, notes_json) VALUES (?, ?, ?, ?)',
-            [reportId, model, now, JSON.stringify([...list, ...general])],
+            [reportId, model, now, JSON.stringify([...list, ...run.general])],
           );
       });
-      return view(latest ?? (await review.get(reportId)));
+      return view(run.latest ?? (await review.get(reportId)));
     },
+    'review.copyEye': async ({ reportId, from }) =>
+      view(await need().review.copyEye(session.require(), reportId, from)),
     'review.setField': async ({ reportId, field, value }) =>
       view(await need().review.setField(session.require(), reportId, field, value)),
     'review.sign': async ({ reportId, password, reason }) => {
-      const signed = await need().review.sign(session.require(), reportId, password, reason);
+      const user = session.require();
+      const { data, review } = need();
+      // Measurements saved before their numbers were stored are measured now, so signing freezes numbers.
+      const annotations = new AnnotationStore(data.db, data.audit);
+      for (const id of (await review.get(reportId)).content.instanceIds)
+        await annotations.measureOlderRows(id, () => imageSpacing(library, id));
+      const signed = await review.sign(user, reportId, password, reason);
       return {
         reportId,
         version: signed.version,

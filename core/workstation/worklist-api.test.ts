@@ -101,7 +101,7 @@ test(
       assert.equal((await examOf()).status, 'new', 'opening the report is not reviewing it');
       await call('review.analyze', { reportId: exam.reportId });
       assert.equal((await examOf()).status, 'analysed');
-      await call('review.setField', { reportId: exam.reportId, field: 'zone', value: 'II' });
+      await call('review.setField', { reportId: exam.reportId, field: 'od_zone', value: 'II' });
       assert.equal((await examOf()).status, 'in review');
       await call('worklist.markViewed', { instanceId: fundus.instanceId });
       assert.equal((await examOf()).unread, false);
@@ -207,7 +207,8 @@ test(
       const srFile = join(dataFolder, 'report-sr.dcm');
       writeFileSync(srFile, sr.bytes);
       const dump = spawnSync('dsrdump', [srFile], { encoding: 'utf8' }).stdout;
-      assert.match(dump, /TEXT:\(,,"Reader measurement"\)="angle: 90\.0° \(by ben\)"/);
+      assert.match(dump, /NUM:\(,,"Angle"\)="90" \(deg,UCUM,"degree"\)/);
+      assert.match(dump, /TEXT:\(,,"Reading as shown"\)="angle: 90\.0° \(by ben\)"/);
       assert.match(
         dump,
         /Verifying Observers : [\d: -]+, Reader\^Ben, /,

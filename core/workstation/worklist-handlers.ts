@@ -4,7 +4,7 @@
  */
 import type { ApiHandlers } from '../api/dispatch.ts';
 import { ApiError, CodedError } from '../api/errors.ts';
-import { AnnotationStore } from '../annotations/annotation-store.ts';
+import { AnnotationStore, imageSpacing } from '../annotations/annotation-store.ts';
 import type { Library } from '../library/library.ts';
 import { PatientRecords } from '../patients/patient-records.ts';
 import { reportIdFor } from '../review/report-id.ts';
@@ -61,13 +61,23 @@ export function createWorklistHandlers(deps: {
       markViewed(data.db, reportId, session.require().username, new Date());
       return { reportId };
     },
-    'annotations.list': async ({ instanceId }) => ({
-      annotations: annotations?.list(instanceId) ?? [],
-    }),
-    'annotations.save': async (input) => {
+    'annotations.list': async ({ instanceId }) => {
+      if (!annotations) return { annotations: [] };
+      await annotations.measureOlderRows(instanceId, () => imageSpacing(library, instanceId));
+      return { annotations: annotations.list(instanceId) };
+    },
+    // The page sends the kind and the points; any reading it sends is ignored (the store
+    // computes the numbers with the image's own spacing and renders the reading from them).
+    'annotations.save': async ({ instanceId, kind, points }) => {
       const { annotations } = need();
       const user = session.require();
-      return annotations.save(input, user.username, instance(input.instanceId));
+      const { columns, rows } = instance(instanceId);
+      const spacing = await imageSpacing(library, instanceId);
+      return annotations.save({ instanceId, kind, points }, user.username, {
+        columns,
+        rows,
+        spacing,
+      });
     },
     'annotations.delete': async ({ id }) => {
       const { annotations } = need();

@@ -5,7 +5,7 @@ import type { OperationResult } from '../../core/api/contract.ts';
 import type { ApiClient } from '../api/client.ts';
 import {
   importFiles,
-  photosNeedingForm,
+  photosIn,
   type FileLike,
   type ImportProgress,
 } from '../features/import/import-files.ts';
@@ -16,6 +16,7 @@ import { MessageList, useMessages } from '../features/messages/messages.tsx';
 import { AnalysisPanel, type OverlaySettings } from '../features/findings/AnalysisPanel.tsx';
 import type { PageAnalysis } from '../features/findings/run-analysis.ts';
 import { ModelsPanel } from '../features/models/ModelsPanel.tsx';
+import { ValidationPanel } from '../features/validation/ValidationPanel.tsx';
 import { AccountBar, type AuthStatus } from '../features/account/AccountBar.tsx';
 import { AccountsPanel } from '../features/account/AccountsPanel.tsx';
 import { ReviewPanel } from '../features/review/ReviewPanel.tsx';
@@ -36,9 +37,7 @@ export function App({ api }: { api: ApiClient }) {
   const [progress, setProgress] = useState<ImportProgress>();
   const [showHelp, setShowHelp] = useState(false);
   const [quarantine, setQuarantine] = useState<QuarantineEntry[]>([]);
-  const [showQuarantine, setShowQuarantine] = useState(false);
   const [quarantineFocus, setQuarantineFocus] = useState<string>();
-  const [showModels, setShowModels] = useState(false);
   const [analysis, setAnalysis] = useState<PageAnalysis>();
   const [overlay, setOverlay] = useState<OverlaySettings>({
     visible: true,
@@ -56,8 +55,13 @@ export function App({ api }: { api: ApiClient }) {
   const [awaitingPhotoDetails, setAwaitingPhotoDetails] = useState<FileLike[]>();
   const [auth, setAuth] = useState<AuthStatus>();
   const [sidePanel, setSidePanel] = useState<'analysis' | 'report'>('analysis');
-  const [showExchange, setShowExchange] = useState(false);
-  const [showAccounts, setShowAccounts] = useState(false);
+  /** One panel over the workstation at a time: opening one closes the other, so none hides another. */
+  const [panel, setPanel] = useState<
+    'models' | 'exchange' | 'accounts' | 'quarantine' | 'validation'
+  >();
+  const toggle = (name: NonNullable<typeof panel>) =>
+    setPanel((p) => (p === name ? undefined : name));
+  const closePanel = () => setPanel(undefined);
   const refreshAuth = useCallback(
     () => void api.call('auth.status', {}).then(setAuth, () => setAuth(undefined)),
     [api],
@@ -65,6 +69,7 @@ export function App({ api }: { api: ApiClient }) {
   useEffect(refreshAuth, [refreshAuth]);
   const { messages, add, dismiss } = useMessages();
   const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
 
   const reportError = useCallback(
     (error: { message: string; code?: string; file?: string }) =>
@@ -115,7 +120,7 @@ export function App({ api }: { api: ApiClient }) {
   const runImport = useCallback(
     async (files: FileLike[], photoDetailsGiven = false) => {
       if (!files.length) return;
-      if (!photoDetailsGiven && photosNeedingForm(files).length) {
+      if (!photoDetailsGiven && photosIn(files).length) {
         setAwaitingPhotoDetails(files);
         return;
       }
@@ -163,7 +168,7 @@ export function App({ api }: { api: ApiClient }) {
     if (image) setOpenId(image.instanceId);
     else if (quarantine.some((q) => q.fileName === file)) {
       setQuarantineFocus(file);
-      setShowQuarantine(true);
+      setPanel('quarantine');
     }
   };
   const username = auth?.user?.username;
@@ -176,7 +181,7 @@ export function App({ api }: { api: ApiClient }) {
   // Exams this reader opened in this session: read, whatever an earlier, slower list fetch says.
   const [readHere, setReadHere] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => setReadHere(new Set()), [username]);
-  useEffect(() => setShowAccounts(false), [username]); // a new sign-in starts without the accounts dialog
+  useEffect(() => setPanel(undefined), [username]); // a new sign-in starts without any panel open
   useEffect(() => {
     // Opening an exam marks it read for the signed-in reader.
     if (!openId || !signedIn) return;
@@ -190,6 +195,26 @@ export function App({ api }: { api: ApiClient }) {
     [exams, readHere],
   );
   useEffect(() => setHighlighted(undefined), [openId, analysis]);
+  const openExam = shownExams.find((e) => openId && e.instanceIds.includes(openId));
+  /**
+   * A signature changes the worklist at once (status, next due date); "sign and next" then
+   * opens the next infant still to be read in the same domain, in triage order.
+   */
+  const afterSigning = async (next: boolean) => {
+    const signedExam = openExam;
+    if (!next || !signedExam) return void refresh();
+    const exams = (await api.call('worklist.exams', {})).exams;
+    setExams(exams);
+    const following = exams.find(
+      (e) =>
+        e.domain === signedExam.domain &&
+        e.patientId !== signedExam.patientId &&
+        e.status !== 'signed' &&
+        e.status !== 'sent',
+    );
+    if (following) setOpenId(following.instanceIds[0]);
+    else add({ kind: 'info', text: `No other ${signedExam.domain} exam is waiting to be read.` });
+  };
   const mapOf = useCallback(
     (instanceId: string) => (analysis?.instanceId === instanceId ? analysis.map : undefined),
     [analysis],
@@ -219,36 +244,50 @@ export function App({ api }: { api: ApiClient }) {
               Import files…
             </button>
           ) : null}
+          {signedIn ? (
+            <button
+              type="button"
+              onClick={() => folderInput.current?.click()}
+              title="Import a folder: a camera's export folder with its sidecar CSV, or DICOM media"
+            >
+              Import folder…
+            </button>
+          ) : null}
           {quarantine.length ? (
             <button
               type="button"
               className="quarantine-button"
-              onClick={() => setShowQuarantine((v) => !v)}
+              onClick={() => toggle('quarantine')}
               title="Files refused at import, with reasons"
             >
               Quarantine ({quarantine.length})
             </button>
           ) : null}
-          <button
-            type="button"
-            onClick={() => setShowModels((v) => !v)}
-            title="Installed AI models"
-          >
+          <button type="button" onClick={() => toggle('models')} title="Installed AI models">
             Models
           </button>
           {auth?.user ? (
             <button
               type="button"
-              onClick={() => setShowExchange((v) => !v)}
+              onClick={() => toggle('exchange')}
               title="Send and receive batches with partner sites"
             >
               Exchange
             </button>
           ) : null}
+          {auth?.user ? (
+            <button
+              type="button"
+              onClick={() => toggle('validation')}
+              title="How each model agrees with this site's signed readings"
+            >
+              Validation
+            </button>
+          ) : null}
           {auth?.user?.role === 'admin' ? (
             <button
               type="button"
-              onClick={() => setShowAccounts(true)}
+              onClick={() => setPanel('accounts')}
               title="Create, disable and reset local accounts"
             >
               Accounts
@@ -265,6 +304,19 @@ export function App({ api }: { api: ApiClient }) {
           multiple
           hidden
           data-testid="import-input"
+          onChange={(e) => {
+            void runImport([...(e.target.files ?? [])]);
+            e.target.value = '';
+          }}
+        />
+        <input
+          ref={folderInput}
+          type="file"
+          multiple
+          hidden
+          data-testid="import-folder-input"
+          // A folder picker in Chromium and Electron; files arrive with their relative paths.
+          {...{ webkitdirectory: '' }}
           onChange={(e) => {
             void runImport([...(e.target.files ?? [])]);
             e.target.value = '';
@@ -353,48 +405,55 @@ export function App({ api }: { api: ApiClient }) {
                   key={reportRevision}
                   api={api}
                   instance={open}
+                  visitInstanceIds={openExam?.instanceIds ?? [open.instanceId]}
                   signedIn={Boolean(auth?.user)}
+                  onSigned={(next) => void afterSigning(next)}
                 />
               )}
             </div>
           ) : null}
         </main>
       )}
-      {showModels ? <ModelsPanel api={api} onClose={() => setShowModels(false)} /> : null}
-      {showExchange && auth?.user ? (
+      {panel === 'models' ? (
+        <ModelsPanel api={api} onClose={closePanel} isAdmin={auth?.user?.role === 'admin'} />
+      ) : null}
+      {panel === 'validation' && auth?.user ? (
+        <ValidationPanel
+          api={api}
+          onClose={closePanel}
+          onOpenReport={(reportId) => {
+            const exam = exams.find((e) => e.reportId === reportId);
+            if (!exam)
+              return add({ kind: 'info', text: `Exam ${reportId} is not in the worklist.` });
+            setOpenId(exam.instanceIds[0]);
+            closePanel();
+          }}
+        />
+      ) : null}
+      {panel === 'exchange' && auth?.user ? (
         <ExchangePanel
           api={api}
           instances={instances}
           open={open}
           isAdmin={auth.user.role === 'admin'}
           onImported={() => void refresh()}
-          onClose={() => setShowExchange(false)}
+          onClose={closePanel}
         />
       ) : null}
-      {showAccounts && auth?.user?.role === 'admin' ? (
-        <AccountsPanel
-          api={api}
-          currentUser={auth.user.username}
-          onClose={() => setShowAccounts(false)}
-        />
+      {panel === 'accounts' && auth?.user?.role === 'admin' ? (
+        <AccountsPanel api={api} currentUser={auth.user.username} onClose={closePanel} />
       ) : null}
-      {showQuarantine ? (
-        <QuarantinePanel
-          entries={quarantine}
-          focus={quarantineFocus}
-          onClose={() => setShowQuarantine(false)}
-        />
+      {panel === 'quarantine' ? (
+        <QuarantinePanel entries={quarantine} focus={quarantineFocus} onClose={closePanel} />
       ) : null}
       <MessageList messages={messages} dismiss={dismiss} openFile={openFile} />
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
       {awaitingPhotoDetails ? (
         <PhotoImportForm
-          count={photosNeedingForm(awaitingPhotoDetails).length}
+          api={api}
+          files={awaitingPhotoDetails}
           onCancel={() => setAwaitingPhotoDetails(undefined)}
-          onSubmit={(photo) => {
-            const files = awaitingPhotoDetails.map((f) =>
-              photosNeedingForm([f]).length ? Object.assign(f, { photo }) : f,
-            );
+          onSubmit={(files) => {
             setAwaitingPhotoDetails(undefined);
             void runImport(files, true);
           }}

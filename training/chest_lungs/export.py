@@ -32,6 +32,7 @@ def export_package(model, out: str, *, base: int, mean: float, std: float, thres
         "saliency": {"methods": ["probability-map"]},
         "measurements": ["cardiothoracic-ratio"],
         "intendedUse": "Measurement support: lung fields from which the thoracic width and an estimate of the cardiothoracic ratio are computed for the reader to check. Trained on adult films only; investigational, not a diagnosis.",
+        "intendedUseScope": {"domain": "chest", "modality": ["CR", "DX"], "view": ["AP", "PA"], "age": {"measure": "chronologicalDays", "min": 6574}, "outsideUse": "label"},
         "investigational": True,
         "trainingData": "Adult chest radiographs with manual lung masks: V7/Hannover COVID-19 (AP supine and PA), Montgomery and Shenzhen (NLM TB sets); training patients only. See CARD.md.",
         "metrics": [

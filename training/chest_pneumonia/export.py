@@ -99,6 +99,7 @@ def export_package(model, out: str, *, mean: float, std: float, threshold: float
         ],
         "saliency": {"methods": ["cam", "occlusion", "rise"], "cam": {"featuresOutput": "features", "targetOutput": "logits", "headWeights": [head]}},
         "intendedUse": "Frontal chest films of children aged 1–5 years (Guangzhou Women and Children's Medical Center cohort): normal vs pneumonia. NOT validated on neonates or preterm infants, whose films are outside its intended use. Investigational: it assists a reader and is not a diagnosis.",
+        "intendedUseScope": {"domain": "chest", "modality": ["CR", "DX"], "view": ["AP"], "age": {"measure": "chronologicalDays", "min": 365, "max": 2190}, "outsideUse": "label"},
         "investigational": True,
         "trainingData": f"Kermany et al. 2018 paediatric chest films (anterior-posterior, children 1–5 years, Guangzhou), official training split at 224×224: {len(train)} films of {len({s.child for s in train})} children for training, {len(val)} films of {len({s.child for s in val})} children held out for validation (split by child). See CARD.md.",
         "metrics": metrics,

@@ -192,6 +192,7 @@ def main() -> None:
         "outputs": [{"name": h["name"], "kind": "logits", "labels": h["labels"], "activation": "softmax", "calibration": "uncalibrated softmax"} for h in slot["heads"]],
         "saliency": {"methods": ["occlusion", "rise"]},
         "intendedUse": f"Decision support for {slot['name']}; the reader grades and decides. Investigational until validated on this site's prospective data.",
+        "intendedUseScope": {"domain": slot["domain"], "outsideUse": "label"},
         "investigational": True,
         "trainingData": f"{len(x_train)} images of {len(patients) - len(test_patients)} patients from {os.path.abspath(args.labels)}.",
         "metrics": metrics or [{"dataset": os.path.basename(args.labels), "split": "test patients (held out by patient)", "metric": "graded test images", "value": 0, "n": 1}],

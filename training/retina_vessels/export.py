@@ -38,6 +38,7 @@ def vessel_manifest(*, version: str, sha: str, size: int, mean: float, std: floa
         "saliency": {"methods": ["probability-map"]},
         "measurements": ["retinal-vascular-metrics"],
         "intendedUse": "Measurement support: a vessel map from which plus-disease vascular metrics are computed. Not a diagnosis; investigational.",
+        "intendedUseScope": {"domain": "retina", "outsideUse": "label"},
         "investigational": True,
         "trainingData": "CHASE_DB1 (children), DRIVE (adults), VEVIO (infant video ophthalmoscopy), AV-WIDE (wide-field); training subjects only. See CARD.md.",
         "metrics": metric_rows,

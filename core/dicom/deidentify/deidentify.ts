@@ -17,6 +17,7 @@ import { createHmac } from 'node:crypto';
 import dcmjs from 'dcmjs';
 import { DicomError } from '../errors.ts';
 import { profileEntryFor, type ProfileAction } from './basic-profile.ts';
+import { declareUtf8, decodeTextValues, prepareForDcmjs } from './utf8-text.ts';
 
 export interface DeidentifyOptions {
   /** Secret for UID replacement; keep it at the sending site (it makes the mapping repeatable). */
@@ -194,10 +195,13 @@ export function deidentifyDicom(
   fileName = 'file',
 ): Uint8Array {
   let message: { meta: DicomDataset; dict: DicomDataset; write(): ArrayBuffer };
+  // Text is decoded here with the original character set and written as UTF-8 (utf8-text.ts).
+  const prepared = prepareForDcmjs(bytes, fileName);
   try {
-    const buffer = bytes.buffer.slice(
-      bytes.byteOffset,
-      bytes.byteOffset + bytes.byteLength,
+    const source = prepared?.bytes ?? bytes;
+    const buffer = source.buffer.slice(
+      source.byteOffset,
+      source.byteOffset + source.byteLength,
     ) as ArrayBuffer;
     message = dcmjs.data.DicomMessage.readFile(buffer, { ignoreErrors: false }) as typeof message;
   } catch (error) {
@@ -207,8 +211,10 @@ export function deidentifyDicom(
       fileName,
     );
   }
+  if (prepared) decodeTextValues(message.dict, prepared.parsed);
   cleanDataset(message.dict, options);
   markDeidentified(message.dict, options);
+  declareUtf8(message.dict);
   const sop = message.dict['00080018']?.Value?.[0];
   if (typeof sop === 'string') message.meta['00020003'] = { vr: 'UI', Value: [sop] };
   return new Uint8Array(message.write());

@@ -36,7 +36,39 @@ export const selfTestSchema = z.strictObject({
     .min(1),
 });
 
-export const manifestSchema = z.strictObject({
+/** The patient ages an intended-use scope can be stated in, all in days. */
+export const AGE_MEASURES = ['gaAtBirthDays', 'pmaDays', 'chronologicalDays'] as const;
+
+/**
+ * The machine-checkable part of a model's intended use (the prose stays in `intendedUse`):
+ * which images and which patients the model was made and validated for, and whether an
+ * image outside that scope is refused or analysed with a label (core/inference/intended-use.ts).
+ * Lists are matched without regard to case; an absent list or bound does not restrict.
+ */
+export const intendedUseScopeSchema = z.strictObject({
+  domain: z.enum(['retina', 'chest']),
+  /** DICOM Modality (0008,0060), e.g. CR, DX for chest films; OP, XC for fundus photographs. */
+  modality: z.array(z.string().min(1)).min(1).optional(),
+  /** Chest: View Position (0018,5101), e.g. AP, PA. */
+  view: z.array(z.string().min(1)).min(1).optional(),
+  age: z
+    .strictObject({
+      measure: z.enum(AGE_MEASURES),
+      min: z.number().nonnegative().optional(),
+      max: z.number().nonnegative().optional(),
+    })
+    .refine((a) => a.min !== undefined || a.max !== undefined, 'give min, max or both')
+    .refine((a) => a.min === undefined || a.max === undefined || a.min <= a.max, 'min > max')
+    .optional(),
+  /** Manufacturer's Model Name (0008,1090) of the cameras the model was validated with. */
+  cameraModels: z.array(z.string().min(1)).min(1).optional(),
+  outsideUse: z.enum(['refuse', 'label']),
+});
+
+export type IntendedUseScope = z.infer<typeof intendedUseScopeSchema>;
+
+/** Every field of the manifest; `manifestSchema` adds the checks across fields. */
+const manifestFields = z.strictObject({
   schema: z.literal(MANIFEST_SCHEMA_ID),
   id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by hyphens'),
   version: z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?$/, 'semantic version, e.g. 1.0.0'),
@@ -82,12 +114,25 @@ export const manifestSchema = z.strictObject({
   /** Measurements derived from a segmentation's map (core/measurements/derive-measurements.ts). */
   measurements: z.array(z.enum(['cardiothoracic-ratio', 'retinal-vascular-metrics'])).optional(),
   intendedUse: z.string().min(1),
+  /** Optional: the scope `intendedUse` describes, checked before each analysis. */
+  intendedUseScope: intendedUseScopeSchema.optional(),
   investigational: z.boolean(),
+  /**
+   * Optional: the largest |difference| of any output between the engines the package is run
+   * on at install (onnxruntime-node, WASM); beyond it the package is not activated. Without
+   * it the workstation's default applies (core/inference/engine-agreement.ts).
+   */
+  engineTolerance: z.number().positive().max(0.1).optional(),
   trainingData: z.string().min(1),
   metrics: z.array(metricSchema),
   licence: z.string().min(1),
   selfTest: z.array(selfTestSchema).min(1),
 });
+
+export const manifestSchema = manifestFields.refine(
+  (m) => !m.intendedUseScope || m.intendedUseScope.domain === m.domain,
+  { path: ['intendedUseScope', 'domain'], message: "must be the package's domain" },
+);
 
 export type ModelManifest = z.infer<typeof manifestSchema>;
 export type GeneratedInput = z.infer<typeof generatedInputSchema>;

@@ -43,7 +43,7 @@ for (let i = start; ; i++) {
         },
       );
     const value = 1 + i / 100000;
-    await review.setAi('exam-1', 'tortuosity_index', {
+    await review.setAi('exam-1', 'od_tortuosity_index', {
       value,
       model: { id: 'retina-vessels', version: '0.1.0', sha256: 'a'.repeat(64) },
     });

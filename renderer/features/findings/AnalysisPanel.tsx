@@ -49,8 +49,13 @@ export function AnalysisPanel({
     api.call('models.list', {}).then(
       (r) =>
         setModels(
+          // Only the version that analyses exams: a candidate waits for the admin's choice.
           r.models.flatMap((m) =>
-            m.ok && m.manifest.domain === instance.domain ? [m.manifest] : [],
+            m.ok &&
+            m.manifest.domain === instance.domain &&
+            (m.activation?.state ?? 'active') === 'active'
+              ? [m.manifest]
+              : [],
           ),
         ),
       (e: Error) => setError(e.message),

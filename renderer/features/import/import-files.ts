@@ -4,8 +4,14 @@
  * goes and merging the per-batch reports. A failed batch is reported, the rest go on.
  */
 import { MAX_FILES_PER_IMPORT_CALL } from '../../../core/api/contract.ts';
-import type { ImportReport } from '../../../core/api/schemas.ts';
+import type {
+  ImportReport,
+  PhotoDescription,
+  PhotoMetadataInput,
+} from '../../../core/api/schemas.ts';
+import type { EyeNamePatterns } from '../../../core/vocabulary/eye-names.ts';
 import type { ApiClient } from '../../api/client.ts';
+import { PHOTO_FILE, SIDECAR_FILE } from './photo-table.ts';
 
 export const MAX_BATCH_BYTES = 96 * 1024 * 1024;
 
@@ -22,21 +28,53 @@ export interface FileLike {
   size: number;
   arrayBuffer(): Promise<ArrayBuffer>;
   webkitRelativePath?: string;
-  /** Patient and eye for a JPEG/PNG fundus export, from the import form. */
-  photo?: PhotoMetadata;
+  /** Patient, eye, date and domain for a JPEG/PNG/TIFF export, from the import table. */
+  photo?: PhotoMetadataInput;
 }
 
-export interface PhotoMetadata {
-  patientId: string;
-  patientName?: string;
-  examDate?: string;
-  eye: 'OD' | 'OS';
+const nameOf = (file: FileLike) => file.webkitRelativePath || file.name;
+
+/** The photo exports in a selection: these are checked in the import table before import. */
+export function photosIn(files: FileLike[]): FileLike[] {
+  return files.filter((f) => PHOTO_FILE.test(f.name));
 }
 
-/** JPEG/PNG exports in a selection that no sidecar CSV accompanies: these need the form. */
-export function photosNeedingForm(files: FileLike[]): FileLike[] {
-  if (files.some((f) => /\.csv$/i.test(f.name))) return [];
-  return files.filter((f) => /\.(jpe?g|png)$/i.test(f.name));
+/**
+ * What the import would make of each photo (patient, eye, date, domain, with sources),
+ * asked in batches like the import itself; the selection's sidecar CSVs go with every batch
+ * so that each photo meets its row.
+ */
+export async function describePhotos(
+  api: ApiClient,
+  files: FileLike[],
+  eyeNamePatterns: EyeNamePatterns,
+): Promise<{ photos: PhotoDescription[]; problems: { fileName: string; message: string }[] }> {
+  const sidecars = await Promise.all(
+    files
+      .filter((f) => SIDECAR_FILE.test(f.name))
+      .map(async (f) => ({ name: nameOf(f), bytes: new Uint8Array(await f.arrayBuffer()) })),
+  );
+  const sidecarBytes = sidecars.reduce((n, f) => n + f.bytes.length, 0);
+  const result = {
+    photos: [] as PhotoDescription[],
+    problems: [] as { fileName: string; message: string }[],
+  };
+  for (const batch of planBatches(
+    photosIn(files),
+    MAX_FILES_PER_IMPORT_CALL - sidecars.length,
+    MAX_BATCH_BYTES - sidecarBytes,
+  )) {
+    const photos = await Promise.all(
+      batch.map(async (f) => ({ name: nameOf(f), bytes: new Uint8Array(await f.arrayBuffer()) })),
+    );
+    const part = await api.call('library.describePhotos', {
+      files: [...sidecars, ...photos],
+      eyeNamePatterns,
+    });
+    result.photos.push(...part.photos);
+    result.problems.push(...part.problems);
+  }
+  return result;
 }
 
 export function planBatches<T extends { size: number }>(
@@ -75,7 +113,7 @@ export async function importFiles(
   };
   onProgress({ ...progress });
   for (const batch of planBatches(files)) {
-    const names = batch.map((file) => file.webkitRelativePath || file.name);
+    const names = batch.map(nameOf);
     try {
       const payload = await Promise.all(
         batch.map(async (file, i) => ({

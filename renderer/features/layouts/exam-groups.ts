@@ -1,25 +1,12 @@
 /**
- * Which images a layout puts together: the visit of an open fundus image (same infant, same
- * day and study) split by eye, earlier visits of the same eye ordered by postmenstrual age,
- * and the previous chest film of the same infant.
+ * Which images a layout puts together: the visit of an open fundus image (the visit rule of
+ * core/vocabulary/visit.ts) split by eye, earlier visits of the same eye ordered by postmenstrual
+ * age, and the previous chest film of the same infant.
  */
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import { eyeOf, sameVisit, type Eye } from '../../../core/vocabulary/visit.ts';
 
-export type Eye = 'OD' | 'OS';
-
-export function eyeOf(instance: InstanceSummary): Eye | undefined {
-  return instance.laterality === 'R' ? 'OD' : instance.laterality === 'L' ? 'OS' : undefined;
-}
-
-function sameVisit(a: InstanceSummary, b: InstanceSummary): boolean {
-  // Photo exports carry no study UID: the exam date stands for the visit.
-  return (
-    a.patientId === b.patientId &&
-    a.domain === b.domain &&
-    a.studyDate === b.studyDate &&
-    (a.studyInstanceUid === b.studyInstanceUid || !a.studyInstanceUid || !b.studyInstanceUid)
-  );
-}
+export { eyeOf, type Eye };
 
 /** The open image's visit, by eye (images without laterality are left out). */
 export function visitByEye(

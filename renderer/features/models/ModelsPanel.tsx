@@ -3,6 +3,11 @@
  * task, investigational status, intended use), and a check that the package's self-test
  * vectors reproduce in this window's runtime — showing the backend actually used and the
  * time taken. Nothing here predicts on a patient; it proves the runtime.
+ *
+ * Each version shows whether it analyses exams (active), waits for an admin's choice
+ * (candidate) or was replaced (previous), and how closely its engines agreed at install. An
+ * admin compares a candidate with the active version on the site's signed cases and activates
+ * the one to use; the service refuses a version whose engines disagreed.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
@@ -11,9 +16,15 @@ import { runSelfTests } from '../../../core/inference/portable/self-test.ts';
 import type { ApiClient } from '../../api/client.ts';
 import type { BackendPreference } from '../inference/backend-choice.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
+import { ModelComparison } from './ModelComparison.tsx';
 
 type ModelEntry = OperationResult<'models.list'>['models'][number];
 type SlotEntry = OperationResult<'models.list'>['slots'][number];
+type Activation = NonNullable<Extract<ModelEntry, { ok: true }>['activation']>;
+type Comparing =
+  | { state: 'running' }
+  | { state: 'done'; result: OperationResult<'models.compare'> }
+  | { state: 'failed'; message: string };
 
 interface Verification {
   state: 'running' | 'passed' | 'failed';
@@ -24,7 +35,16 @@ interface Verification {
   message?: string;
 }
 
-export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void }) {
+export function ModelsPanel({
+  api,
+  onClose,
+  isAdmin = false,
+}: {
+  api: ApiClient;
+  onClose(): void;
+  /** Compare and activate are an admin's (the service refuses anyone else). */
+  isAdmin?: boolean;
+}) {
   const [models, setModels] = useState<ModelEntry[]>();
   const [slots, setSlots] = useState<SlotEntry[]>([]);
   const [error, setError] = useState<string>();
@@ -33,6 +53,8 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
   const client = useMemo(() => new InferenceClient(), []);
 
   const [importMessage, setImportMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
+  const [comparisons, setComparisons] = useState<Record<string, Comparing>>({});
+  const [choiceMessage, setChoiceMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
   const refresh = useCallback(() => api.call('models.list', {}).then(
         (r) => {
           setModels(r.models);
@@ -46,11 +68,36 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
     setImportMessage({ kind: 'info', text: `Verifying ${file.name}…` });
     try {
       const installed = await api.call('models.import', { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
-      setImportMessage({ kind: 'info', text: `Installed ${installed.name} (${installed.id} ${installed.version})` });
+      setImportMessage({
+        kind: installed.engineCheck?.passed === false ? 'error' : 'info',
+        text: `Installed ${installed.name} (${installed.id} ${installed.version})${installed.state === 'candidate' ? ' as a candidate: compare it with the active version on your signed cases, then choose' : ''}.${installed.engineCheck ? ` ${engineCheckText(installed.engineCheck)}` : ''}`,
+      });
       await refresh();
     } catch (e) {
       const { code, message } = e as { code?: string; message: string };
       setImportMessage({ kind: 'error', text: `${file.name}: ${message}${code ? ` (${code})` : ''}` });
+    }
+  };
+
+  const compare = async (manifest: ModelManifest) => {
+    const key = `${manifest.id}@${manifest.version}`;
+    setComparisons((c) => ({ ...c, [key]: { state: 'running' } }));
+    try {
+      const result = await api.call('models.compare', { id: manifest.id, version: manifest.version });
+      setComparisons((c) => ({ ...c, [key]: { state: 'done', result } }));
+    } catch (e) {
+      setComparisons((c) => ({ ...c, [key]: { state: 'failed', message: (e as Error).message } }));
+    }
+  };
+
+  const activate = async (manifest: ModelManifest) => {
+    try {
+      const chosen = await api.call('models.activate', { id: manifest.id, version: manifest.version });
+      setChoiceMessage({ kind: 'info', text: `${chosen.id} ${chosen.version} now analyses exams${chosen.previous && chosen.previous !== chosen.version ? ` (instead of ${chosen.previous})` : ''}; the choice is in the audit log.` });
+      await refresh();
+    } catch (e) {
+      const { code, message } = e as { code?: string; message: string };
+      setChoiceMessage({ kind: 'error', text: `${message}${code ? ` (${code})` : ''}` });
     }
   };
 
@@ -102,6 +149,7 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
         <span className="hint">or drop a package zip here. It is verified (schema, hash, self-tests) before it is installed.</span>
       </div>
       {importMessage ? <p className={importMessage.kind === 'error' ? 'message-error import-result' : 'import-result'}>{importMessage.text}</p> : null}
+      {choiceMessage ? <p className={choiceMessage.kind === 'error' ? 'message-error' : 'import-result'} data-testid="model-choice">{choiceMessage.text}</p> : null}
       {error ? <p className="message-error">{error}</p> : null}
       {models && !models.length ? <p className="empty">No model packages are installed. Manual grading works without them; nothing pretends to predict.</p> : null}
       <ul>
@@ -116,6 +164,15 @@ export function ModelsPanel({ api, onClose }: { api: ApiClient; onClose(): void 
                 {entry.manifest.task} · {entry.manifest.domain} · sha256 {entry.manifest.sha256.slice(0, 12)}… · verified in the service on {entry.verifiedBackend}
               </div>
               <div className="meta">{entry.manifest.intendedUse}</div>
+              {entry.activation ? (
+                <ActivationLine
+                  activation={entry.activation}
+                  isAdmin={isAdmin}
+                  comparing={comparisons[`${entry.manifest.id}@${entry.manifest.version}`]}
+                  onCompare={() => void compare(entry.manifest)}
+                  onActivate={() => void activate(entry.manifest)}
+                />
+              ) : null}
               <VerificationLine verification={verifications[`${entry.manifest.id}@${entry.manifest.version}`]} onVerify={() => void verify(entry.manifest)} />
             </li>
           ) : (
@@ -154,6 +211,40 @@ function SlotList({ slots }: { slots: SlotEntry[] }) {
         ))}
       </ul>
     </section>
+  );
+}
+
+function engineCheckText(check: NonNullable<Activation['engineCheck']>): string {
+  const engines = check.engines.join(' and ');
+  if (check.maxAbsDifference === null) return `Checked on ${engines} only: nothing to compare.`;
+  return check.passed
+    ? `Engines ${engines} agree within ${check.maxAbsDifference.toExponential(1)} (tolerance ${check.tolerance}).`
+    : `Engines ${engines} disagree by ${check.maxAbsDifference.toExponential(1)}, beyond the tolerance ${check.tolerance}: not activated.`;
+}
+
+const STATE_TEXT: Record<Activation['state'], string> = {
+  active: 'active: analyses exams',
+  candidate: 'candidate: waits for an admin to compare and choose',
+  previous: 'previous: replaced by the active version',
+};
+
+/** Whether this version analyses exams, its engine check, and (admins) compare and choose. */
+function ActivationLine({ activation, isAdmin, comparing, onCompare, onActivate }: { activation: Activation; isAdmin: boolean; comparing?: Comparing; onCompare(): void; onActivate(): void }) {
+  return (
+    <div className="activation" data-state={activation.state}>
+      <span className={`badge state-${activation.state}`} data-testid="activation-state">{STATE_TEXT[activation.state]}</span>{' '}
+      <span className="meta">{activation.engineCheck ? engineCheckText(activation.engineCheck) : 'Not checked across engines at install (bundled with the workstation).'}</span>
+      {isAdmin && activation.state !== 'active' ? (
+        <div className="verification">
+          <button type="button" onClick={onCompare} disabled={comparing?.state === 'running'}>
+            {comparing?.state === 'running' ? 'Running on the signed cases…' : 'Compare with the active version'}
+          </button>
+          <button type="button" onClick={onActivate}>Activate this version</button>
+        </div>
+      ) : null}
+      {comparing?.state === 'failed' ? <p className="message-error">{comparing.message}</p> : null}
+      {comparing?.state === 'done' ? <ModelComparison comparison={comparing.result} /> : null}
+    </div>
   );
 }
 

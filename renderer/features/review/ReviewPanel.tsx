@@ -1,17 +1,18 @@
 /**
- * The report for the open exam: the domain's grading form, each field with the AI value
- * (and the model behind it) beside the reader's own; "Accept" copies the AI value, any
- * other choice corrects it. Signing asks for the password again; a signed report is
- * read-only, downloadable as PDF or DICOM SR, and can only be amended as a new version.
+ * The report of the open visit: for ROP both eyes side by side (ICROP3), with the ETROP
+ * category and next exam computed from the entries; for a chest film the film form. Each
+ * field shows the AI value (and the model behind it) under the reader's own; "Accept" copies
+ * it, any other choice corrects it. Signing asks for the password again; "Sign and next"
+ * then opens the next infant on the worklist. A signed report is read-only, downloadable as
+ * PDF or DICOM SR, and can only be amended as a new version.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { OperationResult } from '../../../core/api/contract.ts';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
+import { AssessmentBox } from './AssessmentBox.tsx';
+import { EyeTable, FieldTable } from './GradingTables.tsx';
+import type { Draft } from './review-types.ts';
 import { TrajectoryPanel } from './TrajectoryPanel.tsx';
-
-type Draft = OperationResult<'review.open'>;
-type FieldSpec = Draft['form'][number];
 
 function download(bytes: Uint8Array, fileName: string, type: string): string {
   return URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
@@ -20,13 +21,22 @@ function download(bytes: Uint8Array, fileName: string, type: string): string {
 export function ReviewPanel({
   api,
   instance,
+  visitInstanceIds,
   signedIn,
+  onSigned,
 }: {
   api: ApiClient;
   instance: InstanceSummary;
+  /** Every image of the open visit (both eyes for ROP); the report covers them all. */
+  visitInstanceIds: string[];
   signedIn: boolean;
+  /** After a signature: the worklist refreshes; with `next`, the next infant opens. */
+  onSigned(next: boolean): void;
 }) {
   const [draft, setDraft] = useState<Draft>();
+  const visitKey = (visitInstanceIds.length ? visitInstanceIds : [instance.instanceId]).join(',');
+  // Which sign button submitted the form (read in the submit handler of the same click).
+  const signAndNext = useRef(false);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
   const [password, setPassword] = useState('');
@@ -53,9 +63,9 @@ export function ReviewPanel({
     setLinks({});
     if (!signedIn || (instance.domain !== 'retina' && instance.domain !== 'chest')) return;
     void guard('opening', async () =>
-      setDraft(await api.call('review.open', { instanceIds: [instance.instanceId] })),
+      setDraft(await api.call('review.open', { instanceIds: visitKey.split(',') })),
     );
-  }, [api, instance.instanceId, instance.domain, signedIn, guard]);
+  }, [api, visitKey, instance.domain, signedIn, guard]);
 
   if (!signedIn)
     return (
@@ -101,6 +111,7 @@ export function ReviewPanel({
       className="review-panel"
       aria-label="Report"
       data-report-id={reportId}
+      data-patient-id={draft.content.patientId}
       data-status={draft.status}
     >
       <h2>
@@ -126,59 +137,29 @@ export function ReviewPanel({
           {note}
         </p>
       ))}
-      <table className="grading">
-        <thead>
-          <tr>
-            <th>Field</th>
-            <th>AI</th>
-            <th>Reader</th>
-          </tr>
-        </thead>
-        <tbody>
-          {draft.form.map((spec) => {
-            const entry = draft.content.fields.find((f) => f.field === spec.name)!;
-            return (
-              <tr key={spec.name} data-field={spec.name}>
-                <td>{spec.label}</td>
-                <td className="ai-value">
-                  {entry.ai ? (
-                    <>
-                      <strong>{String(entry.ai.value)}</strong>
-                      {entry.ai.confidence !== undefined
-                        ? ` (${(entry.ai.confidence * 100).toFixed(0)}%)`
-                        : ''}
-                      <div className="meta">
-                        {entry.ai.model.id} {entry.ai.model.version} ·{' '}
-                        {entry.ai.model.sha256.slice(0, 8)}
-                      </div>
-                      {!signed ? (
-                        <button type="button" onClick={() => void set(spec.name, entry.ai!.value)}>
-                          Accept
-                        </button>
-                      ) : null}
-                    </>
-                  ) : (
-                    <span className="meta">—</span>
-                  )}
-                </td>
-                <td>
-                  <ReaderInput
-                    spec={spec}
-                    value={entry.reader}
-                    disabled={signed}
-                    onChange={(v) => void set(spec.name, v)}
-                  />
-                  {entry.ai && entry.reader !== null ? (
-                    <div className="meta">
-                      {String(entry.ai.value) === String(entry.reader) ? 'accepted' : 'corrected'}
-                    </div>
-                  ) : null}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {draft.content.domain === 'retina' ? (
+        <>
+          <EyeTable
+            draft={draft}
+            signed={signed}
+            set={set}
+            copy={(from) =>
+              void guard('copying', async () =>
+                setDraft(await api.call('review.copyEye', { reportId, from })),
+              )
+            }
+          />
+          {draft.assessment ? <AssessmentBox assessment={draft.assessment} /> : null}
+          <FieldTable
+            draft={draft}
+            specs={draft.form.filter((f) => !f.eye)}
+            signed={signed}
+            set={set}
+          />
+        </>
+      ) : (
+        <FieldTable draft={draft} specs={draft.form} signed={signed} set={set} />
+      )}
       <label className="free-text">
         Comment
         <textarea
@@ -202,6 +183,9 @@ export function ReviewPanel({
                 ...(draft.amends ? { reason } : {}),
               });
               setPassword('');
+              const next = signAndNext.current;
+              onSigned(next);
+              if (next) return;
               setDraft(await api.call('review.open', { instanceIds: draft.content.instanceIds }));
               await exportFiles(result.version);
             });
@@ -225,8 +209,20 @@ export function ReviewPanel({
             aria-label="Password to sign"
             autoComplete="current-password"
           />
-          <button type="submit" disabled={Boolean(busy)}>
+          <button
+            type="submit"
+            disabled={Boolean(busy)}
+            onClick={() => (signAndNext.current = false)}
+          >
             Sign report
+          </button>
+          <button
+            type="submit"
+            disabled={Boolean(busy)}
+            onClick={() => (signAndNext.current = true)}
+            title="Sign, then open the next infant on the worklist"
+          >
+            Sign and next
           </button>
         </form>
       ) : (
@@ -273,52 +269,5 @@ export function ReviewPanel({
         refreshKey={draft.signedVersions.length}
       />
     </aside>
-  );
-}
-
-function ReaderInput({
-  spec,
-  value,
-  disabled,
-  onChange,
-}: {
-  spec: FieldSpec;
-  value: string | number | null;
-  disabled: boolean;
-  onChange(value: string | number | null): void;
-}) {
-  if (spec.kind === 'choice') {
-    return (
-      <select
-        aria-label={spec.label}
-        value={value === null ? '' : String(value)}
-        disabled={disabled}
-        onChange={(e) => onChange(e.target.value === '' ? null : e.target.value)}
-      >
-        <option value="">—</option>
-        {spec.options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
-      </select>
-    );
-  }
-  return (
-    <input
-      aria-label={spec.label}
-      type="number"
-      min={spec.min}
-      max={spec.max}
-      step={10 ** -spec.decimals}
-      defaultValue={value === null ? '' : String(value)}
-      key={String(value)}
-      disabled={disabled}
-      onBlur={(e) => {
-        const text = e.target.value.trim();
-        const next = text === '' ? null : Number(text);
-        if (next !== value) onChange(next);
-      }}
-    />
   );
 }

@@ -1,11 +1,12 @@
 /**
  * The infant's course: signed exams by postmenstrual age, with a small chart per measure
  * (vascular tortuosity index for retina, cardiothoracic ratio for chest) and the current
- * exam ringed. Without the gestational age at birth it asks for it (PMA needs it).
+ * exam ringed, under the infant's record (birth data, flags, weights, ROP due dates).
  */
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { ApiClient } from '../../api/client.ts';
+import { PatientRecordPanel } from './PatientRecordPanel.tsx';
 
 type Course = OperationResult<'patients.trajectory'>;
 type Point = Course['points'][number];
@@ -42,59 +43,11 @@ export function TrajectoryPanel({
   );
   useEffect(() => void load(), [load, refreshKey]);
 
-  const save = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    setError(undefined);
-    try {
-      await api.call('patients.set', {
-        patientId,
-        birthDate: String(form.get('birthDate')),
-        gaWeeks: Number(form.get('gaWeeks')),
-        gaDays: Number(form.get('gaDays') || 0),
-      });
-      await load();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-
   return (
     <section className="trajectory" aria-label="Trajectory">
       <h3>Course of {patientId}</h3>
-      {course && !course.patient ? (
-        <form className="ga-form" onSubmit={(e) => void save(e)}>
-          <span className="hint">Postmenstrual age needs the gestational age at birth:</span>
-          <label>
-            Born <input name="birthDate" type="date" required aria-label="Birth date" />
-          </label>
-          <label>
-            GA{' '}
-            <input
-              name="gaWeeks"
-              type="number"
-              min={20}
-              max={44}
-              required
-              aria-label="Gestational age weeks"
-            />{' '}
-            +
-          </label>
-          <input
-            name="gaDays"
-            type="number"
-            min={0}
-            max={6}
-            defaultValue={0}
-            aria-label="Gestational age days"
-          />
-          <button type="submit">Save</button>
-        </form>
-      ) : null}
-      {course?.patient ? (
-        <p className="hint">
-          Born {course.patient.birthDate} at {course.patient.gaWeeks}+{course.patient.gaDays} weeks.
-        </p>
+      {course ? (
+        <PatientRecordPanel api={api} patientId={patientId} course={course} reload={load} />
       ) : null}
       {course
         ? SERIES.map((s) => (

@@ -1,4 +1,7 @@
-/** The corner text over the image: caption, patient and image, VOI and frame, calibration, view geometry, the pixel under the pointer. */
+/**
+ * The corner text over the image: caption, patient and image, VOI and frame, calibration, the
+ * warnings the importer found, view geometry, the pixel under the pointer.
+ */
 import * as cornerstone from 'cornerstone-core';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { VoiChoice } from './cornerstone-image.ts';
@@ -47,6 +50,17 @@ export function ViewportOverlay({
         {voiLabel(frame, voi)} · frame {frameIndex + 1}/{instance.frames}
       </span>
       <span className="calibration">{calibrationNote(frame)}</span>
+      {/* Defects found at import (e.g. labelled lossless but lossy) stay with the image on screen. */}
+      {instance.warnings.map((w) => (
+        <span
+          key={`${w.code}:${w.message}`}
+          className="import-warning"
+          data-testid={`${testId}-warning`}
+          data-code={w.code}
+        >
+          ⚠ {w.message}
+        </span>
+      ))}
       {viewport ? (
         <span data-testid={`${testId}-view-transform`}>
           {viewTransformLabel({

@@ -1,44 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { POINTS_PER_KIND } from '../../../core/api/contract-worklist.ts';
-import {
-  angleDegrees,
-  lengthReading,
-  MEASUREMENT_TOOLS,
-  toolFor,
-  zoneOneRadius,
-} from './measurement-tools.ts';
-
-test('length uses row and column spacing separately and flags detector spacing as uncalibrated', () => {
-  assert.equal(lengthReading({ x: 0, y: 0 }, { x: 30, y: 40 }, undefined), '50.0 px');
-  assert.equal(
-    lengthReading(
-      { x: 0, y: 0 },
-      { x: 30, y: 40 },
-      { row: 0.2, column: 0.1, source: 'PixelSpacing' },
-    ),
-    `${Math.hypot(3, 8).toFixed(1)} mm`,
-  );
-  assert.match(
-    lengthReading(
-      { x: 0, y: 0 },
-      { x: 10, y: 0 },
-      { row: 0.1, column: 0.1, source: 'ImagerPixelSpacing' },
-    ),
-    /^1\.0 mm \(uncalibrated\)$/,
-  );
-});
-
-test('angle at the vertex', () => {
-  assert.ok(Math.abs(angleDegrees({ x: 10, y: 0 }, { x: 0, y: 0 }, { x: 0, y: 10 }) - 90) < 1e-9);
-  assert.ok(Math.abs(angleDegrees({ x: 10, y: 0 }, { x: 0, y: 0 }, { x: 10, y: 10 }) - 45) < 1e-9);
-  assert.ok(Math.abs(angleDegrees({ x: 10, y: 0 }, { x: 0, y: 0 }, { x: -10, y: 0 }) - 180) < 1e-9);
-});
+import { MEASUREMENT_TOOLS, readingOf, toolFor } from './measurement-tools.ts';
 
 test('zone I circle: centred on the disc, radius twice the disc–fovea distance', () => {
   const disc = { x: 100, y: 100 };
   const fovea = { x: 130, y: 140 };
-  assert.equal(zoneOneRadius(disc, fovea), 100);
   const shapes = toolFor('zone-i').shapes([disc, fovea]);
   assert.deepEqual(shapes.circles[0], { centre: disc, radius: 100, label: 'zone I' });
 });
@@ -59,7 +26,23 @@ test('every tool takes as many clicks as the store expects, and reads nothing be
   for (const tool of MEASUREMENT_TOOLS) {
     assert.equal(tool.steps.length, POINTS_PER_KIND[tool.kind], tool.kind);
     const points = tool.steps.map((_, i) => ({ x: 10 + i * 37, y: 20 + i * 11 }));
-    assert.equal(tool.read(points.slice(0, -1), undefined), undefined, tool.kind);
-    assert.ok(tool.read(points, undefined), tool.kind);
+    assert.equal(readingOf(tool.kind, points.slice(0, -1), undefined), undefined, tool.kind);
+    assert.ok(readingOf(tool.kind, points, undefined), tool.kind);
   }
+});
+
+test('the live reading is the core reading, with the frame spacing and its calibration', () => {
+  const line = [
+    { x: 0, y: 0 },
+    { x: 10, y: 0 },
+  ];
+  assert.equal(readingOf('length', line, undefined), '10.0 px');
+  assert.equal(
+    readingOf('length', line, { row: 0.1, column: 0.1, source: 'ImagerPixelSpacing' }),
+    '1.0 mm (uncalibrated)',
+  );
+  assert.equal(
+    readingOf('length', line, { row: 0.1, column: 0.1, source: 'PixelSpacing' }),
+    '1.0 mm',
+  );
 });

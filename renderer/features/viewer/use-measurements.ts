@@ -9,8 +9,7 @@ import type { Annotation, AnnotationKind } from '../../../core/api/contract-work
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
 import type { DrawnMeasurement } from './MeasurementLayer.tsx';
-import { ctrReading } from './ctr-tool.ts';
-import { MEASUREMENT_TOOLS, toolFor, type ImagePoint } from './measurement-tools.ts';
+import { MEASUREMENT_TOOLS, readingOf, toolFor, type ImagePoint } from './measurement-tools.ts';
 
 type ReportError = (error: { message: string; code?: string; file?: string }) => void;
 const HANDLE_RADIUS = 8; // screen pixels within which a press picks up a point
@@ -33,7 +32,7 @@ export function useMeasurements(
   const tools = MEASUREMENT_TOOLS.filter((t) => t.domains.includes(instance.domain));
   const current = kind ? toolFor(kind) : undefined;
   const complete = current !== undefined && points.length === current.steps.length;
-  const reading = current?.read(points, spacing);
+  const reading = current && readingOf(current.kind, points, spacing);
   const fail = (error: unknown) => {
     const { message, code } = error as { message: string; code?: string };
     onError({
@@ -66,12 +65,14 @@ export function useMeasurements(
   const save = async () => {
     if (!current || !complete || !reading) return;
     try {
+      // Only the kind and the points: the workstation measures them with the image's own spacing.
       await api.call('annotations.save', {
         instanceId: instance.instanceId,
         kind: current.kind,
         points,
-        label: reading,
       });
+      // Saved: the tool disarms, so the next click on the image does not start another one.
+      setKind(undefined);
       setPoints([]);
       setSource(undefined);
       loadSaved();
@@ -89,14 +90,14 @@ export function useMeasurements(
   };
   /** A saved cardiothoracic ratio entered as the reader's CTR in the exam's report (audited there as an edit). */
   const useInReport = async (annotation: Annotation) => {
-    const reading = ctrReading(annotation.points);
-    if (annotation.kind !== 'ctr' || !reading) return;
+    const ratio = annotation.values.find((v) => v.quantity === 'cardiothoracic-ratio');
+    if (annotation.kind !== 'ctr' || !ratio) return;
     try {
       const { content } = await api.call('review.open', { instanceIds: [instance.instanceId] });
       await api.call('review.setField', {
         reportId: content.reportId,
         field: 'ctr',
-        value: Number(reading.ratio.toFixed(2)),
+        value: Number(ratio.value.toFixed(2)),
       });
       onReportChanged?.();
     } catch (error) {
@@ -167,7 +168,7 @@ export function useMeasurements(
             key: 'placing',
             kind: current.kind,
             points: placing,
-            label: current.read(placing, spacing),
+            label: readingOf(current.kind, placing, spacing),
             saved: false,
           },
         ]

@@ -1,9 +1,11 @@
 /**
- * The worklist: exams (one per study; per eye for retina) with the infant's GA at birth and
- * PMA at the exam, status (new → analysed → in review → signed → sent), source site and
- * whether the signed-in reader has opened it; each exam's images under it. Search, filters
- * by status and unread, sort; ↑/↓ move between images, Enter (or a click) opens one. A
- * signed-in specialist sees their domain's queue by default.
+ * The worklist, grouped by infant: each infant with GA at birth, when the next ROP exam is due
+ * (overdue / due today flagged) and whether the entries so far warrant treatment; under it
+ * the infant's exams (one per visit, both eyes for ROP) with status (new → analysed → in
+ * review → signed → sent), date, eyes and PMA, and each exam's images on one line each. By
+ * default in triage order: treatment warranted, overdue and due today first. Search, filters
+ * by status and unread; ↑/↓ move between images, Enter (or a click) opens one. A signed-in
+ * specialist sees their domain's queue by default.
  */
 import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
@@ -11,8 +13,10 @@ import { formatDate, type ExamEntry } from '../layouts/layout-props.ts';
 import {
   EXAM_SORTS,
   examRows,
+  infantGroups,
   type ExamRow,
   type ExamSort,
+  type InfantGroup,
   type StatusFilter,
 } from './exam-rows.ts';
 
@@ -25,6 +29,37 @@ export interface WorklistProps {
   queueDomain?: 'retina' | 'chest';
   /** Shown above the list with the images in view (e.g. the batch analysis queue). */
   toolbar?: (visible: InstanceSummary[]) => ReactNode;
+}
+
+function InfantHeader({ group }: { group: InfantGroup }) {
+  const first = group.rows[0]!;
+  const urgent = group.rows.find((r) => r.exam.treatmentWarranted);
+  const due = group.rows.find((r) => r.exam.nextDue)?.exam;
+  return (
+    <div className="worklist-infant" data-patient-id={group.patientId}>
+      <strong>{first.first.patientName.replace(/\^/g, ' ') || 'Unnamed'}</strong>{' '}
+      <small>{group.patientId}</small>
+      {first.exam.gaAtBirth ? <small> · GA {first.exam.gaAtBirth}</small> : null}
+      {urgent ? (
+        <span className="flag flag-treat" title="The entries so far warrant treatment">
+          treat
+        </span>
+      ) : null}
+      {due ? (
+        <span
+          className={`due due-${due.dueStatus.replace(' ', '-')}`}
+          title={due.dueReason}
+          data-testid="next-due"
+        >
+          {due.dueStatus === 'overdue'
+            ? `overdue since ${due.nextDue}`
+            : due.dueStatus === 'due today'
+              ? 'due today'
+              : `next ${due.nextDue}`}
+        </span>
+      ) : null}
+    </div>
+  );
 }
 
 function ExamHeader({ row }: { row: ExamRow }) {
@@ -49,11 +84,9 @@ function ExamHeader({ row }: { row: ExamRow }) {
           title="You have not opened this exam yet"
         />
       ) : null}
-      <strong>{first.patientName || 'Unnamed'}</strong> <small>{first.patientId}</small>
       <span className="exam-meta">
-        {row.eye ? `${row.eye} · ` : ''}
         {formatDate(first.studyDate, '—')}
-        {exam.gaAtBirth ? ` · GA ${exam.gaAtBirth}` : ''}
+        {exam.eyes.length ? ` · ${exam.eyes.join(' + ')}` : row.eye ? ` · ${row.eye}` : ''}
         {exam.pma ? ` · PMA ${exam.pma}` : ''}
         {first.sourceSite ? <span className="source-site"> · from {first.sourceSite}</span> : null}
       </span>
@@ -74,7 +107,7 @@ export function Worklist({
   const [showAll, setShowAll] = useState(false);
   const [status, setStatus] = useState<StatusFilter>('all');
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const [sort, setSort] = useState<ExamSort>('newest');
+  const [sort, setSort] = useState<ExamSort>('triage');
   const queue = useMemo(
     () => (queueDomain && !showAll ? instances.filter((i) => i.domain === queueDomain) : instances),
     [instances, queueDomain, showAll],
@@ -83,7 +116,9 @@ export function Worklist({
     () => examRows(queue, exams, { query, status, unreadOnly, sort }),
     [queue, exams, query, status, unreadOnly, sort],
   );
-  const visible = useMemo(() => rows.flatMap((r) => r.images), [rows]);
+  const groups = useMemo(() => infantGroups(rows), [rows]);
+  // Keyboard order follows the screen: infant by infant.
+  const visible = useMemo(() => groups.flatMap((g) => g.rows.flatMap((r) => r.images)), [groups]);
   const indexOf = useMemo(
     () => new Map(visible.map((instance, index) => [instance.instanceId, index])),
     [visible],
@@ -176,53 +211,66 @@ export function Worklist({
         onKeyDown={onKeyDown}
         aria-activedescendant={visible[cursor] ? `wl-${visible[cursor].instanceId}` : undefined}
       >
-        {rows.map((row) => (
-          <li key={row.exam.reportId} className="worklist-group">
-            <ExamHeader row={row} />
-            <ol className="worklist-images">
-              {row.images.map((instance) => {
-                const index = indexOf.get(instance.instanceId)!;
-                return (
-                  <li
-                    key={instance.instanceId}
-                    id={`wl-${instance.instanceId}`}
-                    className={[
-                      'worklist-item',
-                      index === cursor ? 'cursor' : '',
-                      instance.instanceId === openId ? 'open' : '',
-                    ].join(' ')}
-                    data-instance-id={instance.instanceId}
-                    data-file-name={instance.fileName}
-                    onClick={() => {
-                      setCursor(index);
-                      onOpen(instance.instanceId);
-                    }}
-                  >
-                    <span
-                      className={`domain domain-${instance.domain}`}
-                      title={instance.domainReason}
-                    >
-                      {instance.domain}
-                    </span>
-                    <span className="image-line">
-                      {instance.modality} · {instance.columns}×{instance.rows}
-                      {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}
-                      {instance.warnings.length ? (
-                        <span
-                          className="warning-badge"
-                          title={instance.warnings.map((w) => `${w.code}: ${w.message}`).join('\n')}
-                          aria-label={`${instance.warnings.length} warning(s)`}
+        {groups.map((group) => (
+          <li key={group.patientId} className="worklist-infant-group">
+            <InfantHeader group={group} />
+            <ol className="worklist-exams">
+              {group.rows.map((row) => (
+                <li key={row.exam.reportId} className="worklist-group">
+                  <ExamHeader row={row} />
+                  <ol className="worklist-images">
+                    {row.images.map((instance) => {
+                      const index = indexOf.get(instance.instanceId)!;
+                      return (
+                        <li
+                          key={instance.instanceId}
+                          id={`wl-${instance.instanceId}`}
+                          className={[
+                            'worklist-item',
+                            index === cursor ? 'cursor' : '',
+                            instance.instanceId === openId ? 'open' : '',
+                          ].join(' ')}
+                          data-instance-id={instance.instanceId}
+                          data-file-name={instance.fileName}
+                          onClick={() => {
+                            setCursor(index);
+                            onOpen(instance.instanceId);
+                          }}
                         >
-                          ⚠ {instance.warnings.length}
-                        </span>
-                      ) : null}
-                    </span>
-                    <span className="file" title={instance.fileName}>
-                      {instance.fileName}
-                    </span>
-                  </li>
-                );
-              })}
+                          <span
+                            className={`domain domain-${instance.domain}`}
+                            title={instance.domainReason}
+                          >
+                            {instance.domain === 'retina'
+                              ? instance.laterality === 'R'
+                                ? 'OD'
+                                : instance.laterality === 'L'
+                                  ? 'OS'
+                                  : 'eye?'
+                              : instance.domain}
+                          </span>
+                          <span className="image-line" title={instance.fileName}>
+                            {instance.modality} · {instance.columns}×{instance.rows}
+                            {instance.frames > 1 ? ` · ${instance.frames} frames` : ''}
+                            {instance.warnings.length ? (
+                              <span
+                                className="warning-badge"
+                                title={instance.warnings
+                                  .map((w) => `${w.code}: ${w.message}`)
+                                  .join('\n')}
+                                aria-label={`${instance.warnings.length} warning(s)`}
+                              >
+                                ⚠ {instance.warnings.length}
+                              </span>
+                            ) : null}{' '}
+                            <span className="file">{instance.fileName}</span>
+                          </span>
+                        </li>
+                      );
+                    })}
+                  </ol>
+                </li>
+              ))}
             </ol>
           </li>
         ))}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ExamEntry } from '../layouts/layout-props.ts';
-import { examRows } from './exam-rows.ts';
+import { examRows, infantGroups } from './exam-rows.ts';
 
 let next = 0;
 const image = (over: Partial<InstanceSummary>): InstanceSummary => ({
@@ -37,6 +37,10 @@ const exam = (images: InstanceSummary[], over: Partial<ExamEntry>): ExamEntry =>
   instanceIds: images.map((i) => i.instanceId),
   status: 'new',
   unread: false,
+  eyes: [],
+  treatmentWarranted: false,
+  dueStatus: 'none',
+  triage: 3,
   ...over,
 });
 
@@ -97,4 +101,35 @@ test('an image the exam list does not know yet is a new exam of its own', () => 
     sort: 'newest',
   });
   assert.deepEqual(ids(rows), ['P9', 'P2']);
+});
+
+test('triage order puts treatment warranted, then overdue, then due today first; infants group where their most urgent exam falls', () => {
+  const a = image({ patientId: 'A', studyDate: '20261120' });
+  const b = image({ patientId: 'B', studyDate: '20261122' });
+  const b2 = image({ patientId: 'B', studyDate: '20261101' });
+  const c = image({ patientId: 'C', studyDate: '20261123' });
+  const exams = [
+    exam([a], { triage: 2, dueStatus: 'due today' }),
+    exam([b], { triage: 3 }),
+    exam([b2], { triage: 0, treatmentWarranted: true }),
+    exam([c], { triage: 1, dueStatus: 'overdue' }),
+  ];
+  const rows = examRows([a, b, b2, c], exams, {
+    query: '',
+    status: 'all',
+    unreadOnly: false,
+    sort: 'triage',
+  });
+  assert.deepEqual(
+    rows.map((r) => r.first.patientId),
+    ['B', 'C', 'A', 'B'],
+  );
+  assert.deepEqual(
+    infantGroups(rows).map((g) => [g.patientId, g.rows.length]),
+    [
+      ['B', 2],
+      ['C', 1],
+      ['A', 1],
+    ],
+  );
 });

@@ -8,8 +8,9 @@ import { eyeOf } from '../layouts/exam-groups.ts';
 import type { ExamEntry } from '../layouts/layout-props.ts';
 
 export type StatusFilter = 'all' | ExamEntry['status'];
-export type ExamSort = 'newest' | 'oldest' | 'patient' | 'status';
+export type ExamSort = 'triage' | 'newest' | 'oldest' | 'patient' | 'status';
 export const EXAM_SORTS: Array<{ id: ExamSort; label: string }> = [
+  { id: 'triage', label: 'treatment / overdue / due first' },
   { id: 'newest', label: 'newest exam first' },
   { id: 'oldest', label: 'oldest exam first' },
   { id: 'patient', label: 'by patient' },
@@ -58,6 +59,10 @@ export function examRows(
       instanceIds: [instance.instanceId],
       status: 'new',
       unread: false,
+      eyes: [],
+      treatmentWarranted: false,
+      dueStatus: 'none',
+      triage: 3,
     };
     const row = rows.get(exam.reportId);
     if (row) row.images.push(instance);
@@ -76,6 +81,7 @@ export function examRows(
   );
   const byDate = (a: ExamRow, b: ExamRow) => a.first.studyDate.localeCompare(b.first.studyDate);
   const order: Record<ExamSort, (a: ExamRow, b: ExamRow) => number> = {
+    triage: (a, b) => a.exam.triage - b.exam.triage || byDate(b, a),
     newest: (a, b) => byDate(b, a),
     oldest: byDate,
     patient: (a, b) =>
@@ -86,4 +92,23 @@ export function examRows(
       STATUS_ORDER.indexOf(a.exam.status) - STATUS_ORDER.indexOf(b.exam.status) || byDate(b, a),
   };
   return kept.sort(order[options.sort]);
+}
+
+export interface InfantGroup {
+  patientId: string;
+  rows: ExamRow[];
+}
+
+/**
+ * The rows grouped by infant, each infant where its first (most urgent, in the chosen order)
+ * exam falls, its exams kept in that order.
+ */
+export function infantGroups(rows: ExamRow[]): InfantGroup[] {
+  const groups = new Map<string, InfantGroup>();
+  for (const row of rows) {
+    const group = groups.get(row.exam.patientId);
+    if (group) group.rows.push(row);
+    else groups.set(row.exam.patientId, { patientId: row.exam.patientId, rows: [row] });
+  }
+  return [...groups.values()];
 }
