@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { sharedDataPath } from '../core/testing/shared-data.ts';
+import { samplePath, sharedDataPath } from '../core/testing/shared-data.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
 import { artifacts, E2E_ADMIN, openWorkstation, type Harness, signInThroughUi } from './harness.ts';
 import { layoutProblems } from './layout-fit.ts';
@@ -235,6 +235,21 @@ test(
     await page.locator('.review-panel').waitFor();
     await assertFits('signed report at 1920×1080');
     await page.screenshot({ path: join(artifacts, 'morning-round-1920x1080.png') });
+
+    // A defect the importer found stays on the image, not only in a worklist tooltip.
+    await page
+      .getByTestId('import-input')
+      .setInputFiles(samplePath('retina-op-heidelberg-dcmjs.dcm'));
+    const flawed = page.locator('.worklist-item', { hasText: 'retina-op-heidelberg-dcmjs.dcm' });
+    await flawed.click();
+    const badge = (await flawed.locator('.warning-badge').getAttribute('title'))!;
+    const shownWarning = page.getByTestId('viewport-od-warning').first();
+    await shownWarning.waitFor();
+    assert.ok(
+      badge.includes((await shownWarning.innerText()).replace(/^⚠\s*/, '')),
+      `overlay "${await shownWarning.innerText()}" vs worklist "${badge}"`,
+    );
+    await assertFits('an image with an import warning at 1920×1080');
 
     // The fit check is real: a control placed over another is reported.
     await page.evaluate(() => {
