@@ -229,9 +229,9 @@ export function App({ api }: { api: ApiClient }) {
       <header className="app-header">
         <h1>NeoScope</h1>
         <span className="subtitle">
-          neonatal imaging workstation
+          <span className="tagline">neonatal imaging workstation · </span>
           {info
-            ? ` · v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}`
+            ? `v${info.version} · ${info.host === 'electron' ? 'desktop' : 'browser host'}`
             : ''}
         </span>
         <div className="actions">
