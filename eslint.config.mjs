@@ -3,12 +3,16 @@
  *  - renderer/ (sandboxed page) imports no Node built-in, nothing of Electron, the
  *    browser host or Node-side core; only the contract (core/api) and pure imaging code;
  *  - core/ imports neither Electron nor React nor any UI or shell layer;
+ *  - inside core/, a folder imports only its own tier and those below
+ *    (scripts/core-layers.json; scripts/core-layers.test.ts also checks the whole graph for
+ *    cycles), and the folders the page imports stay free of Node built-ins;
  *  - electron/ and host/ do not reach into the renderer.
  */
 import js from '@eslint/js';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+import coreLayers from './scripts/core-layers.json' with { type: 'json' };
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
@@ -32,9 +36,9 @@ const rendererRule = {
     },
     {
       regex:
-        '(^|/)core/(?!api/|imaging/|inference/portable/|vocabulary/|screening/|measurements/geometry/)',
+        '(^|/)core/(?!api/|base/|imaging/|inference/portable/|vocabulary/|screening/|measurements/geometry/)',
       message:
-        'The renderer may import only core/api (the contract), core/imaging (pure pixel code), core/inference/portable (runtime-neutral inference code), core/vocabulary (shared domain terms), core/screening (clinical rules) and core/measurements/geometry (measured numbers and their text).',
+        'The renderer may import only core/api (the contract), core/base (errors and shared schemas), core/imaging (pure pixel code), core/inference/portable (runtime-neutral inference code), core/vocabulary (shared domain terms), core/screening (clinical rules) and core/measurements/geometry (measured numbers and their text).',
     },
   ],
 };
@@ -52,6 +56,78 @@ const coreRule = {
     },
   ],
 };
+
+const pageImportedFolders = [
+  'api',
+  'base',
+  'imaging',
+  'inference/portable',
+  'vocabulary',
+  'screening',
+  'measurements/geometry',
+];
+const noNodeBuiltins = nodeBuiltins.map((name) => ({
+  name,
+  message: 'The page imports this folder: keep it free of Node built-ins.',
+}));
+const harnessGlobs = [
+  'core/**/*.test.ts',
+  'core/testing/**',
+  'core/**/testing/**',
+  'core/**/bench/**',
+  'core/**/fuzz/**',
+];
+
+/**
+ * One block per core folder (and per page-imported subfolder, which also refuses Node
+ * built-ins): the folders of higher tiers are refused by relative path. A file in a flat
+ * config takes the options of the last block that matches it, so each block carries all of
+ * its folder's rules.
+ */
+function coreLayerConfigs() {
+  const tierOf = new Map(
+    coreLayers.tiers.flatMap((tier, i) => tier.folders.map((folder) => [folder, i])),
+  );
+  const rulesFor = (folder, pageImported) => {
+    const tier = tierOf.get(folder) ?? 0;
+    const higher = coreLayers.tiers.slice(tier + 1).flatMap((t) => t.folders);
+    return {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...coreRule.paths, ...(pageImported ? noNodeBuiltins : [])],
+          patterns: [
+            ...coreRule.patterns,
+            ...(higher.length
+              ? [
+                  {
+                    regex: `^(\\.\\./)+(${higher.join('|')})/`,
+                    message: `core/${folder} is in the tier "${coreLayers.tiers[tier].name}": it imports only that tier and those below (scripts/core-layers.json).`,
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    };
+  };
+  const folders = coreLayers.tiers.flatMap((t) => t.folders);
+  return [
+    { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', coreRule] } },
+    ...folders.map((folder) => ({
+      files: [`core/${folder}/**/*.ts`],
+      ignores: harnessGlobs,
+      rules: rulesFor(folder, pageImportedFolders.includes(folder)),
+    })),
+    ...pageImportedFolders
+      .filter((path) => path.includes('/'))
+      .map((path) => ({
+        files: [`core/${path}/**/*.ts`],
+        ignores: harnessGlobs,
+        rules: rulesFor(path.split('/')[0], true),
+      })),
+  ];
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'build/output/**', 'training/**', 'e2e/artifacts/**'] },
@@ -73,34 +149,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'no-restricted-imports': ['error', rendererRule] },
   },
-  { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', coreRule] } },
-  {
-    // The core folders the page may import run in the sandbox too: no Node built-ins.
-    files: [
-      'core/api/**/*.ts',
-      'core/imaging/**/*.ts',
-      'core/inference/portable/**/*.ts',
-      'core/vocabulary/**/*.ts',
-      'core/screening/**/*.ts',
-      'core/measurements/geometry/**/*.ts',
-    ],
-    ignores: ['core/**/*.test.ts', 'core/**/bench/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          ...coreRule,
-          paths: [
-            ...coreRule.paths,
-            ...nodeBuiltins.map((name) => ({
-              name,
-              message: 'The page imports this folder: keep it free of Node built-ins.',
-            })),
-          ],
-        },
-      ],
-    },
-  },
+  ...coreLayerConfigs(),
   {
     files: ['electron/**/*.ts', 'host/**/*.ts'],
     rules: {

@@ -68,6 +68,7 @@ export async function openWorkstation(
   if (!options.signedOut) await signInThroughApi(workstation);
   const host = await startBrowserHost({
     dispatch: workstation.dispatch,
+    events: workstation.events,
     mounts: [
       { prefix: '/', folder: workstation.rendererFolder },
       { prefix: '/vendor/ort/', folder: workstation.ortFolder },
@@ -84,7 +85,7 @@ export async function openWorkstation(
     async close() {
       await browser.close();
       await host.close();
-      workstation.data?.close();
+      await workstation.close();
     },
   };
 }

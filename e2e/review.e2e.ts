@@ -235,6 +235,24 @@ test(
       new RegExp(`${target.replace('.', '\\.')} does not match its SHA-256`),
     );
     await page.screenshot({ path: join(artifacts, 'exchange-refused.png') });
+
+    // This site's key is there to copy for a partner; a day's work goes out as one batch.
+    assert.match(
+      await panel.getByTestId('site-public-key').inputValue(),
+      /^[A-Za-z0-9+/=]{40,64}$/,
+    );
+    await panel.getByRole('button', { name: 'Copy public key' }).click();
+    await panel.getByRole('status').first().waitFor();
+    await panel.getByLabel('Study date from').fill('2011-01-01');
+    await panel.getByLabel('Study date to').fill('2011-01-01');
+    const offered = panel.getByRole('list', { name: 'Exams to send' }).getByRole('checkbox');
+    assert.equal(await offered.count(), 1, 'only the fundus visit of 2011-01-01 is in range');
+    await panel.getByRole('button', { name: 'Tick all shown' }).click();
+    await panel.getByText('1 exam(s) of 1 patient(s) ticked · 1 image(s)').waitFor();
+    await panel.getByRole('button', { name: 'Send batch' }).click();
+    await panel.getByText('Package of 1 image(s) of 1 patient(s) signed.').waitFor();
+    await panel.getByRole('link', { name: /^Save neoscope-batch-hub-B-/ }).waitFor();
+    await page.screenshot({ path: join(artifacts, 'exchange-send-batch.png') });
     await panel.getByLabel('Close exchange').click();
     assert.equal(
       await page.locator('.worklist-item').count(),

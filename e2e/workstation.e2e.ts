@@ -3,18 +3,19 @@
  * the file picker, then read back the pixels cornerstone drew on the viewport canvas.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { createWorkstation } from '../core/workstation/create-workstation.ts';
+import { createWorkstation, type Workstation } from '../core/workstation/create-workstation.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
 import { startBrowserHost, type BrowserHost } from '../host/server.ts';
 import { launchChromium } from './chromium.ts';
 import { signInThroughApi } from './harness.ts';
 
 const artifacts = join(projectRoot, 'e2e', 'artifacts');
+let workstation: Workstation;
 let host: BrowserHost;
 let browser: Browser;
 let page: Page;
@@ -22,12 +23,13 @@ const pageErrors: string[] = [];
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
+  workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
     dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-e2e-data-')),
   });
   await signInThroughApi(workstation);
   host = await startBrowserHost({
     dispatch: workstation.dispatch,
+    events: workstation.events,
     mounts: [
       { prefix: '/', folder: workstation.rendererFolder },
       { prefix: '/vendor/ort/', folder: workstation.ortFolder },
@@ -45,6 +47,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await host?.close();
+  await workstation?.close();
 });
 
 /** Grey levels of the viewport canvas, read back from the canvas itself. */
@@ -183,3 +186,16 @@ test(
     await page.getByRole('button', { name: 'Close models' }).click();
   },
 );
+
+test('an image that arrives without the page asking (pushed over DICOM) is listed at once', async () => {
+  const name = 'retina-op-heidelberg-dcmjs.dcm';
+  const before = Date.now();
+  await workstation.library.importFiles(
+    [{ name, bytes: new Uint8Array(readFileSync(samplePath(name))) }],
+    'dicom:FUNDUS_CAM',
+  );
+  // The library's event reaches the page over the event stream; nothing polls.
+  await page.locator('.worklist-item', { hasText: name }).waitFor({ timeout: 5_000 });
+  assert.ok(Date.now() - before < 5_000);
+  assert.deepEqual(pageErrors, []);
+});

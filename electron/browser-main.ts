@@ -17,7 +17,11 @@ import {
 import { join } from 'node:path';
 import { bundledFolders, findProjectRoot } from '../core/workstation/paths.ts';
 import { registerAppSchemePrivileges, serveAppProtocol } from './app-protocol.ts';
-import { EVENT_CHANNELS, registerApiIpc } from './ipc-transport.ts';
+import {
+  registerApiIpc,
+  SHELL_EVENT_CHANNELS,
+  WORKSTATION_EVENT_CHANNEL,
+} from './ipc-transport.ts';
 import { workstationMenuTemplate } from './menu.ts';
 import { hardenSession, hardenWebContents } from './security.ts';
 import { createServiceClient, type ServiceClient } from './service-client.ts';
@@ -109,7 +113,13 @@ async function start(): Promise<void> {
     if (window.isMinimized()) window.restore();
     window.focus();
   });
+  // The service's events reach the page (it checked them; main passed on only their shape).
+  service.onEvent((name, payload) =>
+    window.webContents.send(WORKSTATION_EVENT_CHANNEL, name, payload),
+  );
 
+  // The service reads the chosen files and imports them through the dispatcher as the
+  // signed-in user; the library's change reaches the page as an event.
   const importChosen = async (
     properties: Array<'openFile' | 'openDirectory' | 'multiSelections'>,
   ) => {
@@ -122,10 +132,17 @@ async function start(): Promise<void> {
           `imported ${summary.imported}, duplicates ${summary.duplicates}, failed ${summary.failed} from ${path}`,
         );
       } catch (error) {
-        log(`import from ${path} failed: ${(error as Error).message}`);
+        const message = (error as Error).message;
+        log(`import from ${path} failed: ${message}`);
+        void dialog.showMessageBox(window, {
+          type: 'warning',
+          title: 'Import',
+          message: /^AUTH_/.test(message)
+            ? 'Sign in before importing: every import is recorded with who made it.'
+            : `${path} was not imported: ${message}`,
+        });
       }
     }
-    window.webContents.send(EVENT_CHANNELS['library-changed']);
   };
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
@@ -133,7 +150,7 @@ async function start(): Promise<void> {
         {
           importFiles: () => void importChosen(['openFile', 'multiSelections']),
           importFolder: () => void importChosen(['openDirectory']),
-          showShortcuts: () => window.webContents.send(EVENT_CHANNELS['show-shortcuts']),
+          showShortcuts: () => window.webContents.send(SHELL_EVENT_CHANNELS['show-shortcuts']),
         },
         process.platform === 'darwin',
         app,

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import { createDispatcher } from '../core/api/dispatch.ts';
 import { createLibrary } from '../core/library/library.ts';
 import { createApiHandlers } from '../core/workstation/handlers.ts';
+import { fixedModelCatalogue } from '../core/workstation/model-catalogue.ts';
+import { createServices } from '../core/workstation/services.ts';
 import { API_CHANNEL, registerApiIpc, type IpcSenderEvent } from './ipc-transport.ts';
 
 type Listener = (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>;
@@ -15,17 +17,18 @@ type Listener = (event: IpcSenderEvent, ...args: unknown[]) => Promise<unknown>;
 function wire() {
   const registered = new Map<string, Listener>();
   const dispatch = createDispatcher(
-    createApiHandlers({
-      version: '0.0.0-test',
-      host: 'electron',
-      samplesFolder: '/s',
-      modelsFolder: '/m',
-      library: createLibrary(),
-      models: async () => [],
-      importModelPackage: async () => {
-        throw new Error('not used');
-      },
-    }),
+    createApiHandlers(
+      createServices({
+        product: {
+          version: '0.0.0-test',
+          host: 'electron',
+          samplesFolder: '/s',
+          modelsFolder: '/m',
+        },
+        library: createLibrary(),
+        models: fixedModelCatalogue('/m'),
+      }),
+    ),
   );
   registerApiIpc(
     { handle: (channel, listener) => void registered.set(channel, listener) },

@@ -9,12 +9,16 @@ import type { ApiDispatcher, ApiResponse } from '../core/api/dispatch.ts';
 import { isAppUrl } from './security.ts';
 
 export const API_CHANNEL = 'neoscope:api';
-/** Events main may push to the page; the preload subscribes only to these. */
-export const EVENT_CHANNELS = {
-  'library-changed': 'neoscope:library-changed',
+/**
+ * The workstation's events (core/api/events.ts), forwarded from the service: one channel
+ * carries them all as (name, payload); the preload passes on only known names.
+ */
+export const WORKSTATION_EVENT_CHANNEL = 'neoscope:event';
+/** Events of the window itself (its menu), which main sends on their own channels. */
+export const SHELL_EVENT_CHANNELS = {
   'show-shortcuts': 'neoscope:show-shortcuts',
 } as const;
-export type WorkstationEvent = keyof typeof EVENT_CHANNELS;
+export type ShellEvent = keyof typeof SHELL_EVENT_CHANNELS;
 
 export interface IpcSenderEvent {
   senderFrame: { url: string } | null;

@@ -25,6 +25,8 @@ const MAIN_PROCESS_MODULES = new Set([
   'electron/service-client.ts',
   'electron/service-protocol.ts',
   'electron/window-options.ts',
+  // The names of the events main forwards from the service to the page (no package, no schema).
+  'core/api/event-names.ts',
   'core/security/content-policy.ts',
   'core/workstation/paths.ts',
   'host/static-files.ts',

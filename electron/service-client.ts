@@ -7,6 +7,7 @@
  * Takes a structural channel so tests can wire it to a fake utility process.
  */
 import type { ApiDispatcher, ApiResponse } from '../core/api/dispatch.ts';
+import type { EventName } from '../core/api/event-names.ts';
 import {
   isImportSummary,
   isServiceMessage,
@@ -30,6 +31,8 @@ export interface ServiceClient {
   importPath(path: string): Promise<ImportSummary>;
   /** Asks the service to close the data folder and exit; resolves true if it did within the time. */
   stop(timeoutMs: number): Promise<boolean>;
+  /** Hears the events the service pushes for the page; returns the unsubscribe. */
+  onEvent(listener: (name: EventName, payload: Record<string, unknown>) => void): () => void;
 }
 
 const stoppedError = (code: number | undefined): ApiResponse => ({
@@ -46,6 +49,7 @@ export function createServiceClient(
   log: (line: string) => void,
 ): ServiceClient {
   const pending = new Map<number, (response: ApiResponse) => void>();
+  const eventListeners = new Set<(name: EventName, payload: Record<string, unknown>) => void>();
   let nextId = 1;
   let exitCode: number | undefined;
   let hasExited = false;
@@ -100,6 +104,9 @@ export function createServiceClient(
         answer(message.response);
         break;
       }
+      case 'event':
+        for (const listener of [...eventListeners]) listener(message.name, message.payload);
+        break;
       case 'stopped':
         resolveStopped?.();
         break;
@@ -176,5 +183,10 @@ export function createServiceClient(
   };
 
   channel.post({ kind: 'start', root: start.root, dataFolder: start.dataFolder });
-  return { ready, exited, call, importPath, stop };
+  const onEvent: ServiceClient['onEvent'] = (listener) => {
+    eventListeners.add(listener);
+    return () => void eventListeners.delete(listener);
+  };
+
+  return { ready, exited, call, importPath, stop, onEvent };
 }

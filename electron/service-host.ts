@@ -7,6 +7,7 @@
  */
 import type { ApiDispatcher, ApiResponse } from '../core/api/dispatch.ts';
 import { toApiErrorBody } from '../core/api/errors.ts';
+import type { PageEvents } from '../core/workstation/page-events.ts';
 import { isServiceRequest, type ImportSummary, type ServiceMessage } from './service-protocol.ts';
 
 export interface ParentPortLike {
@@ -18,7 +19,9 @@ export interface ServiceBackend {
   samples: ImportSummary;
   dispatch: ApiDispatcher;
   importPath(path: string): Promise<ImportSummary>;
-  close(): void;
+  /** The events the page may hear, forwarded to main as they happen. */
+  events?: PageEvents;
+  close(): void | Promise<void>;
 }
 
 export function serveWorkstation(
@@ -65,7 +68,16 @@ export function serveWorkstation(
         }
         backend = open({ root: data.root, dataFolder: data.dataFolder });
         void backend.then(
-          (opened) => port.postMessage({ kind: 'ready', samples: opened.samples }),
+          (opened) => {
+            opened.events?.((name, payload) => {
+              try {
+                port.postMessage({ kind: 'event', name, payload: { ...payload } });
+              } catch (error) {
+                log(`event ${name} could not be sent: ${(error as Error).message}`);
+              }
+            });
+            port.postMessage({ kind: 'ready', samples: opened.samples });
+          },
           (error: unknown) => {
             log(
               `start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -105,7 +117,7 @@ export function serveWorkstation(
       case 'stop': {
         void (async () => {
           try {
-            (await backend)?.close();
+            await (await backend)?.close();
           } catch (error) {
             log(`closing on stop: ${(error as Error).message}`);
           }

@@ -6,6 +6,7 @@
  * parsed): isServiceMessage checks the shape before anything is used.
  */
 import type { ApiResponse } from '../core/api/dispatch.ts';
+import { isEventName, type EventName } from '../core/api/event-names.ts';
 
 /** Shown in the OS task manager / Activity Monitor for the utility process. */
 export const SERVICE_NAME = 'NeoScope workstation service';
@@ -28,6 +29,8 @@ export type ServiceMessage =
   | { kind: 'ready'; samples: ImportSummary }
   | { kind: 'start-failed'; message: string }
   | { kind: 'reply'; id: number; response: ApiResponse }
+  /** An event the page may hear (core/api/events.ts), already checked by the service. */
+  | { kind: 'event'; name: EventName; payload: Record<string, string | number | boolean> }
   | { kind: 'stopped' };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -56,6 +59,20 @@ export function isApiResponse(value: unknown): value is ApiResponse {
   );
 }
 
+/** An event's payload as main forwards it: a few named numbers, strings and flags, nothing more. */
+export function isEventPayload(value: unknown): value is Record<string, string | number | boolean> {
+  if (!isObject(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length <= 16 &&
+    entries.every(
+      ([key, v]) =>
+        key.length <= 64 &&
+        (typeof v === 'number' || typeof v === 'boolean' || isShortText(v, 1_000)),
+    )
+  );
+}
+
 export function isServiceMessage(value: unknown): value is ServiceMessage {
   if (!isObject(value)) return false;
   switch (value.kind) {
@@ -65,6 +82,8 @@ export function isServiceMessage(value: unknown): value is ServiceMessage {
       return isShortText(value.message);
     case 'reply':
       return isId(value.id) && isApiResponse(value.response);
+    case 'event':
+      return isEventName(value.name) && isEventPayload(value.payload);
     case 'stopped':
       return true;
     default:

@@ -6,16 +6,23 @@
  * a call hanging, and messages out of shape are refused on both sides.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { createDispatcher, type ApiResponse } from '../core/api/dispatch.ts';
 import { readImportPath } from '../core/library/read-import-path.ts';
 import { createLibrary } from '../core/library/library.ts';
-import { samplePath } from '../core/testing/shared-data.ts';
+import { readAuditEntries } from '../core/audit/audit-log.ts';
+import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
+import { createWorkstation } from '../core/workstation/create-workstation.ts';
 import { createApiHandlers } from '../core/workstation/handlers.ts';
+import { fixedModelCatalogue } from '../core/workstation/model-catalogue.ts';
+import { createServices } from '../core/workstation/services.ts';
 import { API_CHANNEL, registerApiIpc, type IpcSenderEvent } from './ipc-transport.ts';
 import { createServiceClient } from './service-client.ts';
 import { serveWorkstation, type ServiceBackend } from './service-host.ts';
+import { importThroughDispatcher } from './workstation-service.ts';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -25,17 +32,18 @@ const allowAll = () => {};
 function realBackend(): ServiceBackend {
   const library = createLibrary();
   const dispatch = createDispatcher(
-    createApiHandlers({
-      version: '0.0.0-test',
-      host: 'electron',
-      samplesFolder: '/s',
-      modelsFolder: '/m',
-      library,
-      models: async () => [],
-      importModelPackage: async () => {
-        throw new Error('not used');
-      },
-    }),
+    createApiHandlers(
+      createServices({
+        product: {
+          version: '0.0.0-test',
+          host: 'electron',
+          samplesFolder: '/s',
+          modelsFolder: '/m',
+        },
+        library,
+        models: fixedModelCatalogue('/m'),
+      }),
+    ),
     () => {},
     allowAll,
   );
@@ -261,4 +269,55 @@ test('stop closes the data folder and exits the service', async () => {
   assert.equal(await client.stop(1000), true);
   assert.equal(closed, true);
   assert.deepEqual(exits, [0]);
+});
+
+test("the service's events reach main with their names checked; unknown ones are dropped", async () => {
+  let push: Parameters<NonNullable<ServiceBackend['events']>>[0] | undefined;
+  const { client, fromService, logged } = wire(async () => ({
+    ...realBackend(),
+    events: (listener) => {
+      push = listener;
+      return () => {};
+    },
+  }));
+  await client.ready;
+  const heard: unknown[] = [];
+  client.onEvent((name, payload) => heard.push([name, payload]));
+  push!('library.changed', { imported: 2 });
+  fromService({ kind: 'event', name: 'run.this', payload: {} });
+  fromService({ kind: 'event', name: 'session.changed', payload: { state: () => 0 } });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(heard, [['library.changed', { imported: 2 }]]);
+  assert.equal(logged.filter((line) => line.includes('ignored a malformed message')).length, 2);
+});
+
+test('the Import menu imports through the dispatcher, as the signed-in user', async () => {
+  const data = mkdtempSync(join(tmpdir(), 'neoscope-menu-import-'));
+  const workstation = await createWorkstation(projectRoot, 'electron', () => {}, {
+    dataFolder: data,
+  });
+  try {
+    const files = await readImportPath(samplePath('chest-dx-lateral-highdicom.dcm'));
+    await assert.rejects(importThroughDispatcher(workstation.dispatch, files), /sign in first/);
+    const admin = { username: 'root', password: 'menu import admin passphrase' };
+    await workstation.dispatch('users.create', { ...admin, displayName: 'Root', role: 'admin' });
+    assert.ok((await workstation.dispatch('auth.login', admin)).ok);
+    const changed: number[] = [];
+    workstation.events((name, payload) => {
+      if (name === 'library.changed') changed.push((payload as { imported: number }).imported);
+    });
+    const report = await importThroughDispatcher(workstation.dispatch, files);
+    assert.equal(report.imported.length, 1);
+    assert.deepEqual(changed, [1], 'the page hears of it without asking');
+    const imports = (await readAuditEntries(join(data, 'audit.log'))).filter(
+      (e) => e.action === 'import',
+    );
+    assert.deepEqual(
+      imports.map((e) => e.actor),
+      ['root'],
+    );
+  } finally {
+    await workstation.close();
+    rmSync(data, { recursive: true, force: true });
+  }
 });

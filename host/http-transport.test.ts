@@ -14,6 +14,8 @@ import { decodeWire, encodeWire } from '../core/api/wire.ts';
 import { createLibrary } from '../core/library/library.ts';
 import { samplePath } from '../core/testing/shared-data.ts';
 import { createApiHandlers } from '../core/workstation/handlers.ts';
+import { fixedModelCatalogue } from '../core/workstation/model-catalogue.ts';
+import { createServices } from '../core/workstation/services.ts';
 import { WIRE_CONTENT_TYPE } from './http-transport.ts';
 import { startBrowserHost, type BrowserHost } from './server.ts';
 
@@ -22,17 +24,18 @@ const staticFolder = mkdtempSync(join(tmpdir(), 'neoscope-static-'));
 
 before(async () => {
   writeFileSync(join(staticFolder, 'index.html'), '<!doctype html><title>t</title>');
-  const handlers = createApiHandlers({
-    version: '0.0.0-test',
-    host: 'browser',
-    samplesFolder: '/none',
-    modelsFolder: '/none',
-    library: createLibrary(),
-    models: async () => [],
-    importModelPackage: async () => {
-      throw new Error('not used');
-    },
-  });
+  const handlers = createApiHandlers(
+    createServices({
+      product: {
+        version: '0.0.0-test',
+        host: 'browser',
+        samplesFolder: '/none',
+        modelsFolder: '/none',
+      },
+      library: createLibrary(),
+      models: fixedModelCatalogue('/none'),
+    }),
+  );
   // Transport behaviour for a signed-in caller; access itself is tested in patient-data-access.test.ts.
   const signedIn = () => {};
   host = await startBrowserHost({

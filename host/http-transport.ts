@@ -40,7 +40,7 @@ function refuse(res: ServerResponse, error: ApiErrorBody): void {
   send(res, httpStatusFor(error.code), { ok: false, error });
 }
 
-function tokensMatch(presented: string, expected: string): boolean {
+export function tokensMatch(presented: string, expected: string): boolean {
   const a = Buffer.from(presented);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -52,6 +52,7 @@ const scp = dicomPort
 
 const host = await startBrowserHost({
   dispatch: workstation.dispatch,
+  events: workstation.events,
   mounts: [
     { prefix: '/', folder: workstation.rendererFolder },
     { prefix: '/vendor/ort/', folder: workstation.ortFolder },
@@ -83,7 +84,7 @@ async function stop(): Promise<void> {
   browser?.close();
   await scp?.close();
   await host.close();
-  workstation.data?.close();
+  await workstation.close();
   log('stopped');
   process.exit(0);
 }

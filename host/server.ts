@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiDispatcher } from '../core/api/dispatch.ts';
+import type { PageEvents } from '../core/workstation/page-events.ts';
 import { encodeWire } from '../core/api/wire.ts';
 import { RENDERER_SECURITY_HEADERS } from '../core/security/content-policy.ts';
 import {
@@ -19,10 +20,13 @@ import {
   hostIsAllowed,
   WIRE_CONTENT_TYPE,
 } from './http-transport.ts';
+import { EVENTS_PATH, handleEventStream } from './event-stream.ts';
 import { serveStatic, type StaticMount } from './static-files.ts';
 
 export interface BrowserHostOptions {
   dispatch: ApiDispatcher;
+  /** The workstation's events, streamed to the page at /events (host/event-stream.ts). */
+  events?: PageEvents;
   mounts: StaticMount[];
   /** 0 picks a free port. */
   port?: number;
@@ -94,6 +98,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return refuseMalformedPath(res, api);
     }
     if (api && presentsToken(req, token)) markTokenUsed();
+    if (path === EVENTS_PATH && options.events)
+      return handleEventStream(req, res, { events: options.events, token, port: () => port });
     const work = api
       ? handleApiRequest(req, res, { dispatch: options.dispatch, token, port: () => port })
       : hostIsAllowed(req, port)

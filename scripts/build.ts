@@ -77,6 +77,16 @@ export async function buildAll(): Promise<void> {
       outfile: join(out, 'host/scp-worker.mjs'),
       format: 'esm',
     }),
+    // The inference worker thread sits beside each bundle that starts one (the host, the CLI,
+    // Electron's service); core/inference/worker/inference-worker-host.ts looks there.
+    ...['host', 'cli', 'electron'].map((folder) =>
+      build({
+        ...node,
+        entryPoints: [join(root, 'core/inference/worker/inference-worker.ts')],
+        outfile: join(out, folder, 'inference-worker.mjs'),
+        format: 'esm',
+      }),
+    ),
     build({
       ...node,
       entryPoints: [join(root, 'core/cli/main.ts')],

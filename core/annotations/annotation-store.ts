@@ -6,11 +6,15 @@
  * the points measure. Saving and deleting are audited like report edits.
  */
 import { randomUUID } from 'node:crypto';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Library } from '../library/library.ts';
 import type { Database, Row } from '../store/database.ts';
-import { POINTS_PER_KIND, type Annotation, type AnnotationKind } from '../api/contract-worklist.ts';
+import {
+  POINTS_PER_KIND,
+  type Annotation,
+  type AnnotationKind,
+} from '../measurements/geometry/annotation-kinds.ts';
 import { formatMeasurement } from '../measurements/geometry/format.ts';
 import { measureAnnotation } from '../measurements/geometry/measure.ts';
 import type { FrameSpacing, MeasuredValue } from '../measurements/geometry/units.ts';

@@ -5,9 +5,10 @@
  * the first admin can be made before anyone can sign in; its handler asks for an admin after.
  */
 import { z } from 'zod';
+import { roleSchema } from '../vocabulary/roles.ts';
 
 const username = z.string().min(1).max(64);
-const role = z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']);
+const role = roleSchema;
 
 export const accountSchema = z.object({
   username: z.string(),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { importReportSchema } from './schemas.ts';
 
 const site = z.object({ siteId: z.string(), publicKey: z.string(), fingerprint: z.string() });
+/** A calendar date as an HTML date input gives it (YYYY-MM-DD). */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD');
 
 export const exchangeOperations = {
   'exchange.status': {
@@ -39,18 +41,29 @@ export const exchangeOperations = {
   'exchange.createBatch': {
     access: 'signed-in',
     summary:
-      'Pack the given images into a signed batch package, optionally de-identified with a keyed pseudonym.',
-    args: z.strictObject({
-      instanceIds: z
-        .array(z.string().regex(/^[0-9a-f]{64}$/))
-        .min(1)
-        .max(5000),
-      deidentifyKey: z.string().min(8).max(256).optional(),
-    }),
+      "Pack a day's work into a signed batch package, optionally de-identified with a keyed pseudonym: the given images (e.g. the exams picked in the Exchange panel) and every image of this site whose study date lies in the given range (both ends included; images received from partners are not sent on).",
+    args: z
+      .strictObject({
+        instanceIds: z
+          .array(z.string().regex(/^[0-9a-f]{64}$/))
+          .max(5000)
+          .optional(),
+        studyDates: z
+          .strictObject({ from: isoDate.optional(), to: isoDate.optional() })
+          .refine((r) => !r.from || !r.to || r.from <= r.to, 'from is after to')
+          .optional(),
+        deidentifyKey: z.string().min(8).max(256).optional(),
+      })
+      .refine(
+        (a) => Boolean(a.instanceIds?.length || a.studyDates),
+        'name the images (instanceIds) or a date range (studyDates) to send',
+      ),
     result: z.object({
       fileName: z.string(),
       bytes: z.instanceof(Uint8Array),
       files: z.number(),
+      /** Distinct patients in the package (before pseudonyms). */
+      patients: z.number(),
       pseudonyms: z.number(),
     }),
   },

@@ -5,14 +5,18 @@
  */
 import { z } from 'zod';
 import { BPD_GRADES } from '../vocabulary/bpd-grades.ts';
-import { screeningSchema, assessmentSchema } from './screening-schemas.ts';
+import { readDomainSchema } from '../vocabulary/domains.ts';
+import { instanceIdSchema } from '../vocabulary/ids.ts';
+import { roleSchema } from '../vocabulary/roles.ts';
+import { eyeSchema } from '../vocabulary/visit.ts';
+import { screeningSchema, assessmentSchema } from '../screening/assessment-schemas.ts';
 
 const reportId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a report id');
 const modelRef = z.object({ id: z.string(), version: z.string(), sha256: z.string() });
 const userSchema = z.object({
   username: z.string(),
   displayName: z.string(),
-  role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']),
+  role: roleSchema,
 });
 const fieldValue = z.union([z.string().max(4000), z.number(), z.null()]);
 
@@ -23,7 +27,7 @@ const fieldSpecSchema = z.union([
     kind: z.literal('choice'),
     options: z.array(z.string()),
     aiSource: z.unknown().optional(),
-    eye: z.enum(['OD', 'OS']).optional(),
+    eye: eyeSchema.optional(),
   }),
   z.object({
     name: z.string(),
@@ -33,7 +37,7 @@ const fieldSpecSchema = z.union([
     max: z.number(),
     decimals: z.number(),
     aiSource: z.unknown().optional(),
-    eye: z.enum(['OD', 'OS']).optional(),
+    eye: eyeSchema.optional(),
   }),
 ]);
 
@@ -43,7 +47,7 @@ export const draftSchema = z.object({
     patientId: z.string(),
     studyInstanceUid: z.string(),
     instanceIds: z.array(z.string()),
-    domain: z.enum(['retina', 'chest']),
+    domain: readDomainSchema,
     fields: z.array(
       z.object({
         field: z.string(),
@@ -101,7 +105,7 @@ export const reviewOperations = {
     access: 'signed-in',
     summary:
       "The cardiothoracic ratio estimated by the installed lung model on a chest film: its four points (thorax right/left, heart right/left, image pixels), for the reader's CTR tool to start from.",
-    args: z.strictObject({ instanceId: z.string().regex(/^[0-9a-f]{64}$/) }),
+    args: z.strictObject({ instanceId: instanceIdSchema }),
     result: z.object({
       points: z.array(z.object({ x: z.number(), y: z.number() })).length(4),
       ratio: z.number(),
@@ -147,7 +151,7 @@ export const reviewOperations = {
         z.object({
           reportId: z.string(),
           version: z.number(),
-          domain: z.enum(['retina', 'chest']),
+          domain: readDomainSchema,
           examDate: z.string(),
           pmaDays: z.number().nullable(),
           pma: z.string(),
@@ -194,7 +198,7 @@ export const reviewOperations = {
     args: z.strictObject({
       username: z.string().min(1).max(64),
       displayName: z.string().min(1).max(128),
-      role: z.enum(['technician', 'ophthalmologist', 'radiologist', 'admin']),
+      role: roleSchema,
       password: z.string().min(1).max(256),
     }),
     result: userSchema,
@@ -204,10 +208,7 @@ export const reviewOperations = {
     summary:
       'Open (or create) the report draft of a visit (one infant, one date, one domain; for ROP both eyes) from its images.',
     args: z.strictObject({
-      instanceIds: z
-        .array(z.string().regex(/^[0-9a-f]{64}$/))
-        .min(1)
-        .max(64),
+      instanceIds: z.array(instanceIdSchema).min(1).max(64),
     }),
     result: draftSchema,
   },
@@ -215,7 +216,7 @@ export const reviewOperations = {
     access: 'signed-in',
     summary:
       'Copy the reader\'s entries of one eye\'s section to the other eye ("same as other eye"), each change recorded.',
-    args: z.strictObject({ reportId, from: z.enum(['OD', 'OS']) }),
+    args: z.strictObject({ reportId, from: eyeSchema }),
     result: draftSchema,
   },
   'review.analyze': {

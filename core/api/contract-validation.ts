@@ -6,6 +6,7 @@
  * (agreement-report.ts, site-validation.ts) and core/inference/model-activation.ts.
  */
 import { z } from 'zod';
+import { readDomainSchema } from '../vocabulary/domains.ts';
 
 const interval = z.tuple([z.number(), z.number()]).nullable();
 const caseIds = z.array(z.string());
@@ -127,7 +128,7 @@ export const siteValidationSchema = agreementReportSchema.extend({
   filters: z.object({
     model: z.string().optional(),
     since: z.string().optional(),
-    domains: z.array(z.enum(['retina', 'chest'])),
+    domains: z.array(readDomainSchema),
   }),
   reports: z.number(),
   unverified: z.array(

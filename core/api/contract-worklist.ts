@@ -3,39 +3,28 @@
  * measurements a reader saves with a study (spread into the contract).
  */
 import { z } from 'zod';
-import { CALIBRATIONS, MEASUREMENT_UNITS, QUANTITIES } from '../measurements/geometry/units.ts';
+import { domainSchema } from '../vocabulary/domains.ts';
+import { dueStatusSchema, examStatusSchema } from '../vocabulary/exam-status.ts';
+import { instanceIdSchema } from '../vocabulary/ids.ts';
+import { eyeSchema } from '../vocabulary/visit.ts';
+import {
+  annotationKindSchema,
+  annotationSchema,
+  imagePointSchema,
+} from '../measurements/geometry/annotation-kinds.ts';
 
-const instanceId = z.string().regex(/^[0-9a-f]{64}$/, 'an instance id');
-const point = z.object({ x: z.number().finite(), y: z.number().finite() });
-/** Measurements a reader saves with an image, and how many points (clicks) each takes. */
-export const ANNOTATION_KINDS = ['length', 'angle', 'ctr', 'disc-ruler', 'zone-i'] as const;
-export type AnnotationKind = (typeof ANNOTATION_KINDS)[number];
-export const POINTS_PER_KIND: Record<AnnotationKind, number> = {
-  length: 2,
-  angle: 3,
-  ctr: 4,
-  'disc-ruler': 2,
-  'zone-i': 2,
-};
-const annotationKind = z.enum(ANNOTATION_KINDS);
-/** One number of a measurement, computed by the workstation from the points and the image's spacing. */
-export const measuredValueSchema = z.object({
-  quantity: z.enum(QUANTITIES),
-  value: z.number(),
-  unit: z.enum(MEASUREMENT_UNITS),
-  calibration: z.enum(CALIBRATIONS),
-});
-export const annotationSchema = z.object({
-  id: z.string(),
-  instanceId: z.string(),
-  kind: annotationKind,
-  points: z.array(point),
-  values: z.array(measuredValueSchema),
-  /** The reading, rendered from `values` (core/measurements/geometry/format.ts). */
-  label: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-});
+export {
+  ANNOTATION_KINDS,
+  POINTS_PER_KIND,
+  annotationSchema,
+  measuredValueSchema,
+  type Annotation,
+  type AnnotationKind,
+} from '../measurements/geometry/annotation-kinds.ts';
+
+const instanceId = instanceIdSchema;
+const point = imagePointSchema;
+const annotationKind = annotationKindSchema;
 
 export const worklistOperations = {
   'worklist.exams': {
@@ -49,18 +38,18 @@ export const worklistOperations = {
           reportId: z.string(),
           patientId: z.string(),
           studyInstanceUid: z.string(),
-          domain: z.enum(['retina', 'chest', 'other']),
+          domain: domainSchema,
           instanceIds: z.array(z.string()),
-          status: z.enum(['new', 'analysed', 'in review', 'signed', 'sent']),
+          status: examStatusSchema,
           statusDetail: z.string().optional(),
           unread: z.boolean(),
           gaAtBirth: z.string().optional(),
           pmaDays: z.number().optional(),
           pma: z.string().optional(),
-          eyes: z.array(z.enum(['OD', 'OS'])),
+          eyes: z.array(eyeSchema),
           treatmentWarranted: z.boolean(),
           nextDue: z.string().optional(),
-          dueStatus: z.enum(['overdue', 'due today', 'due later', 'none']),
+          dueStatus: dueStatusSchema,
           dueReason: z.string().optional(),
           triage: z.number().int(),
         }),
@@ -100,4 +89,3 @@ export const worklistOperations = {
     result: z.object({}),
   },
 } as const;
-export type Annotation = z.infer<typeof annotationSchema>;

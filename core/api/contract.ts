@@ -7,10 +7,12 @@
 import { z } from 'zod';
 import { manifestSchema } from '../inference/portable/package-schema.ts';
 import { slotSchema } from '../inference/portable/slot-schema.ts';
+import { instanceIdSchema } from '../vocabulary/ids.ts';
 import { reviewOperations } from './contract-review.ts';
 import { exchangeOperations } from './contract-exchange.ts';
 import { worklistOperations } from './contract-worklist.ts';
 import { accountOperations } from './contract-accounts.ts';
+import { inferenceOperations } from './contract-inference.ts';
 import {
   engineCheckSchema,
   modelActivationSchema,
@@ -22,7 +24,7 @@ import {
   instanceSummarySchema,
   photoDescriptionSchema,
   photoMetadataSchema,
-} from './schemas.ts';
+} from '../base/schemas.ts';
 
 /**
  * Who may call an operation, declared with it and enforced by the dispatcher before the
@@ -107,7 +109,7 @@ export const contract = {
     access: 'signed-in',
     summary: 'Decoded stored pixel values of one frame, with what is needed to display them.',
     args: z.strictObject({
-      instanceId: z.string().regex(/^[0-9a-f]{64}$/, 'an instance id is 64 hex digits'),
+      instanceId: instanceIdSchema,
       frame: z.number().int().nonnegative(),
     }),
     result: decodedFrameSchema,
@@ -170,6 +172,7 @@ export const contract = {
   ...worklistOperations,
   ...accountOperations,
   ...validationOperations,
+  ...inferenceOperations,
 } as const satisfies Record<
   string,
   { access: Access; summary: string; args: z.ZodType; result: z.ZodType }

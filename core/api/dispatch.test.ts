@@ -63,6 +63,8 @@ function handlers(overrides: Partial<ApiHandlers> = {}): ApiHandlers {
     'validation.report': fail,
     'models.compare': fail,
     'models.activate': fail,
+    'inference.engine': fail,
+    'inference.run': fail,
     ...overrides,
   };
 }

@@ -11,7 +11,7 @@ import {
   type OperationName,
   type OperationResult,
 } from './contract.ts';
-import { ApiError, toApiErrorBody, type ApiErrorBody } from './errors.ts';
+import { ApiError, toApiErrorBody, type ApiErrorBody } from '../base/errors.ts';
 
 export type ApiHandlers = {
   [N in OperationName]: (

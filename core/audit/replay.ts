@@ -14,7 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditEntry } from './audit-log.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../base/canonical-json.ts';
+import { isSha256Hex } from '../vocabulary/ids.ts';
 
 /** The subset of the store's Database the replay reads (kept structural to avoid a cycle). */
 export interface ReplayDatabase {
@@ -184,7 +185,7 @@ function auditedInstances(
   const found = new Map<string, { seq: number; summarySha256?: string; identitySha256?: string }>();
   for (const e of entries) {
     const d = e.details ?? {};
-    if (e.action === 'import' && /^[0-9a-f]{64}$/.test(e.subject) && !found.has(e.subject)) {
+    if (e.action === 'import' && isSha256Hex(e.subject) && !found.has(e.subject)) {
       found.set(e.subject, {
         seq: e.seq,
         ...(typeof d.summarySha256 === 'string'

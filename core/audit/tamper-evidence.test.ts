@@ -33,7 +33,7 @@ import { readFolderFiles } from '../library/read-folder.ts';
 import { openDatabase } from '../store/database.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation, type Workstation } from '../workstation/create-workstation.ts';
-import { canonicalJson } from './canonical-json.ts';
+import { canonicalJson } from '../base/canonical-json.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const RAD = { username: 'rad', password: 'chest-film-9' };

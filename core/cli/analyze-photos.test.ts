@@ -39,6 +39,10 @@ test('the bundled photos are analysed with the eye their sidecar gives', async (
       ['retina', eye, 'the sidecar CSV'],
     );
   }
+  // summary.csv names the infant and the eye of every row (input, status, folder, patient, eye, view, model…).
+  const summary = readFileSync(join(out, 'summary.csv'), 'utf8');
+  assert.match(summary, /Image_01R\.jpg","done","Image_01R","CHASE-01","OD","","test-quadrant"/);
+  assert.match(summary, /Image_01L\.jpg","done","Image_01L","CHASE-01","OS","","test-quadrant"/);
 });
 
 test('a chest film among fundus photos is a chest image; a retina model named for it is refused', async () => {
@@ -64,7 +68,7 @@ test('a chest film among fundus photos is a chest image; a retina model named fo
   );
   assert.equal(code, 3);
   const summary = readFileSync(join(out, 'summary.csv'), 'utf8');
-  assert.match(summary, /baby_OD_1\.jpg","done","baby_OD_1","test-quadrant"/);
+  assert.match(summary, /baby_OD_1\.jpg","done","baby_OD_1","[^"]*","OD","","test-quadrant"/);
   assert.match(
     summary,
     /baby_OD_2\.jpg","failed",.*"MODEL_DOMAIN_MISMATCH","baby_OD_2\.jpg is a chest image; the model asked for is for other images: test-quadrant \(retina\)"/,

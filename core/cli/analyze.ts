@@ -1,12 +1,16 @@
 /**
- * `neoscope analyze PATH… --out DIR [--model ID]… [--backend wasm|node] [--models DIR]
+ * `neoscope analyze PATH… --out DIR [--model ID]… [--engine auto|native|wasm] [--models DIR]
  *  [--saliency auto|cam|occlusion|rise|none]`
  * For each image and each installed model of the image's domain, writes DIR/<stem>/:
  * <model-id>.json, and <model-id>.prob.png + .mask.png (segmentation) and
  * <model-id>.saliency.png, and the measurements the package declares
- * (<model-id>.measurements.json, <model-id>.tortuosity.png); then DIR/summary.csv. Images are done one at a time (bounded
- * memory), each image's folder appears atomically, and a journal lets a killed batch
- * resume without redoing finished images. Exit 0: all succeeded; 3: some failed.
+ * (<model-id>.measurements.json, <model-id>.tortuosity.png); then DIR/summary.csv. Every
+ * result file names the model (id, version, sha256) and the NeoScope version that made it,
+ * so a number can be traced to both, and the engine that ran it and why (default: the fastest
+ * installed, onnxruntime-node, in a worker thread). Images overlap in a bounded pipeline (one
+ * decoded while another is inferred and a third written; memory stays bounded), each image's
+ * folder appears atomically, and a journal lets a killed batch resume without redoing
+ * finished images. Exit 0: all succeeded; 3: some failed.
  *
  * Photo exports (JPEG/PNG/TIFF) get their eye from the sidecar CSVs among the inputs, EXIF
  * or the file name, and their domain from the sidecar or their pixels (a chest film saved
@@ -16,6 +20,7 @@
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { toApiErrorBody } from '../api/errors.ts';
 import type { DecodedFrame } from '../api/schemas.ts';
@@ -27,9 +32,15 @@ import {
   type ImageAnalysis,
   type SaliencyChoice,
 } from '../inference/analyze-image.ts';
-import { BatchJournal, type JournalLine } from '../inference/batch/journal.ts';
-import { createNativeNodeEngine } from '../inference/engine-native-node.ts';
-import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
+import {
+  BatchJournal,
+  journalViews,
+  type JournalLine,
+  type JournalView,
+} from '../inference/batch/journal.ts';
+import { startBatchEngine, type BatchEngine } from '../inference/batch/batch-engine.ts';
+import { orderedPipeline } from '../inference/batch/ordered-pipeline.ts';
+import type { EnginePreference } from '../inference/engine-choice.ts';
 import { createModelRegistry } from '../inference/registry.ts';
 import { expandZip, isZip } from '../library/archives.ts';
 import {
@@ -57,19 +68,25 @@ import {
 } from '../inference/intended-use-context.ts';
 import type { LoadedModel } from '../inference/load-package.ts';
 import type { EyeNamePatterns } from '../vocabulary/eye-names.ts';
+import { findProjectRoot, productVersion } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';
 
 export interface AnalyzeOptions {
   paths: string[];
   out: string;
   models: string[];
-  backend: 'wasm' | 'node';
+  /** The engine (default auto: onnxruntime-node when installed, else WASM). */
+  engine?: EnginePreference;
+  /** The older name of `engine` ('node' is native); `engine` wins when both are given. */
+  backend?: 'wasm' | 'node';
   modelsFolder: string;
   saliency: SaliencyChoice;
   /** Domain of every JPEG/PNG/TIFF input, overriding sidecars and pixels (default: those decide). */
   photoDomain?: 'retina' | 'chest';
   /** File-name tokens that give a photo's eye (default: core/vocabulary/eye-names.ts). */
   eyeNamePatterns?: EyeNamePatterns;
+  /** Written into every result file; default: the version in NeoScope's package.json. */
+  softwareVersion?: string;
   /** Called after each image (tests watch memory with it). */
   onImageDone?: (index: number) => void;
   isTty?: boolean;
@@ -79,16 +96,65 @@ interface Decoded {
   frame: DecodedFrame;
   domain: string;
   laterality?: string;
+  /** Patient ID (0010,0020), or the photo's from its sidecar; for the summary. */
+  patientId?: string;
   /** Where the domain and eye came from, for a photo export (the sidecar, the pixels, …). */
   sources?: { domain?: string; eye?: string };
   /** What the intended-use gate reads (no patient record here: ages from the header only). */
   facts: ImageFacts;
 }
 
+/**
+ * The eye of a fundus image. Image Laterality (0020,0062) of a chest film says which side of
+ * the body (a left lateral film is "L"), never an eye: other domains have none.
+ */
+const eyeOf = (decoded: Decoded) =>
+  decoded.domain !== 'retina'
+    ? undefined
+    : decoded.laterality === 'R'
+      ? 'OD'
+      : decoded.laterality === 'L'
+        ? 'OS'
+        : 'unknown';
+
 /** What each result file says about the image: its domain and eye, and why. */
 function imageFacts(decoded: Decoded) {
-  const eye = decoded.laterality === 'R' ? 'OD' : decoded.laterality === 'L' ? 'OS' : 'unknown';
-  return { domain: decoded.domain, eye, ...(decoded.sources ? { sources: decoded.sources } : {}) };
+  const eye = eyeOf(decoded);
+  return {
+    domain: decoded.domain,
+    ...(eye ? { eye } : {}),
+    ...(decoded.sources ? { sources: decoded.sources } : {}),
+  };
+}
+
+/**
+ * Whose image a summary row is, which eye and which view: a reader sorts a day's run by
+ * infant and eye, and a lateral film's missing ratio explains itself by its view.
+ */
+interface ImageColumns {
+  patientId: string;
+  /** OD or OS for a fundus image; empty when nothing gives one, and for other domains. */
+  eye: string;
+  /** View Position (0018,5101) as the header states it (AP, PA, LL…); empty for photos. */
+  view: string;
+}
+
+function imageColumns(decoded: Decoded): ImageColumns {
+  const eye = eyeOf(decoded);
+  return {
+    patientId: decoded.patientId ?? '',
+    eye: eye === 'OD' || eye === 'OS' ? eye : '',
+    view: decoded.facts.view ?? '',
+  };
+}
+
+/** A journal line with the image's columns; older journals (resumed runs) lack them. */
+type SummaryLine = JournalLine & { image?: ImageColumns };
+
+/** The model and the program that made a result file, as every result file names them. */
+interface Provenance {
+  model: { id: string; version: string; sha256: string };
+  software: { product: 'NeoScope'; version: string };
 }
 
 interface PhotoContext {
@@ -113,6 +179,7 @@ async function decodeInput(
       frame: await decodePhotoFrame(bytes, 'cli', name),
       domain: facts.metadata.domain,
       laterality: eye === 'OD' ? 'R' : eye === 'OS' ? 'L' : undefined,
+      patientId: facts.metadata.patientId,
       sources: { domain: facts.sources.domain, eye: facts.sources.eye },
       facts: { domain: facts.metadata.domain },
     };
@@ -123,6 +190,7 @@ async function decodeInput(
     frame: await buildDisplayFrame(parsed, 'cli', 0),
     domain: summary.domain,
     laterality: summary.laterality,
+    patientId: summary.patientId,
     facts: headerFacts(parsed, summary.domain),
   };
 }
@@ -159,25 +227,35 @@ function measure(
   });
 }
 
+/** What a summary row calls each measurement, made or not. */
+const MEASUREMENT_LABELS: Record<MeasurementKind, string> = {
+  'cardiothoracic-ratio': 'cardiothoracic ratio (estimate)',
+  'retinal-vascular-metrics': 'vascular severity: mean tortuosity index',
+};
+
 async function writeMeasurements(
   folder: string,
-  id: string,
+  provenance: Provenance,
+  image: ReturnType<typeof imageFacts> | undefined,
   measured: ReturnType<typeof measure>,
   base: Omit<ResultRow, 'label' | 'score'>,
 ): Promise<ResultRow[]> {
   if (!measured.length) return [];
+  const id = provenance.model.id;
   const rows: ResultRow[] = [];
   const json = measured.map((m) => {
-    if ('error' in m) return m;
-    if (m.kind === 'cardiothoracic-ratio') {
-      rows.push({ ...base, label: 'cardiothoracic ratio (estimate)', score: m.measurement.ratio });
+    const label = MEASUREMENT_LABELS[m.kind];
+    // A measurement withheld (a lateral film has no cardiothoracic ratio) keeps its row, with
+    // the code and the reason, so a missing number is never mistaken for a forgotten one.
+    if ('error' in m) {
+      rows.push({ ...base, label, score: Number.NaN, ...m.error });
       return m;
     }
-    rows.push({
-      ...base,
-      label: 'vascular severity: mean tortuosity index',
-      score: m.metrics.severity.meanTortuosityIndex ?? Number.NaN,
-    });
+    if (m.kind === 'cardiothoracic-ratio') {
+      rows.push({ ...base, label, score: m.measurement.ratio });
+      return m;
+    }
+    rows.push({ ...base, label, score: m.metrics.severity.meanTortuosityIndex ?? Number.NaN });
     const { overlay: _overlay, ...rest } = m;
     return { ...rest, overlayFile: `${id}.tortuosity.png` };
   });
@@ -194,7 +272,10 @@ async function writeMeasurements(
       );
     }
   }
-  await writeFile(join(folder, `${id}.measurements.json`), `${JSON.stringify(json, null, 2)}\n`);
+  await writeFile(
+    join(folder, `${id}.measurements.json`),
+    `${JSON.stringify({ ...provenance, image, measurements: json }, null, 2)}\n`,
+  );
   return rows;
 }
 
@@ -202,17 +283,23 @@ async function writeImageOutputs(
   folder: string,
   analysis: ImageAnalysis,
   elapsedMs: number,
+  software: Provenance['software'],
   measured: ReturnType<typeof measure> = [],
   image?: ReturnType<typeof imageFacts>,
   intendedUse?: IntendedUseDecision,
 ): Promise<ResultRow[]> {
   const id = analysis.model.id;
   const { probabilityMap: prob, saliency } = analysis;
+  const { version, sha256 } = analysis.model;
+  const provenance: Provenance = { model: { id, version, sha256 }, software };
   const json = {
     model: analysis.model,
+    software,
     image,
     intendedUse: intendedUse && intendedUseJson(intendedUse),
     backend: analysis.backend,
+    engine: analysis.engine?.name,
+    engineReason: analysis.engine?.reason,
     timingsMs: { ...analysis.timingsMs, total: elapsedMs },
     findings: analysis.findings,
     segmentation: prob
@@ -255,7 +342,7 @@ async function writeImageOutputs(
     for (const v of prob.values) if (v >= prob.threshold) above++;
     return [
       { ...base, label: 'segmented fraction', score: above / prob.values.length },
-      ...(await writeMeasurements(folder, id, measured, base)),
+      ...(await writeMeasurements(folder, provenance, image, measured, base)),
     ];
   }
   return analysis.findings.map((f) => ({
@@ -281,8 +368,11 @@ interface ResultRow {
   backend: string;
   ms: number;
   label: string;
+  /** NaN when the value was not made (then code and message say why). */
   score: number;
   positive?: boolean;
+  code?: string;
+  message?: string;
 }
 
 /** Names the run itself writes in the output folder: an image never takes one of them. */
@@ -319,12 +409,28 @@ function domainMismatch(models: LoadedModel[], domain: string, name: string): Mo
   );
 }
 
+/** Images in flight at once: one decoding, one in the model, one being measured and written. */
+const PIPELINE_DEPTH = 3;
+
 export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promise<number> {
   // Every PNG written is of a new image: libvips' operation cache would only grow toward
   // its 50 MB limit without ever being hit. Bounded memory over long batches matters more.
   sharp.cache(false);
-  const engine =
-    options.backend === 'node' ? await createNativeNodeEngine() : createWasmNodeEngine();
+  const batch = await startBatchEngine(
+    options.engine ?? (options.backend === 'node' ? 'native' : (options.backend ?? 'auto')),
+  );
+  try {
+    return await analyzeWith(batch, options, io);
+  } finally {
+    await batch.close();
+  }
+}
+
+async function analyzeWith(
+  { engine }: BatchEngine,
+  options: AnalyzeOptions,
+  io: CliStreams,
+): Promise<number> {
   const entries = await createModelRegistry(options.modelsFolder, engine).list();
   for (const broken of entries.filter((e) => !e.ok))
     if (!broken.ok)
@@ -360,6 +466,12 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     return 2;
   }
 
+  const software = {
+    product: 'NeoScope' as const,
+    version:
+      options.softwareVersion ??
+      productVersion(findProjectRoot(fileURLToPath(new URL('.', import.meta.url)))),
+  };
   await mkdir(options.out, { recursive: true });
   const journal = new BatchJournal(join(options.out, '.neoscope-analyze.journal'));
   const inputs = await enumerateInputs(options.paths);
@@ -377,19 +489,23 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   const started = performance.now();
   let index = 0;
 
-  const analyseOne = async (name: string, bytes: Uint8Array) => {
+  // Each image records into its own view of the journal, written in input order (below).
+  const analyseOne = async (name: string, bytes: Uint8Array, journal: JournalView) => {
     const key = `${name}#${sha256Hex(bytes)}`;
     if (journal.has(key)) return;
     const stem = stemFor(name, used);
     const partial = join(options.out, `${stem}.partial`);
     const final = join(options.out, stem);
+    let image: ImageColumns | undefined;
+    const record = (line: SummaryLine) => journal.record(image ? { ...line, image } : line);
     try {
       const decoded = await decodeInput(bytes, name, photos);
+      image = imageColumns(decoded);
       const { frame, domain } = decoded;
       const applicable = models.filter((m) => m.manifest.domain === domain);
       if (!applicable.length && options.models.length) throw domainMismatch(models, domain, name);
       if (!applicable.length) {
-        journal.record({
+        record({
           key,
           input: name,
           status: 'done',
@@ -409,11 +525,21 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
           // A package that refuses images outside its scope does not run; the file says why.
           const { code, message } = toApiErrorBody(error);
           const { id, version, sha256 } = model.manifest;
-          const json = { model: { id, version, sha256 }, image: imageFacts(decoded) };
+          const json = { model: { id, version, sha256 }, software, image: imageFacts(decoded) };
           await writeFile(
             join(partial, `${id}.json`),
             `${JSON.stringify({ ...json, notRun: { code, message } }, null, 2)}\n`,
           );
+          results.push({
+            model: id,
+            version,
+            backend: '',
+            ms: 0,
+            label: 'not run',
+            score: NaN,
+            code,
+            message,
+          });
           continue;
         }
         const t0 = performance.now();
@@ -424,6 +550,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
             partial,
             analysis,
             performance.now() - t0,
+            software,
             measured,
             imageFacts(decoded),
             intendedUse,
@@ -432,11 +559,11 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
       }
       await rm(final, { recursive: true, force: true });
       await rename(partial, final);
-      journal.record({ key, input: name, status: 'done', outputs: stem, results });
+      record({ key, input: name, status: 'done', outputs: stem, results });
     } catch (error) {
       await rm(partial, { recursive: true, force: true });
       const body = toApiErrorBody(error);
-      journal.record({
+      record({
         key,
         input: name,
         status: 'failed',
@@ -446,26 +573,52 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
     }
   };
 
-  for (const input of inputs as InputRef[]) {
-    const bytes = await input.read();
-    if (isZip(bytes)) {
+  /** Every image of the inputs (zips expanded), each marked with whether it ends its input. */
+  async function* images() {
+    for (const input of inputs as InputRef[]) {
+      const bytes = await input.read();
+      if (!isZip(bytes)) {
+        yield { last: true, run: (view: JournalView) => analyseOne(input.name, bytes, view) };
+        continue;
+      }
+      let inner: { name: string; bytes: Uint8Array }[];
       try {
-        for (const inner of expandZip(bytes, input.name)) await analyseOne(inner.name, inner.bytes);
+        inner = expandZip(bytes, input.name);
       } catch (error) {
         const body = toApiErrorBody(error);
-        journal.record({
-          key: `${input.name}#${sha256Hex(bytes)}`,
-          input: input.name,
-          status: 'failed',
-          code: body.code,
-          message: body.message,
-        });
+        const line = { key: `${input.name}#${sha256Hex(bytes)}`, input: input.name };
+        yield {
+          last: true,
+          run: async (view: JournalView) =>
+            view.record({ ...line, status: 'failed', code: body.code, message: body.message }),
+        };
+        continue;
       }
-    } else await analyseOne(input.name, bytes);
-    index++;
-    options.onImageDone?.(index);
-    if (options.isTty) io.err(progressLine(index, inputs.length, started));
+      if (!inner.length) yield { last: true, run: async () => {} };
+      for (const [at, entry] of inner.entries())
+        yield {
+          last: at === inner.length - 1,
+          run: (view: JournalView) => analyseOne(entry.name, entry.bytes, view),
+        };
+    }
   }
+  const openView = journalViews(journal);
+  await orderedPipeline(
+    images(),
+    PIPELINE_DEPTH,
+    async (image) => {
+      const view = openView();
+      await image.run(view);
+      return view;
+    },
+    (view, image) => {
+      view.flush();
+      if (!image.last) return;
+      index++;
+      options.onImageDone?.(index);
+      if (options.isTty) io.err(progressLine(index, inputs.length, started));
+    },
+  );
   if (options.isTty) io.err('\n');
   journal.close();
   await writeSummary(options.out, journal.entries);
@@ -478,11 +631,15 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
 }
 
 /**
- * DIR/summary.csv. Cells come from file names and error messages, so a cell that a
+ * DIR/summary.csv: one row per finding or measurement of each model on each image (one row
+ * for an image no model ran on), with the image's patient id, eye and view. A value that was
+ * not made keeps its row with an empty score and the code and message saying why (a model
+ * refused by its intended use, a ratio withheld on a lateral film: CTR_NOT_FRONTAL).
+ * Cells come from file names and error messages, so a cell that a
  * spreadsheet would run as a formula (starting with =, +, -, @, tab or CR) gets a leading
  * apostrophe (OWASP CSV injection); numbers, negative ones included, stay numbers.
  */
-export async function writeSummary(out: string, entries: JournalLine[]): Promise<void> {
+export async function writeSummary(out: string, entries: SummaryLine[]): Promise<void> {
   const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
   const neutralise = (text: string) =>
     /^[=+\-@\t\r]/.test(text) && !NUMBER.test(text) ? `'${text}` : text;
@@ -491,6 +648,9 @@ export async function writeSummary(out: string, entries: JournalLine[]): Promise
     'input',
     'status',
     'output_folder',
+    'patient_id',
+    'eye',
+    'view',
     'model',
     'version',
     'backend',
@@ -503,10 +663,11 @@ export async function writeSummary(out: string, entries: JournalLine[]): Promise
   ];
   const rows = [header.join(',')];
   for (const e of entries) {
+    const image = [e.image?.patientId, e.image?.eye, e.image?.view];
     const results = (e.results as ResultRow[] | undefined) ?? [];
     if (!results.length)
       rows.push(
-        [e.input, e.status, e.outputs, '', '', '', '', '', '', '', e.code, e.message]
+        [e.input, e.status, e.outputs, ...image, '', '', '', '', '', '', '', e.code, e.message]
           .map(quote)
           .join(','),
       );
@@ -516,15 +677,16 @@ export async function writeSummary(out: string, entries: JournalLine[]): Promise
           e.input,
           e.status,
           e.outputs,
+          ...image,
           r.model,
           r.version,
           r.backend,
           r.label,
-          r.score.toFixed(6),
+          Number.isFinite(r.score) ? r.score.toFixed(6) : '',
           r.positive ?? '',
           r.ms,
-          '',
-          '',
+          r.code ?? '',
+          r.message ?? '',
         ]
           .map(quote)
           .join(','),

@@ -13,10 +13,13 @@ import type { SaliencyChoice } from '../inference/analyze-image.ts';
 import { bundledFolders, findProjectRoot } from '../workstation/paths.ts';
 import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.ts';
+import { isEnginePreference } from '../inference/engine-choice.ts';
 import { infoCommand } from './info-command.ts';
-import { verifyDataFolder } from '../audit/verify-store.ts';
+import { verifyDataFolder } from '../store/verify-data-folder.ts';
 import { batchCommand, siteCommand } from './exchange-commands.ts';
 import { eyeNamePatternsFrom } from '../vocabulary/eye-names.ts';
+import { isSha256Hex } from '../vocabulary/ids.ts';
+import { parseOptions } from './parse-options.ts';
 import { processPasswordInput, userCommand, type PasswordInput } from './user-commands.ts';
 import { exportTrainingCommand, validateCommand } from './validation-commands.ts';
 
@@ -32,7 +35,7 @@ export const USAGE = `Usage:
                                               are JSON on stdout too)
   neoscope pixels FILE [--frame N] --out RAW  write a frame's stored pixel values
                                               (little endian, samples interleaved, no LUT)
-  neoscope analyze PATH... --out DIR [--model ID]... [--backend wasm|node]
+  neoscope analyze PATH... --out DIR [--model ID]... [--engine auto|native|wasm]
                   [--models DIR] [--saliency auto|cam|occlusion|rise|none]
                   [--photo-domain retina|chest] [--od-names LIST] [--os-names LIST]
                                               run the installed models on files, folders,
@@ -92,13 +95,14 @@ function describeError(error: unknown): string {
 }
 
 export async function pixelsCommand(args: string[], io: CliStreams): Promise<number> {
-  const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-  const out = value('--out');
-  const frameText = value('--frame') ?? '0';
-  const file = args.find(
-    (a, i) => !a.startsWith('--') && !['--out', '--frame'].includes(args[i - 1] ?? ''),
-  );
-  if (!file || !out || !/^\d+$/.test(frameText)) return (io.err(USAGE), 2);
+  const o = parseOptions(args, {
+    out: { type: 'string' },
+    frame: { type: 'string', default: '0' },
+  });
+  if (o.problem !== undefined) return (io.err(`pixels: ${o.problem}\n${USAGE}`), 2);
+  const { out, frame: frameText } = o.values;
+  const [file, ...extra] = o.positionals;
+  if (!file || extra.length || !out || !/^\d+$/.test(frameText)) return (io.err(USAGE), 2);
   try {
     const parsed = parseDicomBytes(new Uint8Array(await readFile(file)), basename(file));
     const module = readImagePixelModule(parsed);
@@ -115,19 +119,23 @@ export async function pixelsCommand(args: string[], io: CliStreams): Promise<num
 }
 
 export async function deidentifyCommand(args: string[], io: CliStreams): Promise<number> {
-  const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-  const key = value('--key');
-  const [input, output] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--key');
-  if (!input || !output || !key) return (io.err(USAGE), 2);
+  const o = parseOptions(args, {
+    key: { type: 'string' },
+    'retain-dates': { type: 'boolean', default: false },
+  });
+  if (o.problem !== undefined) return (io.err(`deidentify: ${o.problem}\n${USAGE}`), 2);
+  const { key, 'retain-dates': retainDates } = o.values;
+  const [input, output, ...extra] = o.positionals;
+  if (!input || !output || extra.length || !key) return (io.err(USAGE), 2);
   try {
     const bytes = deidentifyDicom(
       new Uint8Array(await readFile(input)),
-      { uidKey: key, retainLongitudinalFullDates: args.includes('--retain-dates') },
+      { uidKey: key, retainLongitudinalFullDates: retainDates },
       basename(input),
     );
     await writeFile(output, bytes);
     io.out(
-      `${output}: de-identified (PS3.15 Basic Profile${args.includes('--retain-dates') ? ', full dates retained' : ''})\n`,
+      `${output}: de-identified (PS3.15 Basic Profile${retainDates ? ', full dates retained' : ''})\n`,
     );
     return 0;
   } catch (error) {
@@ -143,6 +151,7 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
     '--out',
     '--model',
     '--backend',
+    '--engine',
     '--models',
     '--saliency',
     '--photo-domain',
@@ -151,13 +160,17 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
   ]);
   const paths = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
   const out = take('--out')[0];
-  const backend = take('--backend')[0] ?? 'wasm';
+  // --engine (default auto: onnxruntime-node when installed); --backend wasm|node is its older name.
+  const backend = take('--backend')[0];
+  const engine =
+    take('--engine')[0] ?? (backend === 'node' ? 'native' : backend === 'wasm' ? 'wasm' : 'auto');
   const saliency = take('--saliency')[0] ?? 'auto';
   const photoDomain = take('--photo-domain')[0];
   if (
     !paths.length ||
     !out ||
-    !['wasm', 'node'].includes(backend) ||
+    (backend !== undefined && !['wasm', 'node'].includes(backend)) ||
+    !isEnginePreference(engine) ||
     !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency) ||
     (photoDomain !== undefined && !['retina', 'chest'].includes(photoDomain))
   )
@@ -168,7 +181,7 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
         paths,
         out,
         models: take('--model'),
-        backend: backend as 'wasm' | 'node',
+        engine,
         modelsFolder:
           take('--models')[0] ??
           bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))))
@@ -190,22 +203,25 @@ export async function analyzeCommand(args: string[], io: CliStreams): Promise<nu
 }
 
 export async function auditCommand(args: string[], io: CliStreams): Promise<number> {
-  const at = args.indexOf('--data');
-  const data = at >= 0 ? args[at + 1] : undefined;
-  if (args[0] !== 'verify' || !data) return (io.err(USAGE), 2);
+  const o = parseOptions(args, {
+    data: { type: 'string' },
+    checkpoint: { type: 'string', multiple: true, default: [] },
+  });
+  if (o.problem !== undefined) return (io.err(`audit: ${o.problem}\n${USAGE}`), 2);
+  const { data } = o.values;
+  if (o.positionals.join(' ') !== 'verify' || !data) return (io.err(USAGE), 2);
   // Checkpoints that left the machine (a PDF footer, a package manifest): N:HASH.
   const checkpoints: { entries: number; hash: string }[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] !== '--checkpoint') continue;
-    const m = /^(\d+):([0-9a-f]{64})$/.exec(args[i + 1] ?? '');
-    if (!m)
+  for (const given of o.values.checkpoint) {
+    const [entries, hash, ...more] = given.split(':');
+    if (!/^\d+$/.test(entries ?? '') || !isSha256Hex(hash ?? '') || more.length)
       return (
         io.err(
           `audit verify: --checkpoint takes ENTRIES:HASH (64 hex digits), as printed on a PDF or in a package manifest\n`,
         ),
         2
       );
-    checkpoints.push({ entries: Number(m[1]), hash: m[2]! });
+    checkpoints.push({ entries: Number(entries), hash: hash! });
   }
   try {
     const result = await verifyDataFolder(data, { checkpoints });

@@ -22,7 +22,8 @@ import {
 } from '../exchange/batch-package.ts';
 import { recordReidentification } from '../exchange/reidentification-table.ts';
 import { ExchangeError, PartnerKeys, SiteIdentity } from '../exchange/site-identity.ts';
-import { libraryFor, openDataFolder } from '../store/data-folder.ts';
+import { openDataFolder } from '../store/data-folder.ts';
+import { libraryFor } from '../workstation/stored-library.ts';
 import { eyeNamePatternsFrom } from '../vocabulary/eye-names.ts';
 import { findProjectRoot, productVersion } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';

@@ -9,6 +9,7 @@ import { checkAsImport, type ImportCheck } from '../dicom/import-checks.ts';
 import { parseDicomBytes, type ParsedDicom } from '../dicom/parse.ts';
 import type { DicomWarning } from '../dicom/validate.ts';
 import type { CliStreams } from './commands.ts';
+import { parseOptions } from './parse-options.ts';
 
 const INFO_USAGE = 'Usage: neoscope info FILE [--json]\n';
 
@@ -59,9 +60,11 @@ function infoText(description: InstanceDescription, warnings: DicomWarning[]): s
  * outcome, errors included, is one JSON object on stdout.
  */
 export async function infoCommand(args: string[], io: CliStreams): Promise<number> {
-  const file = args.find((a) => !a.startsWith('--'));
-  if (!file) return (io.err(INFO_USAGE), 2);
-  const json = args.includes('--json');
+  const o = parseOptions(args, { json: { type: 'boolean', default: false } });
+  if (o.problem !== undefined) return (io.err(`info: ${o.problem}\n${INFO_USAGE}`), 2);
+  const [file, ...extra] = o.positionals;
+  if (!file || extra.length) return (io.err(INFO_USAGE), 2);
+  const { json } = o.values;
   const fail = (error: { code: string; message: string; file: string }) => {
     if (json) io.out(`${JSON.stringify({ error }, null, 2)}\n`);
     else io.err(`${file}: ${error.code}: ${error.message}\n`);

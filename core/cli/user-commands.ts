@@ -12,13 +12,13 @@
  * Exit codes: 0 done, 2 usage error or the data folder cannot be opened, 3 the account rules
  * refused the change (weak password, existing or unknown user, the last admin…).
  */
-import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { openDataFolder } from '../store/data-folder.ts';
+import { isDataFolder } from '../store/data-layout.ts';
 import { Accounts, ROLES, type AccountInfo, type Role } from '../users/accounts.ts';
 import type { CliStreams } from './commands.ts';
+import { parseOptions } from './parse-options.ts';
 
 /** Where a password comes from: stdin (one line), or a prompt when stdin is a terminal. */
 export interface PasswordInput {
@@ -36,6 +36,15 @@ neoscope user disable|enable --data DIR --username U
 neoscope user reset-password --data DIR --username U (--password-stdin | prompt)
   ROLE: ${ROLES.join(', ')}; exit 3 = refused by the account rules
 `;
+
+const USER_OPTIONS = {
+  data: { type: 'string' },
+  username: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  json: { type: 'boolean' },
+  'password-stdin': { type: 'boolean' },
+} as const;
 
 function osUserName(): string {
   try {
@@ -96,22 +105,6 @@ export function processPasswordInput(): PasswordInput {
   };
 }
 
-function parse(args: string[], valued: string[]) {
-  const values = new Map<string, string>();
-  const flags = new Set<string>();
-  const unknown: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (valued.includes(a)) {
-      if (args[i + 1] === undefined || args[i + 1]!.startsWith('--'))
-        unknown.push(`${a} needs a value`);
-      else values.set(a, args[++i]!);
-    } else if (['--json', '--password-stdin'].includes(a)) flags.add(a);
-    else unknown.push(`unexpected ${JSON.stringify(a)}`);
-  }
-  return { values, flags, unknown };
-}
-
 function statusOf(account: AccountInfo): string {
   if (account.disabled) return `disabled since ${account.disabledAt}`;
   if (account.lockedUntil) return `locked until ${account.lockedUntil}`;
@@ -126,31 +119,29 @@ export async function userCommand(
   input: PasswordInput = processPasswordInput(),
 ): Promise<number> {
   const [sub, ...rest] = args;
-  const o = parse(rest, ['--data', '--username', '--name', '--role']);
   const usage = (problem: string) => (
     io.err(`user${sub ? ` ${sub}` : ''}: ${problem}\n${USER_USAGE}`),
     2
   );
   if (!sub || !['add', 'list', 'disable', 'enable', 'reset-password'].includes(sub))
     return usage('add | list | disable | enable | reset-password');
-  if (o.unknown.length) return usage(o.unknown.join('; '));
-  const data = o.values.get('--data');
+  const o = parseOptions(rest, USER_OPTIONS);
+  if (o.problem !== undefined) return usage(o.problem);
+  if (o.positionals.length) return usage(`unexpected ${JSON.stringify(o.positionals[0])}`);
+  const { data, username, name, role } = o.values;
   if (!data) return usage('--data DIR is required');
-  const username = o.values.get('--username');
   if (sub !== 'list' && !username) return usage('--username U is required');
-  const name = o.values.get('--name');
-  const role = o.values.get('--role');
   if (sub === 'add') {
     if (!name) return usage('--name "Full Name" is required');
     if (!role || !ROLES.includes(role as Role))
       return usage(`--role is one of ${ROLES.join(', ')}`);
   }
   // Only `add` may start a new data folder (its first admin); the others need an existing one.
-  if (sub !== 'add' && !existsSync(join(data, 'neoscope.sqlite')))
+  if (sub !== 'add' && !isDataFolder(data))
     return (io.err(`user ${sub}: ${data} is not a NeoScope data folder (no neoscope.sqlite)\n`), 2);
 
   const password = async (): Promise<string> => {
-    if (o.flags.has('--password-stdin')) {
+    if (o.values['password-stdin']) {
       const line = await input.readLine();
       if (!line) throw new UsageError('--password-stdin: stdin held no password line');
       return line;
@@ -191,7 +182,7 @@ export async function userCommand(
       }
       case 'list': {
         const list = accounts.list();
-        if (o.flags.has('--json')) io.out(`${JSON.stringify(list, null, 2)}\n`);
+        if (o.values.json) io.out(`${JSON.stringify(list, null, 2)}\n`);
         else {
           const rows = [
             ['USER', 'NAME', 'ROLE', 'STATUS'],

@@ -10,38 +10,32 @@
  * Exit codes: 0 done; 2 usage error, or the data folder cannot be opened or trusted;
  * 3 done, but some signed reports did not verify and were left out (listed on stderr).
  */
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSlots } from '../inference/slots.ts';
-import { libraryFor, openDataFolder, type DataFolder } from '../store/data-folder.ts';
+import { openDataFolder, type DataFolder } from '../store/data-folder.ts';
+import { isDataFolder } from '../store/data-layout.ts';
+import { libraryFor } from '../workstation/stored-library.ts';
 import { exportTrainingSet } from '../training/training-export.ts';
 import { validationPdf } from '../validation/agreement-pdf.ts';
 import { validationCsv, validationLines } from '../validation/agreement-text.ts';
 import { siteValidation } from '../validation/site-validation.ts';
 import { bundledFolders, findProjectRoot } from '../workstation/paths.ts';
 import type { CliStreams } from './commands.ts';
+import { parseOptions } from './parse-options.ts';
 
 export const VALIDATION_USAGE = `neoscope validate --data DIR [--model ID] [--since YYYY-MM-DD] [--out FILE.csv|FILE.pdf]
 neoscope export-training --data DIR --slot ID --out DIR [--deidentify --key K] [--models DIR]
 `;
 
-function parse(args: string[], valued: string[], flags: string[]) {
-  const values = new Map<string, string>();
-  const set = new Set<string>();
-  const problems: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (valued.includes(a)) {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) problems.push(`${a} needs a value`);
-      else values.set(a, args[++i]!);
-    } else if (flags.includes(a)) set.add(a);
-    else problems.push(`unexpected ${JSON.stringify(a)}`);
-  }
-  return { values, flags: set, problems };
+/** The flags a command takes, and the problem with its command line if there is one. */
+function parse<const O extends Parameters<typeof parseOptions>[1]>(args: string[], options: O) {
+  const parsed = parseOptions(args, options);
+  if (parsed.problem !== undefined) return parsed;
+  const stray = parsed.positionals[0];
+  return stray === undefined ? parsed : { problem: `unexpected ${JSON.stringify(stray)}` };
 }
 
 function describeError(error: unknown): string {
@@ -55,7 +49,7 @@ async function withDataFolder(
   io: CliStreams,
   run: (data: DataFolder) => Promise<number>,
 ): Promise<number> {
-  if (!existsSync(join(folder, 'neoscope.sqlite')))
+  if (!isDataFolder(folder))
     return (
       io.err(`${command}: ${folder} is not a NeoScope data folder (no neoscope.sqlite)\n`),
       2
@@ -73,21 +67,23 @@ async function withDataFolder(
 }
 
 export async function validateCommand(args: string[], io: CliStreams): Promise<number> {
-  const o = parse(args, ['--data', '--model', '--since', '--out'], []);
+  const o = parse(args, {
+    data: { type: 'string' },
+    model: { type: 'string' },
+    since: { type: 'string' },
+    out: { type: 'string' },
+  });
   const usage = (problem: string) => (io.err(`validate: ${problem}\n${VALIDATION_USAGE}`), 2);
-  if (o.problems.length) return usage(o.problems.join('; '));
-  const folder = o.values.get('--data');
+  if (o.problem !== undefined) return usage(o.problem);
+  const { data: folder, since, out, model } = o.values;
   if (!folder) return usage('--data DIR is required');
-  const since = o.values.get('--since');
   if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since))
     return usage(`--since takes a date, YYYY-MM-DD (got ${JSON.stringify(since)})`);
-  const out = o.values.get('--out');
   const format = out === undefined ? undefined : extname(out).toLowerCase();
   if (format !== undefined && format !== '.csv' && format !== '.pdf')
     return usage(
       `--out writes a .csv or a .pdf file; ${JSON.stringify(out)} is neither, and nothing was written`,
     );
-  const model = o.values.get('--model');
   return withDataFolder('validate', folder, io, async (data) => {
     const validation = await siteValidation(data, {
       ...(model ? { model } : {}),
@@ -123,23 +119,27 @@ export async function exportTrainingCommand(
   io: CliStreams,
   osUser = osUserName(),
 ): Promise<number> {
-  const o = parse(args, ['--data', '--slot', '--out', '--key', '--models'], ['--deidentify']);
+  const o = parse(args, {
+    data: { type: 'string' },
+    slot: { type: 'string' },
+    out: { type: 'string' },
+    key: { type: 'string' },
+    models: { type: 'string' },
+    deidentify: { type: 'boolean' },
+  });
   const usage = (problem: string) => (
     io.err(`export-training: ${problem}\n${VALIDATION_USAGE}`),
     2
   );
-  if (o.problems.length) return usage(o.problems.join('; '));
-  const folder = o.values.get('--data');
-  const slotId = o.values.get('--slot');
-  const out = o.values.get('--out');
-  const key = o.values.get('--key');
+  if (o.problem !== undefined) return usage(o.problem);
+  const { data: folder, slot: slotId, out, key } = o.values;
   if (!folder || !slotId || !out) return usage('--data DIR, --slot ID and --out DIR are required');
-  if (o.flags.has('--deidentify') !== (key !== undefined))
+  if (Boolean(o.values.deidentify) !== (key !== undefined))
     return usage(
       '--deidentify and --key K go together: the key makes the pseudonyms and replacement UIDs',
     );
   const modelsFolder =
-    o.values.get('--models') ??
+    o.values.models ??
     bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url)))).modelsFolder;
   const slots = await readSlots(join(modelsFolder, 'slots'));
   const slot = slots.find((s) => s.id === slotId);

@@ -6,7 +6,7 @@
  *   other  — viewable, no AI.
  * The reason is recorded so a reader can see why an image is (or is not) offered to AI.
  */
-import type { ImagingDomain } from '../api/schemas.ts';
+import type { ImagingDomain } from '../vocabulary/domains.ts';
 import {
   OphthalmicPhotographySopClasses,
   SecondaryCaptureSopClass,

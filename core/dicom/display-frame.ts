@@ -3,7 +3,7 @@
  * LUT's slope/intercept (PS3.3 C.11.1), the first VOI window (C.11.2) and the spacing
  * with the attribute it came from, so the UI can say whether distances are calibrated.
  */
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 import { displayInverted, lookup, type LookupTable } from '../imaging/lut.ts';
 import { readDecimal, Tag } from './attributes.ts';
 import { DicomError } from './errors.ts';

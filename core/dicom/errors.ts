@@ -2,7 +2,7 @@
  * DICOM errors: a stable code for logs and tests, a human message naming the tag or
  * offset at fault (as dicomParser does), and the file concerned.
  */
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 
 export type DicomErrorCode =
   | 'DICOM_NOT_DICOM'

@@ -5,7 +5,7 @@
  * with the warnings the codecs give. A file the library would refuse gets its refusal
  * with the same code; a file without Pixel Data is described, not refused here.
  */
-import { toApiErrorBody } from '../api/errors.ts';
+import { toApiErrorBody } from '../base/errors.ts';
 import { Tag } from './attributes.ts';
 import { buildDisplayFrame } from './display-frame.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';

@@ -1,5 +1,5 @@
 /** The worklist's view of one DICOM instance: identity, who, what, and its domain. */
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import { readString, Tag } from './attributes.ts';
 import { displayPersonName } from './charset/person-name.ts';
 import { classifyImage } from './classify.ts';

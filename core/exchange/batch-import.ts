@@ -10,7 +10,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
-import type { ImportReport } from '../api/schemas.ts';
+import type { ImportReport } from '../base/schemas.ts';
 import type { Library } from '../library/library.ts';
 import { openBatch, type BatchManifest, type PackageChecks } from './batch-package.ts';
 import type { PartnerKeys } from './site-identity.ts';

@@ -11,7 +11,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { toApiErrorBody } from '../api/errors.ts';
+import { toApiErrorBody } from '../base/errors.ts';
 import { enumerateInputs } from '../library/enumerate-inputs.ts';
 import { photoFormat } from '../library/photo-export.ts';
 import { isSidecarName, photoAsDicomFile, readSidecars } from '../library/photo-inputs.ts';

@@ -8,7 +8,9 @@
  * (an images batch, a results package imported before, or an old one is refused),
  * maps each pseudonym back to its own patient with the re-identification table that never
  * left it, rewrites the SR's patient and study to the originals, and files the results
- * under the right patient. Results for pseudonyms it never issued are refused by name.
+ * under the right patient. Results of a batch sent without de-identification carry the
+ * site's own patient and study and are filed as they are, onto a study the site holds. A
+ * result for any other patient id is refused by name.
  */
 import dcmjs from 'dcmjs';
 import type { AuditCheckpoint } from '../audit/audit-log.ts';
@@ -150,10 +152,12 @@ async function importVerifiedResults(
   // Check everything before storing anything.
   const plan = index.map((entry) => {
     const person = deps.reidentification.find((r) => r.pseudonym === entry.patientId);
-    if (!person)
+    // A batch sent without de-identification comes back under this site's own patient and
+    // study: filed as they are, but only onto a study this site holds of its own.
+    if (!person && !holdsOwnStudy(deps.data, entry.patientId, entry.studyInstanceUid))
       throw new ExchangeError(
         'EXCHANGE_MANIFEST_INVALID',
-        `${packageName}: result ${entry.reportId} is for ${entry.patientId}, a pseudonym this site never issued`,
+        `${packageName}: result ${entry.reportId} is for ${entry.patientId}, neither a pseudonym this site issued nor a patient and study it holds`,
         entry.reportId,
       );
     const sr = byBase.get(entry.files.sr);
@@ -169,19 +173,22 @@ async function importVerifiedResults(
       person,
       sr,
       pdf,
-      originalStudy: person.studies[entry.studyInstanceUid] ?? entry.studyInstanceUid,
+      originalStudy: person?.studies[entry.studyInstanceUid] ?? entry.studyInstanceUid,
     };
   });
   const attached: AttachedResult[] = [];
   for (const { entry, person, sr, pdf, originalStudy } of plan) {
     const received = await deps.data.objects.put(sr);
-    const reidentified = await deps.data.objects.put(
-      reidentifySr(sr, {
-        patientId: person.patientId,
-        patientName: person.patientName,
-        studyInstanceUid: originalStudy,
-      }),
-    );
+    const reidentified = person
+      ? await deps.data.objects.put(
+          reidentifySr(sr, {
+            patientId: person.patientId,
+            patientName: person.patientName,
+            studyInstanceUid: originalStudy,
+          }),
+        )
+      : received;
+    const patientId = person?.patientId ?? entry.patientId;
     const pdfSha = pdf ? await deps.data.objects.put(pdf) : null;
     deps.data.db.transaction(() =>
       deps.data.db.run(
@@ -192,7 +199,7 @@ async function importVerifiedResults(
           entry.reportId,
           entry.version,
           entry.patientId,
-          person.patientId,
+          patientId,
           originalStudy,
           entry.contentHash,
           received,
@@ -205,7 +212,7 @@ async function importVerifiedResults(
     attached.push({
       reportId: entry.reportId,
       version: entry.version,
-      patientId: person.patientId,
+      patientId,
       studyInstanceUid: originalStudy,
       contentHash: entry.contentHash,
     });
@@ -221,6 +228,16 @@ async function importVerifiedResults(
     },
   });
   return { manifest, attached };
+}
+
+/** Whether this site holds images of its own (not received from a partner) of that study. */
+function holdsOwnStudy(data: DataFolder, patientId: string, studyInstanceUid: string): boolean {
+  return Boolean(
+    data.db.get(
+      'SELECT 1 FROM instances WHERE patient_id = ? AND study_uid = ? AND source_site IS NULL LIMIT 1',
+      [patientId, studyInstanceUid],
+    ),
+  );
 }
 
 export function receivedResults(

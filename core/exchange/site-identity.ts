@@ -14,7 +14,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import {
   ed25519PublicKey,
   fingerprintOf as fingerprint,

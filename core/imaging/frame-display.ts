@@ -3,7 +3,7 @@
  * the modality value range, the default window (the file's first, else the full range),
  * and 8-bit display values through the PS3.3 C.11 pipeline (lut.ts).
  */
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 import { buildDisplayTable, lookup, type GrayscalePipeline, type VoiWindow } from './lut.ts';
 
 export function modalityRange(frame: DecodedFrame): { low: number; high: number } {

@@ -4,8 +4,9 @@
  * occlusion; segmentation models explain themselves with their probability map). Every
  * result names the model (id, version, sha256), the backend used and the time taken.
  */
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 import type { LoadedModel } from './load-package.ts';
+import type { EngineInfo } from './portable/engine.ts';
 import { interpretOutputs, type Finding, type ImageMap } from './portable/interpret.ts';
 import type { SaliencyMap } from './portable/saliency/saliency-map.ts';
 import {
@@ -20,6 +21,8 @@ export type { Finding };
 export interface ImageAnalysis {
   model: { id: string; version: string; sha256: string; investigational: boolean };
   backend: string;
+  /** The engine and why, where the session's maker recorded them. */
+  engine?: EngineInfo;
   /** `saliency` only when a map was made. */
   timingsMs: { preprocess: number; inference: number; saliency?: number };
   findings: Finding[];
@@ -30,11 +33,18 @@ export interface ImageAnalysis {
 
 export type { SaliencyChoice };
 
+/** How perturbation maps are made: RISE mask count, and images per model run (1: unbatched). */
+export interface PerturbationOptions {
+  riseMasks?: number;
+  batchSize?: number;
+}
+
 export async function analyzeImage(
   frame: DecodedFrame,
   loaded: LoadedModel,
   saliency: SaliencyChoice = 'auto',
   seed = 1,
+  perturbation: PerturbationOptions = {},
 ): Promise<ImageAnalysis> {
   const { manifest, session } = loaded;
   const method = resolveSaliency(manifest, saliency); // refused before any work when it cannot be honoured
@@ -51,7 +61,8 @@ export async function analyzeImage(
 
   let map: SaliencyMap | undefined;
   if (method === 'cam') map = cam;
-  else if (method) map = await perturbationSaliency(method, { session, manifest, tensor, seed });
+  else if (method)
+    map = await perturbationSaliency(method, { session, manifest, tensor, seed, ...perturbation });
   const t3 = performance.now();
   return {
     model: {
@@ -61,6 +72,7 @@ export async function analyzeImage(
       investigational: manifest.investigational,
     },
     backend: session.backend,
+    ...(session.engine ? { engine: session.engine } : {}),
     timingsMs: { preprocess: t1 - t0, inference: t2 - t1, ...(map ? { saliency: t3 - t2 } : {}) },
     findings,
     probabilityMap,

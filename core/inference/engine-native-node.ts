@@ -1,6 +1,6 @@
 /**
  * The optional faster headless backend: onnxruntime-node (native CPU runtime). It is an
- * optional dependency; where it is missing the CLI says so and uses WASM.
+ * optional dependency; where it is missing, engine-choice.ts says so and uses WASM.
  */
 import { wrapOrtSession } from './ort-session.ts';
 import type { InferenceEngine } from './portable/engine.ts';
@@ -17,7 +17,7 @@ export async function createNativeNodeEngine(threads = 1): Promise<InferenceEngi
     ort = (await import(OPTIONAL_PACKAGE)) as OrtNode;
   } catch (error) {
     throw new Error(
-      `onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]}); use --backend wasm`,
+      `onnxruntime-node is not installed (${(error as Error).message.split('\n')[0]})`,
     );
   }
   return {

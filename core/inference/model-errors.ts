@@ -1,5 +1,5 @@
 /** Why a model package was not accepted, or a model not run on an image: each has its own code. */
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 
 export type ModelErrorCode =
   | 'MODEL_SCHEMA_INVALID'

@@ -4,8 +4,8 @@
  * so that the user checks and completes them before anything is stored. Sidecar CSVs in
  * the selection are read as the import reads them.
  */
-import type { PhotoDescription } from '../api/schemas.ts';
-import { toApiErrorBody } from '../api/errors.ts';
+import type { PhotoDescription } from '../base/schemas.ts';
+import { toApiErrorBody } from '../base/errors.ts';
 import type { EyeNamePatterns } from '../vocabulary/eye-names.ts';
 import { photoFormat } from './photo-export.ts';
 import { describePhoto } from './photo-facts.ts';

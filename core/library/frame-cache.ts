@@ -2,7 +2,7 @@
  * Decoded frames kept for quick re-display, least recently used first out, bounded by
  * bytes so a long reading session cannot exhaust memory.
  */
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 
 export class FrameCache {
   private readonly frames = new Map<string, DecodedFrame>();

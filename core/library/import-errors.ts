@@ -1,5 +1,5 @@
 /** Import problems that are not about a DICOM file's content (archives, photo metadata). */
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 
 export type ImportErrorCode =
   | 'IMPORT_ARCHIVE_TOO_LARGE'

@@ -17,8 +17,8 @@
  * one (tests, previews) the library lives in memory.
  */
 import { createHash } from 'node:crypto';
-import { ApiError, toApiErrorBody } from '../api/errors.ts';
-import type { DecodedFrame, ImportReport, InstanceSummary, Problem } from '../api/schemas.ts';
+import { ApiError, toApiErrorBody } from '../base/errors.ts';
+import type { DecodedFrame, ImportReport, InstanceSummary, Problem } from '../base/schemas.ts';
 import { readString } from '../dicom/attributes.ts';
 import { buildDisplayFrame } from '../dicom/display-frame.ts';
 import { readImagePixelModule } from '../dicom/image-pixel-module.ts';
@@ -62,6 +62,12 @@ export interface InstanceStore {
 
 export interface Library {
   list(): InstanceSummary[];
+  /** The image with this id; NOT_FOUND when the library does not hold it. */
+  get(instanceId: string): InstanceSummary;
+  /** The image with this id, or undefined. */
+  find(instanceId: string): InstanceSummary | undefined;
+  /** The bytes of the image as imported (a photo export: the DICOM made of it). */
+  bytes(instanceId: string): Promise<Uint8Array>;
   /** `actor`: who imports (for the audit trail); "system" for the bundled samples. */
   importFiles(
     files: ImportFile[],
@@ -77,6 +83,8 @@ export interface LibraryOptions {
   store?: InstanceStore;
   /** Called once an instance is stored (the audit trail records the import). */
   onImported?: (summary: InstanceSummary, actor: string) => Promise<void>;
+  /** Called after an import that added images, whoever asked for it (page, menu, C-STORE). */
+  onChanged?: (imported: InstanceSummary[]) => void;
   /**
    * Called for a photo whose sidecar or form gives the infant's birth date and gestational
    * age, to keep them with the patient; a returned problem becomes a warning on the image.
@@ -99,6 +107,13 @@ function photoProvenance(facts: PhotoFacts, classified: string): string {
   if (metadata.eye) parts.push(`eye ${metadata.eye} from ${sources.eye}`);
   if (sources.date) parts.push(`date from ${sources.date}`);
   return `${classified}; ${parts.join('; ')}`;
+}
+
+export function notInLibrary(instanceId: string): ApiError {
+  return new ApiError({
+    code: 'NOT_FOUND',
+    message: `No image with id ${instanceId.slice(0, 12)}… is in the library.`,
+  });
 }
 
 export function createLibrary(options: LibraryOptions = {}): Library {
@@ -272,15 +287,23 @@ export function createLibrary(options: LibraryOptions = {}): Library {
         if (instanceId && stored?.instanceId === instanceId)
           await options.onImported?.(stored, actor);
       }
+      if (report.imported.length) options.onChanged?.(report.imported);
       return report;
+    },
+    get(instanceId) {
+      const entry = entries.get(instanceId);
+      if (!entry) throw notInLibrary(instanceId);
+      return entry.summary;
+    },
+    find: (instanceId) => entries.get(instanceId)?.summary,
+    async bytes(instanceId) {
+      const entry = entries.get(instanceId);
+      if (!entry) throw notInLibrary(instanceId);
+      return entry.bytes ?? store!.bytes(instanceId);
     },
     async frame(instanceId, frame) {
       const entry = entries.get(instanceId);
-      if (!entry)
-        throw new ApiError({
-          code: 'NOT_FOUND',
-          message: `No image with id ${instanceId.slice(0, 12)}… is in the library.`,
-        });
+      if (!entry) throw notInLibrary(instanceId);
       const cached = cache.get(instanceId, frame);
       if (cached) return cached;
       let decoded: DecodedFrame;

@@ -7,14 +7,15 @@
  * grading queue.
  */
 import sharp from 'sharp';
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 import { DicomError } from '../dicom/errors.ts';
 import type { Eye } from '../vocabulary/visit.ts';
 
 export { parseEye } from '../vocabulary/eye-names.ts';
+import type { ImagingDomain } from '../vocabulary/domains.ts';
 
 /** What a photo shows, as the workstation's domains name it (core/dicom/classify.ts). */
-export type PhotoDomain = 'retina' | 'chest' | 'other';
+export type PhotoDomain = ImagingDomain;
 
 export interface PhotoMetadata {
   patientId: string;

@@ -4,7 +4,7 @@
  * plus-disease vascular metrics from a vessel map. One implementation for the CLI, the
  * service and the page. Results carry their method and caveats with them.
  */
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import { thresholdMap, type BinaryMask } from './binary-mask.ts';
 import { cardiothoracicRatio, type CardiothoracicMeasurement } from './cardiothoracic-ratio.ts';

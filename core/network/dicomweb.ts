@@ -4,7 +4,7 @@
  * site's PACS address and credentials come from its configuration, never from a default.
  */
 import { randomBytes } from 'node:crypto';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 
 export class DicomWebError extends CodedError<'DICOMWEB_FAILED'> {}
 

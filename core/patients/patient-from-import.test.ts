@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseGestationalAge, weeksAndDays } from '../library/photo-export.ts';
-import { libraryFor, openDataFolder } from '../store/data-folder.ts';
+import { openDataFolder } from '../store/data-folder.ts';
+import { libraryFor } from '../workstation/stored-library.ts';
 import { samplePath } from '../testing/shared-data.ts';
 import { PatientRecords } from './patient-records.ts';
 

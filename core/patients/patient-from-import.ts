@@ -4,7 +4,7 @@
  * A record entered earlier is never overwritten by an import: a disagreeing import is
  * flagged on the image and the record kept.
  */
-import type { Problem } from '../api/schemas.ts';
+import type { Problem } from '../base/schemas.ts';
 import { weeksAndDays, type PhotoMetadata } from '../library/photo-export.ts';
 import { PatientError, type PatientRecords } from './patient-records.ts';
 import { parseDate } from './trajectory.ts';

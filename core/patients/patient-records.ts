@@ -3,7 +3,7 @@
  * weight at birth, the clinical flags ROP screening uses, the BPD grade, and weights over
  * time for G-ROP. Every change is audited.
  */
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Database } from '../store/database.ts';
 import { BPD_GRADES, parseDate, type BpdGrade, type PatientRecord } from './trajectory.ts';

@@ -1,59 +1,24 @@
 /**
- * Neonatal age and the course of an infant's exams. Gestational age at birth plus the
- * time since birth gives the postmenstrual age (PMA) of each exam, the clock ROP screening
- * and BPD grading run on. The trajectory lists the patient's signed reports by PMA with
+ * The course of an infant's exams (the age arithmetic is core/screening/neonatal-age.ts,
+ * re-exported here with the record it reads). The trajectory lists the patient's signed reports by PMA with
  * the measurements followed over time: the vascular tortuosity index (retina) and the
  * cardiothoracic ratio (chest), the reader's value where given, else the AI value.
  */
 import type { SignedReport } from '../reports/signed-reports.ts';
+import { formatAge, pmaDays, type PatientRecord } from '../screening/neonatal-age.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
-export interface PatientRecord {
-  patientId: string;
-  birthDate: string; // YYYY-MM-DD
-  gaWeeks: number;
-  gaDays: number;
-  /** Birth weight in grams, when recorded (ROP screening eligibility, G-ROP). */
-  birthWeightGrams?: number;
-  /** The clinician judges the course unstable (screening of larger infants, AAP 2018). */
-  unstableCourse?: boolean;
-  /** Hydrocephalus (a G-ROP criterion). */
-  hydrocephalus?: boolean;
-  /** BPD grade at 36 weeks PMA by respiratory support (Jensen et al. 2019), clinical, entered here. */
-  bpdGrade?: BpdGrade;
-}
-
+export { formatAge, parseDate, pmaDays, type PatientRecord } from '../screening/neonatal-age.ts';
 export { BPD_GRADES, type BpdGrade } from '../vocabulary/bpd-grades.ts';
-import type { BpdGrade } from '../vocabulary/bpd-grades.ts';
 
 export interface TrajectoryPoint {
   reportId: string;
   version: number;
-  domain: 'retina' | 'chest';
+  domain: ReadDomain;
   examDate: string;
   pmaDays: number;
   pma: string;
   measure: { name: 'tortuosity_index' | 'ctr'; value: number; source: 'reader' | 'AI' } | null;
-}
-
-/** "YYYY-MM-DD" or DICOM "YYYYMMDD" → UTC midnight, or undefined. */
-export function parseDate(text: string): Date | undefined {
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text.trim());
-  if (!m) return undefined;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(m[3]) ? undefined : date;
-}
-
-export function formatAge(days: number): string {
-  return `${Math.floor(days / 7)}+${days % 7} weeks`;
-}
-
-/** PMA in days at an exam; undefined when the dates are missing or the exam precedes birth. */
-export function pmaDays(patient: PatientRecord, examDate: string): number | undefined {
-  const birth = parseDate(patient.birthDate);
-  const exam = parseDate(examDate);
-  if (!birth || !exam) return undefined;
-  const sinceBirth = Math.round((exam.getTime() - birth.getTime()) / 86_400_000);
-  return sinceBirth < 0 ? undefined : patient.gaWeeks * 7 + patient.gaDays + sinceBirth;
 }
 
 function valueOf(

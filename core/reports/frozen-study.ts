@@ -4,7 +4,7 @@
  * rows can change after signing (or be changed by someone with file access); what the
  * signer saw cannot.
  */
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import { uidFromContent } from './dicom-uid.ts';
 import type { FrozenStudy, SignedReport } from './signed-reports.ts';
 import type { StudyContext } from './structured-report.ts';

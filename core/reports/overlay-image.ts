@@ -3,7 +3,7 @@
  * the AI result drawn on it: vessels coloured by tortuosity for the vascular metrics, or
  * the lung fields tinted with the cardiothoracic lines (thoracic red, cardiac cyan).
  */
-import type { DecodedFrame } from '../api/schemas.ts';
+import type { DecodedFrame } from '../base/schemas.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import type {
   DerivedMeasurement,

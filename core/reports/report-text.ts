@@ -4,8 +4,8 @@
  * and PMA at the exam, and each value with the AI value beside it and whether the reader
  * accepted or corrected it.
  */
-import { fieldsFor, type FieldSpec } from '../review/grading-fields.ts';
-import { isoDate } from '../review/clinical-facts.ts';
+import { fieldsFor, type FieldSpec } from './grading-fields.ts';
+import { isoDate } from './clinical-facts.ts';
 import type { GradedField, ReportContent } from './signed-reports.ts';
 import type { StudyContext } from './structured-report.ts';
 

@@ -104,7 +104,7 @@ test('flipping any byte of a signed report is detected and names the file', asyn
 
 test('recovery after a crash: a committed sign-off is completed, an uncommitted one discarded, a torn audit line cut and recorded', async () => {
   const { openDataFolder } = await import('../store/data-folder.ts');
-  const { verifyDataFolder } = await import('../audit/verify-store.ts');
+  const { verifyDataFolder } = await import('../store/verify-data-folder.ts');
   const folder = mkdtempSync(join(tmpdir(), 'neoscope-recover-'));
   let data = await openDataFolder(folder);
   const signed = await data.reports.sign(draft('none'), 'dr.ophth');

@@ -16,20 +16,21 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import {
   readAuditEntries,
   verifyAuditLog,
   type AuditEntry,
   type AuditLog,
 } from '../audit/audit-log.ts';
-import { canonicalJson } from '../audit/canonical-json.ts';
+import { canonicalJson } from '../base/canonical-json.ts';
 import { verifyEd25519 } from '../audit/ed25519.ts';
 import { signingKeysInAudit, type AuditedKey } from '../audit/replay.ts';
-import type { Assessment } from '../api/screening-schemas.ts';
-import type { ClinicalFacts } from '../review/clinical-facts.ts';
-import type { AnnotationKind } from '../api/contract-worklist.ts';
+import type { Assessment } from '../screening/assessment-schemas.ts';
+import type { ClinicalFacts } from './clinical-facts.ts';
+import type { AnnotationKind } from '../measurements/geometry/annotation-kinds.ts';
 import type { MeasuredValue } from '../measurements/geometry/units.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
 export type ReportErrorCode =
   'REPORT_ALREADY_SIGNED' | 'REPORT_NOT_FOUND' | 'REPORT_INVALID' | 'REPORT_TAMPERED';
@@ -61,7 +62,7 @@ export interface ReportContent {
   patientId: string;
   studyInstanceUid: string;
   instanceIds: string[];
-  domain: 'retina' | 'chest';
+  domain: ReadDomain;
   fields: GradedField[];
   freeText: string;
   /** Images with the AI result drawn on them (object-store SHA-256 of a PNG), part of what is signed. */

@@ -4,7 +4,7 @@
  * worklist, the reading panel and the store all name an exam the same way.
  */
 import { createHash } from 'node:crypto';
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import { visitKey } from '../vocabulary/visit.ts';
 
 export function reportIdFor(first: InstanceSummary): string {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readAuditEntries } from '../audit/audit-log.ts';
-import { verifyDataFolder } from '../audit/verify-store.ts';
+import { verifyDataFolder } from '../store/verify-data-folder.ts';
 import { openDataFolder } from '../store/data-folder.ts';
 import { Accounts } from '../users/accounts.ts';
 import { ReviewService } from './review-service.ts';

@@ -7,20 +7,22 @@
  * with that key) and closes the draft: a signed report cannot be edited, only amended as a
  * new version.
  */
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import { freezeStudy } from '../reports/frozen-study.ts';
 import type { ReportContent, SignedReport, SignedReportStore } from '../reports/signed-reports.ts';
 import type { Database } from '../store/database.ts';
 import { AuthError, maySign, type Accounts, type User } from '../users/accounts.ts';
-import { eyeField, fieldsFor, valueProblem } from './grading-fields.ts';
+import { eyeField, fieldsFor, valueProblem } from '../reports/grading-fields.ts';
 import type { Eye } from '../vocabulary/visit.ts';
-import type { Assessment } from '../api/screening-schemas.ts';
+import type { Assessment } from '../screening/assessment-schemas.ts';
 import type { PatientRecord } from '../patients/trajectory.ts';
-import { clinicalFacts, type ClinicalFacts } from './clinical-facts.ts';
+import { clinicalFacts, type ClinicalFacts } from '../reports/clinical-facts.ts';
 import { assessVisit } from './rop-assessment.ts';
 import { AnnotationStore } from '../annotations/annotation-store.ts';
+import type { FrameSpacing } from '../measurements/geometry/units.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
 export type ReviewErrorCode = 'REVIEW_NOT_FOUND' | 'REVIEW_INVALID_VALUE' | 'REVIEW_SIGNED';
 export class ReviewError extends CodedError<ReviewErrorCode> {}
@@ -44,7 +46,21 @@ export interface FieldChange {
 
 type StoredDraft = Omit<Draft, 'signedVersions'>;
 
+export interface ReviewOptions {
+  /** The measurements saved with images (the workstation's one store; else one of its own). */
+  annotations?: AnnotationStore;
+  /**
+   * An image's pixel spacing: measurements saved before their numbers were stored are measured
+   * with it at signing, so what is signed is numbers (without it they stay in pixels).
+   */
+  spacingOf?: (instanceId: string) => Promise<FrameSpacing | undefined>;
+  /** Told when a report is signed or an amendment opens: the exam moves in the worklist. */
+  onChanged?: (reportId: string, change: 'signed' | 'amending') => void;
+}
+
 export class ReviewService {
+  private readonly annotations: AnnotationStore;
+
   constructor(
     private readonly db: Database,
     private readonly audit: AuditLog,
@@ -54,7 +70,10 @@ export class ReviewService {
     /** The patient record (birth date, GA…), for the clinical facts and the ROP assessment. */
     private readonly patientRecord: (patientId: string) => PatientRecord | undefined = () =>
       undefined,
-  ) {}
+    private readonly options: ReviewOptions = {},
+  ) {
+    this.annotations = options.annotations ?? new AnnotationStore(db, audit);
+  }
 
   /** The visit date of a report's images (the first image's study date). */
   private studyDateOf(content: ReportContent): string {
@@ -112,7 +131,7 @@ export class ReviewService {
       patientId: string;
       studyInstanceUid: string;
       instanceIds: string[];
-      domain: 'retina' | 'chest';
+      domain: ReadDomain;
     },
   ): Promise<Draft> {
     let draft = this.load(exam.reportId);
@@ -301,6 +320,10 @@ export class ReviewService {
         `a ${user.role} does not sign ${draft.content.domain} reports`,
       );
     await this.accounts.authenticate(user.username, password, 'sign-off');
+    const { spacingOf } = this.options;
+    if (spacingOf)
+      for (const id of draft.content.instanceIds)
+        await this.annotations.measureOlderRows(id, () => spacingOf(id));
     const key = await this.accounts.signingKey(user.username, password);
     const signer = `${user.displayName} (${user.username}, ${user.role})`;
     const content = this.withClinical(this.withStudy(this.withMeasurements(draft.content)));
@@ -310,6 +333,7 @@ export class ReviewService {
     this.db.transaction(() =>
       this.save({ ...draft, content, status: 'signed', amends: undefined }, user.username),
     );
+    this.options.onChanged?.(reportId, 'signed');
     return signed;
   }
 
@@ -319,9 +343,7 @@ export class ReviewService {
    */
   private withMeasurements(content: ReportContent): ReportContent {
     const { measurements: _previous, ...rest } = content;
-    const saved = content.instanceIds.flatMap((id) =>
-      new AnnotationStore(this.db, this.audit).list(id),
-    );
+    const saved = content.instanceIds.flatMap((id) => this.annotations.list(id));
     if (!saved.length) return rest;
     return {
       ...rest,
@@ -386,6 +408,7 @@ export class ReviewService {
       subject: reportId,
       details: { amendmentOf: latest.version },
     });
+    this.options.onChanged?.(reportId, 'amending');
     return this.withVersions(next);
   }
 

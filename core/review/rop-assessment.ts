@@ -4,7 +4,7 @@
  * reader's own choice, said so), the date it is due and the one-line summary. Shown beside
  * the form while grading and frozen into the report at signing.
  */
-import type { Assessment } from '../api/screening-schemas.ts';
+import type { Assessment } from '../screening/assessment-schemas.ts';
 import type { GradedField } from '../reports/signed-reports.ts';
 import {
   DISCHARGE_LABEL,

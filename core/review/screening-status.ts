@@ -3,7 +3,7 @@
  * and G-ROP when weights are recorded), when the first exam is due, and when the next one is
  * due — from the latest signed visit's interval once there is one. The worklist sorts on it.
  */
-import type { Screening } from '../api/screening-schemas.ts';
+import type { Screening } from '../screening/assessment-schemas.ts';
 import type { PatientRecord } from '../patients/trajectory.ts';
 import {
   dueStatus,

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { verifyDataFolder } from '../audit/verify-store.ts';
+import { verifyDataFolder } from './verify-data-folder.ts';
 import { createLibrary } from '../library/library.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { openDataFolder } from './data-folder.ts';

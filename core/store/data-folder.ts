@@ -1,23 +1,23 @@
 /**
- * One workstation's data folder: the SQLite index, the object store, the audit log and the
- * signed reports, opened together. Where it lives: Electron's userData/data, the browser
- * host's NEOSCOPE_DATA or ~/.local/share/neoscope (XDG_DATA_HOME respected).
+ * One workstation's data folder opened: the SQLite index, the object store, the audit log and
+ * the signed reports (where each lives: data-layout.ts), with whatever a crash interrupted
+ * finished or undone. Where the folder is: Electron's userData/data, the browser host's
+ * NEOSCOPE_DATA or ~/.local/share/neoscope (XDG_DATA_HOME respected).
  *
- * Each import's audit entry records the SHA-256 of the instance's summary and of the
- * patient's name and ID, so `audit verify` notices a summary changed in SQLite later.
+ * These are the records only; the services that work on them (accounts, patients, the
+ * library with its audited imports, review) are built once in core/workstation/services.ts.
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuditLog, readAuditEntries, recoverAuditTail } from '../audit/audit-log.ts';
-import { instanceHashes, unauditedTail } from '../audit/replay.ts';
-import { dataPaths, registerOpenDatabase } from '../audit/verify-store.ts';
+import { unauditedTail } from '../audit/replay.ts';
 import { recoverSignedReports, SignedReportStore } from '../reports/signed-reports.ts';
 import { openDatabase, type Database } from './database.ts';
+import { dataLayout } from './data-layout.ts';
 import { createInstanceStore } from './instance-store.ts';
 import { ObjectStore } from './object-store.ts';
-import { createLibrary, type InstanceStore, type Library } from '../library/library.ts';
-import { PatientRecords } from '../patients/patient-records.ts';
-import { recordPatientFromImport } from '../patients/patient-from-import.ts';
+import { registerOpenDatabase } from './verify-data-folder.ts';
+import type { InstanceStore } from '../library/library.ts';
 
 export interface DataFolder {
   folder: string;
@@ -39,17 +39,17 @@ export async function openDataFolder(
   folder: string,
 ): Promise<DataFolder & { recovered: string[] }> {
   const db = openDatabase(folder);
-  const objects = new ObjectStore(join(folder, 'objects'));
-  const paths = dataPaths(folder);
-  const audit = new AuditLog(paths.auditLog);
+  const layout = dataLayout(folder);
+  const objects = new ObjectStore(layout.objects);
+  const audit = new AuditLog(layout.auditLog);
   const recovered: string[] = [];
   const tail = await recoverAuditTail(audit);
   if (tail) recovered.push(tail);
   recovered.push(
-    ...(await recoverSignedReports(paths.reports, await readAuditEntries(paths.auditLog))),
+    ...(await recoverSignedReports(layout.reports, await readAuditEntries(layout.auditLog))),
   );
   // A change the database committed just before a crash, whose audit entry was never written.
-  for (const details of unauditedTail(db, await readAuditEntries(paths.auditLog))) {
+  for (const details of unauditedTail(db, await readAuditEntries(layout.auditLog))) {
     await audit.append({
       actor: 'system',
       action: 'recovery',
@@ -78,30 +78,8 @@ export async function openDataFolder(
     objects,
     instances: createInstanceStore(db, objects),
     audit,
-    reports: new SignedReportStore(paths.reports, audit, undefined, keyHistory),
+    reports: new SignedReportStore(layout.reports, audit, undefined, keyHistory),
     close,
     recovered,
   };
-}
-
-/** The library of a data folder: files stored durably, each import recorded in the audit log. */
-export function libraryFor(data: DataFolder): Library {
-  const patients = new PatientRecords(data.db, data.audit);
-  return createLibrary({
-    store: data.instances,
-    recordPatient: (metadata, actor) => recordPatientFromImport(patients, metadata, actor),
-    onImported: async (summary, actor) =>
-      void (await data.audit.append({
-        actor,
-        action: 'import',
-        subject: summary.instanceId,
-        details: {
-          fileName: summary.fileName,
-          patientId: summary.patientId,
-          sopInstanceUid: summary.sopInstanceUid,
-          sourceSite: summary.sourceSite,
-          ...instanceHashes(JSON.parse(JSON.stringify(summary))),
-        },
-      })),
-  });
 }

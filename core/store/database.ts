@@ -7,9 +7,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import sqlite from 'node-sqlite3-wasm';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
+import { dataLayout, type DataLayout } from './data-layout.ts';
 
 export type SqlValue = string | number | bigint | null | Uint8Array | boolean;
 export type Row = Record<string, SqlValue>;
@@ -171,9 +171,8 @@ function processAlive(pid: number): boolean {
  * behind. owner.json names the process that holds it: a lock whose owner is gone (same
  * machine) is cleared; a live owner, or one on another machine, is reported.
  */
-function clearStaleLock(dataFolder: string, path: string): void {
-  const lock = `${path}.lock`;
-  const ownerFile = join(dataFolder, 'owner.json');
+function clearStaleLock(layout: DataLayout): void {
+  const { database: path, lock, owner: ownerFile } = layout;
   if (!existsSync(lock)) return;
   let owner: { pid?: number; host?: string } = {};
   try {
@@ -194,8 +193,9 @@ function clearStaleLock(dataFolder: string, path: string): void {
 
 export function openDatabase(dataFolder: string): Database {
   mkdirSync(dataFolder, { recursive: true });
-  const path = join(dataFolder, 'neoscope.sqlite');
-  clearStaleLock(dataFolder, path);
+  const layout = dataLayout(dataFolder);
+  const path = layout.database;
+  clearStaleLock(layout);
   let db: InstanceType<typeof sqlite.Database>;
   try {
     db = new sqlite.Database(path);
@@ -206,7 +206,7 @@ export function openDatabase(dataFolder: string): Database {
     // Take the exclusive lock now, so a second process fails here with a clear message.
     db.exec('BEGIN IMMEDIATE; COMMIT');
     writeFileSync(
-      join(dataFolder, 'owner.json'),
+      layout.owner,
       JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() }),
     );
   } catch (error) {

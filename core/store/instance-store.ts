@@ -3,7 +3,7 @@
  * Order matters for crash safety: the object is durable before the row that names it is
  * committed, so a row always has its bytes; the import is reported only after the commit.
  */
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import type { InstanceStore } from '../library/library.ts';
 import type { Database } from './database.ts';
 import type { ObjectStore } from './object-store.ts';

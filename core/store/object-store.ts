@@ -9,12 +9,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isSha256Hex } from '../vocabulary/ids.ts';
 
 export class ObjectStore {
   constructor(readonly root: string) {}
 
   pathOf(sha256: string): string {
-    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
+    if (!isSha256Hex(sha256)) throw new Error(`not a SHA-256: ${sha256}`);
     return join(this.root, sha256.slice(0, 2), sha256.slice(2));
   }
 

@@ -22,13 +22,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import { deidentifyDicom } from '../dicom/deidentify/deidentify.ts';
 import { pseudonymFor } from '../exchange/batch-package.ts';
 import { displayBytes } from '../imaging/frame-display.ts';
 import type { ModelSlot } from '../inference/portable/slot-schema.ts';
 import type { Library } from '../library/library.ts';
-import { fieldsFor, type FieldSpec } from '../review/grading-fields.ts';
+import { fieldsFor, type FieldSpec } from '../reports/grading-fields.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { latestSignedReports, type UnverifiedReport } from '../validation/site-validation.ts';
 import { eyeOf, type Eye } from '../vocabulary/visit.ts';
@@ -100,7 +100,6 @@ export async function exportTrainingSet(
 
   const latest = await latestSignedReports(data);
   const reports = latest.reports.filter((r) => r.content.domain === slot.domain);
-  const summaries = new Map(library.list().map((i) => [i.instanceId, i]));
   const columns = [
     slot.csv.image,
     slot.csv.patient,
@@ -120,7 +119,7 @@ export async function exportTrainingSet(
     const patient = key ? pseudonymFor(content.patientId, key) : content.patientId;
     let used = false;
     for (const instanceId of content.instanceIds) {
-      const image = summaries.get(instanceId);
+      const image = library.find(instanceId);
       const where = `${source} image ${key ? hmac(instanceId).slice(0, 12) : instanceId.slice(0, 12)}`;
       if (!image) {
         skipped.push({ source: where, reason: 'the image is no longer in the library' });

@@ -18,16 +18,17 @@
  * still verify.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
-import { CodedError } from '../api/errors.ts';
+import { CodedError } from '../base/errors.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { newEd25519KeyPair, rawPublicKey, signEd25519, fingerprintOf } from '../audit/ed25519.ts';
 import type { ReportSigner } from '../reports/signed-reports.ts';
 import type { Database, Row } from '../store/database.ts';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
 import { openSealedSecret, sealSecret } from './sealed-key.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
+import { domainOfRole, type Role } from '../vocabulary/roles.ts';
 
-export type Role = 'technician' | 'ophthalmologist' | 'radiologist' | 'admin';
-export const ROLES: Role[] = ['technician', 'ophthalmologist', 'radiologist', 'admin'];
+export { domainOfRole, mayRead, ROLES, type Role } from '../vocabulary/roles.ts';
 
 export const MAX_FAILED_ATTEMPTS = 5;
 export const LOCK_MINUTES = 15;
@@ -59,18 +60,8 @@ export interface AccountInfo extends User {
   lockedUntil?: string;
 }
 
-/** The image domain a role reads by default (its queue), if any. */
-export function domainOfRole(role: Role): 'retina' | 'chest' | undefined {
-  return role === 'ophthalmologist' ? 'retina' : role === 'radiologist' ? 'chest' : undefined;
-}
-
-export function mayRead(role: Role, domain: string): boolean {
-  const own = domainOfRole(role);
-  return role === 'admin' || role === 'technician' || own === domain;
-}
-
 /** Only the specialist of the report's domain signs it. */
-export function maySign(role: Role, domain: 'retina' | 'chest'): boolean {
+export function maySign(role: Role, domain: ReadDomain): boolean {
   return domainOfRole(role) === domain;
 }
 

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { readAuditEntries } from '../audit/audit-log.ts';
-import { canonicalJson } from '../audit/canonical-json.ts';
+import { canonicalJson } from '../base/canonical-json.ts';
 import { fingerprintOf, newEd25519KeyPair, signEd25519 } from '../audit/ed25519.ts';
-import { verifyDataFolder } from '../audit/verify-store.ts';
+import { verifyDataFolder } from '../store/verify-data-folder.ts';
 import {
   reportBytes,
   reportHash,

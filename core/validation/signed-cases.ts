@@ -1,7 +1,7 @@
 /**
  * The agreement cases a signed report gives: one per field where both a model value and the
  * reader's value were signed, with the field's kind from the grading form
- * (core/review/grading-fields.ts):
+ * (core/reports/grading-fields.ts):
  *  - zone, stage and plus (either eye) are ordinal, in the ICROP3 order of core/screening
  *    (least to most severe by zoneRank, stageRank, plusRank), so weighted κ counts a zone I
  *    called zone III as further off than one called posterior zone II;
@@ -22,9 +22,10 @@ import {
   type Stage,
   type Zone,
 } from '../screening/icrop3.ts';
-import { fieldsFor, type FieldSpec } from '../review/grading-fields.ts';
+import { fieldsFor, type FieldSpec } from '../reports/grading-fields.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import type { AgreementCase, FieldKind } from './agreement-cases.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
 /** The ICROP3 fields with an order, least severe first. */
 const ORDINAL: Record<string, string[]> = {
@@ -53,7 +54,7 @@ export function baseFieldName(spec: Pick<FieldSpec, 'name' | 'eye'>): string {
 }
 
 export function fieldDefinition(
-  domain: 'retina' | 'chest',
+  domain: ReadDomain,
   field: string,
 ): { fieldKind: FieldKind; categories?: string[] } | undefined {
   const spec = fieldsFor(domain).find((s) => s.name === field);

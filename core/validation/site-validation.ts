@@ -20,6 +20,7 @@ import type { AgreementCase } from './agreement-cases.ts';
 import { caseIdOf } from './agreement-cases.ts';
 import { agreementReport, type AgreementReport } from './agreement-report.ts';
 import { casesOfReport, CONTINUOUS_TOLERANCES } from './signed-cases.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
 export interface UnverifiedReport {
   reportId: string;
@@ -65,7 +66,7 @@ export interface SiteValidationOptions {
   /** Only reports signed on or after this day (YYYY-MM-DD, UTC). */
   since?: string;
   /** Only reports of these domains (a reader sees the domain they read). */
-  domains?: readonly ('retina' | 'chest')[];
+  domains?: readonly ReadDomain[];
 }
 
 /** One case as the panel lists it: the values behind the case id. */
@@ -81,7 +82,7 @@ export interface CaseRow {
 }
 
 export interface SiteValidation extends AgreementReport {
-  filters: { model?: string; since?: string; domains: ('retina' | 'chest')[] };
+  filters: { model?: string; since?: string; domains: ReadDomain[] };
   /** Signed reports counted (latest versions that verified and passed the filters). */
   reports: number;
   unverified: UnverifiedReport[];

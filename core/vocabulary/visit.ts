@@ -6,13 +6,24 @@
  * An image without a date stands for its own study (never merged with an undated other one).
  * Pure: the page groups its layouts with the same rule.
  */
-import type { InstanceSummary } from '../api/schemas.ts';
+import { z } from 'zod';
+import type { ImagingDomain } from './domains.ts';
 
-export type Eye = 'OD' | 'OS';
-export const EYES: readonly Eye[] = ['OD', 'OS'];
+export const EYES = ['OD', 'OS'] as const;
+export const eyeSchema = z.enum(EYES);
+export type Eye = z.infer<typeof eyeSchema>;
+
+/** What the rule reads of an image (the library's instance summary has these fields). */
+interface VisitFields {
+  instanceId: string;
+  patientId: string;
+  studyDate: string;
+  studyInstanceUid: string;
+  domain: ImagingDomain;
+}
 
 /** The eye of an image from its laterality (R → OD, L → OS), or undefined. */
-export function eyeOf(instance: Pick<InstanceSummary, 'laterality'>): Eye | undefined {
+export function eyeOf(instance: { laterality: string }): Eye | undefined {
   return instance.laterality === 'R' ? 'OD' : instance.laterality === 'L' ? 'OS' : undefined;
 }
 
@@ -20,11 +31,6 @@ export function eyeOf(instance: Pick<InstanceSummary, 'laterality'>): Eye | unde
 export function eyeLabel(eye: Eye): string {
   return eye === 'OD' ? 'OD (right eye)' : 'OS (left eye)';
 }
-
-type VisitFields = Pick<
-  InstanceSummary,
-  'patientId' | 'studyDate' | 'domain' | 'studyInstanceUid' | 'instanceId'
->;
 
 /** The visit's key: patient id, date and domain (undated: the study, else the image itself). */
 export function visitKey(instance: VisitFields): string {

@@ -4,10 +4,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import { PatientRecords } from '../patients/patient-records.ts';
 import { reportIdFor } from '../review/report-id.ts';
 import { openDataFolder } from '../store/data-folder.ts';
+import { AnalysisStore } from '../review/analysis-store.ts';
 import { examStatus, listExams, type ReportFacts } from './exam-status.ts';
 
 const base: ReportFacts = { analysed: false, readerEdited: false, viewedByUser: false };
@@ -119,7 +120,13 @@ test('the worklist triages ROP visits: treatment warranted, then overdue, then d
         '2026-11-27T10:00:00Z',
       ],
     );
-    const exams = listExams(instances, data.db, (id) => records.get(id), 'ada', '2026-11-30');
+    const exams = listExams(instances, {
+      db: data.db,
+      analysed: new AnalysisStore(data.db).analysedReports(),
+      patients: (id) => records.get(id),
+      username: 'ada',
+      today: '2026-11-30',
+    });
     assert.deepEqual(
       exams.map((e) => [e.patientId, e.triage, e.dueStatus, e.nextDue ?? null]),
       [
@@ -153,7 +160,13 @@ test('the worklist triages ROP visits: treatment warranted, then overdue, then d
         '2026-11-28T10:00:00Z',
       ],
     );
-    const after = listExams(instances, data.db, (id) => records.get(id), 'ada', '2026-11-30');
+    const after = listExams(instances, {
+      db: data.db,
+      analysed: new AnalysisStore(data.db).analysedReports(),
+      patients: (id) => records.get(id),
+      username: 'ada',
+      today: '2026-11-30',
+    });
     const late = after.find((e) => e.patientId === 'LATE')!;
     assert.equal(late.status, 'signed');
     assert.equal(late.nextDue, '2026-12-12');

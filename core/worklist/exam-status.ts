@@ -5,7 +5,7 @@
  * An exam whose results came back signed from a partner site counts as signed there.
  * Unread means the signed-in user has not opened the exam yet.
  */
-import type { InstanceSummary } from '../api/schemas.ts';
+import type { InstanceSummary } from '../base/schemas.ts';
 import type { PatientRecord } from '../patients/trajectory.ts';
 import { formatAge, pmaDays } from '../patients/trajectory.ts';
 import { reportIdFor } from '../review/report-id.ts';
@@ -16,9 +16,7 @@ import { screeningStatus, type LatestSignedVisit } from '../review/screening-sta
 import type { WeightRecord } from '../screening/index.ts';
 import { EYES, eyeOf, groupByVisit, type Eye } from '../vocabulary/visit.ts';
 import type { Database } from '../store/database.ts';
-
-export const EXAM_STATUSES = ['new', 'analysed', 'in review', 'signed', 'sent'] as const;
-export type ExamStatus = (typeof EXAM_STATUSES)[number];
+import type { DueStatus, ExamStatus } from '../vocabulary/exam-status.ts';
 
 export interface ExamEntry {
   reportId: string;
@@ -40,7 +38,7 @@ export interface ExamEntry {
   treatmentWarranted: boolean;
   /** ROP: when the infant's next exam is due and why (first exam, or the last signed interval). */
   nextDue?: string;
-  dueStatus: 'overdue' | 'due today' | 'due later' | 'none';
+  dueStatus: DueStatus;
   dueReason?: string;
   /** Triage order of the worklist: 0 treatment warranted, 1 overdue, 2 due today, 3 the rest. */
   triage: number;
@@ -85,13 +83,14 @@ function groupByExam(instances: InstanceSummary[]): Map<string, InstanceSummary[
 
 function reportFacts(
   db: Database | undefined,
+  analysed: ReadonlySet<string>,
   reportIds: string[],
   username: string | undefined,
 ): Map<string, ReportFacts> {
   const facts = new Map(
     reportIds.map((id) => [
       id,
-      { analysed: false, readerEdited: false, viewedByUser: false } as ReportFacts,
+      { analysed: analysed.has(id), readerEdited: false, viewedByUser: false } as ReportFacts,
     ]),
   );
   if (!db) return facts;
@@ -104,7 +103,6 @@ function reportFacts(
       if (f) apply(f, row);
     }
   };
-  each(db.all('SELECT DISTINCT report_id FROM analyses'), (f) => (f.analysed = true));
   each(
     db.all("SELECT DISTINCT report_id FROM field_changes WHERE field NOT LIKE '% (AI)'"),
     (f) => (f.readerEdited = true),
@@ -175,22 +173,30 @@ function weightsByPatient(db: Database | undefined): Map<string, WeightRecord[]>
   return weights;
 }
 
-const TRIAGE: Record<ExamEntry['dueStatus'], number> = {
+const TRIAGE: Record<DueStatus, number> = {
   overdue: 1,
   'due today': 2,
   'due later': 3,
   none: 3,
 };
 
-export function listExams(
-  instances: InstanceSummary[],
-  db: Database | undefined,
-  patients: (patientId: string) => PatientRecord | undefined,
-  username: string | undefined,
-  today: string = new Date().toISOString().slice(0, 10),
-): ExamEntry[] {
+export interface WorklistSources {
+  /** The index (drafts, field changes, exports, views, weights); absent in a preview. */
+  db?: Database;
+  /** Reports a model has run on (core/review/analysis-store.ts). */
+  analysed?: ReadonlySet<string>;
+  patients: (patientId: string) => PatientRecord | undefined;
+  /** Whose unread state is shown; nobody signed in: none. */
+  username?: string;
+  /** YYYY-MM-DD; today when absent. */
+  today?: string;
+}
+
+export function listExams(instances: InstanceSummary[], sources: WorklistSources): ExamEntry[] {
+  const { db, patients, username } = sources;
+  const today = sources.today ?? new Date().toISOString().slice(0, 10);
   const exams = groupByExam(instances);
-  const facts = reportFacts(db, [...exams.keys()], username);
+  const facts = reportFacts(db, sources.analysed ?? new Set(), [...exams.keys()], username);
   const received = receivedByStudy(db);
   const latest = latestVisits(facts);
   const weights = weightsByPatient(db);

@@ -1,47 +1,62 @@
 /**
- * Handlers for account management (core/api/contract-accounts.ts). The dispatcher has
- * already checked that an admin is signed in; each handler checks again and names that
- * admin as the actor in the audit log. They need the persistent data folder.
+ * Handlers for signing in and for local accounts (core/api/contract-review.ts `auth.*`,
+ * `users.create`; core/api/contract-accounts.ts). The dispatcher has already checked the
+ * operation's access; the admin operations name the signed-in admin as the actor.
  */
 import type { ApiHandlers } from '../api/dispatch.ts';
-import { CodedError } from '../api/errors.ts';
-import type { DataFolder } from '../store/data-folder.ts';
-import { Accounts, AuthError } from '../users/accounts.ts';
-import type { Session } from '../users/session.ts';
+import { AuthError } from '../users/accounts.ts';
+import type { Services } from './services.ts';
 
-type AccountOps = 'users.list' | 'users.setDisabled' | 'users.resetPassword';
+type AccountOps =
+  | 'auth.status'
+  | 'auth.login'
+  | 'auth.logout'
+  | 'users.create'
+  | 'users.list'
+  | 'users.setDisabled'
+  | 'users.resetPassword';
 
-class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
-
-export function createAccountHandlers(deps: {
-  data?: DataFolder;
-  session: Session;
-}): Pick<ApiHandlers, AccountOps> {
-  const { data, session } = deps;
-  const accounts = data ? new Accounts(data.db, data.audit) : undefined;
-  const need = () => {
-    if (!accounts)
-      throw new StoreRequired(
-        'STORE_REQUIRED',
-        'this workstation runs without a data folder (preview); accounts need one',
-      );
-    const user = session.require();
-    if (user.role !== 'admin')
-      throw new AuthError(
-        'AUTH_FORBIDDEN',
-        `only an admin manages accounts (${user.username} is ${user.role})`,
-      );
-    return { accounts, admin: user.username };
-  };
+export function createAccountHandlers(services: Services): Pick<ApiHandlers, AccountOps> {
+  const session = services.get('session');
+  const accounts = () => services.get('accounts');
+  const admin = () => session.require().username;
   return {
-    'users.list': async () => ({ users: need().accounts.list() }),
-    'users.setDisabled': async ({ username, disabled }) => {
-      const { accounts, admin } = need();
-      return accounts.setDisabled(username, disabled, admin);
+    'auth.status': async () => {
+      const user = session.peek();
+      return {
+        accounts: services.find('accounts')?.count() ?? 0,
+        ...(user ? { user } : {}),
+        idleLockMinutes: session.idleLockMinutes,
+      };
     },
-    'users.resetPassword': async ({ username, password }) => {
-      const { accounts, admin } = need();
-      return accounts.resetPassword(username, password, admin);
+    'auth.login': async ({ username, password }) => {
+      const user = await accounts().authenticate(username, password, 'login');
+      session.signIn(user);
+      return user;
     },
+    'auth.logout': async () => {
+      session.signOut();
+      return {};
+    },
+    // Public so the first admin can be made before anyone can sign in; an admin after that.
+    'users.create': async (args) => {
+      if (accounts().count() === 0) {
+        if (args.role !== 'admin')
+          throw new AuthError(
+            'AUTH_FORBIDDEN',
+            'the first account must be an admin, who then creates the readers',
+          );
+        return accounts().create(args, 'first-run');
+      }
+      const user = session.require();
+      if (user.role !== 'admin')
+        throw new AuthError('AUTH_FORBIDDEN', 'only an admin creates accounts');
+      return accounts().create(args, user.username);
+    },
+    'users.list': async () => ({ users: accounts().list() }),
+    'users.setDisabled': async ({ username, disabled }) =>
+      accounts().setDisabled(username, disabled, admin()),
+    'users.resetPassword': async ({ username, password }) =>
+      accounts().resetPassword(username, password, admin()),
   };
 }

@@ -1,21 +1,24 @@
-/** Assembles the services and the API dispatcher one process (Electron or host) serves. */
-import { createDispatcher, type ApiDispatcher } from '../api/dispatch.ts';
-import { createWasmNodeEngine } from '../inference/engine-wasm-node.ts';
-import {
-  createModelRegistry,
-  installPackageZip,
-  type RegistryEntry,
-} from '../inference/registry.ts';
-import { createLibrary, type Library } from '../library/library.ts';
-import { createApiHandlers } from './handlers.ts';
-import { sessionAuthorizer } from './session-authorizer.ts';
-import { Session } from '../users/session.ts';
-import { libraryFor, openDataFolder, type DataFolder } from '../store/data-folder.ts';
+/**
+ * One workstation process (Electron's workstation service or the browser host): the data
+ * folder opened, the services built once (services.ts), the dispatcher the transports call and
+ * the events they forward to the page.
+ */
 import { join } from 'node:path';
+import { createDispatcher, type ApiDispatcher } from '../api/dispatch.ts';
+import type { Library } from '../library/library.ts';
+import { openDataFolder, type DataFolder } from '../store/data-folder.ts';
+import { createApiHandlers } from './handlers.ts';
+import { modelCatalogue } from './model-catalogue.ts';
+import { pageEvents, type PageEvents } from './page-events.ts';
 import { bundledFolders, productVersion } from './paths.ts';
+import { sessionAuthorizer } from './session-authorizer.ts';
+import { createServices, type Services } from './services.ts';
 
 export interface Workstation {
   dispatch: ApiDispatcher;
+  /** Subscribes a transport to the events the page may hear; returns the unsubscribe. */
+  events: PageEvents;
+  services: Services;
   library: Library;
   /** The data folder, when the workstation persists (absent: an in-memory preview). */
   data?: DataFolder;
@@ -24,6 +27,8 @@ export interface Workstation {
   rendererFolder: string;
   /** onnxruntime-web's runtime files, served to the page's inference worker. */
   ortFolder: string;
+  /** Stops the inference worker and closes the data folder. */
+  close(): Promise<void>;
 }
 
 export async function createWorkstation(
@@ -39,38 +44,30 @@ export async function createWorkstation(
     log(`data folder ${data.folder}`);
     for (const line of data.recovered) log(`recovered after an interruption: ${line}`);
   }
-  const library = data ? libraryFor(data) : createLibrary();
-  const registry = createModelRegistry(folders.modelsFolder, createWasmNodeEngine());
-  let models: Promise<RegistryEntry[]> | undefined;
-  const importModelPackage = async (name: string, zip: Uint8Array) => {
-    const installed = await installPackageZip(registry, name, zip);
-    await installed.session.release();
-    models = undefined; // re-verify the list with the new package in it
-    return {
-      id: installed.manifest.id,
-      version: installed.manifest.version,
-      name: installed.manifest.name,
-      sha256: installed.manifest.sha256,
-    };
-  };
-  const session = new Session(clock);
-  const handlers = createApiHandlers(
-    {
+  const services = createServices({
+    product: {
       version: productVersion(root),
       host,
-      library,
-      models: () => (models ??= registry.list()),
-      importModelPackage,
-      data,
-      ...folders,
+      samplesFolder: folders.samplesFolder,
+      modelsFolder: folders.modelsFolder,
     },
-    session,
-  );
+    models: modelCatalogue(folders.modelsFolder),
+    ...(data ? { data } : {}),
+    ...(clock ? { clock } : {}),
+    log,
+  });
+  const session = services.get('session');
   return {
-    dispatch: createDispatcher(handlers, log, sessionAuthorizer(session)),
-    library,
+    dispatch: createDispatcher(createApiHandlers(services), log, sessionAuthorizer(session)),
+    events: pageEvents(services.get('events'), session),
+    services,
+    library: services.get('library'),
     data,
     ...folders,
     ortFolder: join(root, 'node_modules', 'onnxruntime-web', 'dist'),
+    async close() {
+      await services.find('inference')?.close();
+      data?.close();
+    },
   };
 }

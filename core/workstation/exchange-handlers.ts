@@ -11,6 +11,7 @@ import { ApiError, CodedError } from '../api/errors.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
 import { importBatch } from '../exchange/batch-import.ts';
 import { createBatch } from '../exchange/batch-package.ts';
+import { selectBatchImages } from '../exchange/batch-selection.ts';
 import {
   readReidentification,
   recordReidentification,
@@ -21,6 +22,7 @@ import type { Library } from '../library/library.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import { AuthError } from '../users/accounts.ts';
 import type { Session } from '../users/session.ts';
+import { describeDateRange } from '../vocabulary/study-dates.ts';
 import { recordResultExport } from '../worklist/exam-status.ts';
 
 type ExchangeOps =
@@ -112,20 +114,29 @@ export function createExchangeHandlers(deps: {
       admin();
       return new PartnerKeys(folder()).add(partner);
     },
-    'exchange.createBatch': async ({ instanceIds, deidentifyKey }) => {
+    'exchange.createBatch': async ({ instanceIds, studyDates, deidentifyKey }) => {
       const user = session.require();
       const identity = await signingIdentity();
-      const known = new Map(library.list().map((i) => [i.instanceId, i]));
+      const { selected, unknownIds } = selectBatchImages(library.list(), {
+        instanceIds,
+        studyDates,
+      });
+      if (unknownIds.length)
+        throw new ApiError({
+          code: 'NOT_FOUND',
+          message: `No image with id ${unknownIds[0]!.slice(0, 12)}… is in the library.`,
+        });
+      if (!selected.length)
+        throw new ApiError({
+          code: 'NOT_FOUND',
+          message: `No image of this site has a study date ${describeDateRange(studyDates ?? {})}: nothing to send.`,
+        });
       const files = [];
-      for (const id of instanceIds) {
-        const instance = known.get(id);
-        if (!instance)
-          throw new ApiError({
-            code: 'NOT_FOUND',
-            message: `No image with id ${id.slice(0, 12)}… is in the library.`,
-          });
-        files.push({ name: instance.fileName, bytes: await data!.instances.bytes(id) });
-      }
+      for (const instance of selected)
+        files.push({
+          name: instance.fileName,
+          bytes: await data!.instances.bytes(instance.instanceId),
+        });
       const checkpoint = await data!.audit.checkpoint();
       const { zip, manifest, reidentification } = await createBatch(files, identity, {
         softwareVersion: deps.version,
@@ -138,7 +149,11 @@ export function createExchangeHandlers(deps: {
           actor: user.username,
           action: 'export',
           subject: `batch:${manifest.batchId}`,
-          details: { files: manifest.counts.files, deidentified: manifest.deidentified },
+          details: {
+            files: manifest.counts.files,
+            deidentified: manifest.deidentified,
+            ...(studyDates ? { studyDates: describeDateRange(studyDates) } : {}),
+          },
         },
         checkpoint,
       );
@@ -146,6 +161,7 @@ export function createExchangeHandlers(deps: {
         fileName: `neoscope-batch-${identity.siteId}-${manifest.createdAt.slice(0, 10)}-${manifest.batchId.slice(0, 8)}.zip`,
         bytes: new Uint8Array(zip),
         files: manifest.counts.files,
+        patients: new Set(selected.map((i) => i.patientId)).size,
         pseudonyms: reidentification.length,
       };
     },

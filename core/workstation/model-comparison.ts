@@ -7,10 +7,11 @@
  * reads both agreements and chooses.
  */
 import type { LoadedModel } from '../inference/load-package.ts';
+import type { AnnotationStore } from '../annotations/annotation-store.ts';
 import type { Library } from '../library/library.ts';
 import type { PatientRecords } from '../patients/patient-records.ts';
 import type { SignedReport } from '../reports/signed-reports.ts';
-import { fieldsFor, type FieldSpec } from '../review/grading-fields.ts';
+import { fieldsFor, type FieldSpec } from '../reports/grading-fields.ts';
 import type { DataFolder } from '../store/data-folder.ts';
 import type { AgreementCase } from '../validation/agreement-cases.ts';
 import { agreementReport, type AgreementReport } from '../validation/agreement-report.ts';
@@ -63,6 +64,7 @@ export async function compareOnSignedCases(deps: {
   data: DataFolder;
   library: Library;
   patients: PatientRecords;
+  annotations: AnnotationStore;
   candidate: LoadedModel;
   active?: LoadedModel;
   limit?: number;
@@ -74,10 +76,9 @@ export async function compareOnSignedCases(deps: {
   const used = qualifying.slice(0, limit);
   const cases = new Map<LoadedModel, AgreementCase[]>(models.map((m) => [m, []]));
   const notes = new Map<LoadedModel, string[]>(models.map((m) => [m, []]));
-  const summaries = new Map(library.list().map((i) => [i.instanceId, i]));
   for (const report of used) {
     const { content } = report;
-    const images = content.instanceIds.flatMap((id) => summaries.get(id) ?? []);
+    const images = content.instanceIds.flatMap((id) => library.find(id) ?? []);
     if (images.length < content.instanceIds.length)
       for (const m of models)
         notes.get(m)!.push(`${content.reportId}: an image is no longer in the library`);
@@ -85,7 +86,7 @@ export async function compareOnSignedCases(deps: {
     const signed = new Map(readerReferences(report).map((r) => [r.field, r]));
     const patient = deps.patients.get(content.patientId);
     for (const { image, eye } of imagesToAnalyse(content.domain, images)) {
-      const facts = await imageFactsOf(data, image);
+      const facts = await imageFactsOf(library, image);
       const frame = await library.frame(image.instanceId, 0);
       for (const model of models) {
         const gate = intendedUseGate(model.manifest, facts, patient);
@@ -95,7 +96,7 @@ export async function compareOnSignedCases(deps: {
           continue;
         }
         const prediction = await predictImage({
-          data,
+          annotations: deps.annotations,
           frame,
           model,
           image,

@@ -12,8 +12,8 @@
  * report, its PDF and its SR carry it too.
  */
 import sharp from 'sharp';
-import { toApiErrorBody } from '../api/errors.ts';
-import type { DecodedFrame, InstanceSummary } from '../api/schemas.ts';
+import { toApiErrorBody } from '../base/errors.ts';
+import type { DecodedFrame, InstanceSummary } from '../base/schemas.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { analyzeImage } from '../inference/analyze-image.ts';
 import { intendedUseDecision } from '../inference/intended-use.ts';
@@ -28,14 +28,14 @@ import type { LoadedModel } from '../inference/load-package.ts';
 import type { Library } from '../library/library.ts';
 import { deriveMeasurement, type DerivedMeasurement } from '../measurements/derive-measurements.ts';
 import type { ReaderDisc } from '../measurements/vascular/vascular-metrics.ts';
-import { AnnotationStore } from '../annotations/annotation-store.ts';
+import type { AnnotationStore } from '../annotations/annotation-store.ts';
 import { overlayImage } from '../reports/overlay-image.ts';
-import { fieldsFor, type FieldSpec } from '../review/grading-fields.ts';
+import { fieldsFor, type FieldSpec } from '../reports/grading-fields.ts';
 import type { Draft, ReviewService } from '../review/review-service.ts';
 import type { GradedField } from '../reports/signed-reports.ts';
 import type { PatientRecord } from '../patients/trajectory.ts';
-import type { DataFolder } from '../store/data-folder.ts';
 import { eyeOf, type Eye } from '../vocabulary/visit.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
 /** For each class-score output: the most likely label and its probability, in output order. */
 function headPredictions(
@@ -61,11 +61,11 @@ function headPredictions(
  * reader already has. Undefined when none is saved.
  */
 function readerDisc(
-  data: Pick<DataFolder, 'db' | 'audit'>,
+  annotations: AnnotationStore | undefined,
   instanceId: string,
 ): ReaderDisc | undefined {
-  const ruler = new AnnotationStore(data.db, data.audit)
-    .list(instanceId)
+  const ruler = annotations
+    ?.list(instanceId)
     .filter((a) => a.kind === 'disc-ruler')
     .at(-1);
   if (!ruler) return undefined;
@@ -75,7 +75,7 @@ function readerDisc(
 
 /** The images a report's models run on: the first of each eye (retina), else the first. */
 export function imagesToAnalyse(
-  domain: 'retina' | 'chest',
+  domain: ReadDomain,
   images: InstanceSummary[],
 ): { image: InstanceSummary; eye?: Eye }[] {
   if (domain === 'chest') return images.length ? [{ image: images[0]! }] : [];
@@ -104,7 +104,7 @@ function measuredValue(
 
 /** What the gate reads about an image: the library's summary, and its header where it is DICOM. */
 export async function imageFactsOf(
-  data: Pick<DataFolder, 'instances'>,
+  library: Pick<Library, 'bytes'>,
   image: InstanceSummary,
 ): Promise<ImageFacts> {
   const summary: ImageFacts = {
@@ -113,7 +113,7 @@ export async function imageFactsOf(
     ...(image.studyDate ? { studyDate: image.studyDate } : {}),
   };
   try {
-    const parsed = parseDicomBytes(await data.instances.bytes(image.instanceId), image.fileName);
+    const parsed = parseDicomBytes(await library.bytes(image.instanceId), image.fileName);
     const header = headerFacts(parsed, image.domain);
     return {
       ...header,
@@ -170,12 +170,13 @@ export interface ImagePrediction {
  * the section of the image's eye (retina) or the film's form (chest). Stores nothing.
  */
 export async function predictImage(deps: {
-  data: Pick<DataFolder, 'db' | 'audit'>;
+  /** The reader's saved disc rulers (absent: the model finds the disc itself). */
+  annotations?: AnnotationStore;
   frame: DecodedFrame;
   model: LoadedModel;
   image: InstanceSummary;
   eye?: Eye;
-  domain: 'retina' | 'chest';
+  domain: ReadDomain;
   overlays: boolean;
 }): Promise<ImagePrediction> {
   const { frame, model, image, eye } = deps;
@@ -190,7 +191,9 @@ export async function predictImage(deps: {
       derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, {
         laterality: image.laterality,
         disc:
-          kind === 'retinal-vascular-metrics' ? readerDisc(deps.data, image.instanceId) : undefined,
+          kind === 'retinal-vascular-metrics'
+            ? readerDisc(deps.annotations, image.instanceId)
+            : undefined,
       });
     } catch (error) {
       out.notes.push(`${prefix}${m.id}: ${toApiErrorBody(error).message}`);
@@ -252,18 +255,22 @@ export interface AnalysisRun {
 }
 
 export async function analyseReport(deps: {
-  data: DataFolder;
   library: Library;
+  annotations: AnnotationStore;
+  /** Keeps an overlay PNG; answers its SHA-256. */
+  storeObject: (bytes: Uint8Array) => Promise<string>;
   review: ReviewService;
   models: LoadedModel[];
   reportId: string;
   images: InstanceSummary[];
-  domain: 'retina' | 'chest';
+  domain: ReadDomain;
   /** The infant's record (birth date, GA at birth) for the intended-use gate; absent if none. */
   patient?: PatientRecord;
   actor: string;
+  /** Told after each model run on an image (for the page's progress). */
+  onProgress?: (done: number, total: number) => void;
 }): Promise<AnalysisRun> {
-  const { data, library, review, reportId, domain, actor } = deps;
+  const { library, review, reportId, domain, actor } = deps;
   const form = fieldsFor(domain);
   const run: AnalysisRun = { runNotes: new Map(), general: [] };
   const targets = imagesToAnalyse(domain, deps.images);
@@ -276,7 +283,10 @@ export async function analyseReport(deps: {
     if (!targets.length) run.general.push('no image of this visit names its eye (OD or OS)');
   }
   const facts = new Map<string, ImageFacts>();
-  for (const { image } of targets) facts.set(image.instanceId, await imageFactsOf(data, image));
+  for (const { image } of targets) facts.set(image.instanceId, await imageFactsOf(library, image));
+  const total = deps.models.length * targets.length;
+  let done = 0;
+  deps.onProgress?.(done, total);
   for (const model of deps.models) {
     const m = model.manifest;
     const ref = { id: m.id, version: m.version, sha256: m.sha256 };
@@ -288,9 +298,12 @@ export async function analyseReport(deps: {
       const prefix = eye ? `${eye}: ` : '';
       const gate = intendedUseGate(m, facts.get(image.instanceId)!, deps.patient);
       if (gate.note) note(`${prefix}${gate.note}`);
-      if (!gate.run) continue;
+      if (!gate.run) {
+        deps.onProgress?.(++done, total);
+        continue;
+      }
       const prediction = await predictImage({
-        data,
+        annotations: deps.annotations,
         frame: await library.frame(image.instanceId, 0),
         model,
         image,
@@ -305,7 +318,7 @@ export async function analyseReport(deps: {
           {
             instanceId: image.instanceId,
             model: ref,
-            png: await data.objects.put(overlay.png),
+            png: await deps.storeObject(overlay.png),
             description: overlay.description,
           },
           actor,
@@ -317,6 +330,7 @@ export async function analyseReport(deps: {
           { value, ...(confidence !== undefined ? { confidence } : {}), model: ref, ...gate.mark },
           actor,
         );
+      deps.onProgress?.(++done, total);
     }
     run.runNotes.set(`${m.id}@${m.version}`, notes);
   }

@@ -16,7 +16,7 @@ import { parseDicomBytes } from '../dicom/parse.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
-import { verifyDataFolder } from '../audit/verify-store.ts';
+import { verifyDataFolder } from '../store/verify-data-folder.ts';
 
 test(
   'sign-in, AI values, accept and correct, sign, PDF and SR, no edits after signing',

@@ -2,13 +2,13 @@
  * Handlers of the learning loop (core/api/contract-validation.ts): the site's agreement
  * report for readers and admins, and the guarded upgrade of a model for admins — compare a
  * candidate with the active version on the signed cases, then activate one (audited).
- * Installing itself stays `models.import` (handlers.ts), which calls `installModel` here so a
- * new package is checked on every engine and settled as active or candidate.
+ * Installing itself stays `models.import` (model-handlers.ts), which calls `installModel`
+ * here so a new package is checked on every engine and settled as active or candidate.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ApiHandlers } from '../api/dispatch.ts';
-import { ApiError, CodedError } from '../api/errors.ts';
+import { ApiError } from '../base/errors.ts';
 import {
   availableEngines,
   checkEngineAgreement,
@@ -22,62 +22,29 @@ import {
   type ActivationState,
 } from '../inference/model-activation.ts';
 import { ModelError } from '../inference/model-errors.ts';
-import type { RegistryEntry } from '../inference/registry.ts';
-import type { Library } from '../library/library.ts';
-import { PatientRecords } from '../patients/patient-records.ts';
-import type { DataFolder } from '../store/data-folder.ts';
 import { AuthError, domainOfRole } from '../users/accounts.ts';
-import type { Session } from '../users/session.ts';
 import { siteValidation } from '../validation/site-validation.ts';
+import { READ_DOMAINS } from '../vocabulary/domains.ts';
 import { compareOnSignedCases } from './model-comparison.ts';
+import type { InstalledPackage, ModelCatalogue } from './model-catalogue.ts';
+import type { Services } from './services.ts';
 
 type ValidationOps = 'validation.report' | 'models.compare' | 'models.activate';
-
-class StoreRequired extends CodedError<'STORE_REQUIRED'> {}
-
-export interface LearningLoopDeps {
-  data?: DataFolder;
-  library: Library;
-  session: Session;
-  modelsFolder: string;
-  /** Every installed package, verified (the registry's list). */
-  models: () => Promise<RegistryEntry[]>;
-}
-
-function requireData(data: DataFolder | undefined): DataFolder {
-  if (!data)
-    throw new StoreRequired(
-      'STORE_REQUIRED',
-      'this workstation runs without a data folder (preview); signed reports need one',
-    );
-  return data;
-}
-
-function requireAdmin(session: Session, what: string): string {
-  const user = session.require();
-  if (user.role !== 'admin')
-    throw new AuthError(
-      'AUTH_FORBIDDEN',
-      `only an admin ${what} (${user.username} is ${user.role})`,
-    );
-  return user.username;
-}
 
 /**
  * `models.import`'s install step: the package is installed (verified in full by the
  * registry), run on every engine of this process with the difference recorded beside it, and
  * settled: a new version of an installed model waits as a candidate.
  */
-export async function installModel<T extends { id: string; version: string }>(
-  deps: Pick<LearningLoopDeps, 'models' | 'modelsFolder'>,
-  importModelPackage: (name: string, zip: Uint8Array) => Promise<T>,
+export async function installModel(
+  models: ModelCatalogue,
   name: string,
   zip: Uint8Array,
   actor: string,
-): Promise<{ installed: T; engineCheck: EngineCheck; state: ActivationState }> {
-  const before = await deps.models();
-  const installed = await importModelPackage(name, zip);
-  const entry = (await deps.models()).find(
+): Promise<{ installed: InstalledPackage; engineCheck: EngineCheck; state: ActivationState }> {
+  const before = await models.list();
+  const installed = await models.install(name, zip);
+  const entry = (await models.list()).find(
     (e) =>
       e.ok &&
       e.model.manifest.id === installed.id &&
@@ -96,7 +63,7 @@ export async function installModel<T extends { id: string; version: string }>(
   );
   await writeEngineCheck(folder, engineCheck);
   const state = await settleAfterInstall(
-    deps.modelsFolder,
+    models.folder,
     before,
     { id: installed.id, version: installed.version, engineCheck },
     actor,
@@ -104,10 +71,12 @@ export async function installModel<T extends { id: string; version: string }>(
   return { installed, engineCheck, state };
 }
 
-export function createValidationHandlers(deps: LearningLoopDeps): Pick<ApiHandlers, ValidationOps> {
-  const { session, library } = deps;
+export function createValidationHandlers(services: Services): Pick<ApiHandlers, ValidationOps> {
+  const session = services.get('session');
+  const models = services.get('models');
+  const admin = () => session.require().username;
   const installedVersion = async (id: string, version: string) => {
-    const states = await activationStates(deps.modelsFolder, await deps.models());
+    const states = await activationStates(models.folder, await models.list());
     const wanted = states.find(
       (s) => s.model.manifest.id === id && s.model.manifest.version === version,
     );
@@ -123,7 +92,7 @@ export function createValidationHandlers(deps: LearningLoopDeps): Pick<ApiHandle
   };
   return {
     'validation.report': async ({ model, since }) => {
-      const data = requireData(deps.data);
+      const data = services.get('data');
       const user = session.require();
       // Readers judge the models of the exams they read; admins oversee every domain.
       if (user.role === 'technician')
@@ -135,12 +104,11 @@ export function createValidationHandlers(deps: LearningLoopDeps): Pick<ApiHandle
       return siteValidation(data, {
         ...(model ? { model } : {}),
         ...(since ? { since } : {}),
-        domains: own ? [own] : ['retina', 'chest'],
+        domains: own ? [own] : READ_DOMAINS,
       });
     },
     'models.compare': async ({ id, version, limit }) => {
-      const data = requireData(deps.data);
-      requireAdmin(session, 'compares model versions');
+      const data = services.get('data');
       const { wanted, active } = await installedVersion(id, version);
       if (wanted.state === 'active')
         throw new ApiError({
@@ -149,26 +117,21 @@ export function createValidationHandlers(deps: LearningLoopDeps): Pick<ApiHandle
         });
       return compareOnSignedCases({
         data,
-        library,
-        patients: new PatientRecords(data.db, data.audit),
+        library: services.get('library'),
+        patients: services.get('patients'),
+        annotations: services.get('annotations'),
         candidate: wanted.model,
         ...(active ? { active: active.model } : {}),
         ...(limit ? { limit } : {}),
       });
     },
     'models.activate': async ({ id, version }) => {
-      const data = requireData(deps.data);
-      const admin = requireAdmin(session, 'activates models');
-      const result = await activateVersion(
-        deps.modelsFolder,
-        await deps.models(),
-        id,
-        version,
-        admin,
-      );
+      const data = services.get('data');
+      const actor = admin();
+      const result = await activateVersion(models.folder, await models.list(), id, version, actor);
       const { wanted } = await installedVersion(id, version);
       await data.audit.append({
-        actor: admin,
+        actor,
         action: 'model-activate',
         subject: `${id}@${version}`,
         details: {

@@ -4,12 +4,13 @@
  * sessionStorage and removed from the address bar.
  */
 import type { ApiResponse } from '../../core/api/dispatch.ts';
+import { parseEvent } from '../../core/api/events.ts';
 import { createApiClient, type ApiClient, type ApiTransport } from './client.ts';
 import { createHttpTransport } from './http-transport.ts';
 
 interface NeoscopeBridge {
   call(operation: string, args: unknown): Promise<ApiResponse>;
-  on(event: string, listener: () => void): () => void;
+  on(event: string, listener: (payload: unknown) => void): () => void;
 }
 
 declare global {
@@ -36,7 +37,14 @@ export function connectApi(): ApiClient {
     const transport: ApiTransport = {
       kind: 'ipc',
       call: (op, args) => bridge.call(op, args),
-      on: (event, listener) => bridge.on(event, listener),
+      // The preload passes on only known event names; the payload is checked here against
+      // the contract like the HTTP transport's.
+      on: (event, listener) =>
+        bridge.on(event, (payload) => {
+          if (event === 'show-shortcuts') return listener(undefined as never);
+          const parsed = parseEvent(event, payload);
+          if (parsed) listener(parsed.payload as never);
+        }),
     };
     return createApiClient(transport);
   }

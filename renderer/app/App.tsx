@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { InstanceSummary } from '../../core/api/schemas.ts';
 import type { OperationResult } from '../../core/api/contract.ts';
-import type { ApiClient } from '../api/client.ts';
+import { domainOfRole } from '../../core/vocabulary/roles.ts';
+import { useApi, useApiEvent } from '../api/ApiProvider.tsx';
 import {
   importFiles,
   photosIn,
@@ -30,7 +31,8 @@ import { isTyping } from '../features/viewer/view-keys.ts';
 import { Worklist } from '../features/worklist/Worklist.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 
-export function App({ api }: { api: ApiClient }) {
+export function App() {
+  const api = useApi();
   const [info, setInfo] = useState<OperationResult<'app.info'>>();
   const [instances, setInstances] = useState<InstanceSummary[]>([]);
   const [openId, setOpenId] = useState<string>();
@@ -99,23 +101,14 @@ export function App({ api }: { api: ApiClient }) {
     }
   }, [api, reportError, forgetPatientData, refreshAuth]);
 
-  useEffect(() => {
-    api.call('app.info', {}).then(setInfo, reportError);
-    const unsubscribers = [
-      api.transport.on?.('library-changed', () => void refresh()),
-      api.transport.on?.('show-shortcuts', () => setShowHelp(true)),
-    ];
-    // Images also arrive without the page asking (pushed over DICOM to the C-STORE SCP):
-    // look again every 15 s, and keep the sign-in state (idle lock) current.
-    const poll = window.setInterval(() => {
-      void refresh();
-      refreshAuth();
-    }, 15_000);
-    return () => {
-      window.clearInterval(poll);
-      unsubscribers.forEach((off) => off?.());
-    };
-  }, [api, refresh, refreshAuth, reportError]);
+  useEffect(() => void api.call('app.info', {}).then(setInfo, reportError), [api, reportError]);
+  // The workstation says when something changed, whoever changed it: images imported from the
+  // menu, a partner batch or a modality pushing over DICOM; a signature; a sign-in elsewhere or
+  // the idle lock, after which the page forgets the patient data it holds.
+  useApiEvent('library.changed', () => void refresh());
+  useApiEvent('worklist.changed', () => void refresh());
+  useApiEvent('session.changed', () => refreshAuth());
+  useApiEvent('show-shortcuts', () => setShowHelp(true));
 
   const runImport = useCallback(
     async (files: FileLike[], photoDetailsGiven = false) => {
@@ -339,13 +332,7 @@ export function App({ api }: { api: ApiClient }) {
             exams={shownExams}
             openId={openId}
             onOpen={setOpenId}
-            queueDomain={
-              auth?.user?.role === 'ophthalmologist'
-                ? 'retina'
-                : auth?.user?.role === 'radiologist'
-                  ? 'chest'
-                  : undefined
-            }
+            queueDomain={auth?.user ? domainOfRole(auth.user.role) : undefined}
             toolbar={
               auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined
             }
@@ -403,7 +390,6 @@ export function App({ api }: { api: ApiClient }) {
               ) : (
                 <ReviewPanel
                   key={reportRevision}
-                  api={api}
                   instance={open}
                   visitInstanceIds={openExam?.instanceIds ?? [open.instanceId]}
                   signedIn={Boolean(auth?.user)}

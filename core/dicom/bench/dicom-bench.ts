@@ -25,6 +25,17 @@ export interface SyntaxFigures {
   parseOnlyMBps: number;
   dcmtkImagesPerSecond?: number;
   dcmtkTool?: string;
+  /** FNV-1a over every decoded frame's 32-bit words, so no decoding can be deferred or skipped. */
+  checksum: number;
+}
+
+/** Folds every 32-bit word (and the tail bytes) of a decoded frame into the running checksum. */
+function checksumFrame(bytes: Uint8Array, hash: number): number {
+  const words = Math.floor(bytes.byteLength / 4);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < words; i++) hash = Math.imul(hash ^ view.getUint32(i * 4, true), 16777619);
+  for (let i = words * 4; i < bytes.byteLength; i++) hash = Math.imul(hash ^ bytes[i]!, 16777619);
+  return hash >>> 0;
 }
 
 const DCMTK: Record<string, string[]> = {
@@ -106,6 +117,7 @@ export async function benchDicom(
       let parseMs = 0;
       let dcmtkMs = 0;
       let dcmtkTool: string | undefined;
+      let checksum = 2166136261;
       for (const { path, bytes } of files) {
         const parsed = parseDicomBytes(bytes, path);
         const module = readImagePixelModule(parsed);
@@ -127,7 +139,8 @@ export async function benchDicom(
         oursMs += await timeIt(async () => {
           const p = parseDicomBytes(bytes, path);
           const m = readImagePixelModule(p);
-          for (let f = 0; f < m.frames; f++) await decodeFrameBytes(p, m, f);
+          for (let f = 0; f < m.frames; f++)
+            checksum = checksumFrame(await decodeFrameBytes(p, m, f), checksum);
         });
         // dicom-parser's Node path inflates deflated data sets from a Buffer.
         const buffer = Buffer.from(bytes);
@@ -174,6 +187,7 @@ export async function benchDicom(
         parseOnlyMBps: megabytes / (parseMs / 1000),
         dcmtkImagesPerSecond: dcmtkTool ? images / (dcmtkMs / 1000) : undefined,
         dcmtkTool,
+        checksum,
       });
     }
   } finally {
@@ -190,14 +204,16 @@ export function formatDicomFigures(figures: SyntaxFigures[]): string {
       f.oursMBps.toFixed(1).padStart(8),
       f.oursImagesPerSecond.toFixed(1).padStart(8),
       (f.oursMBps / f.parseOnlyMBps).toFixed(3).padStart(10),
-      f.dcmtkImagesPerSecond
+      (f.dcmtkImagesPerSecond
         ? `${(f.oursImagesPerSecond / f.dcmtkImagesPerSecond).toFixed(2)}× ${f.dcmtkTool}`
-        : '—',
+        : '—'
+      ).padEnd(24),
+      f.checksum.toString(16).padStart(8, '0'),
     ].join('  '),
   );
   return [
-    'DICOM parse+decode (ratios measured in this run)',
-    `${'transfer syntax'.padEnd(58)}  ${'n'.padStart(3)}  ${'MB/s'.padStart(8)}  ${'images/s'.padStart(8)}  ${'÷ parse'.padStart(10)}  ÷ reference (whole process)`,
+    'DICOM parse+decode of every frame, each checksummed (ratios measured in this run)',
+    `${'transfer syntax'.padEnd(58)}  ${'n'.padStart(3)}  ${'MB/s'.padStart(8)}  ${'images/s'.padStart(8)}  ${'÷ parse'.padStart(10)}  ${'÷ reference (process)'.padEnd(24)}  checksum`,
     ...rows,
   ].join('\n');
 }

@@ -4,7 +4,7 @@
  */
 import dicomParser from '../dicom-parser-module.ts';
 
-export { seededRandom as createRandom } from '../../inference/portable/seeded-random.ts';
+export { seededRandom as createRandom } from '../../base/seeded-random.ts';
 
 export type MutationKind = 'bit-flips' | 'truncate' | 'length-field' | 'vr' | 'insert' | 'delete';
 export const MUTATION_KINDS: MutationKind[] = [

@@ -53,3 +53,37 @@ export class BatchJournal {
     closeSync(this.fd);
   }
 }
+
+/**
+ * One image's view of the journal in a pipelined batch: its lines wait until `flush`, which
+ * the batch calls in input order, so the journal (and the summary made from it) lists images
+ * in the order given whatever finished first. `has` also answers true for a key another image
+ * in flight has already taken, so an input given twice is analysed once, as when one ran after
+ * the other.
+ */
+export interface JournalView {
+  has(key: string): boolean;
+  record(entry: JournalLine): void;
+  flush(): void;
+}
+
+export function journalViews(journal: BatchJournal): () => JournalView {
+  const taken = new Set<string>();
+  return () => {
+    const waiting: JournalLine[] = [];
+    const mine: string[] = [];
+    return {
+      has(key) {
+        if (journal.has(key) || taken.has(key)) return true;
+        taken.add(key);
+        mine.push(key);
+        return false;
+      },
+      record: (entry) => void waiting.push(entry),
+      flush() {
+        for (const entry of waiting.splice(0)) journal.record(entry);
+        for (const key of mine.splice(0)) taken.delete(key);
+      },
+    };
+  };
+}

@@ -10,7 +10,7 @@ import { decodePhotoFrame } from '../../library/photo-export.ts';
 import type { LoadedModel } from '../load-package.ts';
 import { interpretOutputs } from '../portable/interpret.ts';
 import { preprocessFrame } from '../portable/preprocess.ts';
-import { seededRandom } from '../portable/seeded-random.ts';
+import { seededRandom } from '../../base/seeded-random.ts';
 import { perturbationSaliency } from '../portable/saliency/saliency-methods.ts';
 import { deletionInsertionAuc } from '../portable/saliency/saliency-metrics.ts';
 

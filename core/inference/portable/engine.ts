@@ -9,8 +9,17 @@ export interface OutputTensor {
   data: Float32Array;
 }
 
+/** The engine that ran a session, in the words results carry (`native`: onnxruntime-node). */
+export interface EngineInfo {
+  name: 'native' | 'wasm' | 'webgpu';
+  /** Why this engine was chosen, for the reader and the result file. */
+  reason: string;
+}
+
 export interface ModelSession {
   readonly backend: Backend;
+  /** Which engine and why, where the caller chose it (absent: only the backend is known). */
+  readonly engine?: EngineInfo;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   run(

@@ -5,7 +5,7 @@
  * by the manifest's policy (area averaging when shrinking), scaling to 0..1 and
  * normalisation, NCHW. The geometry is kept so maps can be put back on the image.
  */
-import type { DecodedFrame } from '../../api/schemas.ts';
+import type { DecodedFrame } from '../../base/schemas.ts';
 import { displayBytes } from '../../imaging/frame-display.ts';
 import type { ModelManifest } from './package-schema.ts';
 

@@ -7,7 +7,7 @@
  * .data_type = 2, .name = 8, .raw_data = 9. Only float32 raw_data weights (what PyTorch's
  * exporter writes) are rewritten; the rewrite is in place, so every offset stays valid.
  */
-import { seededRandom } from '../portable/seeded-random.ts';
+import { seededRandom } from '../../base/seeded-random.ts';
 
 interface Field {
   number: number;

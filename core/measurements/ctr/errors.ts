@@ -2,7 +2,7 @@
  * Why a cardiothoracic ratio was not given. Each is an answer about the film, not a fault:
  * the workstation shows the message and the reader measures by hand.
  */
-import { CodedError } from '../../api/errors.ts';
+import { CodedError } from '../../base/errors.ts';
 
 export type CtrErrorCode =
   /** No luma was given, so the heart cannot be seen (only the lung mask). */

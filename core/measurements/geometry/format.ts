@@ -3,7 +3,7 @@
  * text from its cached stats): one function, so the page's live reading, the saved list, the
  * PDF and the SR's reading say the same thing for the same numbers.
  */
-import type { AnnotationKind } from '../../api/contract-worklist.ts';
+import type { AnnotationKind } from './annotation-kinds.ts';
 import type { MeasuredValue, Quantity } from './units.ts';
 
 /** Shown where a measurement saved long ago has points that make no measurement. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ANNOTATION_KINDS, POINTS_PER_KIND } from '../../api/contract-worklist.ts';
+import { ANNOTATION_KINDS, POINTS_PER_KIND } from './annotation-kinds.ts';
 import { angleDegrees, measureAnnotation, zoneOneRadius } from './measure.ts';
 import type { FrameSpacing, MeasuredValue } from './units.ts';
 

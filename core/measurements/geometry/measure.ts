@@ -4,7 +4,7 @@
  * the page while the reader places points, and so by everything signed and exported.
  * Undefined when the points do not yet (or cannot) make the measurement.
  */
-import { POINTS_PER_KIND, type AnnotationKind } from '../../api/contract-worklist.ts';
+import { POINTS_PER_KIND, type AnnotationKind } from './annotation-kinds.ts';
 import type { FrameSpacing, ImagePoint, MeasuredValue } from './units.ts';
 
 const pixelDistance = (a: ImagePoint, b: ImagePoint) => Math.hypot(b.x - a.x, b.y - a.y);

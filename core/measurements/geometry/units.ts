@@ -3,7 +3,7 @@
  * its scale can be trusted. The contract's schema, the store, the page and the exports all
  * derive from these lists (pure: the page imports this folder).
  */
-import type { DecodedFrame } from '../../api/schemas.ts';
+import type { DecodedFrame } from '../../base/schemas.ts';
 
 /** mm and px for distances, deg for angles, ratio for a dimensionless quotient. */
 export const MEASUREMENT_UNITS = ['mm', 'deg', 'ratio', 'px'] as const;

@@ -1,8 +1,9 @@
 /**
- * Offline exchange from the workstation: this site's identity and partners (with the key
- * fingerprints to read out by phone), sending the open patient's images as a signed
- * package (optionally de-identified), and receiving a package, which is verified in full
- * before anything is stored; a refusal says which file or check failed. The site key is
+ * Offline exchange from the workstation: this site's identity (its public key and fingerprint
+ * to copy for a partner) and partners (with the key fingerprints to read out by phone),
+ * sending a day's work — the exams ticked in a date-filtered list — as a signed package
+ * (optionally de-identified), and receiving a package, which is verified in full before
+ * anything is stored; a refusal says which file or check failed. The site key is
  * sealed under an admin passphrase: an admin creates it with one, and unlocks it here once
  * after the workstation starts (it stays unlocked until the workstation closes).
  */
@@ -10,6 +11,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ApiClient } from '../../api/client.ts';
+import { SendBatch } from './SendBatch.tsx';
+import { SiteKeyShare } from './SiteKeyShare.tsx';
 
 type Status = OperationResult<'exchange.status'>;
 
@@ -63,9 +66,11 @@ export function ExchangePanel({
     e.preventDefault();
     return new FormData(e.currentTarget);
   };
-  const patientImages = open
-    ? instances.filter((i) => i.patientId === open.patientId && !i.sourceSite)
-    : [];
+  const offer = (file: { bytes: Uint8Array; fileName: string }, type: string) =>
+    setDownload({
+      url: URL.createObjectURL(new Blob([file.bytes as BlobPart], { type })),
+      name: file.fileName,
+    });
 
   return (
     <aside className="exchange-panel" aria-label="Exchange">
@@ -84,6 +89,7 @@ export function ExchangePanel({
               {status.siteKey === 'unlocked' ? 'key unlocked' : 'key locked'}
             </span>
           </p>
+          <SiteKeyShare publicKey={status.site.publicKey} fingerprint={status.site.fingerprint} />
           {status.siteKey !== 'unlocked' ? (
             isAdmin ? (
               <form
@@ -189,53 +195,17 @@ export function ExchangePanel({
           <button type="submit">Add partner</button>
         </form>
       ) : null}
-      <h3>Send</h3>
-      {open && status?.site ? (
-        <form
-          onSubmit={(e) => {
-            const f = form(e);
-            const key = String(f.get('key') ?? '');
-            void act(async () => {
-              const batch = await api.call('exchange.createBatch', {
-                instanceIds: patientImages.map((i) => i.instanceId),
-                ...(f.get('deidentify') ? { deidentifyKey: key } : {}),
-              });
-              setDownload({
-                url: URL.createObjectURL(
-                  new Blob([batch.bytes as BlobPart], { type: 'application/zip' }),
-                ),
-                name: batch.fileName,
-              });
-              return `Package of ${batch.files} image(s) signed${batch.pseudonyms ? `, de-identified (${batch.pseudonyms} pseudonym(s) kept here)` : ''}.`;
-            });
-          }}
-        >
-          <p>
-            {patientImages.length} image(s) of patient {open.patientId}
-          </p>
-          <label>
-            <input type="checkbox" name="deidentify" /> de-identify with the site key
-          </label>
-          <input
-            name="key"
-            type="password"
-            placeholder="de-identification key (kept at this site)"
-            aria-label="De-identification key"
-            minLength={8}
-          />
-          <button type="submit" disabled={!patientImages.length}>
-            Create package
-          </button>
-          {download ? (
-            <a href={download.url} download={download.name}>
-              Save {download.name}
-            </a>
-          ) : null}
-        </form>
+      <h3>Send a batch</h3>
+      {status?.site ? (
+        <SendBatch
+          api={api}
+          instances={instances}
+          open={open}
+          act={act}
+          onPackage={(batch) => offer(batch, 'application/zip')}
+        />
       ) : (
-        <p className="hint">
-          Open an image of the patient to send{status?.site ? '' : ' (and set up the site first)'}.
-        </p>
+        <p className="hint">Set up the site first to send.</p>
       )}
       <h3>Return signed results</h3>
       {open && status?.site ? (
@@ -244,12 +214,7 @@ export function ExchangePanel({
           onClick={() =>
             void act(async () => {
               const r = await api.call('exchange.exportResults', { patientId: open.patientId });
-              setDownload({
-                url: URL.createObjectURL(
-                  new Blob([r.bytes as BlobPart], { type: 'application/zip' }),
-                ),
-                name: r.fileName,
-              });
+              offer(r, 'application/zip');
               return `Results package with ${r.reports} signed report(s) for ${open.patientId}.`;
             })
           }
@@ -324,6 +289,11 @@ export function ExchangePanel({
           }}
         />
       </label>
+      {download ? (
+        <a href={download.url} download={download.name} className="button-like">
+          Save {download.name}
+        </a>
+      ) : null}
       {message ? (
         <p
           className={message.kind === 'error' ? 'message-error' : 'exchange-result'}

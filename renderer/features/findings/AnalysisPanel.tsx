@@ -1,15 +1,15 @@
 /**
  * The AI panel beside the viewer: the models installed for this image's domain, each run
  * on request; every result shows the model (id, version, sha256), its investigational
- * status, the backend used and the time taken. Without a model the panel says so and
- * the reader grades by hand.
+ * status, the engine used, where and why, and the time taken. Without a model the panel says
+ * so and the reader grades by hand.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
 import type { ApiClient } from '../../api/client.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
-import { explainInPage, runPageAnalysis, type PageAnalysis } from './run-analysis.ts';
+import { analyseOpenImage, explainOpenImage, type PageAnalysis } from './run-analysis.ts';
 import { saliencyMethodsOf } from '../../../core/inference/portable/saliency/saliency-methods.ts';
 import { COLORMAPS, type Colormap } from '../viewer/heat-overlay.ts';
 import type { OverlayDisplay } from '../viewer/Viewport.tsx';
@@ -66,7 +66,7 @@ export function AnalysisPanel({
     setRunning(manifest.id);
     setError(undefined);
     try {
-      onAnalysis(await runPageAnalysis(api, client, instance, manifest, 'auto'));
+      onAnalysis(await analyseOpenImage(api, client, instance, manifest));
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -87,7 +87,7 @@ export function AnalysisPanel({
     setError(undefined);
     setExplaining(`${method} …`);
     try {
-      const map = await explainInPage(
+      const map = await explainOpenImage(
         api,
         client,
         instance,
@@ -132,10 +132,13 @@ export function AnalysisPanel({
           </div>
           <div className="meta">
             {current.model.id} {current.model.version} · sha256 {current.model.sha256.slice(0, 12)}…
-            · <span data-testid="analysis-backend">{current.backend}</span> ·{' '}
+            · <span data-testid="analysis-engine">{current.engine}</span> in the{' '}
+            <span data-testid="analysis-where">{current.where}</span> ·{' '}
             {current.inferenceMs.toFixed(1)} ms
           </div>
-          <div className="meta">{current.backendReason}</div>
+          <div className="meta" data-testid="analysis-engine-reason">
+            {current.engineReason}
+          </div>
           <ul className="findings">
             {current.findings.map((f) => (
               <li key={f.label} data-score={f.score}>

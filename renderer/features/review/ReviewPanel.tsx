@@ -8,7 +8,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi, useApiEvent } from '../../api/ApiProvider.tsx';
 import { AssessmentBox } from './AssessmentBox.tsx';
 import { EyeTable, FieldTable } from './GradingTables.tsx';
 import type { Draft } from './review-types.ts';
@@ -19,13 +19,11 @@ function download(bytes: Uint8Array, fileName: string, type: string): string {
 }
 
 export function ReviewPanel({
-  api,
   instance,
   visitInstanceIds,
   signedIn,
   onSigned,
 }: {
-  api: ApiClient;
   instance: InstanceSummary;
   /** Every image of the open visit (both eyes for ROP); the report covers them all. */
   visitInstanceIds: string[];
@@ -33,7 +31,13 @@ export function ReviewPanel({
   /** After a signature: the worklist refreshes; with `next`, the next infant opens. */
   onSigned(next: boolean): void;
 }) {
+  const api = useApi();
   const [draft, setDraft] = useState<Draft>();
+  /** How far "Run AI measurements" has got on this report (the workstation says as it goes). */
+  const [progress, setProgress] = useState<{ done: number; total: number }>();
+  useApiEvent('analysis.progress', ({ reportId, done, total }) => {
+    if (reportId === draft?.content.reportId) setProgress({ done, total });
+  });
   const visitKey = (visitInstanceIds.length ? visitInstanceIds : [instance.instanceId]).join(',');
   // Which sign button submitted the form (read in the submit handler of the same click).
   const signAndNext = useRef(false);
@@ -55,6 +59,7 @@ export function ReviewPanel({
       setError((err as Error).message);
     } finally {
       setBusy(undefined);
+      setProgress(undefined);
     }
   }, []);
 
@@ -130,7 +135,15 @@ export function ReviewPanel({
         >
           Run AI measurements
         </button>
-        {busy ? <span className="hint">{busy}…</span> : null}
+        {busy ? (
+          <span className="hint" data-testid="review-busy">
+            {busy}
+            {busy === 'running models' && progress?.total
+              ? ` (${progress.done} of ${progress.total})`
+              : ''}
+            …
+          </span>
+        ) : null}
       </div>
       {draft.aiNotes.map((note) => (
         <p key={note} className="hint ai-note">

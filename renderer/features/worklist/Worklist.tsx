@@ -9,6 +9,7 @@
  */
 import { useMemo, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import { EXAM_STATUSES } from '../../../core/vocabulary/exam-status.ts';
 import { formatDate, type ExamEntry } from '../layouts/layout-props.ts';
 import {
   EXAM_SORTS,
@@ -158,7 +159,7 @@ export function Worklist({
             reset();
           }}
         >
-          {(['all', 'new', 'analysed', 'in review', 'signed', 'sent'] as const).map((s) => (
+          {(['all', ...EXAM_STATUSES] as const).map((s) => (
             <option key={s} value={s}>
               {s === 'all' ? 'every status' : s}
             </option>

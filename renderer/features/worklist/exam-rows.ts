@@ -4,6 +4,7 @@
  * next refresh) form an exam of their own, shown as new.
  */
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
+import { EXAM_STATUSES } from '../../../core/vocabulary/exam-status.ts';
 import { eyeOf } from '../layouts/exam-groups.ts';
 import type { ExamEntry } from '../layouts/layout-props.ts';
 
@@ -16,7 +17,6 @@ export const EXAM_SORTS: Array<{ id: ExamSort; label: string }> = [
   { id: 'patient', label: 'by patient' },
   { id: 'status', label: 'by status (new first)' },
 ];
-const STATUS_ORDER: ExamEntry['status'][] = ['new', 'analysed', 'in review', 'signed', 'sent'];
 
 export interface ExamRow {
   exam: ExamEntry;
@@ -89,7 +89,7 @@ export function examRows(
         b.first.patientName || b.first.patientId,
       ) || byDate(b, a),
     status: (a, b) =>
-      STATUS_ORDER.indexOf(a.exam.status) - STATUS_ORDER.indexOf(b.exam.status) || byDate(b, a),
+      EXAM_STATUSES.indexOf(a.exam.status) - EXAM_STATUSES.indexOf(b.exam.status) || byDate(b, a),
   };
   return kept.sort(order[options.sort]);
 }

@@ -8,7 +8,7 @@
  * takes a whole batch in one call); results are deterministic for a seed.
  */
 import type { ModelSession } from '../engine.ts';
-import { seededRandom } from '../seeded-random.ts';
+import { seededRandom } from '../../../base/seeded-random.ts';
 import { normaliseMap, type SaliencyMap } from './saliency-map.ts';
 
 export interface PerturbationTarget {

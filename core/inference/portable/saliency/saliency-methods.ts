@@ -6,7 +6,7 @@
  *  - occlusion and RISE need a class score to watch (a `probability` or `logits` output);
  *  - a segmentation model explains itself with its probability map, which is not saliency.
  */
-import { CodedError } from '../../../api/errors.ts';
+import { CodedError } from '../../../base/errors.ts';
 import type { ModelSession } from '../engine.ts';
 import type { ModelManifest } from '../package-schema.ts';
 import { blurredCopy, occlusionMap, riseMap } from './perturbation.ts';

@@ -5,13 +5,15 @@
  * shows beside it.
  */
 import { z } from 'zod';
+import { dueStatusSchema } from '../vocabulary/exam-status.ts';
+import { eyeSchema } from '../vocabulary/visit.ts';
 
 const ruled = { rule: z.string(), source: z.string() };
 
 export const assessmentSchema = z.object({
   eyes: z.array(
     z.object({
-      eye: z.enum(['OD', 'OS']),
+      eye: eyeSchema,
       /** "zone II stage 2, pre-plus", or why it cannot be said yet. */
       findings: z.string(),
       etrop: z.object({
@@ -55,7 +57,7 @@ export const screeningSchema = z.object({
   /** From the latest signed visit's interval, else the first exam's due date. */
   nextDue: z.string().optional(),
   nextDueReason: z.string(),
-  dueStatus: z.enum(['overdue', 'due today', 'due later', 'none']),
+  dueStatus: dueStatusSchema,
   gRop: z
     .object({
       status: z.enum(['screen', 'not indicated', 'not assessable']),

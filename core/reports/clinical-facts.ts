@@ -3,8 +3,8 @@
  * birth, PMA at the exam and birth weight, from the patient record as it stands at signing
  * (frozen into the report like the patient and study).
  */
-import type { PatientRecord } from '../patients/trajectory.ts';
-import { formatAge, pmaDays } from '../patients/trajectory.ts';
+import type { PatientRecord } from '../screening/neonatal-age.ts';
+import { formatAge, pmaDays } from '../screening/neonatal-age.ts';
 
 export interface ClinicalFacts {
   examDate?: string;

@@ -11,6 +11,7 @@
  */
 import { COURSE, PLUS, STAGES, YES_NO, ZONES } from '../screening/icrop3.ts';
 import { EYES, type Eye } from '../vocabulary/visit.ts';
+import type { ReadDomain } from '../vocabulary/domains.ts';
 
 export type FieldSpec = (
   | { name: string; label: string; kind: 'choice'; options: string[]; aiSource?: AiSource }
@@ -218,7 +219,7 @@ export const CHEST_FIELDS: FieldSpec[] = [
   },
 ];
 
-export function fieldsFor(domain: 'retina' | 'chest'): FieldSpec[] {
+export function fieldsFor(domain: ReadDomain): FieldSpec[] {
   return domain === 'retina' ? RETINA_FIELDS : CHEST_FIELDS;
 }
 

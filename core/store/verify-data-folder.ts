@@ -10,25 +10,20 @@
  *  4. the database replayed against the audit log (core/audit/replay.ts): accounts' roles and
  *     status, signing keys, patient records, instance summaries, field-change history.
  * Every problem is a line "CODE: message"; the first is named again at the end.
- * Data folder layout: audit.log, audit-checkpoints.jsonl, reports/<reportId>/v<N>.json,
- * neoscope.sqlite.
+ * Where each part lives: core/store/data-layout.ts.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { openDatabase, type Database } from '../store/database.ts';
-import { checkSignedReports } from '../reports/signed-reports.ts';
+import { resolve } from 'node:path';
 import {
   anchorProblem,
   knownAnchors,
   readAuditEntries,
   verifyAuditLog,
   type ChainAnchor,
-} from './audit-log.ts';
-import { replayAgainstDatabase } from './replay.ts';
-
-export function dataPaths(dataFolder: string): { auditLog: string; reports: string } {
-  return { auditLog: join(dataFolder, 'audit.log'), reports: join(dataFolder, 'reports') };
-}
+} from '../audit/audit-log.ts';
+import { replayAgainstDatabase } from '../audit/replay.ts';
+import { checkSignedReports } from '../reports/signed-reports.ts';
+import { openDatabase, type Database } from './database.ts';
+import { dataLayout, isDataFolder } from './data-layout.ts';
 
 /** Databases this process holds open (SQLite here is exclusive: verify reads through the same handle). */
 const openHere = new Map<string, Database>();
@@ -52,7 +47,7 @@ export async function verifyDataFolder(
   dataFolder: string,
   options: VerifyOptions = {},
 ): Promise<{ ok: boolean; lines: string[]; problems: VerifyProblem[] }> {
-  const paths = dataPaths(dataFolder);
+  const paths = dataLayout(dataFolder);
   const chain = await verifyAuditLog(paths.auditLog);
   if (!chain.ok) {
     const problem = {
@@ -70,9 +65,7 @@ export async function verifyDataFolder(
   const problems: VerifyProblem[] = [];
 
   const held = openHere.get(resolve(dataFolder));
-  const db =
-    held ??
-    (existsSync(join(dataFolder, 'neoscope.sqlite')) ? openDatabase(dataFolder) : undefined);
+  const db = held ?? (isDataFolder(dataFolder) ? openDatabase(dataFolder) : undefined);
   try {
     const keyHistory = db
       ? (username: string) =>

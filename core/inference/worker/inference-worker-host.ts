@@ -1,0 +1,172 @@
+/**
+ * The calling thread's side of the inference worker (inference-worker.ts): an InferenceEngine
+ * whose sessions live on the worker thread, so every caller of the engine interface (package
+ * loading and self-tests, analyzeImage, saliency) runs unchanged while the model itself runs
+ * off this thread. A worker_threads Worker, not a child process: Electron's RunAsNode fuse is
+ * off, so a forked Electron binary would not run as Node.
+ *
+ * The worker is unreferenced while idle, so a CLI or a test ends when its own work does; it is
+ * referenced while a request is pending, so the process waits for the answer.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CodedError } from '../../base/errors.ts';
+import type { EngineName, EnginePreference } from '../engine-choice.ts';
+import type { Backend, InferenceEngine, ModelSession } from '../portable/engine.ts';
+import type {
+  FromInferenceWorker,
+  InferenceWorkerData,
+  ToInferenceWorker,
+  WorkerAnswers,
+} from './inference-worker-protocol.ts';
+
+export const INFERENCE_WORKER_FILE = 'inference-worker.mjs';
+
+export class InferenceWorkerError extends CodedError<
+  'INFERENCE_WORKER_UNAVAILABLE' | 'ENGINE_UNAVAILABLE'
+> {}
+
+/** The folder of this module's file: the bundle's folder once built. */
+function moduleFolder(): string | undefined {
+  try {
+    return fileURLToPath(new URL('.', import.meta.url));
+  } catch {
+    // A CommonJS bundle (Electron's main.cjs) has no import.meta.url, but has __dirname.
+    return typeof __dirname === 'string' ? __dirname : undefined;
+  }
+}
+
+/**
+ * Where the worker's code is: a built inference-worker.mjs beside the bundle (the build emits
+ * one next to the host, the CLI and Electron's main), or inference-worker.ts run through tsx
+ * (development and tests; Node 20 workers do not inherit `--import tsx`, so a small bootstrap
+ * registers it). Undefined when neither is found.
+ */
+export function inferenceWorkerEntry(): URL | undefined {
+  const folder = moduleFolder();
+  if (folder && existsSync(join(folder, INFERENCE_WORKER_FILE)))
+    return pathToFileURL(join(folder, INFERENCE_WORKER_FILE));
+  let source: URL;
+  let tsx: string;
+  try {
+    source = new URL('./inference-worker.ts', import.meta.url);
+    if (!existsSync(fileURLToPath(source))) return undefined;
+    tsx = import.meta.resolve('tsx/esm/api');
+  } catch {
+    return undefined;
+  }
+  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(source.href)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+}
+
+export interface WorkerEngine extends InferenceEngine {
+  /** The engine the worker chose, and why. */
+  readonly name: EngineName;
+  readonly reason: string;
+  /** False once the worker has stopped (closed, crashed): its sessions are gone with it. */
+  running(): boolean;
+  close(): Promise<void>;
+}
+
+export interface InferenceWorkerOptions {
+  preference?: EnginePreference;
+  threads?: number;
+  entry?: URL;
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Request = WithoutId<ToInferenceWorker>;
+
+export function startInferenceWorker(options: InferenceWorkerOptions = {}): Promise<WorkerEngine> {
+  const entry = options.entry ?? inferenceWorkerEntry();
+  if (!entry)
+    return Promise.reject(
+      new InferenceWorkerError(
+        'INFERENCE_WORKER_UNAVAILABLE',
+        `the inference worker (${INFERENCE_WORKER_FILE}, or inference-worker.ts with tsx) was not found`,
+      ),
+    );
+  const data: InferenceWorkerData = {
+    preference: options.preference ?? 'auto',
+    threads: options.threads ?? 1,
+  };
+  const worker = new Worker(entry, { workerData: data, name: 'neoscope-inference' });
+  worker.unref();
+  const pending = new Map<number, { resolve(value: unknown): void; reject(e: Error): void }>();
+  let nextId = 1;
+  let stopped: Error | undefined;
+
+  const settle = (id: number) => {
+    const waiting = pending.get(id);
+    pending.delete(id);
+    if (!pending.size) worker.unref();
+    return waiting;
+  };
+  const request = <T extends Request['type']>(
+    message: Extract<Request, { type: T }>,
+  ): Promise<WorkerAnswers[T]> => {
+    if (stopped) return Promise.reject(stopped);
+    const id = nextId++;
+    if (!pending.size) worker.ref();
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      worker.postMessage({ ...message, id });
+    });
+  };
+  const stop = (error: Error) => {
+    stopped ??= error;
+    for (const id of [...pending.keys()]) settle(id)?.reject(error);
+  };
+  let keys = 0;
+
+  return new Promise<WorkerEngine>((resolve, reject) => {
+    worker.on('message', (message: FromInferenceWorker) => {
+      if (message.type === 'answer') {
+        const waiting = settle(message.id);
+        if (message.ok) waiting?.resolve(message.value);
+        else waiting?.reject(new Error(message.message));
+      } else if (message.type === 'failed') {
+        void worker.terminate();
+        reject(new InferenceWorkerError(message.code as 'ENGINE_UNAVAILABLE', message.message));
+      } else {
+        const backend: Backend = message.engine === 'native' ? 'node' : 'wasm';
+        resolve({
+          backend,
+          name: message.engine,
+          reason: message.reason,
+          async createSession(model): Promise<ModelSession> {
+            const key = `session-${keys++}`;
+            const info = await request({ type: 'load', key, model });
+            return {
+              backend,
+              engine: { name: message.engine, reason: message.reason },
+              inputNames: info.inputNames,
+              outputNames: info.outputNames,
+              run: async (feeds) => (await request({ type: 'run', key, feeds })).outputs,
+              release: async () => void (await request({ type: 'release', key })),
+            };
+          },
+          running: () => !stopped,
+          async close() {
+            stop(new Error('the inference worker was closed'));
+            await worker.terminate();
+          },
+        });
+      }
+    });
+    worker.on('error', (error) => {
+      stop(error);
+      reject(error);
+    });
+    worker.on('exit', (code) => {
+      const error = new InferenceWorkerError(
+        'INFERENCE_WORKER_UNAVAILABLE',
+        `the inference worker stopped (exit code ${code})`,
+      );
+      stop(error);
+      reject(error);
+    });
+  });
+}
