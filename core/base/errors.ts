@@ -22,11 +22,19 @@ export const API_ERROR_CODES = [
 export type ApiErrorCode =
   (typeof API_ERROR_CODES)[number] | `DICOM_${string}` | `IMPORT_${string}`;
 
-export interface ApiErrorBody {
-  code: ApiErrorCode;
+/**
+ * A failure as it crosses a boundary (IPC, HTTP, a worker's messages): the stable code the
+ * service raised, its message for the reader, and the file it concerns. A plain object, so
+ * it survives structured cloning and JSON, where an Error's own fields would not.
+ */
+export interface ErrorBody<Code extends string = string> {
+  code: Code;
   message: string;
   /** The file the error concerns, when there is one (shown as a link in the UI). */
   file?: string;
+}
+
+export interface ApiErrorBody extends ErrorBody<ApiErrorCode> {
   /** Field-level detail for schema failures: "path: problem". */
   details?: string[];
 }

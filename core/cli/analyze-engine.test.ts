@@ -42,6 +42,14 @@ test('by default the fastest installed engine, in a worker thread; --engine wasm
   assert.ok(Math.abs(auto.findings[0]!.score - wasm.findings[0]!.score) <= 1e-4);
 });
 
+test('--backend, the older name of --engine, still chooses the engine; --engine wins over it', async () => {
+  const byOldName = await analyse('--backend', 'wasm');
+  assert.equal(byOldName.engine, 'wasm');
+  assert.match(byOldName.engineReason, /as asked/);
+  const both = await analyse('--backend', 'node', '--engine', 'wasm');
+  assert.equal(both.engine, 'wasm');
+});
+
 test('an unknown engine is a usage error', async () => {
   const errors: string[] = [];
   const code = await analyzeCommand(

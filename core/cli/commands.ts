@@ -144,54 +144,62 @@ export async function deidentifyCommand(args: string[], io: CliStreams): Promise
   }
 }
 
+const SALIENCY_CHOICES: readonly string[] = ['auto', 'cam', 'occlusion', 'rise', 'none'];
+
+/** The problem with analyze's flag values, or undefined when they are all valid. */
+function analyzeValueProblem(values: {
+  backend?: string;
+  saliency: string;
+  'photo-domain'?: string;
+}): string | undefined {
+  const { backend, saliency, 'photo-domain': photoDomain } = values;
+  if (backend !== undefined && !['wasm', 'node'].includes(backend))
+    return '--backend is wasm or node (--engine is its newer name)';
+  if (!SALIENCY_CHOICES.includes(saliency))
+    return `--saliency is one of ${SALIENCY_CHOICES.join(', ')}`;
+  if (photoDomain !== undefined && !['retina', 'chest'].includes(photoDomain))
+    return '--photo-domain is retina or chest';
+  return undefined;
+}
+
 export async function analyzeCommand(args: string[], io: CliStreams): Promise<number> {
-  const take = (name: string) =>
-    args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]!] : []));
-  const valued = new Set([
-    '--out',
-    '--model',
-    '--backend',
-    '--engine',
-    '--models',
-    '--saliency',
-    '--photo-domain',
-    '--od-names',
-    '--os-names',
-  ]);
-  const paths = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1] ?? ''));
-  const out = take('--out')[0];
-  // --engine (default auto: onnxruntime-node when installed); --backend wasm|node is its older name.
-  const backend = take('--backend')[0];
+  const o = parseOptions(args, {
+    out: { type: 'string' },
+    model: { type: 'string', multiple: true, default: [] },
+    engine: { type: 'string' },
+    // The older name of --engine: `node` is native, `wasm` is wasm; --engine wins over it.
+    backend: { type: 'string' },
+    models: { type: 'string' },
+    saliency: { type: 'string', default: 'auto' },
+    'photo-domain': { type: 'string' },
+    'od-names': { type: 'string' },
+    'os-names': { type: 'string' },
+  });
+  const usage = (problem: string) => (io.err(`analyze: ${problem}\n${USAGE}`), 2);
+  if (o.problem !== undefined) return usage(o.problem);
+  const { values, positionals: paths } = o;
+  if (!paths.length) return usage('at least one PATH is required');
+  if (!values.out) return usage('--out DIR is required');
+  const problem = analyzeValueProblem(values);
+  if (problem) return usage(problem);
+  const { backend } = values;
   const engine =
-    take('--engine')[0] ?? (backend === 'node' ? 'native' : backend === 'wasm' ? 'wasm' : 'auto');
-  const saliency = take('--saliency')[0] ?? 'auto';
-  const photoDomain = take('--photo-domain')[0];
-  if (
-    !paths.length ||
-    !out ||
-    (backend !== undefined && !['wasm', 'node'].includes(backend)) ||
-    !isEnginePreference(engine) ||
-    !['auto', 'cam', 'occlusion', 'rise', 'none'].includes(saliency) ||
-    (photoDomain !== undefined && !['retina', 'chest'].includes(photoDomain))
-  )
-    return (io.err(USAGE), 2);
+    values.engine ?? (backend === 'node' ? 'native' : backend === 'wasm' ? 'wasm' : 'auto');
+  if (!isEnginePreference(engine)) return usage('--engine is one of auto, native, wasm');
   try {
     return await runAnalyze(
       {
         paths,
-        out,
-        models: take('--model'),
+        out: values.out,
+        models: values.model,
         engine,
         modelsFolder:
-          take('--models')[0] ??
+          values.models ??
           bundledFolders(findProjectRoot(fileURLToPath(new URL('.', import.meta.url))))
             .modelsFolder,
-        saliency: saliency as SaliencyChoice,
-        photoDomain: photoDomain as 'retina' | 'chest' | undefined,
-        eyeNamePatterns: eyeNamePatternsFrom({
-          OD: take('--od-names')[0],
-          OS: take('--os-names')[0],
-        }),
+        saliency: values.saliency as SaliencyChoice,
+        photoDomain: values['photo-domain'] as 'retina' | 'chest' | undefined,
+        eyeNamePatterns: eyeNamePatternsFrom({ OD: values['od-names'], OS: values['os-names'] }),
         isTty: Boolean(process.stderr.isTTY),
       },
       io,

@@ -21,9 +21,15 @@ test('flags, repeated flags and positionals are read; problems are said in the u
   const problems = [
     [['--password', 'x'], 'unexpected "--password"'],
     [['--data'], '--data needs a value'],
-    [['--data', '--json'], '--data needs a value'],
+    [
+      ['--data', '--json'],
+      '--data needs a value (one that starts with "-" is written --data=VALUE)',
+    ],
     [['--json=yes'], '--json takes no value'],
   ] as const;
   for (const [args, problem] of problems)
     assert.equal(parseOptions([...args], OPTIONS).problem, problem, args.join(' '));
+  const dashed = parseOptions(['--data=-OD-'], OPTIONS);
+  assert.equal(dashed.problem, undefined, 'a value starting with "-" is given with "="');
+  if (dashed.problem === undefined) assert.equal(dashed.values.data, '-OD-');
 });

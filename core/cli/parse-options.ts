@@ -30,8 +30,11 @@ function describeParseError(error: Error & { code?: string }): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unexpected ${JSON.stringify(named ?? error.message)}`;
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return /does not take an argument/.test(error.message)
-        ? `${named} takes no value`
+      if (/does not take an argument/.test(error.message)) return `${named} takes no value`;
+      // A value that looks like a flag (`--od-names -OD-`, a file-name token) is read as a
+      // forgotten value; the `=` form says it is meant.
+      return /ambiguous/.test(error.message)
+        ? `${named} needs a value (one that starts with "-" is written ${named}=VALUE)`
         : `${named} needs a value`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected ${JSON.stringify(/'([^']*)'/.exec(error.message)?.[1] ?? '')}`;

@@ -289,7 +289,7 @@ export function App() {
           <button type="button" onClick={() => setShowHelp(true)} title="Keyboard shortcuts (?)">
             ?
           </button>
-          <AccountBar api={api} status={auth} onChange={refreshAuth} />
+          <AccountBar status={auth} onChange={refreshAuth} />
         </div>
         <input
           ref={fileInput}
@@ -333,14 +333,11 @@ export function App() {
             openId={openId}
             onOpen={setOpenId}
             queueDomain={auth?.user ? domainOfRole(auth.user.role) : undefined}
-            toolbar={
-              auth?.user ? (visible) => <BatchQueue api={api} instances={visible} /> : undefined
-            }
+            toolbar={auth?.user ? (visible) => <BatchQueue instances={visible} /> : undefined}
           />
           <section className="viewer" aria-label="Viewer">
             {open ? (
               <ViewerArea
-                api={api}
                 open={open}
                 instances={instances}
                 exams={shownExams}
@@ -378,7 +375,6 @@ export function App() {
               </div>
               {sidePanel === 'analysis' ? (
                 <AnalysisPanel
-                  api={api}
                   instance={open}
                   analysis={analysis}
                   onAnalysis={setAnalysis}
@@ -401,11 +397,10 @@ export function App() {
         </main>
       )}
       {panel === 'models' ? (
-        <ModelsPanel api={api} onClose={closePanel} isAdmin={auth?.user?.role === 'admin'} />
+        <ModelsPanel onClose={closePanel} isAdmin={auth?.user?.role === 'admin'} />
       ) : null}
       {panel === 'validation' && auth?.user ? (
         <ValidationPanel
-          api={api}
           onClose={closePanel}
           onOpenReport={(reportId) => {
             const exam = exams.find((e) => e.reportId === reportId);
@@ -418,7 +413,6 @@ export function App() {
       ) : null}
       {panel === 'exchange' && auth?.user ? (
         <ExchangePanel
-          api={api}
           instances={instances}
           open={open}
           isAdmin={auth.user.role === 'admin'}
@@ -427,7 +421,7 @@ export function App() {
         />
       ) : null}
       {panel === 'accounts' && auth?.user?.role === 'admin' ? (
-        <AccountsPanel api={api} currentUser={auth.user.username} onClose={closePanel} />
+        <AccountsPanel currentUser={auth.user.username} onClose={closePanel} />
       ) : null}
       {panel === 'quarantine' ? (
         <QuarantinePanel entries={quarantine} focus={quarantineFocus} onClose={closePanel} />
@@ -436,7 +430,6 @@ export function App() {
       {showHelp ? <ShortcutsHelp onClose={() => setShowHelp(false)} /> : null}
       {awaitingPhotoDetails ? (
         <PhotoImportForm
-          api={api}
           files={awaitingPhotoDetails}
           onCancel={() => setAwaitingPhotoDetails(undefined)}
           onSubmit={(files) => {

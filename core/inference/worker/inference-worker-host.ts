@@ -13,13 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CodedError } from '../../base/errors.ts';
+import { WorkerRequests } from '../../base/worker-requests.ts';
 import type { EngineName, EnginePreference } from '../engine-choice.ts';
 import type { Backend, InferenceEngine, ModelSession } from '../portable/engine.ts';
+import type { InferenceErrorCode } from '../portable/inference-errors.ts';
 import type {
   FromInferenceWorker,
   InferenceWorkerData,
-  ToInferenceWorker,
-  WorkerAnswers,
+  InferenceWorkerMessage,
 } from './inference-worker-protocol.ts';
 
 export const INFERENCE_WORKER_FILE = 'inference-worker.mjs';
@@ -76,9 +77,6 @@ export interface InferenceWorkerOptions {
   entry?: URL;
 }
 
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-type Request = WithoutId<ToInferenceWorker>;
-
 export function startInferenceWorker(options: InferenceWorkerOptions = {}): Promise<WorkerEngine> {
   const entry = options.entry ?? inferenceWorkerEntry();
   if (!entry)
@@ -94,42 +92,18 @@ export function startInferenceWorker(options: InferenceWorkerOptions = {}): Prom
   };
   const worker = new Worker(entry, { workerData: data, name: 'neoscope-inference' });
   worker.unref();
-  const pending = new Map<number, { resolve(value: unknown): void; reject(e: Error): void }>();
-  let nextId = 1;
-  let stopped: Error | undefined;
-
-  const settle = (id: number) => {
-    const waiting = pending.get(id);
-    pending.delete(id);
-    if (!pending.size) worker.unref();
-    return waiting;
-  };
-  const request = <T extends Request['type']>(
-    message: Extract<Request, { type: T }>,
-  ): Promise<WorkerAnswers[T]> => {
-    if (stopped) return Promise.reject(stopped);
-    const id = nextId++;
-    if (!pending.size) worker.ref();
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ ...message, id });
-    });
-  };
-  const stop = (error: Error) => {
-    stopped ??= error;
-    for (const id of [...pending.keys()]) settle(id)?.reject(error);
-  };
+  const requests = new WorkerRequests<InferenceWorkerMessage, InferenceErrorCode>(
+    (request, transfer) => worker.postMessage(request, transfer),
+    (busy) => (busy ? worker.ref() : worker.unref()),
+  );
   let keys = 0;
 
   return new Promise<WorkerEngine>((resolve, reject) => {
     worker.on('message', (message: FromInferenceWorker) => {
-      if (message.type === 'answer') {
-        const waiting = settle(message.id);
-        if (message.ok) waiting?.resolve(message.value);
-        else waiting?.reject(new Error(message.message));
-      } else if (message.type === 'failed') {
+      if ('id' in message) requests.settle(message);
+      else if (message.type === 'failed') {
         void worker.terminate();
-        reject(new InferenceWorkerError(message.code as 'ENGINE_UNAVAILABLE', message.message));
+        reject(new InferenceWorkerError('ENGINE_UNAVAILABLE', message.error.message));
       } else {
         const backend: Backend = message.engine === 'native' ? 'node' : 'wasm';
         resolve({
@@ -138,26 +112,36 @@ export function startInferenceWorker(options: InferenceWorkerOptions = {}): Prom
           reason: message.reason,
           async createSession(model): Promise<ModelSession> {
             const key = `session-${keys++}`;
-            const info = await request({ type: 'load', key, model });
+            const info = await requests.send({ type: 'load', key, model });
             return {
               backend,
               engine: { name: message.engine, reason: message.reason },
               inputNames: info.inputNames,
               outputNames: info.outputNames,
-              run: async (feeds) => (await request({ type: 'run', key, feeds })).outputs,
-              release: async () => void (await request({ type: 'release', key })),
+              run: async (feeds) => (await requests.send({ type: 'run', key, feeds })).outputs,
+              release: async () => void (await requests.send({ type: 'release', key })),
             };
           },
-          running: () => !stopped,
+          running: () => requests.running,
           async close() {
-            stop(new Error('the inference worker was closed'));
+            requests.stop(
+              new InferenceWorkerError(
+                'INFERENCE_WORKER_UNAVAILABLE',
+                'the inference worker was closed',
+              ),
+            );
             await worker.terminate();
           },
         });
       }
     });
-    worker.on('error', (error) => {
-      stop(error);
+    worker.on('error', (cause) => {
+      // Coded, so the page can tell "the service cannot run models" and run them itself.
+      const error = new InferenceWorkerError(
+        'INFERENCE_WORKER_UNAVAILABLE',
+        `the inference worker failed: ${cause.message}`,
+      );
+      requests.stop(error);
       reject(error);
     });
     worker.on('exit', (code) => {
@@ -165,7 +149,7 @@ export function startInferenceWorker(options: InferenceWorkerOptions = {}): Prom
         'INFERENCE_WORKER_UNAVAILABLE',
         `the inference worker stopped (exit code ${code})`,
       );
-      stop(error);
+      requests.stop(error);
       reject(error);
     });
   });

@@ -1,10 +1,14 @@
 /**
- * Messages between a Node process and its inference worker thread (inference-worker.ts).
- * Each request has an id and one typed answer; tensors travel as Float32Arrays whose buffers
- * are transferred, not copied.
+ * Messages between a Node process and its inference worker thread (inference-worker.ts), one
+ * typed message per request (core/base/worker-requests.ts): each request has an id and one
+ * typed reply, a failure carries the code the worker raised (inference-errors.ts). Tensors
+ * travel as Float32Arrays whose buffers are transferred, not copied.
  */
+import type { ErrorBody } from '../../base/errors.ts';
+import type { ReplyOf, RequestOf, WorkerMessage } from '../../base/worker-requests.ts';
 import type { EngineName, EnginePreference } from '../engine-choice.ts';
 import type { OutputTensor } from '../portable/engine.ts';
+import type { InferenceErrorCode } from '../portable/inference-errors.ts';
 
 export interface InferenceWorkerData {
   preference: EnginePreference;
@@ -14,20 +18,25 @@ export interface InferenceWorkerData {
 
 export type Feeds = Record<string, { dims: number[]; data: Float32Array }>;
 
-/** What each request answers with. */
-export interface WorkerAnswers {
-  load: { inputNames: string[]; outputNames: string[]; loadMs: number };
-  run: { outputs: Record<string, OutputTensor>; runMs: number };
-  release: true;
-}
+/** A session is created from the model's bytes and kept under the caller's key. */
+type Load = WorkerMessage<
+  'load',
+  { key: string; model: Uint8Array },
+  { inputNames: string[]; outputNames: string[]; loadMs: number }
+>;
+type Run = WorkerMessage<
+  'run',
+  { key: string; feeds: Feeds },
+  { outputs: Record<string, OutputTensor>; runMs: number }
+>;
+type Release = WorkerMessage<'release', { key: string }, true>;
 
-export type ToInferenceWorker =
-  | { id: number; type: 'load'; key: string; model: Uint8Array }
-  | { id: number; type: 'run'; key: string; feeds: Feeds }
-  | { id: number; type: 'release'; key: string };
+export type InferenceWorkerMessage = Load | Run | Release;
 
+export type ToInferenceWorker = RequestOf<InferenceWorkerMessage>;
+
+/** Once, when the engine is chosen (or cannot be), then the reply to each request. */
 export type FromInferenceWorker =
   | { type: 'ready'; engine: EngineName; reason: string }
-  | { type: 'failed'; code: string; message: string }
-  | { type: 'answer'; id: number; ok: true; value: unknown }
-  | { type: 'answer'; id: number; ok: false; message: string };
+  | { type: 'failed'; error: ErrorBody<InferenceErrorCode> }
+  | ReplyOf<InferenceWorkerMessage, InferenceErrorCode>;

@@ -36,17 +36,28 @@ test('the worker runs a session with the answers of WASM in this thread, and rep
     assert.deepEqual(answers[i]!.probability!.dims, expected.probability!.dims);
   }
   await remote.release();
-  await assert.rejects(remote.run(feedsFor('ramp')), /not loaded in the inference worker/);
+  await assert.rejects(remote.run(feedsFor('ramp')), {
+    code: 'INFERENCE_SESSION_NOT_LOADED',
+    message: /not loaded in the inference worker/,
+  });
   await worker.close();
-  await assert.rejects(worker.createSession(bytes), /closed/);
+  await assert.rejects(worker.createSession(bytes), {
+    code: 'INFERENCE_WORKER_UNAVAILABLE',
+    message: /closed/,
+  });
   await local.release();
 });
 
-test('a model the runtime cannot load is refused with its message; the worker keeps serving', async () => {
+test('a model the runtime cannot load is refused as MODEL_CORRUPT; the worker keeps serving', async () => {
   const worker = await startInferenceWorker({ preference: 'wasm' });
-  await assert.rejects(worker.createSession(new Uint8Array([1, 2, 3, 4])));
+  await assert.rejects(worker.createSession(new Uint8Array([1, 2, 3, 4])), {
+    code: 'MODEL_CORRUPT',
+  });
   const session = await worker.createSession(quadrantDetectorModel(32).bytes);
   assert.ok((await session.run(feedsFor('ramp'))).probability);
+  await assert.rejects(session.run({ wrong: feedsFor('ramp').image }), {
+    code: 'INFERENCE_RUN_FAILED',
+  });
   await worker.close();
 });
 

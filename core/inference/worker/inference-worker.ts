@@ -6,13 +6,15 @@
  * the page and the CLI decodes the next image while a model runs.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { OutOf } from '../../base/worker-requests.ts';
 import { chooseNodeEngine } from '../engine-choice.ts';
 import type { ModelSession } from '../portable/engine.ts';
+import { InferenceError, inferenceErrorBody } from '../portable/inference-errors.ts';
 import type {
   FromInferenceWorker,
   InferenceWorkerData,
+  InferenceWorkerMessage,
   ToInferenceWorker,
-  WorkerAnswers,
 } from './inference-worker-protocol.ts';
 
 const port = parentPort!;
@@ -24,7 +26,10 @@ const post = (message: FromInferenceWorker, transfer: ArrayBuffer[] = []) =>
 async function answer(
   engine: Awaited<ReturnType<typeof chooseNodeEngine>>['engine'],
   request: ToInferenceWorker,
-): Promise<{ value: WorkerAnswers[ToInferenceWorker['type']]; transfer: ArrayBuffer[] }> {
+): Promise<{
+  value: OutOf<InferenceWorkerMessage, ToInferenceWorker['type']>;
+  transfer: ArrayBuffer[];
+}> {
   switch (request.type) {
     case 'load': {
       await sessions.get(request.key)?.release();
@@ -43,7 +48,11 @@ async function answer(
     }
     case 'run': {
       const session = sessions.get(request.key);
-      if (!session) throw new Error(`model ${request.key} is not loaded in the inference worker`);
+      if (!session)
+        throw new InferenceError(
+          'INFERENCE_SESSION_NOT_LOADED',
+          `model ${request.key} is not loaded in the inference worker`,
+        );
       const started = performance.now();
       const outputs = await session.run(request.feeds);
       const runMs = performance.now() - started;
@@ -61,19 +70,16 @@ async function answer(
 try {
   const choice = await chooseNodeEngine(config.preference, config.threads);
   port.on('message', (request: ToInferenceWorker) => {
+    const { id, type } = request;
     answer(choice.engine, request).then(
-      ({ value, transfer }) => post({ type: 'answer', id: request.id, ok: true, value }, transfer),
-      (error: unknown) =>
-        post({
-          type: 'answer',
-          id: request.id,
-          ok: false,
-          message: String((error as Error)?.message ?? error),
-        }),
+      // The switch in `answer` gives each type its own value; TypeScript cannot pair them here.
+      ({ value, transfer }) => post({ id, type, ok: true, value } as FromInferenceWorker, transfer),
+      (error: unknown) => post({ id, type, ok: false, error: inferenceErrorBody(error, type) }),
     );
   });
   post({ type: 'ready', engine: choice.name, reason: choice.reason });
 } catch (error) {
-  const { code = 'ENGINE_UNAVAILABLE', message } = error as { code?: string; message: string };
-  post({ type: 'failed', code, message });
+  // No engine could be chosen (onnxruntime-node asked for and missing): nothing can run here.
+  const message = String((error as Error)?.message ?? error);
+  post({ type: 'failed', error: { code: 'ENGINE_UNAVAILABLE', message } });
 }

@@ -165,7 +165,9 @@ function fieldGeometry(field: BinaryMask): FieldGeometry {
 
 function percentile(values: number[], q: number): number {
   if (!values.length) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically in native code: the same order as a comparator sort of
+  // the plain array, several times faster on the hundreds of thousands of field pixels.
+  const sorted = Float64Array.from(values).sort();
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
 }
 

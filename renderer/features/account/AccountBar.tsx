@@ -4,19 +4,12 @@
  */
 import { useState, type FormEvent } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 
 export type AuthStatus = OperationResult<'auth.status'>;
 
-export function AccountBar({
-  api,
-  status,
-  onChange,
-}: {
-  api: ApiClient;
-  status?: AuthStatus;
-  onChange(): void;
-}) {
+export function AccountBar({ status, onChange }: { status?: AuthStatus; onChange(): void }) {
+  const api = useApi();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string>();
   const firstRun = status?.accounts === 0;

@@ -14,7 +14,7 @@ import {
   type KeyboardEvent,
 } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 
 type Account = OperationResult<'users.list'>['users'][number];
 type Role = Account['role'];
@@ -36,15 +36,8 @@ function statusText(account: Account): string {
   return 'active';
 }
 
-export function AccountsPanel({
-  api,
-  currentUser,
-  onClose,
-}: {
-  api: ApiClient;
-  currentUser: string;
-  onClose(): void;
-}) {
+export function AccountsPanel({ currentUser, onClose }: { currentUser: string; onClose(): void }) {
+  const api = useApi();
   const [accounts, setAccounts] = useState<Account[]>();
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
   const [resetting, setResetting] = useState<string>();

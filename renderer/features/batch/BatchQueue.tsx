@@ -7,7 +7,7 @@
  */
 import { useRef, useState } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 
 type State = 'idle' | 'running' | 'pausing' | 'paused' | 'cancelled' | 'done';
 
@@ -19,7 +19,8 @@ interface Progress {
   startedAt: number;
 }
 
-export function BatchQueue({ api, instances }: { api: ApiClient; instances: InstanceSummary[] }) {
+export function BatchQueue({ instances }: { instances: InstanceSummary[] }) {
+  const api = useApi();
   const [state, setState] = useState<State>('idle');
   const [progress, setProgress] = useState<Progress>();
   const control = useRef<{ paused: boolean; cancelled: boolean; resume?: () => void }>({

@@ -10,27 +10,26 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import { SendBatch } from './SendBatch.tsx';
 import { SiteKeyShare } from './SiteKeyShare.tsx';
 
 type Status = OperationResult<'exchange.status'>;
 
 export function ExchangePanel({
-  api,
   instances,
   open,
   isAdmin,
   onImported,
   onClose,
 }: {
-  api: ApiClient;
   instances: InstanceSummary[];
   open?: InstanceSummary;
   isAdmin: boolean;
   onImported(): void;
   onClose(): void;
 }) {
+  const api = useApi();
   const [status, setStatus] = useState<Status>();
   const [message, setMessage] = useState<{ kind: 'info' | 'error'; text: string }>();
   const [download, setDownload] = useState<{ url: string; name: string }>();
@@ -198,7 +197,6 @@ export function ExchangePanel({
       <h3>Send a batch</h3>
       {status?.site ? (
         <SendBatch
-          api={api}
           instances={instances}
           open={open}
           act={act}

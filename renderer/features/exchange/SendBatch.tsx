@@ -6,24 +6,23 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import { formatDate, type ExamEntry } from '../layouts/layout-props.ts';
 import { examsInRange, sendableExams, ticked } from './batch-picker.ts';
 
 export function SendBatch({
-  api,
   instances,
   open,
   act,
   onPackage,
 }: {
-  api: ApiClient;
   instances: InstanceSummary[];
   open?: InstanceSummary;
   /** Runs an action and shows what it returns (or its error) in the panel. */
   act(action: () => Promise<string>): Promise<void>;
   onPackage(file: { bytes: Uint8Array; fileName: string }): void;
 }) {
+  const api = useApi();
   const [exams, setExams] = useState<ExamEntry[]>([]);
   const [range, setRange] = useState<{ from?: string; to?: string }>({});
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());

@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
+import { failureText } from '../inference/failure-text.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
 import { analyseOpenImage, explainOpenImage, type PageAnalysis } from './run-analysis.ts';
 import { saliencyMethodsOf } from '../../../core/inference/portable/saliency/saliency-methods.ts';
@@ -20,7 +21,6 @@ export interface OverlaySettings extends OverlayDisplay {
 }
 
 export function AnalysisPanel({
-  api,
   instance,
   analysis,
   onAnalysis,
@@ -29,7 +29,6 @@ export function AnalysisPanel({
   highlighted,
   onHighlight,
 }: {
-  api: ApiClient;
   instance: InstanceSummary;
   analysis?: PageAnalysis;
   onAnalysis(analysis: PageAnalysis | undefined): void;
@@ -39,6 +38,7 @@ export function AnalysisPanel({
   highlighted?: string;
   onHighlight(label: string | undefined): void;
 }) {
+  const api = useApi();
   const [models, setModels] = useState<ModelManifest[]>();
   const [running, setRunning] = useState<string>();
   const [explaining, setExplaining] = useState<string>();
@@ -68,7 +68,7 @@ export function AnalysisPanel({
     try {
       onAnalysis(await analyseOpenImage(api, client, instance, manifest));
     } catch (e) {
-      setError((e as Error).message);
+      setError(failureText(e));
     } finally {
       setRunning(undefined);
     }
@@ -97,7 +97,7 @@ export function AnalysisPanel({
       );
       onAnalysis({ ...current, map });
     } catch (e) {
-      setError((e as Error).message);
+      setError(failureText(e));
     } finally {
       setExplaining(undefined);
     }

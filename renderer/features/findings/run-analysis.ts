@@ -23,6 +23,7 @@ import {
   type AnalysisPlacement,
   type BackendPreference,
 } from '../inference/backend-choice.ts';
+import { failureCode, failureText } from '../inference/failure-text.ts';
 import type { InferenceClient } from '../inference/inference-client.ts';
 import type { HeatMap } from '../viewer/heat-overlay.ts';
 import { mapRegion, type MapRegion } from './map-regions.ts';
@@ -74,13 +75,40 @@ type PagePlacement = Extract<AnalysisPlacement, { where: 'page' }>;
 
 /** The service said it cannot run models: WASM in the page, saying why. */
 function pageFallback(error: unknown): PagePlacement {
-  const { code, message } = error as { code?: string; message: string };
+  const code = failureCode(error);
   if (!code || !SERVICE_CANNOT_RUN.has(code)) throw error;
+  const { message } = error as { message: string };
   return {
     where: 'page',
     engine: 'wasm',
     reason: `the service cannot run models (${message}); WASM in this window`,
   };
+}
+
+/**
+ * The model's session in the page's worker. WebGPU can fail to start where an adapter was
+ * offered (a device refused or lost): on ENGINE_UNAVAILABLE the model runs on WASM in this
+ * window, saying why. Any other code (MODEL_CORRUPT: the runtime cannot load the graph on any
+ * engine) is the model's problem and is reported as it is.
+ */
+async function loadInPage(
+  client: InferenceClient,
+  manifest: ModelManifest,
+  bytes: Uint8Array,
+  placement: PagePlacement,
+) {
+  const key = `${manifest.id}@${manifest.version}`;
+  try {
+    return { session: await client.load(key, bytes, placement.engine), placement };
+  } catch (error) {
+    if (placement.engine !== 'webgpu' || failureCode(error) !== 'ENGINE_UNAVAILABLE') throw error;
+    const wasm: PagePlacement = {
+      where: 'page',
+      engine: 'wasm',
+      reason: `${placement.reason}, but WebGPU did not start (${failureText(error)}); WASM in this window`,
+    };
+    return { session: await client.load(key, bytes, 'wasm'), placement: wasm };
+  }
 }
 
 function identity(manifest: ModelManifest): PageAnalysis['model'] {
@@ -125,12 +153,12 @@ async function analyseInPage(
   client: InferenceClient,
   instance: InstanceSummary,
   manifest: ModelManifest,
-  placement: PagePlacement,
+  asked: PagePlacement,
 ): Promise<PageAnalysis> {
   const frame = await api.call('image.frame', { instanceId: instance.instanceId, frame: 0 });
   const { tensor, geometry } = preprocessFrame(frame, manifest.input);
   const { bytes } = await api.call('models.file', { id: manifest.id, version: manifest.version });
-  const session = await client.load(`${manifest.id}@${manifest.version}`, bytes, placement.engine);
+  const { session, placement } = await loadInPage(client, manifest, bytes, asked);
   const spec = manifest.input;
   const outputs = await session.run({
     [spec.name]: { dims: [1, spec.channels, spec.height, spec.width], data: tensor },
@@ -217,7 +245,7 @@ export async function explainOpenImage(
   const frame = await api.call('image.frame', { instanceId: instance.instanceId, frame: 0 });
   const { tensor, geometry } = preprocessFrame(frame, manifest.input);
   const { bytes } = await api.call('models.file', { id: manifest.id, version: manifest.version });
-  const session = await client.load(`${manifest.id}@${manifest.version}`, bytes, placement.engine);
+  const { session } = await loadInPage(client, manifest, bytes, placement);
   try {
     const batchSize = await perturbationBatchSize(session, manifest);
     const map = await perturbationSaliency(method, {

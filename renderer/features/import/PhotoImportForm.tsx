@@ -12,7 +12,7 @@ import {
   parsePatternList,
   type EyeNamePatterns,
 } from '../../../core/vocabulary/eye-names.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import { describePhotos, type FileLike } from './import-files.ts';
 import {
   applyNamePatterns,
@@ -32,17 +32,16 @@ import { PhotoTableRow } from './PhotoTableRow.tsx';
 const nameOf = (file: FileLike) => file.webkitRelativePath || file.name;
 
 export function PhotoImportForm({
-  api,
   files,
   onSubmit,
   onCancel,
 }: {
-  api: ApiClient;
   /** The whole selection: photos, their sidecar CSVs and any other files imported with them. */
   files: FileLike[];
   onSubmit(files: FileLike[]): void;
   onCancel(): void;
 }) {
+  const api = useApi();
   const [patterns, setPatterns] = useState<EyeNamePatterns>(() =>
     loadNamePatterns(DEFAULT_EYE_NAME_PATTERNS),
   );

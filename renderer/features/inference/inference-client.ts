@@ -1,52 +1,38 @@
 /**
  * The page's side of the inference worker, exposing the engine's ModelSession interface
- * so code shared with Node (self-tests, saliency) runs unchanged in the page.
+ * so code shared with Node (self-tests, saliency) runs unchanged in the page. A failure in
+ * the worker arrives as a WorkerFailure with the code it raised (MODEL_CORRUPT,
+ * ENGINE_UNAVAILABLE, …; core/inference/portable/inference-errors.ts).
  */
-import type { ModelSession, OutputTensor } from '../../../core/inference/portable/engine.ts';
+import { WorkerRequests } from '../../../core/base/worker-requests.ts';
+import type { ModelSession } from '../../../core/inference/portable/engine.ts';
+import type { InferenceErrorCode } from '../../../core/inference/portable/inference-errors.ts';
 import {
   chooseBackend,
   type BackendChoice,
   type BackendPreference,
   type GpuProbe,
 } from './backend-choice.ts';
-import type { WorkerRequest, WorkerResponse } from './protocol.ts';
-
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+import type { PageWorkerMessage, WorkerReply } from './protocol.ts';
 
 export class InferenceClient {
   private readonly worker = new Worker('./inference.worker.js', {
     type: 'module',
     name: 'neoscope-inference',
   });
-  private readonly pending = new Map<
-    number,
-    { resolve(value: unknown): void; reject(error: Error): void }
-  >();
-  private nextId = 1;
+  private readonly requests = new WorkerRequests<PageWorkerMessage, InferenceErrorCode>(
+    (request, transfer) => this.worker.postMessage(request, transfer),
+  );
   private probed?: Promise<GpuProbe>;
   /** Time of the last run, for "backend and time shown with every result". */
   lastRunMs = 0;
 
   constructor() {
-    this.worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      const waiting = this.pending.get(event.data.id);
-      if (!waiting) return;
-      this.pending.delete(event.data.id);
-      if (event.data.ok) waiting.resolve(event.data.value);
-      else waiting.reject(new Error(event.data.message));
-    };
-  }
-
-  private request<T>(message: WithoutId<WorkerRequest>, transfer: Transferable[] = []): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...message, id }, transfer);
-    });
+    this.worker.onmessage = (event: MessageEvent<WorkerReply>) => this.requests.settle(event.data);
   }
 
   async choose(preference: BackendPreference): Promise<BackendChoice & { probe: GpuProbe }> {
-    const probe = await (this.probed ??= this.request<GpuProbe>({ type: 'probe' }));
+    const probe = await (this.probed ??= this.requests.send({ type: 'probe' }));
     return { ...chooseBackend(probe, preference), probe };
   }
 
@@ -56,24 +42,20 @@ export class InferenceClient {
     backend: 'wasm' | 'webgpu',
   ): Promise<ModelSession & { loadMs: number }> {
     const copy = model.slice(); // transferred to the worker
-    const info = await this.request<{
-      inputNames: string[];
-      outputNames: string[];
-      loadMs: number;
-    }>({ type: 'load', key, model: copy, backend }, [copy.buffer]);
+    const info = await this.requests.send({ type: 'load', key, model: copy, backend }, [
+      copy.buffer,
+    ]);
     return {
       backend,
       inputNames: info.inputNames,
       outputNames: info.outputNames,
       loadMs: info.loadMs,
       run: async (feeds) => {
-        const result = await this.request<{ outputs: Record<string, OutputTensor>; runMs: number }>(
-          { type: 'run', key, feeds },
-        );
+        const result = await this.requests.send({ type: 'run', key, feeds });
         this.lastRunMs = result.runMs;
         return result.outputs;
       },
-      release: async () => void (await this.request({ type: 'release', key })),
+      release: async () => void (await this.requests.send({ type: 'release', key })),
     };
   }
 }

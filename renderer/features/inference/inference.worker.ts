@@ -4,8 +4,13 @@
  * and cross-origin isolation hold); threads are used when the page is isolated.
  */
 import * as ort from 'onnxruntime-web';
+import type { OutOf } from '../../../core/base/worker-requests.ts';
+import {
+  InferenceError,
+  inferenceErrorBody,
+} from '../../../core/inference/portable/inference-errors.ts';
 import type { GpuProbe } from './backend-choice.ts';
-import type { WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { PageWorkerMessage, WorkerReply, WorkerRequest } from './protocol.ts';
 
 ort.env.wasm.wasmPaths = `${self.location.origin}/vendor/ort/`;
 ort.env.wasm.numThreads = self.crossOriginIsolated
@@ -41,61 +46,72 @@ async function probe(): Promise<GpuProbe> {
   };
 }
 
-async function handle(request: WorkerRequest): Promise<unknown> {
-  switch (request.type) {
-    case 'probe':
-      return probe();
-    case 'load': {
-      await sessions.get(request.key)?.release();
-      const started = performance.now();
-      const session = await ort.InferenceSession.create(request.model, {
-        executionProviders: [request.backend],
-      });
-      sessions.set(request.key, session);
-      return {
-        inputNames: session.inputNames,
-        outputNames: session.outputNames,
-        loadMs: performance.now() - started,
-      };
-    }
-    case 'run': {
-      const session = sessions.get(request.key);
-      if (!session) throw new Error(`model ${request.key} is not loaded`);
-      const feeds = Object.fromEntries(
-        Object.entries(request.feeds).map(([name, t]) => [
-          name,
-          new ort.Tensor('float32', t.data, t.dims),
-        ]),
+type RequestOf<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
+
+/** One handler per message type, each answering with its own reply type. */
+const handlers: {
+  [T in WorkerRequest['type']]: (request: RequestOf<T>) => Promise<OutOf<PageWorkerMessage, T>>;
+} = {
+  probe,
+  async load(request) {
+    await sessions.get(request.key)?.release();
+    sessions.delete(request.key);
+    const started = performance.now();
+    const session = await ort.InferenceSession.create(request.model, {
+      executionProviders: [request.backend],
+    });
+    sessions.set(request.key, session);
+    return {
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+      loadMs: performance.now() - started,
+    };
+  },
+  async run(request) {
+    const session = sessions.get(request.key);
+    if (!session)
+      throw new InferenceError(
+        'INFERENCE_SESSION_NOT_LOADED',
+        `model ${request.key} is not loaded in the page's inference worker`,
       );
-      const started = performance.now();
-      const results = await session.run(feeds);
-      const runMs = performance.now() - started;
-      const outputs: Record<string, { dims: number[]; data: Float32Array }> = {};
-      for (const [name, tensor] of Object.entries(results)) {
-        outputs[name] = {
-          dims: [...tensor.dims],
-          data: Float32Array.from((await tensor.getData()) as Float32Array),
-        };
-        tensor.dispose();
-      }
-      return { outputs, runMs };
+    const feeds = Object.fromEntries(
+      Object.entries(request.feeds).map(([name, t]) => [
+        name,
+        new ort.Tensor('float32', t.data, t.dims),
+      ]),
+    );
+    const started = performance.now();
+    const results = await session.run(feeds);
+    const runMs = performance.now() - started;
+    const outputs: Record<string, { dims: number[]; data: Float32Array }> = {};
+    for (const [name, tensor] of Object.entries(results)) {
+      outputs[name] = {
+        dims: [...tensor.dims],
+        data: Float32Array.from((await tensor.getData()) as Float32Array),
+      };
+      tensor.dispose();
     }
-    case 'release':
-      await sessions.get(request.key)?.release();
-      sessions.delete(request.key);
-      return true;
-  }
-}
+    return { outputs, runMs };
+  },
+  async release(request) {
+    await sessions.get(request.key)?.release();
+    sessions.delete(request.key);
+    return true;
+  },
+};
 
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
+  const { id, type } = request;
+  const handle = handlers[type] as (request: WorkerRequest) => Promise<unknown>;
   handle(request).then(
-    (value) => self.postMessage({ id: request.id, ok: true, value } satisfies WorkerResponse),
+    (value) => self.postMessage({ id, type, ok: true, value } as WorkerReply),
     (error: unknown) =>
       self.postMessage({
-        id: request.id,
+        id,
+        type,
         ok: false,
-        message: String((error as Error)?.message ?? error),
-      } satisfies WorkerResponse),
+        error: inferenceErrorBody(error, type),
+      } satisfies WorkerReply),
   );
 };

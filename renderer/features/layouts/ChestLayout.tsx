@@ -10,7 +10,7 @@ import { priorChestFilm } from './exam-groups.ts';
 import { dateAndPma, type LayoutProps } from './layout-props.ts';
 
 export function ChestLayout(props: LayoutProps) {
-  const { api, open, instances, exams } = props;
+  const { open, instances, exams } = props;
   const prior = priorChestFilm(open, instances);
   const [compare, setCompare] = useState(false);
   const [active, setActive] = useState<'current' | 'prior'>('current');
@@ -47,7 +47,6 @@ export function ChestLayout(props: LayoutProps) {
       data-testid="chest-layout"
     >
       <Viewport
-        api={api}
         instance={open}
         onError={props.onError}
         onReportChanged={props.onReportChanged}
@@ -61,7 +60,6 @@ export function ChestLayout(props: LayoutProps) {
       />
       {comparing ? (
         <Viewport
-          api={api}
           instance={prior}
           onError={props.onError}
           onReportChanged={props.onReportChanged}

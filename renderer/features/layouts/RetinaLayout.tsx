@@ -13,7 +13,7 @@ import { Thumbnail } from './Thumbnail.tsx';
 const EYE_NAMES: Record<Eye, string> = { OD: 'OD (right eye)', OS: 'OS (left eye)' };
 
 export function RetinaLayout(props: LayoutProps) {
-  const { api, open, instances, exams } = props;
+  const { open, instances, exams } = props;
   const visit = visitByEye(open, instances);
   const openEye = eyeOf(open) ?? 'OD';
   const [shown, setShown] = useState<Record<Eye, string | undefined>>({
@@ -38,7 +38,6 @@ export function RetinaLayout(props: LayoutProps) {
       <section className="retina-pane" aria-label={EYE_NAMES[eye]} data-eye={eye} key={eye}>
         {image ? (
           <Viewport
-            api={api}
             instance={image}
             onError={props.onError}
             onReportChanged={props.onReportChanged}
@@ -58,7 +57,6 @@ export function RetinaLayout(props: LayoutProps) {
           {visit[eye].map((i) => (
             <Thumbnail
               key={i.instanceId}
-              api={api}
               instance={i}
               label="this visit"
               selected={i.instanceId === image?.instanceId}
@@ -68,7 +66,6 @@ export function RetinaLayout(props: LayoutProps) {
           {priors.map((i) => (
             <Thumbnail
               key={i.instanceId}
-              api={api}
               instance={i}
               label={`prior · ${dateAndPma(i, exams)}`}
               selected={i.instanceId === image?.instanceId}

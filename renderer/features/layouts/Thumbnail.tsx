@@ -2,23 +2,22 @@
 import { useEffect, useRef } from 'react';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
 import { displayBytes } from '../../../core/imaging/frame-display.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 
 const WIDTH = 88;
 
 export function Thumbnail({
-  api,
   instance,
   label,
   selected,
   onSelect,
 }: {
-  api: ApiClient;
   instance: InstanceSummary;
   label: string;
   selected: boolean;
   onSelect(): void;
 }) {
+  const api = useApi();
   const canvas = useRef<HTMLCanvasElement>(null);
   const height = Math.max(1, Math.round((WIDTH * instance.rows) / Math.max(1, instance.columns)));
   useEffect(() => {

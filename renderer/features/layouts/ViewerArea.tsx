@@ -11,7 +11,7 @@ import { dateAndPma, type LayoutProps } from './layout-props.ts';
 import { RetinaLayout } from './RetinaLayout.tsx';
 
 export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
-  const { api, open, exams, sideBySide } = props;
+  const { open, exams, sideBySide } = props;
   const [active, setActive] = useState<'original' | 'overlay'>('overlay');
   const map = props.overlayFor(open.instanceId);
   // A new object each render would make the viewport render the map again.
@@ -23,7 +23,6 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
     return (
       <div className="layout side-by-side" data-testid="side-by-side-layout">
         <Viewport
-          api={api}
           instance={open}
           onError={props.onError}
           onReportChanged={props.onReportChanged}
@@ -34,7 +33,6 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
           testId="viewport-original"
         />
         <Viewport
-          api={api}
           instance={open}
           onError={props.onError}
           onReportChanged={props.onReportChanged}
@@ -54,7 +52,6 @@ export function ViewerArea(props: LayoutProps & { sideBySide: boolean }) {
   return (
     <div className="layout">
       <Viewport
-        api={api}
         instance={open}
         onError={props.onError}
         onReportChanged={props.onReportChanged}

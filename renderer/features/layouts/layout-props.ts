@@ -1,7 +1,6 @@
 /** What every layout is given: the library, the exams (for PMA), and how to draw the AI overlay. */
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ApiClient } from '../../api/client.ts';
 import type { ColourView } from '../viewer/display-modes.ts';
 import type { HeatMap } from '../viewer/heat-overlay.ts';
 import type { OverlayDisplay } from '../viewer/Viewport.tsx';
@@ -9,7 +8,6 @@ import type { OverlayDisplay } from '../viewer/Viewport.tsx';
 export type ExamEntry = OperationResult<'worklist.exams'>['exams'][number];
 
 export interface LayoutProps {
-  api: ApiClient;
   open: InstanceSummary;
   instances: InstanceSummary[];
   exams: ExamEntry[];

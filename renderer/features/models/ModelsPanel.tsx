@@ -13,8 +13,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import type { ModelManifest } from '../../../core/inference/portable/package-schema.ts';
 import { runSelfTests } from '../../../core/inference/portable/self-test.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import type { BackendPreference } from '../inference/backend-choice.ts';
+import { failureText } from '../inference/failure-text.ts';
 import { InferenceClient } from '../inference/inference-client.ts';
 import { ModelComparison } from './ModelComparison.tsx';
 
@@ -36,15 +37,14 @@ interface Verification {
 }
 
 export function ModelsPanel({
-  api,
   onClose,
   isAdmin = false,
 }: {
-  api: ApiClient;
   onClose(): void;
   /** Compare and activate are an admin's (the service refuses anyone else). */
   isAdmin?: boolean;
 }) {
+  const api = useApi();
   const [models, setModels] = useState<ModelEntry[]>();
   const [slots, setSlots] = useState<SlotEntry[]>([]);
   const [error, setError] = useState<string>();
@@ -114,7 +114,7 @@ export function ModelsPanel({
       await session.release();
       setVerifications((v) => ({ ...v, [key]: { state: failure ? 'failed' : 'passed', backend: choice.backend, reason: choice.reason, loadMs: session.loadMs, runMs, message: failure } }));
     } catch (e) {
-      setVerifications((v) => ({ ...v, [key]: { state: 'failed', message: (e as Error).message } }));
+      setVerifications((v) => ({ ...v, [key]: { state: 'failed', message: failureText(e) } }));
     }
   };
 

@@ -9,21 +9,20 @@ import { useState, type FormEvent } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
 import { BPD_GRADES } from '../../../core/vocabulary/bpd-grades.ts';
 import { parseWeightsCsv, weightsOf } from '../../../core/screening/index.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 
 type Course = OperationResult<'patients.trajectory'>;
 
 export function PatientRecordPanel({
-  api,
   patientId,
   course,
   reload,
 }: {
-  api: ApiClient;
   patientId: string;
   course: Course;
   reload(): Promise<void>;
 }) {
+  const api = useApi();
   const [editing, setEditing] = useState(!course.patient);
   const [error, setError] = useState<string>();
   const patient = course.patient;

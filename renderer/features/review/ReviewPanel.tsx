@@ -276,7 +276,6 @@ export function ReviewPanel({
         </p>
       ) : null}
       <TrajectoryPanel
-        api={api}
         patientId={draft.content.patientId}
         currentReportId={reportId}
         refreshKey={draft.signedVersions.length}

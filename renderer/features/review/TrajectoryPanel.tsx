@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { OperationResult } from '../../../core/api/contract.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import { PatientRecordPanel } from './PatientRecordPanel.tsx';
 
 type Course = OperationResult<'patients.trajectory'>;
@@ -22,16 +22,15 @@ const SERIES = [
 ] as const;
 
 export function TrajectoryPanel({
-  api,
   patientId,
   currentReportId,
   refreshKey,
 }: {
-  api: ApiClient;
   patientId: string;
   currentReportId: string;
   refreshKey: number;
 }) {
+  const api = useApi();
   const [course, setCourse] = useState<Course>();
   const [error, setError] = useState<string>();
   const load = useCallback(
@@ -46,9 +45,7 @@ export function TrajectoryPanel({
   return (
     <section className="trajectory" aria-label="Trajectory">
       <h3>Course of {patientId}</h3>
-      {course ? (
-        <PatientRecordPanel api={api} patientId={patientId} course={course} reload={load} />
-      ) : null}
+      {course ? <PatientRecordPanel patientId={patientId} course={course} reload={load} /> : null}
       {course
         ? SERIES.map((s) => (
             <Chart

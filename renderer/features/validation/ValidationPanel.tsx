@@ -5,19 +5,18 @@
  * counts only the latest signed version of each report that verifies.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import { AgreementGroup, type CaseSelection } from './AgreementGroup.tsx';
 import { monthTestText, splitCaseId, type SiteValidation } from './agreement-format.ts';
 
 export function ValidationPanel({
-  api,
   onClose,
   onOpenReport,
 }: {
-  api: ApiClient;
   onClose(): void;
   onOpenReport(reportId: string): void;
 }) {
+  const api = useApi();
   const [report, setReport] = useState<SiteValidation>();
   const [error, setError] = useState<string>();
   const [model, setModel] = useState('');

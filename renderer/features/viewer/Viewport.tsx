@@ -10,7 +10,7 @@
 import * as cornerstone from 'cornerstone-core';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DecodedFrame, InstanceSummary } from '../../../core/api/schemas.ts';
-import type { ApiClient } from '../../api/client.ts';
+import { useApi } from '../../api/ApiProvider.tsx';
 import {
   defaultVoi,
   defaultWindow,
@@ -42,7 +42,6 @@ export interface OverlayDisplay extends OverlayStyle {
 }
 
 export interface ViewportProps {
-  api: ApiClient;
   instance: InstanceSummary;
   onError(error: { message: string; code?: string; file?: string }): void;
   /** AI map to draw over the image (image pixels, 0..1), how to draw it, and a region to outline. */
@@ -77,7 +76,6 @@ const shownPreset = (presets: WindowPreset[], shown: VoiChoice | undefined) =>
   presets.find((p) => shown?.kind === 'window' && `${p.name} preset` === shown.window.explanation);
 
 export function Viewport({
-  api,
   instance,
   onError,
   overlay,
@@ -91,6 +89,7 @@ export function Viewport({
   onReportChanged,
   testId = 'viewport',
 }: ViewportProps) {
+  const api = useApi();
   const element = useCornerstoneElement();
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
