@@ -7,14 +7,12 @@
  * would not run as Node). The fork below only stands in for Electron's utilityProcess.
  */
 import assert from 'node:assert/strict';
-import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { createServiceClient } from './service-client.ts';
+import { startUtilityService, writeUtilityShim } from './testing/utility-service.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Inside the project (dist/ is ignored), so the ES-module worker resolves its packages.
@@ -47,46 +45,18 @@ before(async () => {
       format: 'esm',
     }),
   ]);
-  writeFileSync(
-    join(work, 'as-utility.cjs'),
-    `const Module = require('node:module');
-const load = Module.prototype.require;
-Module.prototype.require = function (id) { return id === 'electron' ? {} : load.apply(this, arguments); };
-Object.defineProperty(process, 'type', { value: 'utility' });
-process.parentPort = {
-  on: (_event, listener) => process.on('message', (data) => listener({ data })),
-  postMessage: (message) => process.send(message),
-};
-`,
-  );
+  writeUtilityShim(work);
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the service bundle runs a shipped model in its inference worker and names the engine', async () => {
-  const dataFolder = mkdtempSync(join(tmpdir(), 'neoscope-service-data-'));
-  const child = fork(bundle, [], {
-    execArgv: ['--require', join(work, 'as-utility.cjs')],
-    env,
-    serialization: 'advanced',
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const running = startUtilityService({ bundle, shim: join(work, 'as-utility.cjs'), root, env });
+  const { service } = running;
   try {
-    const service = createServiceClient(
-      {
-        post: (message) => void child.send(message),
-        onMessage: (listener) => void child.on('message', listener),
-        onExit: (listener) => void child.on('exit', (code) => listener(code ?? -1)),
-      },
-      { root, dataFolder },
-      () => {},
-    );
     await service.ready;
     const admin = { username: 'admin', password: 'admin-pass-1' };
     await service.call('users.create', { ...admin, displayName: 'Admin', role: 'admin' });
-    assert.ok((await service.call('auth.login', admin)).ok, output);
+    assert.ok((await service.call('auth.login', admin)).ok, running.output());
     const listed = await service.call('library.list', {});
     const film = (
       listed as { value: { instances: { instanceId: string; domain: string }[] } }
@@ -97,15 +67,14 @@ test('the service bundle runs a shipped model in its inference worker and names 
       modelId: 'chest-pneumonia',
       version: await chestModelVersion(service),
     });
-    assert.ok(run.ok, `${JSON.stringify(run)}\n${output}`);
+    assert.ok(run.ok, `${JSON.stringify(run)}\n${running.output()}`);
     const value = run.value as { engine: string; engineReason: string; findings: unknown[] };
     assert.ok(['native', 'wasm'].includes(value.engine));
     assert.match(value.engineReason, /in the service's inference worker/);
     assert.ok(value.findings.length > 0);
-    assert.equal(await service.stop(10_000), true, output);
+    assert.equal(await service.stop(10_000), true, running.output());
   } finally {
-    child.kill();
-    rmSync(dataFolder, { recursive: true, force: true });
+    running.close();
   }
 });
 

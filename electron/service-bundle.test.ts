@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { createServiceClient } from './service-client.ts';
+import { startUtilityService, writeUtilityShim } from './testing/utility-service.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'neoscope-bundle-'));
@@ -37,18 +37,7 @@ before(async () => {
     external: ['electron'],
     logLevel: 'warning',
   });
-  writeFileSync(
-    join(work, 'as-utility.cjs'),
-    `const Module = require('node:module');
-const load = Module.prototype.require;
-Module.prototype.require = function (id) { return id === 'electron' ? {} : load.apply(this, arguments); };
-Object.defineProperty(process, 'type', { value: 'utility' });
-process.parentPort = {
-  on: (_event, listener) => process.on('message', (data) => listener({ data })),
-  postMessage: (message) => process.send(message),
-};
-`,
-  );
+  writeUtilityShim(work);
   writeFileSync(
     join(work, 'as-main.cjs'),
     `const Module = require('node:module');
@@ -66,30 +55,13 @@ process.on('exit', () => console.log(JSON.stringify([...required])));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('in its utility role the bundle is the workstation service: samples, calls, imports, clean stop', async () => {
-  const dataFolder = mkdtempSync(join(tmpdir(), 'neoscope-service-data-'));
-  const child = fork(bundle, [], {
-    execArgv: ['--require', join(work, 'as-utility.cjs')],
-    env,
-    serialization: 'advanced',
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const running = startUtilityService({ bundle, shim: join(work, 'as-utility.cjs'), root, env });
+  const { service } = running;
   try {
-    const service = createServiceClient(
-      {
-        post: (message) => void child.send(message),
-        onMessage: (listener) => void child.on('message', listener),
-        onExit: (listener) => void child.on('exit', (code) => listener(code ?? -1)),
-      },
-      { root, dataFolder },
-      () => {},
-    );
     const samples = await service.ready;
     assert.ok(
       samples.imported > 0,
-      `bundled samples imported: ${JSON.stringify(samples)}\n${output}`,
+      `bundled samples imported: ${JSON.stringify(samples)}\n${running.output()}`,
     );
     const info = await service.call('app.info', {});
     assert.ok(
@@ -114,11 +86,10 @@ test('in its utility role the bundle is the workstation service: samples, calls,
     const { username, password } = admin;
     assert.ok((await service.call('auth.login', { username, password })).ok);
     assert.deepEqual(await service.importPath(chest), { imported: 0, duplicates: 1, failed: 0 });
-    assert.equal(await service.stop(10_000), true, output);
+    assert.equal(await service.stop(10_000), true, running.output());
     assert.equal(await service.exited, 0);
   } finally {
-    child.kill();
-    rmSync(dataFolder, { recursive: true, force: true });
+    running.close();
   }
 });
 

@@ -200,6 +200,16 @@ export function listExams(instances: InstanceSummary[], sources: WorklistSources
   const received = receivedByStudy(db);
   const latest = latestVisits(facts);
   const weights = weightsByPatient(db);
+  // One infant's screening status serves all their visits: computed once per patient.
+  const screenings = new Map<string, ReturnType<typeof screeningStatus>>();
+  const screeningOf = (patientId: string, patient: PatientRecord | undefined) => {
+    if (!screenings.has(patientId))
+      screenings.set(
+        patientId,
+        screeningStatus(patient, weights.get(patientId) ?? [], latest.get(patientId), today),
+      );
+    return screenings.get(patientId);
+  };
   const entries = [...exams].map(([reportId, images]): ExamEntry => {
     const first = images[0]!;
     const f = facts.get(reportId)!;
@@ -217,14 +227,7 @@ export function listExams(instances: InstanceSummary[], sources: WorklistSources
       retina && f.draft?.content
         ? assessVisit(f.draft.content.fields, {}).treatmentWarranted
         : false;
-    const screening = retina
-      ? screeningStatus(
-          patient,
-          weights.get(first.patientId) ?? [],
-          latest.get(first.patientId),
-          today,
-        )
-      : undefined;
+    const screening = retina ? screeningOf(first.patientId, patient) : undefined;
     const dueStatus = screening?.dueStatus ?? 'none';
     return {
       reportId,

@@ -8,10 +8,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { OperationName } from '../api/contract.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 
 test(
   'an admin lists, disables, enables and resets accounts; nobody else can',
@@ -20,17 +20,7 @@ test(
     const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
       dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-accounts-api-')),
     });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
-    const fails = (op: OperationName, args: unknown, code: string, message?: RegExp) =>
-      assert.rejects(
-        call(op, args),
-        (e: Error & { code?: string }) => e.code === code && (!message || message.test(e.message)),
-      );
+    const { call, fails } = apiCalls(workstation);
     try {
       await fails('users.list', {}, 'AUTH_REQUIRED');
       await call('users.create', {

@@ -8,20 +8,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { OperationName } from '../api/contract.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation, type Workstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 
 async function site(id: string) {
   const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
     dataFolder: mkdtempSync(join(tmpdir(), `neoscope-${id}-`)),
   });
-  const call = async (op: OperationName, args: unknown) => {
-    const r = await workstation.dispatch(op, args);
-    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value as never;
-  };
+  const { call } = apiCalls(workstation);
   await call('users.create', {
     username: 'admin',
     displayName: 'Admin',

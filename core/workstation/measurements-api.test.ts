@@ -11,11 +11,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { OperationName } from '../api/contract.ts';
 import type { Annotation } from '../api/contract-worklist.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
 import { samplePath, projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 
 const COLUMN_MM = 1.201199999999; // (0028,0030) Pixel Spacing: row 1.2, column 1.2012
 
@@ -25,14 +25,7 @@ test(
   async () => {
     const dataFolder = mkdtempSync(join(tmpdir(), 'neoscope-measure-'));
     const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
-    const fails = (op: OperationName, args: unknown, code: string) =>
-      assert.rejects(call(op, args), (e: Error & { code?: string }) => e.code === code);
+    const { call, fails } = apiCalls(workstation);
     try {
       const name = 'chest-dx-lateral-highdicom.dcm';
       const { imported } = await workstation.library.importFiles([

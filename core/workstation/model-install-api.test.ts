@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
-import type { OperationName } from '../api/contract.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
 import { writeFixturePackage } from '../inference/testing/fixture-package.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 
 test(
   'models.import: refused unsigned and to readers, installed by an admin and audited with the package hash',
@@ -24,14 +24,7 @@ test(
       dataFolder,
       modelsFolder,
     });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
-    const fails = (op: OperationName, args: unknown, code: string) =>
-      assert.rejects(call(op, args), (e: Error & { code?: string }) => e.code === code);
+    const { call, fails } = apiCalls(workstation);
     try {
       const folder = writeFixturePackage();
       const zip = zipSync({

@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import type { OperationName, OperationResult } from '../api/contract.ts';
+import type { OperationResult } from '../api/contract.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 import { pdaPackage } from './testing/pda-fixture.ts';
 
 type Draft = OperationResult<'review.open'>;
@@ -30,12 +31,7 @@ test(
       dataFolder,
       modelsFolder,
     });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
+    const { call } = apiCalls(workstation);
     const as = async (username: string, password: string) => {
       await call('auth.logout', {});
       await call('auth.login', { username, password });

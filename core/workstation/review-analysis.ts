@@ -341,13 +341,13 @@ export async function analyseReport(deps: {
     if (source && 'slot' in source && !predicted.has(source.slot)) missingSlots.add(source.slot);
   }
   for (const slot of missingSlots) {
-    const labels = form
-      .filter(
-        (s) =>
-          s.aiSource && 'slot' in s.aiSource && s.aiSource.slot === slot && !s.eye?.endsWith('S'),
-      )
-      .map((s) => s.label.toLowerCase());
-    run.general.push(`no model installed for ${slot}; nothing predicts ${labels.join(', ')}`);
+    // The OD and OS fields share their labels: each is named once.
+    const labels = new Set(
+      form
+        .filter((s) => s.aiSource && 'slot' in s.aiSource && s.aiSource.slot === slot)
+        .map((s) => s.label.toLowerCase()),
+    );
+    run.general.push(`no model installed for ${slot}; nothing predicts ${[...labels].join(', ')}`);
   }
   return run;
 }

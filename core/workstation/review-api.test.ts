@@ -10,11 +10,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { OperationName } from '../api/contract.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 import { parseDicomBytes } from '../dicom/parse.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
 import { verifyDataFolder } from '../store/verify-data-folder.ts';
 
@@ -25,14 +25,7 @@ test(
     const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
       dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-api-')),
     });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
-    const fails = (op: OperationName, args: unknown, code: string) =>
-      assert.rejects(call(op, args), (e: Error & { code?: string }) => e.code === code);
+    const { call, fails } = apiCalls(workstation);
     try {
       const imported = await workstation.library.importFiles(
         await readFolderFiles(join(projectRoot, 'dicom-samples', 'fundus-exports')),
@@ -232,12 +225,7 @@ test(
     const workstation = await createWorkstation(projectRoot, 'browser', () => {}, {
       dataFolder: mkdtempSync(join(tmpdir(), 'neoscope-disc-')),
     });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
+    const { call } = apiCalls(workstation);
     try {
       const imported = await workstation.library.importFiles(
         await readFolderFiles(join(projectRoot, 'dicom-samples', 'fundus-exports')),

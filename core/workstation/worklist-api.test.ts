@@ -11,11 +11,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { OperationName } from '../api/contract.ts';
 import { readAuditEntries } from '../audit/audit-log.ts';
 import { readFolderFiles } from '../library/read-folder.ts';
 import { projectRoot } from '../testing/shared-data.ts';
 import { createWorkstation } from './create-workstation.ts';
+import { apiCalls } from './testing/api-calls.ts';
 
 test(
   'exam status, unread and PMA follow the reading loop; annotations are saved and audited',
@@ -23,14 +23,7 @@ test(
   async () => {
     const dataFolder = mkdtempSync(join(tmpdir(), 'neoscope-worklist-'));
     const workstation = await createWorkstation(projectRoot, 'browser', () => {}, { dataFolder });
-    const call = async (op: OperationName, args: unknown) => {
-      const response = await workstation.dispatch(op, args);
-      if (!response.ok)
-        throw Object.assign(new Error(response.error.message), { code: response.error.code });
-      return response.value as never;
-    };
-    const fails = (op: OperationName, args: unknown, code: string) =>
-      assert.rejects(call(op, args), (e: Error & { code?: string }) => e.code === code);
+    const { call, fails } = apiCalls(workstation);
     type Exam = {
       reportId: string;
       instanceIds: string[];
