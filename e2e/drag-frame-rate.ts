@@ -4,6 +4,27 @@
  */
 import type { Page } from 'playwright-core';
 
+/**
+ * Drags with the left button over the viewport's centre for `durationMs`, moving as fast as
+ * Playwright sends moves; answers how long it took and how many moves were sent.
+ */
+export async function dragOver(
+  page: Page,
+  testId: string,
+  durationMs: number,
+): Promise<{ seconds: number; moves: number }> {
+  const box = (await page.getByTestId(testId).boundingBox())!;
+  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await page.mouse.move(centre.x, centre.y);
+  await page.mouse.down();
+  const started = Date.now();
+  let moves = 0;
+  while (Date.now() - started < durationMs)
+    await page.mouse.move(centre.x + (moves % 40) - 20, centre.y + ((moves++ % 30) - 15));
+  await page.mouse.up();
+  return { seconds: (Date.now() - started) / 1000, moves };
+}
+
 export async function dragFrameRate(
   page: Page,
   testId: string,
@@ -17,16 +38,7 @@ export async function dragFrameRate(
       .querySelector(`[data-testid="${testId}"]`)!
       .addEventListener('cornerstoneimagerendered', counter.countFrame);
   }, testId);
-  const box = (await page.getByTestId(testId).boundingBox())!;
-  const centre = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-  await page.mouse.move(centre.x, centre.y);
-  await page.mouse.down();
-  const started = Date.now();
-  let moves = 0;
-  while (Date.now() - started < durationMs)
-    await page.mouse.move(centre.x + (moves % 40) - 20, centre.y + ((moves++ % 30) - 15));
-  await page.mouse.up();
-  const seconds = (Date.now() - started) / 1000;
+  const { seconds, moves } = await dragOver(page, testId, durationMs);
   const drawn = await page.evaluate((testId) => {
     const counter = window as unknown as { drawn: number; countFrame: () => void };
     document

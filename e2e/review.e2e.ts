@@ -95,9 +95,24 @@ test(
     await panel.waitFor();
     // Nothing is prefilled before a model runs, and nothing claims to stage ROP.
     assert.equal(await panel.locator('td[data-field="od_plus"] .ai-value strong').count(), 0);
-    await panel.getByRole('button', { name: 'Run AI measurements' }).click();
+    // Timed as a reader waits: from the click until the panel is no longer busy; then again,
+    // warm (the models loaded on the worker), as after placing a disc.
+    const runAi = async () => {
+      const started = performance.now();
+      await Promise.all([
+        panel.getByTestId('review-busy').waitFor({ timeout: 120_000 }),
+        panel.getByRole('button', { name: 'Run AI measurements' }).click(),
+      ]);
+      await panel.getByTestId('review-busy').waitFor({ state: 'detached', timeout: 120_000 });
+      return performance.now() - started;
+    };
+    const firstMs = await runAi();
     const tiRow = panel.locator('td[data-field="od_tortuosity_index"]');
     await tiRow.locator('.ai-value strong').waitFor({ timeout: 120_000 });
+    const warmMs = await runAi();
+    console.log(
+      `# Run AI measurements on one photograph: first ${firstMs.toFixed(0)} ms, warm ${warmMs.toFixed(0)} ms`,
+    );
     assert.match(
       await panel.locator('.ai-note').first().innerText(),
       /no model installed for rop-icrop3/,

@@ -2,21 +2,29 @@
  * The viewer on the largest bundled film, a real MONOCHROME1 chest CR (JPEG 2000): air is
  * dark (lung field read back darker than the mediastinum, both located on the film by the
  * shipped lung model), a window/level drag moves the read-back values in the direction the
- * LUT pipeline says, and the run prints the time from choosing the film to its first pixels
- * (decode cache warm) and the frames per second during a 2-second window/level drag.
+ * LUT pipeline says, and the run prints how fast the film is shown and redrawn:
+ *   first pixels: from the click on the worklist item (the click event's time stamp) to the
+ *   end of the animation frame in which cornerstone drew the film (its image-rendered event;
+ *   a task queued from there runs after that frame's paint), clicked when the page is idle,
+ *   going back to the film from another one (five times) and after a page reload (the
+ *   service's decode cache warm, nothing kept in the page);
+ *   window/level drag: for 2 seconds of mouse moves, the animation frames in which cornerstone
+ *   drew the film again (image-rendered events, each stamped with its frame's start time
+ *   from cornerstone's pre-render event): frame time = time between consecutive drawn frames,
+ *   printed as p50 and p95 with frames per second and the mouse moves the page received.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { analyzeImage } from '../core/inference/analyze-image.ts';
 import { createWasmNodeEngine } from '../core/inference/engine-wasm-node.ts';
 import { loadModelPackage } from '../core/inference/load-package.ts';
 import { connectedRegions, thresholdMap } from '../core/measurements/binary-mask.ts';
 import { deriveMeasurement } from '../core/measurements/derive-measurements.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
+import { dragOver } from './drag-frame-rate.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
-import { dragFrameRate } from './drag-frame-rate.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
 
 let harness: Harness;
@@ -32,11 +40,22 @@ after(async () => {
   await harness?.close();
 });
 
+// Page scripts are strings: the test runner's transpiler would wrap a function with helpers
+// that do not exist in the page (see layout-fit.ts).
+
+/** Resolves after the page has drawn and painted its next two animation frames. */
+async function nextFrames(): Promise<void> {
+  await page.evaluate(
+    'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(resolve))))',
+  );
+}
+
 /** Mean grey of a 9×9 block of the viewport canvas around an image point (image fitted and centred, as displayed by default). */
 async function greyAt(
   point: { x: number; y: number },
   image: { width: number; height: number },
 ): Promise<number> {
+  await nextFrames();
   return page.evaluate(
     ({ point, image }) => {
       const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="viewport"] canvas')!;
@@ -52,6 +71,81 @@ async function greyAt(
   );
 }
 
+/**
+ * Clicks a worklist item once the page is idle and returns the milliseconds from the click to
+ * the end of the frame in which cornerstone first drew that image (see the header).
+ */
+async function clickToPixels(item: Locator, instanceId: string): Promise<number> {
+  await item.waitFor();
+  await page.evaluate('new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }))');
+  // The statement ends in undefined: a script ending in the promise would wait for it.
+  await page.evaluate(`window.neoscopeFirstPixels = new Promise((resolve) => {
+    let clickedAt;
+    document.addEventListener('click', (e) => { clickedAt = e.timeStamp; }, { capture: true, once: true });
+    const drawn = (e) => {
+      if (e.detail.image.imageId !== 'neoscope:${instanceId}/0') return;
+      document.removeEventListener('cornerstoneimagerendered', drawn, true);
+      setTimeout(() => resolve(performance.now() - clickedAt));
+    };
+    document.addEventListener('cornerstoneimagerendered', drawn, true);
+  }); undefined`);
+  await item.click();
+  return (await page.evaluate(`Promise.race([
+    window.neoscopeFirstPixels,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('image ${instanceId} not drawn within 30 s of the click')), 30000)),
+  ])`)) as number;
+}
+
+interface DragFrames {
+  /** Time between consecutive frames in which the film was drawn again, ms, ascending. */
+  frameTimes: number[];
+  framesPerSecond: number;
+  movesPerSecond: number;
+  /** cornerstone's own time for each redraw (renderTimeInMs), ms, ascending. */
+  drawTimes: number[];
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** Drags window/level over the viewport for a while and reports the frames drawn (see the header). */
+async function windowLevelDragFrames(durationMs = 2000): Promise<DragFrames> {
+  await page.evaluate(`(() => {
+    const el = document.querySelector('[data-testid="viewport"]');
+    const record = { frames: [], draws: [], moves: 0 };
+    let frameStart = 0;
+    const pre = (e) => { frameStart = e.detail.timestamp; };
+    const drawn = (e) => { record.frames.push(frameStart); record.draws.push(e.detail.renderTimeInMs); };
+    const moved = () => { record.moves++; };
+    el.addEventListener('cornerstoneprerender', pre);
+    el.addEventListener('cornerstoneimagerendered', drawn);
+    window.addEventListener('mousemove', moved, true);
+    window.neoscopeStopDrag = () => {
+      el.removeEventListener('cornerstoneprerender', pre);
+      el.removeEventListener('cornerstoneimagerendered', drawn);
+      window.removeEventListener('mousemove', moved, true);
+      return record;
+    };
+  })()`);
+  const { seconds } = await dragOver(page, 'viewport', durationMs);
+  await nextFrames();
+  const record = (await page.evaluate('window.neoscopeStopDrag()')) as {
+    frames: number[];
+    draws: number[];
+    moves: number;
+  };
+  const frameTimes = record.frames.slice(1).map((t, i) => t - record.frames[i]!);
+  const span = record.frames.at(-1)! - record.frames[0]!;
+  return {
+    frameTimes: frameTimes.sort((a, b) => a - b),
+    framesPerSecond: span > 0 ? (1000 * frameTimes.length) / span : 0,
+    movesPerSecond: record.moves / seconds,
+    drawTimes: record.draws.sort((a, b) => a - b),
+  };
+}
+
+const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+
 test(
   'MONOCHROME1 chest: air dark, W/L drag direction, first-pixels time and drag frame rate',
   { timeout: 240_000 },
@@ -63,6 +157,7 @@ test(
         samplePath('chest-dx-lateral-highdicom.dcm'),
       ]);
     const film = page.locator('.worklist-item', { hasText: 'chest-cr-j2k-pydicom.dcm' });
+    const lateral = page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' });
     await film.click();
     const instance = workstation.library
       .list()
@@ -116,32 +211,28 @@ test(
     );
     assert.ok(afterDrag > lungGrey + 5, 'raising the level brightens a MONOCHROME1 display');
 
-    // Time from choosing the film to its first pixels, decode cache warm (second visit).
-    await page.locator('.worklist-item', { hasText: 'chest-dx-lateral-highdicom.dcm' }).click();
-    await page.waitForFunction(
-      () =>
-        !document
-          .querySelector('[data-testid="viewport"]')
-          ?.getAttribute('data-rendered-image')
-          ?.includes('chest-cr'),
-    );
-    await film.click();
-    await page.waitForFunction(
-      (id) =>
-        document.querySelector('[data-testid="viewport"]')?.getAttribute('data-rendered-image') ===
-        `${id}/0`,
-      instance.instanceId,
-    );
-    const chooseToPixels = await page.evaluate(
-      () => performance.getEntriesByName('neoscope:choose-to-pixels').at(-1)!.duration,
+    // Going back to the film from the lateral one, five times; then once after a page reload,
+    // when the page keeps nothing and the service's decode cache is warm.
+    const lateralId = workstation.library
+      .list()
+      .find((i) => i.fileName.endsWith('chest-dx-lateral-highdicom.dcm'))!.instanceId;
+    const goingBack: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await clickToPixels(lateral, lateralId);
+      goingBack.push(await clickToPixels(film, instance.instanceId));
+    }
+    await page.reload();
+    const afterReload = await clickToPixels(film, instance.instanceId);
+    goingBack.sort((a, b) => a - b);
+    console.log(
+      `# ${instance.columns}×${instance.rows} MONOCHROME1 film, click → first pixels painted: going back ${ms(goingBack)} ms (median ${percentile(goingBack, 50).toFixed(0)}; goal < 100); after a page reload ${afterReload.toFixed(0)} ms (service decode cache warm)`,
     );
 
-    // Frames drawn during a 2-second window/level drag.
-    const drag = await dragFrameRate(page, 'viewport');
+    const drag = await windowLevelDragFrames();
     console.log(
-      `# ${instance.columns}×${instance.rows} MONOCHROME1 film: choose → first pixels ${chooseToPixels.toFixed(0)} ms (cache warm; goal < 300); W/L drag ${drag.framesPerSecond.toFixed(1)} frames/s over ${drag.seconds.toFixed(1)} s (${drag.moves} mouse moves; goal ≥ 50)`,
+      `# W/L drag, 2 s: frame time p50 ${percentile(drag.frameTimes, 50).toFixed(1)} ms, p95 ${percentile(drag.frameTimes, 95).toFixed(1)} ms (goal p50 ≤ 16.7), ${drag.framesPerSecond.toFixed(1)} frames/s drawn, ${drag.movesPerSecond.toFixed(0)} mouse moves/s received; cornerstone draw p50 ${percentile(drag.drawTimes, 50).toFixed(1)} ms, p95 ${percentile(drag.drawTimes, 95).toFixed(1)} ms`,
     );
-    assert.ok(drag.framesPerSecond > 0, 'the drag redraws the image');
+    assert.ok(drag.frameTimes.length > 0, 'the drag redraws the image');
 
     // The CTR tool: four clicks, thorax 400 px wide on screen, heart 100 px: the ratio drawn.
     await page.getByRole('button', { name: 'CTR' }).click();

@@ -11,6 +11,11 @@ import {
 } from '../core/inference/bench/engine-bench.ts';
 import { makeVisitFolder, timeVisit } from '../core/inference/bench/visit-bench.ts';
 import {
+  benchVascularMetrics,
+  formatVascularFigures,
+  vesselMapsOf,
+} from '../core/measurements/vascular/bench/vascular-bench.ts';
+import {
   benchSaliencyFaithfulness,
   formatSaliencyFaithfulness,
 } from '../core/inference/bench/saliency-bench.ts';
@@ -36,7 +41,7 @@ function loadAverage(): string {
 }
 
 /**
- * The CLI and its inference worker bundled from this checkout into dist/bench-cli/ (the same
+ * The CLI and its worker threads bundled from this checkout into dist/bench-cli/ (the same
  * esbuild settings as scripts/build.ts), so the visit times the code being measured.
  */
 async function buildBenchCli(): Promise<string[]> {
@@ -55,17 +60,19 @@ async function buildBenchCli(): Promise<string[]> {
       entryPoints: [join(projectRoot, 'core/cli/main.ts')],
       outfile: join(out, 'neoscope.mjs'),
     }),
-    build({
-      ...common,
-      entryPoints: [join(projectRoot, 'core/inference/worker/inference-worker.ts')],
-      outfile: join(out, 'inference-worker.mjs'),
-    }),
+    ...['inference-worker', 'measurement-worker'].map((worker) =>
+      build({
+        ...common,
+        entryPoints: [join(projectRoot, `core/inference/worker/${worker}.ts`)],
+        outfile: join(out, `${worker}.mjs`),
+      }),
+    ),
   ]);
   return [process.execPath, join(out, 'neoscope.mjs')];
 }
 
 /** `npm run bench -- inference visit` runs only the sections named; none named: all. */
-const SECTIONS = ['dicom', 'inference', 'visit', 'saliency', 'display', 'worklist'];
+const SECTIONS = ['dicom', 'inference', 'visit', 'vascular', 'saliency', 'display', 'worklist'];
 const asked = process.argv.slice(2).filter((a) => SECTIONS.includes(a));
 const wanted = (section: string) => !asked.length || asked.includes(section);
 
@@ -145,6 +152,24 @@ if (wanted('visit')) {
   } finally {
     rmSync(visit, { recursive: true, force: true });
     rmSync(one, { recursive: true, force: true });
+  }
+}
+
+// The vascular metrics of the visit's photographs, from the shipped vessel model's maps.
+if (wanted('vascular')) {
+  const visit = makeVisitFolder(sharedDataPath, 30);
+  try {
+    const model = await loadModelPackage(
+      join(projectRoot, 'models', 'retina-vessels'),
+      createWasmNodeEngine(availableParallelism()),
+    );
+    const files = readdirSync(visit).map((name) => join(visit, name));
+    console.log(
+      `\n${formatVascularFigures(benchVascularMetrics(await vesselMapsOf(files, model)))} (${loadAverage()})`,
+    );
+    await model.session.release();
+  } finally {
+    rmSync(visit, { recursive: true, force: true });
   }
 }
 

@@ -77,15 +77,17 @@ export async function buildAll(): Promise<void> {
       outfile: join(out, 'host/scp-worker.mjs'),
       format: 'esm',
     }),
-    // The inference worker thread sits beside each bundle that starts one (the host, the CLI,
-    // Electron's service); core/inference/worker/inference-worker-host.ts looks there.
-    ...['host', 'cli', 'electron'].map((folder) =>
-      build({
-        ...node,
-        entryPoints: [join(root, 'core/inference/worker/inference-worker.ts')],
-        outfile: join(out, folder, 'inference-worker.mjs'),
-        format: 'esm',
-      }),
+    // The inference and measurement worker threads sit beside each bundle that starts them
+    // (the host, the CLI, Electron's service); core/inference/worker/worker-entry.ts looks there.
+    ...['host', 'cli', 'electron'].flatMap((folder) =>
+      ['inference-worker', 'measurement-worker'].map((worker) =>
+        build({
+          ...node,
+          entryPoints: [join(root, `core/inference/worker/${worker}.ts`)],
+          outfile: join(out, folder, `${worker}.mjs`),
+          format: 'esm',
+        }),
+      ),
     ),
     build({
       ...node,

@@ -27,11 +27,15 @@ async function analyse(...engineArgs: string[]) {
   ) as { engine: string; engineReason: string; backend: string; findings: { score: number }[] };
 }
 
-test('by default the fastest installed engine, in a worker thread; --engine wasm forces WASM', async () => {
+test('by default the fastest installed engine, placed where it runs fastest; --engine wasm forces WASM', async () => {
   const installed = (await chooseNodeEngine('auto')).name;
   const auto = await analyse();
   assert.equal(auto.engine, installed);
-  assert.match(auto.engineReason, /in a worker thread/);
+  // The worker thread, or this thread for a model quicker than the hop (this tiny one, once timed).
+  assert.match(
+    auto.engineReason,
+    /in a worker thread|on the calling thread \([\d.]+ ms per image: the hop to the worker thread would cost more than it frees\)/,
+  );
   if (installed === 'native') assert.match(auto.engineReason, /onnxruntime-node: the fastest/);
   else assert.match(auto.engineReason, /not installed/);
 

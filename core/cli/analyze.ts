@@ -40,11 +40,11 @@ import {
 } from '../inference/batch/journal.ts';
 import { startBatchEngine, type BatchEngine } from '../inference/batch/batch-engine.ts';
 import { orderedPipeline } from '../inference/batch/ordered-pipeline.ts';
+import { startMeasurer, type Measurer } from '../inference/worker/measurement-worker-host.ts';
 import type { EnginePreference } from '../inference/engine-choice.ts';
 import { createModelRegistry } from '../inference/registry.ts';
 import { expandZip, isZip } from '../library/archives.ts';
 import {
-  deriveMeasurement,
   type DerivedMeasurement,
   type MeasurementKind,
 } from '../measurements/derive-measurements.ts';
@@ -209,22 +209,30 @@ function grayPng(
     .toBuffer();
 }
 
-/** The package's declared measurements on this image; one that cannot be made is reported, not fatal. */
-function measure(
+/**
+ * The package's declared measurements on this image, made on the measurement worker; one that
+ * cannot be made is reported, not fatal.
+ */
+async function measure(
+  measurer: Measurer,
   kinds: readonly MeasurementKind[],
   decoded: Decoded,
   analysis: ImageAnalysis,
-): (DerivedMeasurement | { kind: MeasurementKind; error: { code: string; message: string } })[] {
+): Promise<
+  (DerivedMeasurement | { kind: MeasurementKind; error: { code: string; message: string } })[]
+> {
   const prob = analysis.probabilityMap;
   if (!prob) return [];
-  return kinds.map((kind) => {
-    try {
-      return deriveMeasurement(kind, decoded.frame, prob, { laterality: decoded.laterality });
-    } catch (error) {
-      const body = toApiErrorBody(error);
-      return { kind, error: { code: body.code, message: body.message } };
-    }
-  });
+  return Promise.all(
+    kinds.map((kind) =>
+      measurer
+        .measure(kind, decoded.frame, prob, { laterality: decoded.laterality })
+        .catch((error: unknown) => {
+          const body = toApiErrorBody(error);
+          return { kind, error: { code: body.code, message: body.message } };
+        }),
+    ),
+  );
 }
 
 /** What a summary row calls each measurement, made or not. */
@@ -237,7 +245,7 @@ async function writeMeasurements(
   folder: string,
   provenance: Provenance,
   image: ReturnType<typeof imageFacts> | undefined,
-  measured: ReturnType<typeof measure>,
+  measured: Awaited<ReturnType<typeof measure>>,
   base: Omit<ResultRow, 'label' | 'score'>,
 ): Promise<ResultRow[]> {
   if (!measured.length) return [];
@@ -284,7 +292,7 @@ async function writeImageOutputs(
   analysis: ImageAnalysis,
   elapsedMs: number,
   software: Provenance['software'],
-  measured: ReturnType<typeof measure> = [],
+  measured: Awaited<ReturnType<typeof measure>> = [],
   image?: ReturnType<typeof imageFacts>,
   intendedUse?: IntendedUseDecision,
 ): Promise<ResultRow[]> {
@@ -419,15 +427,17 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   const batch = await startBatchEngine(
     options.engine ?? (options.backend === 'node' ? 'native' : (options.backend ?? 'auto')),
   );
+  const measurer = await startMeasurer();
   try {
-    return await analyzeWith(batch, options, io);
+    return await analyzeWith(batch, measurer, options, io);
   } finally {
-    await batch.close();
+    await Promise.all([batch.close(), measurer.close()]);
   }
 }
 
 async function analyzeWith(
   { engine }: BatchEngine,
+  measurer: Measurer,
   options: AnalyzeOptions,
   io: CliStreams,
 ): Promise<number> {
@@ -544,7 +554,12 @@ async function analyzeWith(
         }
         const t0 = performance.now();
         const analysis = await analyzeImage(frame, model, options.saliency);
-        const measured = measure(model.manifest.measurements ?? [], decoded, analysis);
+        const measured = await measure(
+          measurer,
+          model.manifest.measurements ?? [],
+          decoded,
+          analysis,
+        );
         results.push(
           ...(await writeImageOutputs(
             partial,

@@ -2,7 +2,8 @@
  * One frame's pixel bytes, whatever the transfer syntax, as an Explicit VR Little Endian
  * file would hold them (little-endian words, samples interleaved unless the header's
  * Planar Configuration says otherwise for native data). Encapsulated syntaxes go to the
- * codec registry (codecs/index.ts).
+ * codec registry (codecs/index.ts). A native little endian frame is a view of the file's
+ * bytes (native-frame.ts): read it, copy it to change it.
  */
 import { decoderFor, JPEG_FAMILY, type DecodeWarning } from './codecs/index.ts';
 import { encapsulatedFrame } from './codecs/encapsulated-frames.ts';

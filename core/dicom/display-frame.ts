@@ -21,7 +21,7 @@ import { decodeFrameBytes } from './decode.ts';
 import { describeSpacing } from './describe.ts';
 import { readImagePixelModule } from './image-pixel-module.ts';
 import type { ParsedDicom } from './parse.ts';
-import { toStoredValues, valueRange } from './stored-values.ts';
+import { toStoredValues, valueRange, type StoredValues } from './stored-values.ts';
 
 /** Spacing by the precedence rule of describe.ts (PS3.3 10.7.1.3), in the contract's shape. */
 function readSpacing(parsed: ParsedDicom): DecodedFrame['spacing'] {
@@ -46,6 +46,17 @@ function paletteToRgb(
     rgb[i * 3 + 2] = Math.floor(lookup(palette.blue, v) * bs);
   }
   return rgb;
+}
+
+/**
+ * Native little endian frames decode to views of the file's bytes (native-frame.ts). A
+ * DecodedFrame outlives the decode: it is cached, posted to worker threads and handed to
+ * code far from here, so pixels still sharing the file's buffer get one of their own. A
+ * write into them then cannot change the file, and a structured clone does not copy the
+ * whole file with them.
+ */
+function apartFromFile<T extends StoredValues>(pixels: T, parsed: ParsedDicom): T {
+  return pixels.buffer === parsed.dataSet.byteArray.buffer ? (pixels.slice() as T) : pixels;
 }
 
 export async function buildDisplayFrame(
@@ -76,7 +87,7 @@ export async function buildDisplayFrame(
     samplesPerPixel: 3,
     photometric: 'RGB',
     bitsStored: 8,
-    pixels: rgb,
+    pixels: apartFromFile(rgb, parsed),
     minValue: 0,
     maxValue: 255,
   });
@@ -96,7 +107,7 @@ export async function buildDisplayFrame(
     );
   }
 
-  const pixels = toStoredValues(bytes, module);
+  const stored = toStoredValues(bytes, module);
   if (module.photometric === 'PALETTE COLOR') {
     const palette = readPalette(ds);
     if (!palette)
@@ -105,8 +116,9 @@ export async function buildDisplayFrame(
         'PALETTE COLOR image without complete red, green and blue palette descriptors and data (0028,1101-1203)',
         parsed.fileName,
       );
-    return colour(paletteToRgb(pixels, palette));
+    return colour(paletteToRgb(stored, palette));
   }
+  const pixels = apartFromFile(stored, parsed);
   const { min, max } = valueRange(pixels);
   return {
     ...base,

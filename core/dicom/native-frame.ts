@@ -2,6 +2,10 @@
  * Frames of native (not encapsulated) Pixel Data, returned as the bytes an Explicit VR
  * Little Endian file would hold: big endian words are swapped (PS3.5 A.3), nothing else
  * changes, so the result compares byte for byte with dcmtk's `dcmconv +te`.
+ *
+ * Little endian frames are already those bytes, so they are returned as views of the
+ * file's array, not copies: callers must not write into a decoded frame (none does;
+ * display-frame.ts copies before a frame outlives the decode).
  */
 import { DicomError, formatBytes } from './errors.ts';
 import { frameByteLength, type ImagePixelModule } from './image-pixel-module.ts';
@@ -39,11 +43,26 @@ export function readNativeFrame(
       parsed.fileName,
     );
   }
-  const out = new Uint8Array(perFrame);
-  out.set(bytes.subarray(start, start + perFrame));
-  if (parsed.transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian && module.bitsAllocated > 8) {
-    swapBytes(out, module.bitsAllocated / 8);
-  }
+  // A plain Uint8Array even when the file came as a Buffer, whose slice() would not copy
+  // and whose subarray() would hand callers a Buffer.
+  const stored = new Uint8Array(bytes.buffer, bytes.byteOffset + start, perFrame);
+  if (parsed.transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian && module.bitsAllocated > 8)
+    return swappedCopy(stored, module.bitsAllocated / 8);
+  return stored;
+}
+
+/**
+ * Big endian words in little endian order (PS3.5 A.3), as a copy. 16- and 32-bit words, the
+ * only widths readImagePixelModule lets through, are swapped a word at a time through a
+ * view of the copy (which starts at offset 0, so is aligned): several times faster than
+ * byte by byte, and reversing a word's bytes so does not depend on the host's byte order.
+ */
+function swappedCopy(stored: Uint8Array, wordBytes: number): Uint8Array {
+  const out = new Uint8Array(stored);
+  const words = Math.floor(out.length / wordBytes);
+  if (wordBytes === 2) swapWords16(new Uint16Array(out.buffer, 0, words));
+  else if (wordBytes === 4) swapWords32(new Uint32Array(out.buffer, 0, words));
+  else swapBytes(out, wordBytes);
   return out;
 }
 
@@ -54,5 +73,19 @@ function swapBytes(data: Uint8Array, wordBytes: number): void {
       data[a] = data[b]!;
       data[b] = t;
     }
+  }
+}
+
+function swapWords16(words: Uint16Array): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    words[i] = (w >>> 8) | (w << 8);
+  }
+}
+
+function swapWords32(words: Uint32Array): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    words[i] = (w >>> 24) | ((w >>> 8) & 0xff00) | ((w & 0xff00) << 8) | (w << 24);
   }
 }

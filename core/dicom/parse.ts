@@ -9,7 +9,7 @@ import dicomParser, {
   type DataSet as ParserDataSet,
   type ParseDicomOptions,
 } from './dicom-parser-module.ts';
-import { inheritCharacterSets } from './charset/dataset-text.ts';
+import { inheritCharacterSetsOnDemand } from './charset/dataset-text.ts';
 import { DicomError } from './errors.ts';
 import { describeTruncation } from './truncation.ts';
 import { TransferSyntax } from './uids.ts';
@@ -107,7 +107,10 @@ export function parseDicomBytes(bytes: Uint8Array, fileName: string): ParsedDico
 
   let dataSet: DataSet;
   try {
-    dataSet = dicomParser.parseDicom(bytes, options);
+    // A view of its own per parse: the data set and all its items carry it as their
+    // byteArray, and it is marked with the file's data set so that items find the character
+    // set they inherit (dataset-text.ts). The caller's array stays unmarked.
+    dataSet = dicomParser.parseDicom(bytes.subarray(0), options);
   } catch (error) {
     if (error instanceof DicomError) throw new DicomError(error.code, error.message, fileName);
     const inner = (error as { exception?: unknown })?.exception ?? error;
@@ -142,7 +145,7 @@ export function parseDicomBytes(bytes: Uint8Array, fileName: string): ParsedDico
     throw new DicomError('DICOM_PARSE_FAILED', `cannot parse data set: ${message}`, fileName);
   }
   // Sequence items use their parent's Specific Character Set unless they carry their own.
-  inheritCharacterSets(dataSet);
+  inheritCharacterSetsOnDemand(dataSet);
   const transferSyntaxUid = (dataSet.string('x00020010') ?? TransferSyntax.ImplicitVRLittleEndian)
     .replace(/\0/g, '')
     .trim();

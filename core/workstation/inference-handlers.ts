@@ -6,20 +6,25 @@
  * self-tests on the worker's engine) before it analyses anything.
  *
  * `onWorker` gives the same packages with their sessions on the worker, for the report's
- * "Run AI measurements" (review-analysis.ts runs unchanged on them).
+ * "Run AI measurements" (review-analysis.ts runs unchanged on them); `measure` computes their
+ * declared measurements on a second worker thread (vascular metrics cost more than the model),
+ * started on first use, or on this thread when that worker cannot start.
  */
 import { availableParallelism } from 'node:os';
 import type { ApiHandlers } from '../api/dispatch.ts';
 import { analyzeImage } from '../inference/analyze-image.ts';
 import { loadModelPackage, type LoadedModel } from '../inference/load-package.ts';
 import { ModelError } from '../inference/model-errors.ts';
+import type { EngineInfo } from '../inference/portable/engine.ts';
 import { perturbationBatchSize } from '../inference/portable/saliency/saliency-methods.ts';
 import type { RegistryEntry } from '../inference/registry.ts';
 import {
   startInferenceWorker,
   type WorkerEngine,
 } from '../inference/worker/inference-worker-host.ts';
+import { startMeasurer, type Measurer } from '../inference/worker/measurement-worker-host.ts';
 import type { Library } from '../library/library.ts';
+import type { MeasureFn } from './review-analysis.ts';
 
 type InferenceOps = 'inference.run' | 'inference.engine';
 
@@ -32,13 +37,22 @@ export interface InferenceDeps {
   models: () => Promise<RegistryEntry[]>;
   /** Starts the worker; tests pass their own. Default: all cores for one image at a time. */
   startWorker?: () => Promise<WorkerEngine>;
+  /** Starts the measurement worker; tests pass their own. */
+  startMeasurer?: () => Promise<Measurer>;
   log?: (line: string) => void;
 }
 
 export interface InferenceService {
   handlers: Pick<ApiHandlers, InferenceOps>;
   onWorker(entries: RegistryEntry[]): Promise<RegistryEntry[]>;
+  measure: MeasureFn;
   close(): Promise<void>;
+}
+
+/** Where the service ran a model, in the words the page shows. */
+function serviceThread(placement: EngineInfo['placement']): string {
+  if (placement?.thread !== 'caller') return "in the service's inference worker";
+  return `on the service's own thread (${placement.perImageMs?.toFixed(2)} ms per image: quicker than the hop to its inference worker)`;
 }
 
 export function createInferenceService(deps: InferenceDeps): InferenceService {
@@ -80,6 +94,15 @@ export function createInferenceService(deps: InferenceDeps): InferenceService {
     return entry;
   };
 
+  let measurer: Promise<Measurer> | undefined;
+  const measure: MeasureFn = async (kind, frame, map, context) => {
+    measurer ??= (deps.startMeasurer ?? startMeasurer)().then((started) => {
+      log(`measurements: ${started.where}`);
+      return started;
+    });
+    return (await measurer).measure(kind, frame, map, context);
+  };
+
   const handlers: InferenceService['handlers'] = {
     'inference.engine': async () => {
       try {
@@ -113,7 +136,7 @@ export function createInferenceService(deps: InferenceDeps): InferenceService {
         instanceId,
         model: analysis.model,
         engine: started.name,
-        engineReason: `${started.reason}, in the service's inference worker`,
+        engineReason: `${started.reason}, ${serviceThread(analysis.engine?.placement)}`,
         timingsMs: { ...analysis.timingsMs, total: performance.now() - began },
         findings: analysis.findings,
         probabilityMap: analysis.probabilityMap,
@@ -150,10 +173,11 @@ export function createInferenceService(deps: InferenceDeps): InferenceService {
         }),
       );
     },
+    measure,
     async close() {
       const started = await worker?.catch(() => undefined);
       loaded.clear();
-      await started?.close();
+      await Promise.all([started?.close(), (await measurer)?.close()]);
     },
   };
 }

@@ -26,7 +26,13 @@ import type { ModelManifest } from '../inference/portable/package-schema.ts';
 import type { Finding } from '../inference/portable/interpret.ts';
 import type { LoadedModel } from '../inference/load-package.ts';
 import type { Library } from '../library/library.ts';
-import { deriveMeasurement, type DerivedMeasurement } from '../measurements/derive-measurements.ts';
+import {
+  deriveMeasurement,
+  type DerivedMeasurement,
+  type MeasurementKind,
+  type ProbabilityMapOnImage,
+} from '../measurements/derive-measurements.ts';
+import type { MeasurementContext } from '../inference/worker/measurement-worker-protocol.ts';
 import type { ReaderDisc } from '../measurements/vascular/vascular-metrics.ts';
 import type { AnnotationStore } from '../annotations/annotation-store.ts';
 import { overlayImage } from '../reports/overlay-image.ts';
@@ -165,6 +171,17 @@ export interface ImagePrediction {
   overlays: { png: Uint8Array; description: string }[];
 }
 
+/** Computes a declared measurement from a map; the service's runs on its measurement worker. */
+export type MeasureFn = (
+  kind: MeasurementKind,
+  frame: DecodedFrame,
+  map: ProbabilityMapOnImage,
+  context: MeasurementContext,
+) => Promise<DerivedMeasurement>;
+
+const measureHere: MeasureFn = async (kind, frame, map, context) =>
+  deriveMeasurement(kind, frame, map, context);
+
 /**
  * One model on one image: the values of the fields its measurements and slot heads fill in
  * the section of the image's eye (retina) or the film's form (chest). Stores nothing.
@@ -178,6 +195,7 @@ export async function predictImage(deps: {
   eye?: Eye;
   domain: ReadDomain;
   overlays: boolean;
+  measure?: MeasureFn;
 }): Promise<ImagePrediction> {
   const { frame, model, image, eye } = deps;
   const m = model.manifest;
@@ -188,7 +206,7 @@ export async function predictImage(deps: {
   for (const kind of m.measurements ?? []) {
     let derived: DerivedMeasurement;
     try {
-      derived = deriveMeasurement(kind, frame, analysis.probabilityMap!, {
+      derived = await (deps.measure ?? measureHere)(kind, frame, analysis.probabilityMap!, {
         laterality: image.laterality,
         disc:
           kind === 'retinal-vascular-metrics'
@@ -269,6 +287,8 @@ export async function analyseReport(deps: {
   actor: string;
   /** Told after each model run on an image (for the page's progress). */
   onProgress?: (done: number, total: number) => void;
+  /** Where measurements are made (default: this thread). */
+  measure?: MeasureFn;
 }): Promise<AnalysisRun> {
   const { library, review, reportId, domain, actor } = deps;
   const form = fieldsFor(domain);
@@ -294,23 +314,35 @@ export async function analyseReport(deps: {
     const note = (text: string) => {
       if (!notes.includes(text)) notes.push(text);
     };
-    for (const { image, eye } of targets) {
+    const gates = targets.map(({ image }) =>
+      intendedUseGate(m, facts.get(image.instanceId)!, deps.patient),
+    );
+    // Every image's prediction starts at once, so the measurement worker measures one image
+    // while the inference worker runs the next; they are stored in the images' order.
+    const predictions = targets.map(async ({ image, eye }, at) =>
+      gates[at]!.run
+        ? predictImage({
+            annotations: deps.annotations,
+            frame: await library.frame(image.instanceId, 0),
+            model,
+            image,
+            eye,
+            domain,
+            overlays: true,
+            measure: deps.measure,
+          })
+        : undefined,
+    );
+    for (const prediction of predictions) prediction.catch(() => undefined); // awaited below
+    for (const [at, { image, eye }] of targets.entries()) {
       const prefix = eye ? `${eye}: ` : '';
-      const gate = intendedUseGate(m, facts.get(image.instanceId)!, deps.patient);
+      const gate = gates[at]!;
       if (gate.note) note(`${prefix}${gate.note}`);
-      if (!gate.run) {
+      const prediction = await predictions[at];
+      if (!gate.run || !prediction) {
         deps.onProgress?.(++done, total);
         continue;
       }
-      const prediction = await predictImage({
-        annotations: deps.annotations,
-        frame: await library.frame(image.instanceId, 0),
-        model,
-        image,
-        eye,
-        domain,
-        overlays: true,
-      });
       prediction.notes.forEach(note);
       for (const overlay of prediction.overlays)
         review.setOverlay(

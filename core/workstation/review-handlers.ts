@@ -124,6 +124,7 @@ export function createReviewHandlers(services: Services): Pick<ApiHandlers, Revi
         patient: services.get('patients').get(content.patientId),
         actor: user.username,
         onProgress: (done, total) => events.emit('analysis.progress', { reportId, done, total }),
+        measure: services.get('inference').measure,
       });
       services.get('analyses').record(reportId, run.runNotes, run.general);
       return view(run.latest ?? (await review.get(reportId)));

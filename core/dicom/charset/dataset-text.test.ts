@@ -128,3 +128,25 @@ test('GH1301 (fo-dicom): a GB18030 name decodes; its CS value with GB18030 bytes
   assert.equal(description.characterSet, 'GB18030');
   assert.ok(validateDataSet(parsed).some((w) => w.code === 'DICOM_INVALID_CS_VALUE'));
 });
+
+test('items find their file when the same bytes were parsed again; the caller’s array is left unmarked', () => {
+  const bytes = part10(
+    explicit(0x0008, 0x0005, 'CS', ascii('ISO_IR 192')),
+    explicit(
+      0x0008,
+      0x2218,
+      'SQ',
+      item(explicit(0x0008, 0x0104, 'LO', Uint8Array.of(0xe7, 0x9c, 0xbc))),
+    ),
+  );
+  const first = parseDicomBytes(bytes, 'first.dcm');
+  const second = parseDicomBytes(bytes, 'second.dcm');
+  const meaning = (parsed: typeof first) =>
+    readString(
+      parsed.dataSet.elements[Tag.AnatomicRegionSequence]!.items![0]!.dataSet!,
+      Tag.CodeMeaning,
+    );
+  assert.equal(meaning(first), '眼');
+  assert.equal(meaning(second), '眼');
+  assert.deepEqual(Object.getOwnPropertySymbols(bytes), []);
+});

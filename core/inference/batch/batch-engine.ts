@@ -13,6 +13,7 @@ import {
 } from '../engine-choice.ts';
 import type { InferenceEngine } from '../portable/engine.ts';
 import { startInferenceWorker } from '../worker/inference-worker-host.ts';
+import { INLINE_BELOW_MS } from '../worker/session-placement.ts';
 
 export interface BatchEngine {
   engine: InferenceEngine;
@@ -32,9 +33,11 @@ export async function startBatchEngine(
   let why: string;
   try {
     const worker = await startInferenceWorker({ preference, threads });
-    const reason = `${worker.reason}, in a worker thread`;
+    // Each session says where its runs go (the worker, or this thread for the quickest
+    // models: session-placement.ts), so results carry the placement they had.
+    const reason = `${worker.reason}, in a worker thread (models quicker than ${INLINE_BELOW_MS} ms per image on this thread)`;
     return {
-      engine: withEngineInfo(worker, { name: worker.name, reason }),
+      engine: worker,
       name: worker.name,
       reason,
       close: () => worker.close(),

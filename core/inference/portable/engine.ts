@@ -14,6 +14,11 @@ export interface EngineInfo {
   name: 'native' | 'wasm' | 'webgpu';
   /** Why this engine was chosen, for the reader and the result file. */
   reason: string;
+  /**
+   * Where a Node host ran it: its inference worker thread, or the calling thread for a model
+   * quicker than the hop to the worker (core/inference/worker/session-placement.ts).
+   */
+  placement?: { thread: 'worker' | 'caller'; perImageMs?: number };
 }
 
 export interface ModelSession {

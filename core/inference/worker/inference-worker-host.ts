@@ -8,13 +8,11 @@
  * The worker is unreferenced while idle, so a CLI or a test ends when its own work does; it is
  * referenced while a request is pending, so the process waits for the answer.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CodedError } from '../../base/errors.ts';
 import { WorkerRequests } from '../../base/worker-requests.ts';
 import type { EngineName, EnginePreference } from '../engine-choice.ts';
+import { createNativeNodeEngine } from '../engine-native-node.ts';
 import type { Backend, InferenceEngine, ModelSession } from '../portable/engine.ts';
 import type { InferenceErrorCode } from '../portable/inference-errors.ts';
 import type {
@@ -22,6 +20,8 @@ import type {
   InferenceWorkerData,
   InferenceWorkerMessage,
 } from './inference-worker-protocol.ts';
+import { placeSession } from './session-placement.ts';
+import { workerEntry } from './worker-entry.ts';
 
 export const INFERENCE_WORKER_FILE = 'inference-worker.mjs';
 
@@ -29,37 +29,15 @@ export class InferenceWorkerError extends CodedError<
   'INFERENCE_WORKER_UNAVAILABLE' | 'ENGINE_UNAVAILABLE'
 > {}
 
-/** The folder of this module's file: the bundle's folder once built. */
-function moduleFolder(): string | undefined {
-  try {
-    return fileURLToPath(new URL('.', import.meta.url));
-  } catch {
-    // A CommonJS bundle (Electron's main.cjs) has no import.meta.url, but has __dirname.
-    return typeof __dirname === 'string' ? __dirname : undefined;
-  }
-}
-
 /**
- * Where the worker's code is: a built inference-worker.mjs beside the bundle (the build emits
- * one next to the host, the CLI and Electron's main), or inference-worker.ts run through tsx
- * (development and tests; Node 20 workers do not inherit `--import tsx`, so a small bootstrap
- * registers it). Undefined when neither is found.
+ * Where the worker's code is: a built inference-worker.mjs beside the bundle, or
+ * inference-worker.ts run through tsx (worker-entry.ts). Undefined when neither is found.
  */
 export function inferenceWorkerEntry(): URL | undefined {
-  const folder = moduleFolder();
-  if (folder && existsSync(join(folder, INFERENCE_WORKER_FILE)))
-    return pathToFileURL(join(folder, INFERENCE_WORKER_FILE));
-  let source: URL;
-  let tsx: string;
-  try {
-    source = new URL('./inference-worker.ts', import.meta.url);
-    if (!existsSync(fileURLToPath(source))) return undefined;
-    tsx = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined;
-  }
-  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(source.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  return workerEntry(
+    INFERENCE_WORKER_FILE,
+    () => new URL('./inference-worker.ts', import.meta.url),
+  );
 }
 
 export interface WorkerEngine extends InferenceEngine {
@@ -75,6 +53,17 @@ export interface InferenceWorkerOptions {
   preference?: EnginePreference;
   threads?: number;
   entry?: URL;
+}
+
+/**
+ * onnxruntime-node on the calling thread, with the worker's settings, for the models too quick
+ * to be worth the hop (session-placement.ts); loaded once, on first need.
+ */
+const nativeOnThisThread = new Map<number, Promise<InferenceEngine>>();
+function nativeHere({ threads }: InferenceWorkerData): Promise<InferenceEngine> {
+  let engine = nativeOnThisThread.get(threads);
+  if (!engine) nativeOnThisThread.set(threads, (engine = createNativeNodeEngine(threads)));
+  return engine;
 }
 
 export function startInferenceWorker(options: InferenceWorkerOptions = {}): Promise<WorkerEngine> {
@@ -113,13 +102,25 @@ export function startInferenceWorker(options: InferenceWorkerOptions = {}): Prom
           async createSession(model): Promise<ModelSession> {
             const key = `session-${keys++}`;
             const info = await requests.send({ type: 'load', key, model });
+            const placed = placeSession(
+              { run: (feeds) => requests.send({ type: 'run', key, feeds }) },
+              { name: message.engine, reason: message.reason },
+              message.engine === 'native'
+                ? async () => (await nativeHere(data)).createSession(model)
+                : undefined,
+            );
             return {
               backend,
-              engine: { name: message.engine, reason: message.reason },
+              get engine() {
+                return placed.engine();
+              },
               inputNames: info.inputNames,
               outputNames: info.outputNames,
-              run: async (feeds) => (await requests.send({ type: 'run', key, feeds })).outputs,
-              release: async () => void (await requests.send({ type: 'release', key })),
+              run: placed.run,
+              release: async () => {
+                await placed.release();
+                await requests.send({ type: 'release', key });
+              },
             };
           },
           running: () => requests.running,

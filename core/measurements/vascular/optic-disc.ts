@@ -34,9 +34,30 @@
  * HVDROPDB peripheral views. They are detection settings, not the plus-disease thresholds.
  */
 import type { BinaryMask } from '../binary-mask.ts';
+import {
+  convergenceAt,
+  convergenceOnGrid,
+  packSamples,
+  type ConvergenceRing,
+} from './disc-convergence.ts';
+import {
+  blobContrast,
+  brightnessGrids,
+  edgeRadius,
+  robustSpread,
+  type Grid,
+} from './disc-brightness.ts';
 import { distanceToBackground } from './distance-transform.ts';
+import { histogramPercentile } from './percentile.ts';
+import { bestScoreApart, leadingIndices, searchGrid } from './search-grid.ts';
 import { skeletonize } from './skeleton.ts';
+import { vesselCourse } from './vessel-course.ts';
+import { majorVesselWidth, vesselSamples } from './vessel-samples.ts';
 import { vesselSegments, type VesselSegment } from './vessel-segments.ts';
+
+export { convergenceAt, packSamples, type PackedSamples } from './disc-convergence.ts';
+export { vesselCourse } from './vessel-course.ts';
+export { majorVesselWidth, vesselSamples, type VesselSample } from './vessel-samples.ts';
 
 /**
  * Brightness raises a candidate's score by this share per standard deviation above 2 (at
@@ -111,21 +132,6 @@ export interface MissingDisc {
 
 export type DiscResult = FoundDisc | MissingDisc;
 
-/**
- * A point along a vessel centre line with its width, its local direction (tx, ty) and the
- * direction of the vessel's course there (lx, ly): a meandering vessel's local direction
- * swings from side to side, its course does not.
- */
-export interface VesselSample {
-  x: number;
-  y: number;
-  tx: number;
-  ty: number;
-  lx: number;
-  ly: number;
-  width: number;
-}
-
 export interface DiscInputs {
   luma: Uint8Array;
   field: BinaryMask;
@@ -144,395 +150,26 @@ interface FieldGeometry {
 }
 
 function fieldGeometry(field: BinaryMask): FieldGeometry {
-  const { width, data } = field;
+  const { width, height, data } = field;
   let minX = Infinity;
   let maxX = -1;
   let minY = Infinity;
   let maxY = -1;
-  for (let i = 0; i < data.length; i++) {
-    if (!data[i]) continue;
-    const x = i % width;
-    const y = (i - x) / width;
-    if (x < minX) minX = x;
-    if (x > maxX) maxX = x;
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let first = 0;
+    while (first < width && !data[row + first]) first++;
+    if (first === width) continue;
+    let last = width - 1;
+    while (!data[row + last]) last--;
+    if (first < minX) minX = first;
+    if (last > maxX) maxX = last;
     if (y < minY) minY = y;
-    if (y > maxY) maxY = y;
+    maxY = y;
   }
   if (maxX < 0)
     return { minX: 0, maxX: field.width - 1, minY: 0, maxY: field.height - 1, width: field.width };
   return { minX, maxX, minY, maxY, width: maxX - minX + 1 };
-}
-
-function percentile(values: number[], q: number): number {
-  if (!values.length) return 0;
-  // A typed array sorts numerically in native code: the same order as a comparator sort of
-  // the plain array, several times faster on the hundreds of thousands of field pixels.
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(q * (sorted.length - 1))))]!;
-}
-
-function unit(
-  pixels: number[],
-  from: number,
-  to: number,
-  width: number,
-): [number, number] | undefined {
-  const a = pixels[from]!;
-  const b = pixels[to]!;
-  const dx = (b % width) - (a % width);
-  const dy = Math.floor(b / width) - Math.floor(a / width);
-  const n = Math.hypot(dx, dy);
-  return n === 0 ? undefined : [dx / n, dy / n];
-}
-
-/** Box blur (radius r, in place) of a row-major float image, rows then columns. */
-function boxBlur(values: Float32Array, w: number, h: number, r: number): void {
-  if (r < 1) return;
-  const line = new Float32Array(Math.max(w, h));
-  const pass = (n: number, get: (i: number) => number, set: (i: number, v: number) => void) => {
-    let acc = 0;
-    for (let i = -r; i <= r; i++) acc += get(Math.min(n - 1, Math.max(0, i)));
-    for (let i = 0; i < n; i++) {
-      line[i] = acc / (2 * r + 1);
-      acc += get(Math.min(n - 1, i + r + 1)) - get(Math.max(0, i - r));
-    }
-    for (let i = 0; i < n; i++) set(i, line[i]!);
-  };
-  for (let y = 0; y < h; y++)
-    pass(
-      w,
-      (i) => values[y * w + i]!,
-      (i, v) => (values[y * w + i] = v),
-    );
-  for (let x = 0; x < w; x++)
-    pass(
-      h,
-      (i) => values[i * w + x]!,
-      (i, v) => (values[i * w + x] = v),
-    );
-}
-
-/**
- * The course of the vessels around each point: the orientation of the structure tensor of
- * the (blurred) vessel mask, averaged over a window about one meander wide (`window` px), so
- * that a tortuous vessel's course is read, not its local swing. Computed on a grid of at most
- * about 640 cells across.
- */
-export function vesselCourse(
-  vessels: BinaryMask,
-  fieldWidth: number,
-  window: number,
-): (x: number, y: number) => [number, number] {
-  const k = Math.max(1, Math.round(fieldWidth / 640));
-  const w = Math.ceil(vessels.width / k);
-  const h = Math.ceil(vessels.height / k);
-  const m = new Float32Array(w * h);
-  for (let y = 0; y < vessels.height; y++)
-    for (let x = 0; x < vessels.width; x++)
-      if (vessels.data[y * vessels.width + x])
-        m[Math.floor(y / k) * w + Math.floor(x / k)]! += 1 / (k * k);
-  boxBlur(m, w, h, 1);
-  boxBlur(m, w, h, 1);
-  const jxx = new Float32Array(w * h);
-  const jxy = new Float32Array(w * h);
-  const jyy = new Float32Array(w * h);
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1; x < w - 1; x++) {
-      const i = y * w + x;
-      const gx = m[i + 1]! - m[i - 1]!;
-      const gy = m[i + w]! - m[i - w]!;
-      jxx[i] = gx * gx;
-      jxy[i] = gx * gy;
-      jyy[i] = gy * gy;
-    }
-  }
-  const r = Math.max(1, Math.round(window / 2 / k));
-  for (const j of [jxx, jxy, jyy]) {
-    boxBlur(j, w, h, r);
-    boxBlur(j, w, h, r);
-  }
-  return (x, y) => {
-    const i =
-      Math.min(h - 1, Math.max(0, Math.floor(y / k))) * w +
-      Math.min(w - 1, Math.max(0, Math.floor(x / k)));
-    // The gradient's dominant orientation is across the vessels; their course is perpendicular to it.
-    const across = 0.5 * Math.atan2(2 * jxy[i]!, jxx[i]! - jyy[i]!);
-    return [-Math.sin(across), Math.cos(across)];
-  };
-}
-
-/**
- * Centre-line points every `step` px with their width, the local direction (over ±`reach`
- * px) and, with `course`, the vessels' course there (else the local direction again).
- */
-export function vesselSamples(
-  segments: VesselSegment[],
-  distance: Float32Array,
-  width: number,
-  step: number,
-  reach: number,
-  course?: (x: number, y: number) => [number, number],
-): VesselSample[] {
-  const out: VesselSample[] = [];
-  for (const { pixels } of segments) {
-    // Short segments (between close branch points) get a shorter reach, down to 2 px.
-    const r = Math.min(reach, Math.floor((pixels.length - 1) / 2));
-    if (r < 2) continue;
-    for (let i = r; i < pixels.length - r; i += step) {
-      const t = unit(pixels, i - r, i + r, width);
-      if (!t) continue;
-      const p = pixels[i]!;
-      const x = p % width;
-      const y = Math.floor(p / width);
-      const l = course ? course(x, y) : t;
-      out.push({
-        x,
-        y,
-        tx: t[0],
-        ty: t[1],
-        lx: l[0],
-        ly: l[1],
-        width: Math.max(1, 2 * distance[p]! - 1),
-      });
-    }
-  }
-  return out;
-}
-
-/** Width of the thick vessels: the 85th percentile of centre-line widths. */
-export function majorVesselWidth(samples: VesselSample[]): number {
-  return Math.max(
-    1,
-    percentile(
-      samples.map((s) => s.width),
-      0.85,
-    ),
-  );
-}
-
-interface Grid {
-  cell: number;
-  gw: number;
-  gh: number;
-  sum: Float64Array;
-  count: Float64Array;
-}
-
-/** Brightness on a coarse grid from field pixels that are not vessels; integral images for box means. */
-function brightnessGrid(
-  luma: Uint8Array,
-  field: BinaryMask,
-  vessels: BinaryMask,
-  cell: number,
-  clip: number,
-): Grid {
-  const { width, height } = field;
-  const gw = Math.ceil(width / cell);
-  const gh = Math.ceil(height / cell);
-  const sum = new Float64Array((gw + 1) * (gh + 1));
-  const count = new Float64Array((gw + 1) * (gh + 1));
-  const cellSum = new Float64Array(gw * gh);
-  const cellCount = new Float64Array(gw * gh);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (!field.data[i] || vessels.data[i]) continue;
-      const g = Math.floor(y / cell) * gw + Math.floor(x / cell);
-      cellSum[g]! += Math.min(clip, luma[i]!);
-      cellCount[g]!++;
-    }
-  }
-  for (let y = 0; y < gh; y++) {
-    let rs = 0;
-    let rc = 0;
-    for (let x = 0; x < gw; x++) {
-      const g = y * gw + x;
-      // A cell counts when mostly usable; its mean stands for it.
-      const usable = cellCount[g]! >= 0.25 * cell * cell;
-      rs += usable ? cellSum[g]! / cellCount[g]! : 0;
-      rc += usable ? 1 : 0;
-      sum[(y + 1) * (gw + 1) + x + 1] = sum[y * (gw + 1) + x + 1]! + rs;
-      count[(y + 1) * (gw + 1) + x + 1] = count[y * (gw + 1) + x + 1]! + rc;
-    }
-  }
-  return { cell, gw, gh, sum, count };
-}
-
-/** Sum and count of usable cells in the box of half-size `half` (grid cells) around cell (gx, gy). */
-function boxStats(grid: Grid, gx: number, gy: number, half: number): [number, number] {
-  const x0 = Math.max(0, Math.floor(gx - half));
-  const x1 = Math.min(grid.gw, Math.ceil(gx + half + 1));
-  const y0 = Math.max(0, Math.floor(gy - half));
-  const y1 = Math.min(grid.gh, Math.ceil(gy + half + 1));
-  if (x1 <= x0 || y1 <= y0) return [0, 0];
-  const w = grid.gw + 1;
-  const s =
-    grid.sum[y1 * w + x1]! -
-    grid.sum[y0 * w + x1]! -
-    grid.sum[y1 * w + x0]! +
-    grid.sum[y0 * w + x0]!;
-  const c =
-    grid.count[y1 * w + x1]! -
-    grid.count[y0 * w + x1]! -
-    grid.count[y1 * w + x0]! +
-    grid.count[y0 * w + x0]!;
-  return [s, c];
-}
-
-/** Best disc-sized centre-minus-surround contrast at (x, y) over the disc sizes, in grid units. */
-function blobContrast(
-  grid: Grid,
-  x: number,
-  y: number,
-  diameters: number[],
-): { contrast: number; diameter: number } {
-  const gx = x / grid.cell - 0.5;
-  const gy = y / grid.cell - 0.5;
-  let best = { contrast: -Infinity, diameter: diameters[0]! };
-  for (const d of diameters) {
-    const dc = d / grid.cell;
-    const [cs, cc] = boxStats(grid, gx, gy, Math.max(0.5, 0.3 * dc));
-    const [is, ic] = boxStats(grid, gx, gy, 0.7 * dc);
-    const [os, oc] = boxStats(grid, gx, gy, 1.4 * dc);
-    const ringCount = oc - ic;
-    if (cc < 1 || ringCount < 4) continue;
-    const contrast = cs / cc - (os - is) / ringCount;
-    if (contrast > best.contrast) best = { contrast, diameter: d };
-  }
-  return best;
-}
-
-/** Radial-convergence score of a point: ≈ number of thick vessels radiating from it. */
-export function convergenceAt(
-  samples: VesselSample[],
-  weights: Float32Array,
-  x: number,
-  y: number,
-  r0: number,
-  r1: number,
-  step: number,
-): number {
-  let s = 0;
-  const r0s = r0 * r0;
-  const r1s = r1 * r1;
-  for (let k = 0; k < samples.length; k++) {
-    const p = samples[k]!;
-    const dx = p.x - x;
-    const dy = p.y - y;
-    const d2 = dx * dx + dy * dy;
-    if (d2 < r0s || d2 > r1s) continue;
-    const c = Math.max(Math.abs(p.tx * dx + p.ty * dy), Math.abs(p.lx * dx + p.ly * dy));
-    // Radial runs count (sharply: 1 along the radius, ¼ at 30° off), runs across count 0: the
-    // dark rim of an infant's disc and the camera's rim are often segmented as vessels. The
-    // better of the local direction and the vessels' course counts, so meandering vessels count too.
-    const along = 2 * ((c * c) / d2) - 1;
-    // Nearer the disc counts more (weight ∝ 1/√r): vessels are straightest there, even in plus disease.
-    if (along > 0) s += (weights[k]! * along * along) / Math.sqrt(Math.sqrt(d2));
-  }
-  // Normalised so that one vessel radiating through the whole ring scores 1.
-  return (s * step) / (2 * (Math.sqrt(r1) - Math.sqrt(r0)));
-}
-
-/** The outermost steep fall of the brightness profile around (x, y): the disc's edge radius, or undefined. */
-function edgeRadius(
-  luma: Uint8Array,
-  field: BinaryMask,
-  vessels: BinaryMask,
-  x: number,
-  y: number,
-  rMin: number,
-  rMax: number,
-  noise: number,
-): number | undefined {
-  const { width, height } = field;
-  const bins = Math.ceil(rMax * 1.6) + 2;
-  const sum = new Float64Array(bins);
-  const count = new Float64Array(bins);
-  const reach = Math.ceil(rMax * 1.6);
-  for (
-    let yy = Math.max(0, Math.floor(y - reach));
-    yy <= Math.min(height - 1, Math.ceil(y + reach));
-    yy++
-  ) {
-    for (
-      let xx = Math.max(0, Math.floor(x - reach));
-      xx <= Math.min(width - 1, Math.ceil(x + reach));
-      xx++
-    ) {
-      const i = yy * width + xx;
-      if (!field.data[i] || vessels.data[i]) continue;
-      const r = Math.round(Math.hypot(xx - x, yy - y));
-      if (r >= bins) continue;
-      sum[r]! += luma[i]!;
-      count[r]!++;
-    }
-  }
-  const profile: number[] = [];
-  for (let r = 0; r < bins; r++) profile.push(count[r]! ? sum[r]! / count[r]! : NaN);
-  // Smooth over ±2 px, ignoring empty rings.
-  const smooth = profile.map((_, r) => {
-    let s = 0;
-    let n = 0;
-    for (let k = Math.max(0, r - 2); k <= Math.min(bins - 1, r + 2); k++) {
-      if (Number.isNaN(profile[k]!)) continue;
-      s += profile[k]!;
-      n++;
-    }
-    return n ? s / n : NaN;
-  });
-  const drops: { r: number; drop: number }[] = [];
-  for (let r = Math.max(2, Math.floor(rMin)); r <= Math.min(bins - 3, Math.ceil(rMax)); r++) {
-    const half = Math.max(2, Math.round(0.2 * r));
-    const inner = smooth[Math.max(0, r - half)]!;
-    const outer = smooth[Math.min(bins - 1, r + half)]!;
-    if (Number.isNaN(inner) || Number.isNaN(outer)) continue;
-    drops.push({ r, drop: inner - outer });
-  }
-  if (!drops.length) return undefined;
-  const strongest = Math.max(...drops.map((d) => d.drop));
-  if (strongest < 0.8 * noise) return undefined;
-  // Local maxima at least half as strong as the strongest; the outermost is the rim (a bright cup gives an inner one).
-  let edge: number | undefined;
-  for (let k = 0; k < drops.length; k++) {
-    const d = drops[k]!;
-    const left = drops[k - 1]?.drop ?? -Infinity;
-    const right = drops[k + 1]?.drop ?? -Infinity;
-    if (d.drop >= 0.5 * strongest && d.drop >= left && d.drop >= right) edge = d.r;
-  }
-  return edge;
-}
-
-/**
- * Brightness noise: robust spread (1.4826 × MAD) of each cell against the mean of the cells
- * around it (a box of `half` cells), so that a smooth illumination gradient across the field,
- * common in infant images, does not count as noise.
- */
-function robustSpread(grid: Grid, half: number): number {
-  const values: number[] = [];
-  const w = grid.gw + 1;
-  for (let y = 0; y < grid.gh; y++) {
-    for (let x = 0; x < grid.gw; x++) {
-      const c =
-        grid.count[(y + 1) * w + x + 1]! -
-        grid.count[y * w + x + 1]! -
-        grid.count[(y + 1) * w + x]! +
-        grid.count[y * w + x]!;
-      if (!c) continue;
-      const v =
-        grid.sum[(y + 1) * w + x + 1]! -
-        grid.sum[y * w + x + 1]! -
-        grid.sum[(y + 1) * w + x]! +
-        grid.sum[y * w + x]!;
-      const [bs, bc] = boxStats(grid, x, y, half);
-      values.push(v - bs / bc);
-    }
-  }
-  const median = percentile(values, 0.5);
-  const mad = percentile(
-    values.map((v) => Math.abs(v - median)),
-    0.5,
-  );
-  return Math.max(1, 1.4826 * mad);
 }
 
 function inField(field: BinaryMask, x: number, y: number): boolean {
@@ -547,6 +184,11 @@ function inField(field: BinaryMask, x: number, y: number): boolean {
   );
 }
 
+/** Brightness grid cells: about 160 across the field. */
+function brightnessCell(fieldWidth: number): number {
+  return Math.max(1, Math.round(fieldWidth / 160));
+}
+
 /** The disc diameter at a known centre: reader's radius, else the disc edge, else major-vessel width. */
 export function discDiameterAt(
   inputs: DiscInputs,
@@ -555,11 +197,22 @@ export function discDiameterAt(
   majorWidth: number,
 ): { diameterPx: number; diameterSource: DiameterSource } {
   const geometry = fieldGeometry(inputs.field);
+  const cell = brightnessCell(geometry.width);
+  const { raw } = brightnessGrids(inputs.luma, inputs.field, inputs.vessels, cell, 255);
+  return diameterFromEdge(inputs, geometry, raw, x, y, majorWidth);
+}
+
+/** discDiameterAt with the field's geometry and its unclipped brightness grid at hand. */
+function diameterFromEdge(
+  inputs: DiscInputs,
+  geometry: FieldGeometry,
+  raw: Grid,
+  x: number,
+  y: number,
+  majorWidth: number,
+): { diameterPx: number; diameterSource: DiameterSource } {
   const fw = geometry.width;
-  const cell = Math.max(1, Math.round(fw / 160));
-  const clip = 255;
-  const grid = brightnessGrid(inputs.luma, inputs.field, inputs.vessels, cell, clip);
-  const noise = robustSpread(grid, Math.round(fw / 10 / cell));
+  const noise = robustSpread(raw, Math.round(fw / 10 / raw.cell));
   const r = edgeRadius(inputs.luma, inputs.field, inputs.vessels, x, y, fw / 44, fw / 10, noise);
   if (r !== undefined) return { diameterPx: 2 * r, diameterSource: 'measured from the disc edge' };
   return {
@@ -572,6 +225,19 @@ export interface DiscSearch {
   disc: DiscResult;
   /** Vessel samples and thick-vessel width, reused by the caller. */
   majorWidth: number;
+}
+
+interface Candidate {
+  x: number;
+  y: number;
+  conv: number;
+  bright: number;
+  score: number;
+  inside: boolean;
+}
+
+function scoreOf(conv: number, bright: number): number {
+  return Math.max(0, conv) * (1 + BRIGHTNESS_BOOST * Math.min(8, Math.max(0, bright - 2)));
 }
 
 /** Detects the disc (or reports it missing); with `reader`, uses the reader's disc instead. */
@@ -609,50 +275,53 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
   const weights = new Float32Array(samples.length);
   for (let k = 0; k < samples.length; k++)
     weights[k] = Math.min(1, samples[k]!.width / (0.6 * majorWidth));
-  const r0 = fw / 20;
-  const r1 = fw / 3;
+  const packed = packSamples(samples, weights);
+  const ring: ConvergenceRing = { r0: fw / 20, r1: fw / 3, step };
 
   // Brightness grid: specular glints are clipped at the field's 99.8th percentile of brightness.
-  const fieldLuma: number[] = [];
-  for (let i = 0; i < luma.length; i += 7) if (field.data[i]) fieldLuma.push(luma[i]!);
-  const clip = percentile(fieldLuma, 0.998);
-  const bcell = Math.max(1, Math.round(fw / 160));
-  const grid = brightnessGrid(luma, field, vessels, bcell, clip);
+  const fieldLuma = new Float64Array(256);
+  for (let i = 0; i < luma.length; i += 7) if (field.data[i]) fieldLuma[luma[i]!]!++;
+  const clip = histogramPercentile(fieldLuma, 0.998);
+  const bcell = brightnessCell(fw);
+  const { clipped: grid, raw } = brightnessGrids(luma, field, vessels, bcell, clip);
   const noise = robustSpread(grid, Math.round(fw / 10 / bcell));
   const diameters: number[] = [];
   for (let d = fw / 22; d <= fw / 5; d *= 1.2) diameters.push(d);
 
+  const brightnessAt = (x: number, y: number) =>
+    inField(field, x, y) ? Math.max(0, blobContrast(grid, x, y, diameters).contrast / noise) : 0;
+  const candidateAt = (x: number, y: number, conv: number, bright: number): Candidate => ({
+    x,
+    y,
+    conv,
+    bright,
+    score: scoreOf(conv, bright),
+    inside: inField(field, x, y),
+  });
+  const evaluate = (x: number, y: number) =>
+    candidateAt(x, y, convergenceAt(packed, x, y, ring), brightnessAt(x, y));
+
   // Coarse search over the image and a margin of a quarter field around it.
   const cell = Math.max(2, fw / 80);
-  const margin = fw / 4;
-  const candidates: {
-    x: number;
-    y: number;
-    conv: number;
-    bright: number;
-    score: number;
-    inside: boolean;
-  }[] = [];
-  const evaluate = (x: number, y: number) => {
-    const conv = convergenceAt(samples, weights, x, y, r0, r1, step);
-    const inside = inField(field, x, y);
-    const bright = inside ? Math.max(0, blobContrast(grid, x, y, diameters).contrast / noise) : 0;
-    return {
-      x,
-      y,
-      conv,
-      bright,
-      score: Math.max(0, conv) * (1 + BRIGHTNESS_BOOST * Math.min(8, Math.max(0, bright - 2))),
-      inside,
-    };
-  };
-  for (let y = geometry.minY - margin; y <= geometry.maxY + margin; y += cell) {
-    for (let x = geometry.minX - margin; x <= geometry.maxX + margin; x += cell)
-      candidates.push(evaluate(x, y));
+  const coarse = searchGrid(geometry, cell, fw / 4);
+  const columns = coarse.xs.length;
+  const convergence = convergenceOnGrid(packed, coarse.xs, coarse.ys, cell, ring);
+  const brightness = new Float64Array(convergence.length);
+  const scores = new Float64Array(convergence.length);
+  for (let i = 0; i < scores.length; i++) {
+    brightness[i] = brightnessAt(coarse.xs[i % columns]!, coarse.ys[Math.floor(i / columns)]!);
+    scores[i] = scoreOf(convergence[i]!, brightness[i]!);
   }
-  candidates.sort((a, b) => b.score - a.score);
+  const leaders = leadingIndices(scores, 6).map((i) =>
+    candidateAt(
+      coarse.xs[i % columns]!,
+      coarse.ys[Math.floor(i / columns)]!,
+      convergence[i]!,
+      brightness[i]!,
+    ),
+  );
   // Refine the few best on a finer grid.
-  const refined = candidates.slice(0, 6).map((c) => {
+  const refined = leaders.map((c) => {
     let best = c;
     for (let dy = -cell; dy <= cell; dy += cell / 3) {
       for (let dx = -cell; dx <= cell; dx += cell / 3) {
@@ -676,8 +345,8 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
     };
   }
   const apart = fw / 6;
-  const second = candidates.find((c) => Math.hypot(c.x - best.x, c.y - best.y) >= apart);
-  const margin01 = second ? Math.max(0, Math.min(1, 1 - second.score / best.score)) : 1;
+  const second = bestScoreApart(coarse, scores, best.x, best.y, apart);
+  const margin01 = second !== undefined ? Math.max(0, Math.min(1, 1 - second / best.score)) : 1;
   const strength = Math.max(
     0,
     Math.min(1, (best.conv - CONVERGENCE_NONE) / (CONVERGENCE_FULL - CONVERGENCE_NONE)),
@@ -751,12 +420,7 @@ export function findOpticDisc(inputs: DiscInputs, reader?: ReaderDisc): DiscSear
       }
     }
   }
-  const diameter = discDiameterAt(
-    { ...inputs, distance, segments },
-    centre.x,
-    centre.y,
-    majorWidth,
-  );
+  const diameter = diameterFromEdge(inputs, geometry, raw, centre.x, centre.y, majorWidth);
   return {
     disc: {
       found: true,

@@ -87,10 +87,10 @@ function segmentWidth(pixels: number[], distance: Float32Array): number {
   const n = pixels.length;
   const from = n > 8 ? Math.floor(n * 0.2) : 0;
   const to = n > 8 ? Math.ceil(n * 0.8) : n;
-  const widths = pixels
-    .slice(from, to)
-    .map((p) => widthAt(distance, p))
-    .sort((a, b) => a - b);
+  // Widths are at least 1, never NaN: a typed array's native sort orders them as a numeric sort does.
+  const widths = new Float64Array(Math.max(0, to - from));
+  for (let i = from; i < to; i++) widths[i - from] = widthAt(distance, pixels[i]!);
+  widths.sort();
   return widths[Math.floor(widths.length / 2)] ?? 1;
 }
 
@@ -120,8 +120,8 @@ export function traceVesselsFromDisc(
   const { disc, outerRadiusPx, field } = options;
   const dd = disc.diameterPx;
   const radius = (p: number) => {
-    const [x, y] = xy(p, width);
-    return Math.hypot(x - disc.x, y - disc.y);
+    const x = p % width;
+    return Math.hypot(x - disc.x, (p - x) / width - disc.y);
   };
   const usable = segments.filter((s) => s.pixels.length >= 3);
   const reach = Math.max(4, Math.round(dd / 10));
@@ -158,20 +158,12 @@ export function traceVesselsFromDisc(
   const cosMaxTurn = Math.cos((MAX_TURN_DEG * Math.PI) / 180);
   // The camera's rim is often segmented as vessel: a trace stops a little inside the field.
   const rim = Math.max(3, Math.round(dd / 12));
+  const fieldAt = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < width && y < field.height && field.data[y * width + x] !== 0;
   const insideField = (p: number) => {
-    const [x, y] = xy(p, width);
-    for (const [dx, dy] of [
-      [rim, 0],
-      [-rim, 0],
-      [0, rim],
-      [0, -rim],
-    ] as const) {
-      const nx = x + dx;
-      const ny = y + dy;
-      if (nx < 0 || ny < 0 || nx >= width || ny >= field.height || !field.data[ny * width + nx])
-        return false;
-    }
-    return true;
+    const x = p % width;
+    const y = (p - x) / width;
+    return fieldAt(x + rim, y) && fieldAt(x - rim, y) && fieldAt(x, y + rim) && fieldAt(x, y - rim);
   };
 
   /** The segment that continues the trace from `from` (the current segment's outer end), if any. */

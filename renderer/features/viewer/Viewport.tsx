@@ -4,8 +4,8 @@
  * keys (view-keys.ts), measurement tools from the tool table (measurement-tools.ts: L, A, C,
  * D, Z; S saves, Esc cancels), the magnifier (M), frames (PageUp/PageDown, wheel), right or
  * Shift drag pans, R resets. Several viewports may share the screen: only the active one
- * takes the keyboard. The time from choosing an image to its first drawn pixels is
- * recorded with performance.mark.
+ * takes the keyboard. The time from the viewport being given an image to cornerstone
+ * drawing its pixels is recorded with performance.mark ('neoscope:choose-to-pixels').
  */
 import * as cornerstone from 'cornerstone-core';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -19,16 +19,14 @@ import {
   type VoiChoice,
 } from './cornerstone-image.ts';
 import { colourView, type ColourView } from './display-modes.ts';
-import {
-  drawOverlaySource,
-  renderOverlaySource,
-  type HeatMap,
-  type OverlayStyle,
-} from './heat-overlay.ts';
+import { drawnAtDisplayResolution } from './display-level-render.ts';
+import type { HeatMap, OverlayStyle } from './heat-overlay.ts';
 import { Magnifier } from './Magnifier.tsx';
 import { MeasurementLayer } from './MeasurementLayer.tsx';
+import { recentImages } from './recent-images.ts';
 import { SavedMeasurements } from './SavedMeasurements.tsx';
-import { useCornerstoneElement } from './use-cornerstone-element.ts';
+import { useAiOverlay } from './use-ai-overlay.ts';
+import { onceDrawn, useCornerstoneElement } from './use-cornerstone-element.ts';
 import { useMeasurements } from './use-measurements.ts';
 import { useWindowLevelDrag } from './use-window-level-drag.ts';
 import { isTyping, viewChangeFor } from './view-keys.ts';
@@ -67,6 +65,15 @@ interface Readout {
   voi?: VoiChoice;
 }
 
+/** A frame as drawn: its decoded pixels and the cornerstone image made of them for one view. */
+interface ShownImage {
+  frame: DecodedFrame;
+  image: cornerstone.Image;
+}
+
+/** Images kept per viewport for going back: the film before, and the one before that. */
+const RECENT_IMAGES = 3;
+
 const presetVoi = (preset: WindowPreset): VoiChoice => ({
   kind: 'window',
   window: { center: preset.center, width: preset.width, explanation: `${preset.name} preset` },
@@ -94,13 +101,14 @@ export function Viewport({
   const overlayCanvas = useRef<HTMLCanvasElement>(null);
   const [frameIndex, setFrameIndex] = useState(0);
   const [readout, setReadout] = useState<Readout>();
+  /** The readout as the keyboard and the drag must see it, ahead of React's next render. */
   const readoutRef = useRef<Readout>(undefined);
-  readoutRef.current = readout;
   const [pointer, setPointer] = useState<{ x: number; y: number; value: string }>();
   const [magnifier, setMagnifier] = useState(false);
   const [pointerOnCanvas, setPointerOnCanvas] = useState<{ x: number; y: number }>();
   /** The decoded frame last fetched, so switching the colour view does not fetch it again. */
   const fetched = useRef<DecodedFrame>(undefined);
+  const recent = useRef(recentImages<ShownImage>(RECENT_IMAGES));
   const presets = useMemo(
     () => (readout ? windowPresets(readout.frame, instance.modality) : []),
     [readout?.frame, instance.modality],
@@ -118,36 +126,49 @@ export function Viewport({
 
   useEffect(() => {
     let cancelled = false;
+    let stopWaiting = () => {};
     const el = element.current!;
     const id = `${instance.instanceId}/${frameIndex}`;
+    const key = `${id}/${view}`;
     const sameFrame =
       fetched.current && `${fetched.current.instanceId}/${fetched.current.frame}` === id;
     if (!sameFrame) performance.mark('neoscope:image-chosen');
+    const kept = recent.current.get(key);
     const load = sameFrame
       ? Promise.resolve(fetched.current!)
-      : api.call('image.frame', { instanceId: instance.instanceId, frame: frameIndex });
+      : kept
+        ? Promise.resolve(kept.frame)
+        : api.call('image.frame', { instanceId: instance.instanceId, frame: frameIndex });
     load
       .then((frame) => {
         if (cancelled) return;
         fetched.current = frame;
-        const image = toCornerstoneImage(colourView(frame, view), view === 'colour' ? '' : view);
+        const image =
+          kept?.image ??
+          drawnAtDisplayResolution(
+            toCornerstoneImage(colourView(frame, view), view === 'colour' ? '' : view),
+          );
+        recent.current.remember(key, { frame, image });
         // Switching the colour view keeps the reader's zoom and pan.
         const keep = sameFrame ? cornerstone.getViewport(el) : undefined;
         const viewport = keep ?? cornerstone.getDefaultViewportForImage(el, image);
         const voi = frame.samplesPerPixel === 1 ? defaultVoi(frame) : undefined;
         if (voi && !keep) viewport.voiLUT = voiLutFor(frame, voi);
+        if (!sameFrame) readoutRef.current = { frame, voi };
         cornerstone.displayImage(el, image, viewport);
-        el.dataset.renderedImage = id;
-        el.dataset.colourView = view;
-        if (!sameFrame) {
+        // The readout's React render waits until the pixels are drawn: the image comes first.
+        stopWaiting = onceDrawn(el, image, () => {
+          el.dataset.renderedImage = id;
+          el.dataset.colourView = view;
+          if (sameFrame) return;
           performance.mark('neoscope:first-pixels');
           performance.measure(
             'neoscope:choose-to-pixels',
             'neoscope:image-chosen',
             'neoscope:first-pixels',
           );
-          setReadout({ frame, voi });
-        }
+          setReadout(readoutRef.current);
+        });
       })
       .catch((error: { message: string; code?: string }) => {
         if (!cancelled)
@@ -155,6 +176,7 @@ export function Viewport({
       });
     return () => {
       cancelled = true;
+      stopWaiting();
     };
   }, [api, instance, frameIndex, onError, view, element]);
 
@@ -216,34 +238,7 @@ export function Viewport({
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  useEffect(() => {
-    // Render the map once; redraw it whenever cornerstone redraws the image (pan, zoom, W/L, resize).
-    const el = element.current!;
-    const canvas = overlayCanvas.current!;
-    const source =
-      overlay && overlayDisplay?.visible ? renderOverlaySource(overlay, overlayDisplay) : undefined;
-    const draw = () => {
-      // Resizing a canvas reallocates it: only when the element changed size.
-      if (canvas.width !== el.clientWidth || canvas.height !== el.clientHeight) {
-        canvas.width = el.clientWidth;
-        canvas.height = el.clientHeight;
-      }
-      canvas.getContext('2d')!.clearRect(0, 0, canvas.width, canvas.height);
-      const enabled = cornerstone.getEnabledElement(el);
-      if (!source || !overlay || !enabled?.image) return;
-      drawOverlaySource(
-        canvas,
-        source,
-        overlay,
-        cornerstone.internal.getTransform(enabled).m,
-        overlayDisplay?.style === 'contour',
-        highlight,
-      );
-    };
-    draw();
-    el.addEventListener('cornerstoneimagerendered', draw);
-    return () => el.removeEventListener('cornerstoneimagerendered', draw);
-  }, [overlay, overlayDisplay, highlight, element]);
+  useAiOverlay(element, overlayCanvas, { map: overlay, display: overlayDisplay, highlight });
 
   const onMove = (e: React.MouseEvent) => {
     const el = element.current;

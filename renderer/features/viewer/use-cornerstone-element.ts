@@ -36,3 +36,18 @@ export function useCornerstoneElement() {
   }, []);
   return element;
 }
+
+/** Calls back once cornerstone has drawn this image into the element's canvas; returns the cancel. */
+export function onceDrawn(
+  el: HTMLElement,
+  image: cornerstone.Image,
+  drawn: () => void,
+): () => void {
+  const listener = (e: Event) => {
+    if ((e as CustomEvent<{ image: cornerstone.Image }>).detail.image !== image) return;
+    el.removeEventListener('cornerstoneimagerendered', listener);
+    drawn();
+  };
+  el.addEventListener('cornerstoneimagerendered', listener);
+  return () => el.removeEventListener('cornerstoneimagerendered', listener);
+}

@@ -2,6 +2,11 @@
  * Mouse handling on the image that is not a measurement: left drag sets window/level
  * (right widens the window, down raises the level, the common PACS convention), right drag
  * or Shift + left drag pans. Listens on the window so a drag may leave the element.
+ *
+ * A mouse reports more often than the screen refreshes, and each applied window costs a
+ * display table, a redraw and a React render of the readout. Every move still steps the
+ * window as before, but the window reached is applied once per frame, when cornerstone is
+ * about to draw (its pre-render event), so the frame shows the latest one at no extra delay.
  */
 import * as cornerstone from 'cornerstone-core';
 import { useEffect, useRef, type RefObject } from 'react';
@@ -25,6 +30,8 @@ export function useWindowLevelDrag(
     const el = element.current!;
     let last: { x: number; y: number } | undefined;
     let panning: { x: number; y: number } | undefined;
+    /** The window the drag has reached and the screen does not show yet. */
+    let pending: VoiWindow | undefined;
     const onDown = (e: MouseEvent) => {
       if (e.button === 2 || (e.button === 0 && e.shiftKey))
         panning = { x: e.clientX, y: e.clientY };
@@ -43,23 +50,32 @@ export function useWindowLevelDrag(
         cornerstone.setViewport(el, viewport);
         return;
       }
-      const from = latest.current.window();
+      const from = pending ?? latest.current.window();
       if (!last || !from) return;
       const step = Math.max(1, from.width / 256);
-      latest.current.apply({
+      pending = {
         center: from.center + (e.clientY - last.y) * step,
         width: Math.max(1, from.width + (e.clientX - last.x) * step),
-      });
+      };
       last = { x: e.clientX, y: e.clientY };
     };
+    const applyPending = () => {
+      if (!pending) return;
+      const reached = pending;
+      pending = undefined;
+      latest.current.apply(reached);
+    };
     const onUp = () => {
+      applyPending();
       last = undefined;
       panning = undefined;
     };
+    el.addEventListener('cornerstoneprerender', applyPending);
     el.addEventListener('mousedown', onDown);
     window.addEventListener('mousemove', onMove);
     window.addEventListener('mouseup', onUp);
     return () => {
+      el.removeEventListener('cornerstoneprerender', applyPending);
       el.removeEventListener('mousedown', onDown);
       window.removeEventListener('mousemove', onMove);
       window.removeEventListener('mouseup', onUp);

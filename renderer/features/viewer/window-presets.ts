@@ -31,18 +31,18 @@ const FILM_PRESETS: Array<{ name: string; from: number; to: number }> = [
 ];
 
 /** Modality values of a sample of the frame's pixels, sorted from darkest to brightest as displayed. */
-function displayOrderedSample(frame: DecodedFrame): number[] {
+function displayOrderedSample(frame: DecodedFrame): Float64Array {
   const step = Math.max(1, Math.floor(frame.pixels.length / 65_536));
-  const values: number[] = [];
-  for (let i = 0; i < frame.pixels.length; i += step) {
+  const values = new Float64Array(Math.ceil(frame.pixels.length / step));
+  for (let i = 0, j = 0; i < frame.pixels.length; i += step, j++) {
     const stored = frame.pixels[i]!;
-    values.push(
-      frame.modalityLut
-        ? lookup(frame.modalityLut, stored)
-        : stored * frame.rescaleSlope + frame.rescaleIntercept,
-    );
+    values[j] = frame.modalityLut
+      ? lookup(frame.modalityLut, stored)
+      : stored * frame.rescaleSlope + frame.rescaleIntercept;
   }
-  values.sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator call per step: several times
+  // faster on the 65,536 values of a large film, which are sorted as it is first shown.
+  values.sort();
   // Inverted display (MONOCHROME1): high values are dark.
   return frame.inverted ? values.reverse() : values;
 }
