@@ -19,6 +19,7 @@ import dcmjs from 'dcmjs';
 import sharp from 'sharp';
 import type { Locator, Page } from 'playwright-core';
 import { samplePath, sharedDataPath } from '../core/testing/shared-data.ts';
+import { shippedModelVersion } from '../core/testing/shipped-model.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
 import { windowPresets } from '../renderer/features/viewer/window-presets.ts';
 import { dragFrameRate } from './drag-frame-rate.ts';
@@ -590,7 +591,11 @@ test(
 
     // The lung model's map as a contour, beside the original; the finding outlines its region.
     const bare = (await dragFrameRate(page, 'viewport')).framesPerSecond;
-    await page.getByRole('button', { name: 'Analyse with chest-lungs 0.1.0' }).click();
+    await page
+      .getByRole('button', {
+        name: `Analyse with chest-lungs ${shippedModelVersion('chest-lungs')}`,
+      })
+      .click();
     await page
       .locator('.analysis-result[data-model-id="chest-lungs"]')
       .waitFor({ timeout: 120_000 });

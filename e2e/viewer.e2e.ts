@@ -23,6 +23,7 @@ import { loadModelPackage } from '../core/inference/load-package.ts';
 import { connectedRegions, thresholdMap } from '../core/measurements/binary-mask.ts';
 import { deriveMeasurement } from '../core/measurements/derive-measurements.ts';
 import { projectRoot, samplePath } from '../core/testing/shared-data.ts';
+import { shippedModelVersionPattern } from '../core/testing/shipped-model.ts';
 import { dragOver } from './drag-frame-rate.ts';
 import type { Workstation } from '../core/workstation/create-workstation.ts';
 import { artifacts, openWorkstation, type Harness } from './harness.ts';
@@ -264,7 +265,9 @@ test(
     );
     assert.match(
       await page.getByTestId('viewport-tool-readout').innerText(),
-      /estimated by chest-lungs 0\.1\.0; drag a point to adjust/,
+      new RegExp(
+        `estimated by chest-lungs ${shippedModelVersionPattern('chest-lungs')}; drag a point to adjust`,
+      ),
     );
     // The toolbar wraps as tools are added, which can move the image: measure it again.
     const shown = (await page.locator('[data-testid="viewport"] canvas').boundingBox())!;
