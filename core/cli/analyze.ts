@@ -40,7 +40,7 @@ import {
 } from '../inference/batch/journal.ts';
 import { startBatchEngine, type BatchEngine } from '../inference/batch/batch-engine.ts';
 import { orderedPipeline } from '../inference/batch/ordered-pipeline.ts';
-import { startMeasurer, type Measurer } from '../inference/worker/measurement-worker-host.ts';
+import { lazyMeasurer, type Measurer } from '../inference/worker/measurement-worker-host.ts';
 import type { EnginePreference } from '../inference/engine-choice.ts';
 import { createModelRegistry } from '../inference/registry.ts';
 import { expandZip, isZip } from '../library/archives.ts';
@@ -214,7 +214,7 @@ function grayPng(
  * cannot be made is reported, not fatal.
  */
 async function measure(
-  measurer: Measurer,
+  measurer: Pick<Measurer, 'measure'>,
   kinds: readonly MeasurementKind[],
   decoded: Decoded,
   analysis: ImageAnalysis,
@@ -427,7 +427,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
   const batch = await startBatchEngine(
     options.engine ?? (options.backend === 'node' ? 'native' : (options.backend ?? 'auto')),
   );
-  const measurer = await startMeasurer();
+  const measurer = lazyMeasurer();
   try {
     return await analyzeWith(batch, measurer, options, io);
   } finally {
@@ -437,7 +437,7 @@ export async function runAnalyze(options: AnalyzeOptions, io: CliStreams): Promi
 
 async function analyzeWith(
   { engine }: BatchEngine,
-  measurer: Measurer,
+  measurer: Pick<Measurer, 'measure'>,
   options: AnalyzeOptions,
   io: CliStreams,
 ): Promise<number> {

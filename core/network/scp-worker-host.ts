@@ -4,9 +4,8 @@
  * sends the result back. A worker_threads Worker, not a child process: Electron's
  * RunAsNode fuse is off, so a forked Electron binary would not run as Node.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../inference/worker/worker-entry.ts';
 import type { FromScpWorker, ScpWorkerData, ToScpWorker } from './scp-worker-protocol.ts';
 import type { StoreInstance } from './store-scp-handler.ts';
 import type { ListeningScp } from './store-scp-server.ts';
@@ -20,19 +19,7 @@ const CLOSE_WAIT_MS = 5_000;
  * Undefined when neither is found: the SCP then runs on the calling thread.
  */
 export function scpWorkerEntry(): URL | undefined {
-  let source: URL;
-  let tsx: string;
-  try {
-    const built = new URL('./scp-worker.mjs', import.meta.url);
-    if (existsSync(fileURLToPath(built))) return built;
-    source = new URL('./scp-worker.ts', import.meta.url);
-    if (!existsSync(fileURLToPath(source))) return undefined;
-    tsx = import.meta.resolve('tsx/esm/api');
-  } catch {
-    return undefined; // no module URL (a CommonJS bundle) or no tsx
-  }
-  const boot = `const { register } = await import(${JSON.stringify(tsx)}); register(); await import(${JSON.stringify(source.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
+  return workerEntry('scp-worker.mjs', () => new URL('./scp-worker.ts', import.meta.url));
 }
 
 export function startScpWorker(

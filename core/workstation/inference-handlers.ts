@@ -22,7 +22,7 @@ import {
   startInferenceWorker,
   type WorkerEngine,
 } from '../inference/worker/inference-worker-host.ts';
-import { startMeasurer, type Measurer } from '../inference/worker/measurement-worker-host.ts';
+import { lazyMeasurer } from '../inference/worker/measurement-worker-host.ts';
 import type { Library } from '../library/library.ts';
 import type { MeasureFn } from './review-analysis.ts';
 
@@ -37,8 +37,6 @@ export interface InferenceDeps {
   models: () => Promise<RegistryEntry[]>;
   /** Starts the worker; tests pass their own. Default: all cores for one image at a time. */
   startWorker?: () => Promise<WorkerEngine>;
-  /** Starts the measurement worker; tests pass their own. */
-  startMeasurer?: () => Promise<Measurer>;
   log?: (line: string) => void;
 }
 
@@ -94,14 +92,7 @@ export function createInferenceService(deps: InferenceDeps): InferenceService {
     return entry;
   };
 
-  let measurer: Promise<Measurer> | undefined;
-  const measure: MeasureFn = async (kind, frame, map, context) => {
-    measurer ??= (deps.startMeasurer ?? startMeasurer)().then((started) => {
-      log(`measurements: ${started.where}`);
-      return started;
-    });
-    return (await measurer).measure(kind, frame, map, context);
-  };
+  const measurer = lazyMeasurer((where) => log(`measurements: ${where}`));
 
   const handlers: InferenceService['handlers'] = {
     'inference.engine': async () => {
@@ -173,11 +164,11 @@ export function createInferenceService(deps: InferenceDeps): InferenceService {
         }),
       );
     },
-    measure,
+    measure: (kind, frame, map, context) => measurer.measure(kind, frame, map, context),
     async close() {
       const started = await worker?.catch(() => undefined);
       loaded.clear();
-      await Promise.all([started?.close(), (await measurer)?.close()]);
+      await Promise.all([started?.close(), measurer.close()]);
     },
   };
 }

@@ -100,3 +100,26 @@ export async function startMeasurer(
     },
   };
 }
+
+/**
+ * A measurer that starts its worker on the first measurement, so a batch or a service that
+ * never measures never starts one; `onStarted` hears where the measurements run.
+ */
+export function lazyMeasurer(
+  onStarted: (where: string) => void = () => {},
+  start: () => Promise<Measurer> = startMeasurer,
+): Pick<Measurer, 'measure' | 'close'> {
+  let started: Promise<Measurer> | undefined;
+  return {
+    async measure(kind, frame, map, context) {
+      started ??= start().then((measurer) => {
+        onStarted(measurer.where);
+        return measurer;
+      });
+      return (await started).measure(kind, frame, map, context);
+    },
+    async close() {
+      await (await started)?.close();
+    },
+  };
+}

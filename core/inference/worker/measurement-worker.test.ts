@@ -10,7 +10,7 @@ import {
   deriveMeasurement,
   type ProbabilityMapOnImage,
 } from '../../measurements/derive-measurements.ts';
-import { measurementWorkerEntry, startMeasurer } from './measurement-worker-host.ts';
+import { lazyMeasurer, measurementWorkerEntry, startMeasurer } from './measurement-worker-host.ts';
 
 const SIZE = 160;
 
@@ -96,5 +96,23 @@ test('without the worker file, measurements run on the calling thread and say so
   const { frame, map } = syntheticFundus();
   const result = await measurer.measure('retinal-vascular-metrics', frame, map, {});
   assert.deepEqual(result, deriveMeasurement('retinal-vascular-metrics', frame, map, {}));
+  await measurer.close();
+});
+
+test('a lazy measurer starts its worker on the first measurement only, once', async () => {
+  let starts = 0;
+  const heard: string[] = [];
+  const measurer = lazyMeasurer(
+    (where) => heard.push(where),
+    () => (starts++, startMeasurer(null)),
+  );
+  assert.equal(starts, 0, 'nothing started before a measurement');
+  const { frame, map } = syntheticFundus();
+  await Promise.all([
+    measurer.measure('retinal-vascular-metrics', frame, map, {}),
+    measurer.measure('retinal-vascular-metrics', frame, map, {}),
+  ]);
+  assert.equal(starts, 1);
+  assert.deepEqual(heard, ['on the calling thread (measurement-worker.mjs was not found)']);
   await measurer.close();
 });

@@ -28,7 +28,7 @@ function imagesIn(feeds: Feeds): number {
   return Math.max(1, first?.dims[0] ?? 1);
 }
 
-export function median(values: readonly number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
